@@ -1,0 +1,155 @@
+package dev.impersonation;
+
+import dev.impersonation.internal.Diagnostician;
+import dev.impersonation.internal.Executor;
+import dev.impersonation.internal.Planner;
+import dev.impersonation.internal.ValueStyle;
+import dev.impersonation.internal.Verifier;
+import dev.impersonation.plan.ApplyResult;
+import dev.impersonation.plan.Plan;
+import dev.impersonation.plan.ProgressListener;
+import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.verify.Diagnosis;
+import dev.impersonation.verify.VerificationReport;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.immutables.value.Value;
+
+/**
+ * The desired state: which {@link Principal} gets which {@link Access} to which {@link Scope} of mailboxes in which
+ * {@link TenantTarget}. Immutable and validated by {@code build()}, before any call to a tenant:
+ *
+ * <pre>{@code
+ * ImpersonationSetup setup = ImpersonationSetup.builder()
+ *     .name("RevenueInbox")
+ *     .target(TenantTarget.exchangeOnline("contoso.onmicrosoft.com"))
+ *     .principal(Principal.application("6f1c...").servicePrincipal("9a2b..."))
+ *     .scope(Scope.mailEnabledSecurityGroup("RISG").members("ann@contoso.com", "bob@contoso.com"))
+ *     .access(Access.rbacForApplications("Application Calendars.ReadWrite"))
+ *     .build();
+ * Plan plan = setup.plan(connection);        // reads only; prints as a table
+ * ApplyResult result = setup.apply(connection, ProgressListener.logging());
+ * VerificationReport report = setup.verify(connection);
+ * }</pre>
+ */
+@Value.Immutable
+@ValueStyle
+public abstract class ImpersonationSetup {
+
+  /** A short label (at most 32 characters) from which the names of created objects are derived. */
+  public abstract String name();
+
+  /** The tenant. */
+  public abstract TenantTarget target();
+
+  /** Who gets access. */
+  public abstract Principal principal();
+
+  /** Which mailboxes. */
+  public abstract Scope scope();
+
+  /** How access is granted. */
+  public abstract Access access();
+
+  /** The management scope's name; {@code <name>-Scope} when not given. */
+  public abstract Optional<String> managementScopeName();
+
+  /** The role assignment's name (or prefix with several roles); derived from {@link #name()} when not given. */
+  public abstract Optional<String> roleAssignmentName();
+
+  /** Extra mailboxes to check in {@link #verify} (needed for filter, organization and administrative-unit scopes). */
+  public abstract List<String> verifyMailboxes();
+
+  /** A mailbox outside the scope that must be denied; picked from the tenant when not given. */
+  public abstract Optional<String> outsider();
+
+  /** Retries and waits for {@link #apply}. */
+  @Value.Default
+  public RetryPolicy retryPolicy() {
+    return RetryPolicy.defaults();
+  }
+
+  /** Starts a builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds an {@link ImpersonationSetup}; {@code build()} validates and throws {@link InvalidSetupException}. */
+  public static final class Builder extends ImmutableImpersonationSetup.Builder {
+    Builder() {}
+
+    /**
+     * Validates and builds.
+     *
+     * @throws InvalidSetupException naming what is missing or wrong and how to fix it
+     * @throws UnsupportedOnTargetException when the access method does not work on the target
+     */
+    @Override
+    public ImmutableImpersonationSetup build() {
+      try {
+        return super.build();
+      } catch (IllegalStateException e) {
+        String missing = e.getMessage().replaceAll("(?s).*\\[(.*)\\].*", "$1");
+        throw new InvalidSetupException("ImpersonationSetup is missing " + missing + ". A complete setup declares "
+            + ".name(\"Label\"), .target(TenantTarget.exchangeOnline(\"contoso.onmicrosoft.com\")), "
+            + ".principal(Principal.serviceAccount(\"svc@contoso.com\") or Principal.application(\"<appId>\")), "
+            + ".scope(Scope.distributionGroup(\"Group\")...) and .access(Access.rbacForApplications(...) or ...).");
+      }
+    }
+  }
+
+  @Value.Check
+  protected void validate() {
+    dev.impersonation.internal.SetupValidation.validate(this);
+  }
+
+  /** Reads the tenant and returns the plan; writes nothing. */
+  public Plan plan(TenantConnection connection) {
+    return Planner.plan(this, connection);
+  }
+
+  /** Plans and applies, reporting nothing. See {@link #apply(TenantConnection, ProgressListener)}. */
+  public ApplyResult apply(TenantConnection connection) {
+    return apply(connection, ProgressListener.none());
+  }
+
+  /**
+   * Plans, then applies the plan's steps in order with retries and readiness waits on the connection's clock.
+   *
+   * @throws PlanBlockedException before writing anything, when a step is blocked
+   */
+  public ApplyResult apply(TenantConnection connection, ProgressListener listener) {
+    return apply(plan(connection), connection, listener);
+  }
+
+  /** Applies a plan made earlier from this setup (re-plan first if the tenant may have changed). */
+  public ApplyResult apply(Plan plan, TenantConnection connection, ProgressListener listener) {
+    if (!plan.setupName().equals(name()) || !plan.target().equals(target())) {
+      throw new InvalidSetupException("This plan was made for setup '" + plan.setupName() + "' on " + plan.target()
+          + ", not for '" + name() + "' on " + target() + ".");
+    }
+    return new Executor(connection, listener, retryPolicy()).apply(plan);
+  }
+
+  /** Checks each in-scope mailbox and one outsider. */
+  public VerificationReport verify(TenantConnection connection) {
+    return Verifier.verify(this, connection);
+  }
+
+  /** Verifies repeatedly (every 5 minutes on the connection's clock) until satisfied, no longer pending, or timed out. */
+  public VerificationReport awaitVerification(TenantConnection connection, Duration timeout, ProgressListener listener) {
+    return Verifier.await(this, connection, timeout, Duration.ofMinutes(5), listener);
+  }
+
+  /** Runs the common-issues checklist. */
+  public Diagnosis diagnose(TenantConnection connection) {
+    return Diagnostician.diagnose(this, connection);
+  }
+
+  @Override
+  public String toString() {
+    return "ImpersonationSetup '" + name() + "' on " + target() + ": " + principal().displayIdentity() + " gets "
+        + access().describe() + " on " + scope().describe();
+  }
+}

@@ -1,0 +1,13 @@
+package dev.impersonation;
+
+/**
+ * The desired state is invalid: raised by {@code build()} or by a factory method, before any call to a
+ * tenant. The message names the offending value and how to fix it.
+ */
+public class InvalidSetupException extends ImpersonationException {
+  private static final long serialVersionUID = 1L;
+
+  public InvalidSetupException(String message) {
+    super(message);
+  }
+}

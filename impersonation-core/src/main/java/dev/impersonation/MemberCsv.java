@@ -1,0 +1,83 @@
+package dev.impersonation;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads members from a CSV file as admins export them ({@code Import-Csv} style): a header line, then one row per
+ * member. Quoted fields with commas and doubled quotes are supported.
+ */
+public final class MemberCsv {
+  private MemberCsv() {}
+
+  /** The values of {@code column} (matched case-insensitively), skipping blank cells. */
+  public static List<String> read(Path csv, String column) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read member CSV " + csv + ": " + e.getMessage(), e);
+    }
+    if (lines.isEmpty()) {
+      throw new InvalidSetupException("The member CSV " + csv + " is empty; it needs a header line with a '" + column + "' column.");
+    }
+    List<String> header = parse(stripBom(lines.get(0)));
+    int index = -1;
+    for (int i = 0; i < header.size(); i++) {
+      if (header.get(i).trim().equalsIgnoreCase(column)) {
+        index = i;
+      }
+    }
+    if (index < 0) {
+      throw new InvalidSetupException("The member CSV " + csv + " has no column '" + column + "'; its columns are " + header + ".");
+    }
+    List<String> out = new ArrayList<>();
+    for (String line : lines.subList(1, lines.size())) {
+      if (line.isBlank()) {
+        continue;
+      }
+      List<String> cells = parse(line);
+      if (index < cells.size() && !cells.get(index).isBlank()) {
+        out.add(cells.get(index).trim());
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private static String stripBom(String s) {
+    return s.startsWith("\uFEFF") ? s.substring(1) : s;
+  }
+
+  private static List<String> parse(String line) {
+    List<String> cells = new ArrayList<>();
+    StringBuilder cell = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quoted) {
+        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+          cell.append('"');
+          i++;
+        } else if (c == '"') {
+          quoted = false;
+        } else {
+          cell.append(c);
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == ',') {
+        cells.add(cell.toString());
+        cell.setLength(0);
+      } else {
+        cell.append(c);
+      }
+    }
+    cells.add(cell.toString());
+    return cells;
+  }
+}

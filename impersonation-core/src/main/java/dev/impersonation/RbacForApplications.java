@@ -1,0 +1,56 @@
+package dev.impersonation;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Exchange Online RBAC for Applications: one scoped role assignment per {@code Application ...} role, e.g.
+ * {@code "Application Calendars.ReadWrite"} or {@code "Application EWS.AccessAsApp"} (until EWS retires).
+ *
+ * @param roles the application roles
+ */
+public record RbacForApplications(List<String> roles) implements Access {
+  /** The application roles Exchange Online offers (DOMAIN.md §4). */
+  public static final Set<String> KNOWN_ROLES = Set.of(
+      "Application Mail.Read", "Application Mail.ReadBasic", "Application Mail.ReadWrite", "Application Mail.Send",
+      "Application MailboxSettings.Read", "Application MailboxSettings.ReadWrite",
+      "Application Calendars.Read", "Application Calendars.ReadWrite",
+      "Application Contacts.Read", "Application Contacts.ReadWrite",
+      "Application MailboxFolder.Read", "Application MailboxFolder.ReadWrite",
+      "Application MailboxItem.Read", "Application MailboxItem.ReadWrite", "Application MailboxItem.Export",
+      "Application MailboxItem.ImportExport", "Application SMTP.SendAsApp", "Application MailboxConfigItem.Read",
+      "Application MailboxConfigItem.ReadWrite", "Application MailTips.ReadBasic.All",
+      "Application Mail-Advanced.ReadWrite.All", "Application Mail Full Access", "Application Exchange Full Access",
+      "Application EWS.AccessAsApp");
+
+  public RbacForApplications {
+    if (roles.isEmpty()) {
+      throw new InvalidSetupException("Access.rbacForApplications(...) needs at least one role, e.g. "
+          + "\"Application Calendars.ReadWrite\".");
+    }
+    for (String role : roles) {
+      if (!KNOWN_ROLES.contains(role)) {
+        String hint = role != null && !role.startsWith("Application ") && KNOWN_ROLES.contains("Application " + role)
+            ? " Did you mean \"Application " + role + "\"?" : "";
+        throw new InvalidSetupException("Unknown application role " + Names.quoted(role) + "." + hint
+            + " Application roles are named like \"Application Mail.Read\"; see RbacForApplications.KNOWN_ROLES.");
+      }
+    }
+    roles = List.copyOf(new LinkedHashSet<>(roles));
+  }
+
+  static RbacForApplications of(List<String> roles) {
+    return new RbacForApplications(roles);
+  }
+
+  @Override
+  public AccessMethod method() {
+    return AccessMethod.RBAC_FOR_APPLICATIONS;
+  }
+
+  @Override
+  public String describe() {
+    return "RBAC for Applications " + roles;
+  }
+}

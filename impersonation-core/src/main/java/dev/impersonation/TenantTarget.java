@@ -1,0 +1,86 @@
+package dev.impersonation;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Where the setup is applied: Exchange Online in one cloud, identified by the tenant's initial domain, or an
+ * on-premises Exchange Server organization identified by its domain.
+ */
+public final class TenantTarget {
+  /** The two kinds of Exchange this library configures. */
+  public enum Kind { EXCHANGE_ONLINE, EXCHANGE_SERVER }
+
+  private static final Pattern DOMAIN =
+      Pattern.compile("(?i)^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z][a-z0-9-]{0,62}$");
+
+  private final Kind kind;
+  private final String domain;
+  private final Cloud cloud;
+
+  private TenantTarget(Kind kind, String domain, Cloud cloud) {
+    this.kind = kind;
+    this.domain = domain;
+    this.cloud = cloud;
+  }
+
+  /** Exchange Online in the global cloud, e.g. {@code exchangeOnline("contoso.onmicrosoft.com")}. */
+  public static TenantTarget exchangeOnline(String tenantDomain) {
+    return exchangeOnline(tenantDomain, Cloud.GLOBAL);
+  }
+
+  /** Exchange Online in a national cloud. */
+  public static TenantTarget exchangeOnline(String tenantDomain, Cloud cloud) {
+    Objects.requireNonNull(cloud, "cloud");
+    return new TenantTarget(Kind.EXCHANGE_ONLINE, checkDomain(tenantDomain, "exchangeOnline"), cloud);
+  }
+
+  /** An on-premises Exchange Server (2019 or Subscription Edition) organization, e.g. {@code "contoso.com"}. */
+  public static TenantTarget exchangeServer(String organizationDomain) {
+    return new TenantTarget(Kind.EXCHANGE_SERVER, checkDomain(organizationDomain, "exchangeServer"), null);
+  }
+
+  private static String checkDomain(String domain, String factory) {
+    if (domain == null || !DOMAIN.matcher(domain).matches()) {
+      throw new InvalidSetupException("TenantTarget." + factory + "(...) needs a DNS domain such as "
+          + "'contoso.onmicrosoft.com' or 'contoso.com', but got " + Names.quoted(domain) + ".");
+    }
+    return domain.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The tenant's domain (Exchange Online: usually {@code <name>.onmicrosoft.com}). */
+  public String domain() {
+    return domain;
+  }
+
+  /** The cloud, for Exchange Online; empty for Exchange Server. */
+  public Optional<Cloud> cloud() {
+    return Optional.ofNullable(cloud);
+  }
+
+  @JsonIgnore
+  public boolean isExchangeOnline() {
+    return kind == Kind.EXCHANGE_ONLINE;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TenantTarget t && t.kind == kind && t.domain.equals(domain) && t.cloud == cloud;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(kind, domain, cloud);
+  }
+
+  @Override
+  public String toString() {
+    return isExchangeOnline() ? "Exchange Online " + domain + " (" + cloud + ")" : "Exchange Server " + domain;
+  }
+}

@@ -1,0 +1,282 @@
+package dev.impersonation.internal;
+
+import dev.impersonation.ImpersonationException;
+import dev.impersonation.ObjectAlreadyExistsException;
+import dev.impersonation.ObjectNotFoundException;
+import dev.impersonation.PlanBlockedException;
+import dev.impersonation.RetryPolicy;
+import dev.impersonation.TenantException;
+import dev.impersonation.ThrottledException;
+import dev.impersonation.plan.ApplyResult;
+import dev.impersonation.plan.Plan;
+import dev.impersonation.plan.ProgressEvent;
+import dev.impersonation.plan.ProgressListener;
+import dev.impersonation.plan.Step;
+import dev.impersonation.plan.StepAction;
+import dev.impersonation.plan.StepOutcome;
+import dev.impersonation.plan.StepResult;
+import dev.impersonation.spi.Backend;
+import dev.impersonation.spi.Capability;
+import dev.impersonation.spi.MailGroup;
+import dev.impersonation.spi.Operation;
+import dev.impersonation.spi.Recipient;
+import dev.impersonation.spi.RecipientFilter;
+import dev.impersonation.spi.TenantConnection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a plan's steps in order. Each call is retried on throttling (honouring Retry-After), transient failures and
+ * read-after-write lag, with exponential back-off and jitter; all waiting goes through the connection's sleeper, so
+ * a fake clock makes it instant and deterministic. A step that fails for good stops the run; re-planning and
+ * applying again resumes without duplicates.
+ */
+public final class Executor {
+  private static final Logger LOG = LoggerFactory.getLogger(Executor.class);
+
+  private final TenantConnection connection;
+  private final ProgressListener listener;
+  private final RetryPolicy policy;
+  private final Random jitter;
+  private final Map<String, String> resolvedDns = new HashMap<>();
+
+  public Executor(TenantConnection connection, ProgressListener listener, RetryPolicy policy) {
+    this.connection = connection;
+    this.listener = listener;
+    this.policy = policy;
+    this.jitter = new Random(policy.jitterSeed());
+  }
+
+  public ApplyResult apply(Plan plan) {
+    if (!plan.blockedSteps().isEmpty()) {
+      String why = plan.blockedSteps().stream().map(s -> "  [" + s.number() + "] " + s.resource() + ": " + s.reason())
+          .collect(Collectors.joining("\n"));
+      throw new PlanBlockedException("Nothing was applied: the plan for '" + plan.setupName() + "' has "
+          + plan.blockedSteps().size() + " blocked step(s):\n" + why, plan);
+    }
+    List<StepResult> results = new ArrayList<>();
+    Set<Integer> changedThisRun = new HashSet<>();
+    boolean failed = false;
+    for (Step step : plan.steps()) {
+      if (failed) {
+        results.add(new StepResult(step, StepOutcome.NOT_RUN, 0, Duration.ZERO, "an earlier step failed"));
+        continue;
+      }
+      if (step.action() == StepAction.NO_OP || step.operation().isEmpty()) {
+        emit(ProgressEvent.Kind.STEP_SKIPPED, step, step.resource() + ": " + step.reason(), null);
+        results.add(new StepResult(step, StepOutcome.SKIPPED, 0, Duration.ZERO, step.reason()));
+        continue;
+      }
+      emit(ProgressEvent.Kind.STEP_STARTED, step, step.action() + " " + step.resource(), null);
+      boolean afterWrite = step.dependsOn().stream().anyMatch(changedThisRun::contains);
+      StepRun run = new StepRun(step, afterWrite);
+      try {
+        run.perform(step.operation().get());
+        changedThisRun.add(step.number());
+        StepOutcome outcome = run.alreadyDone && !run.changed ? StepOutcome.ALREADY_DONE : StepOutcome.APPLIED;
+        String message = outcome == StepOutcome.ALREADY_DONE ? "already in place" : "done";
+        emit(ProgressEvent.Kind.STEP_SUCCEEDED, step, step.resource() + ": " + message, null);
+        results.add(new StepResult(step, outcome, run.attempts, run.waited, message));
+      } catch (ImpersonationException e) {
+        failed = true;
+        String message = e.getMessage();
+        LOG.warn("Step {} ({}) failed after {} attempt(s): {}", step.number(), step.resource(), run.attempts, message);
+        emit(ProgressEvent.Kind.STEP_FAILED, step, step.resource() + ": " + message, null);
+        results.add(new StepResult(step, StepOutcome.FAILED, run.attempts, run.waited, message));
+      }
+    }
+    return new ApplyResult(plan, results);
+  }
+
+  private void emit(ProgressEvent.Kind kind, Step step, String message, Duration wait) {
+    ProgressEvent event = new ProgressEvent(connection.clock().instant(), kind, Optional.ofNullable(step), message,
+        Optional.ofNullable(wait));
+    try {
+      listener.onEvent(event);
+    } catch (RuntimeException e) {
+      LOG.warn("Progress listener failed on {}: {}", kind, e.toString());
+    }
+  }
+
+  /** The state of one step's execution. */
+  private final class StepRun {
+    private final Step step;
+    private final boolean afterWrite;
+    int attempts;
+    Duration waited = Duration.ZERO;
+    boolean alreadyDone;
+    boolean changed;
+
+    StepRun(Step step, boolean afterWrite) {
+      this.step = step;
+      this.afterWrite = afterWrite;
+    }
+
+    void perform(Operation op) {
+      if (op instanceof Operation.AwaitMailbox a) {
+        awaitMailbox(a.identity());
+      } else if (op instanceof Operation.ResolveGroupDistinguishedName r) {
+        resolvedDns.put(r.group(), resolveDn(r));
+        changed = true;
+      } else if (op instanceof Operation.NewManagementScope s && s.filter().needsResolution()) {
+        RecipientFilter.MemberOfGroups groups = (RecipientFilter.MemberOfGroups) s.filter();
+        List<RecipientFilter.GroupReference> resolved = groups.groups().stream()
+            .map(g -> g.distinguishedName().isPresent() ? g : new RecipientFilter.GroupReference(g.identity(), g.kind(),
+                Optional.of(Optional.ofNullable(resolvedDns.get(g.identity())).orElseGet(() ->
+                    resolveDn(new Operation.ResolveGroupDistinguishedName(g.identity(), g.kind()))))))
+            .toList();
+        write(new Operation.NewManagementScope(s.name(), new RecipientFilter.MemberOfGroups(resolved)));
+      } else if (op instanceof Operation.AddGroupMembers m) {
+        for (String member : m.members()) {
+          write(new Operation.AddGroupMembers(m.group(), m.kind(), List.of(member)));
+        }
+      } else if (op instanceof Operation.RemoveGroupMembers m) {
+        for (String member : m.members()) {
+          write(new Operation.RemoveGroupMembers(m.group(), m.kind(), List.of(member)));
+        }
+      } else if (op instanceof Operation.AddMailboxPermissions p) {
+        for (String mailbox : p.mailboxes()) {
+          write(new Operation.AddMailboxPermissions(p.user(), List.of(mailbox)));
+        }
+      } else {
+        write(op);
+      }
+    }
+
+    private Backend backendFor(Operation op) {
+      Capability needed = op.capability(connection.target().kind()).orElseThrow();
+      return connection.backends().stream().filter(b -> b.capabilities().contains(needed)).findFirst()
+          .orElseThrow(() -> new ImpersonationException("No backend of this connection can " + needed.description()
+              + ": add " + needed.provider() + "."));
+    }
+
+    /** One write with retries. "Already exists" counts as done. */
+    private void write(Operation op) {
+      Backend backend = backendFor(op);
+      retrying(() -> {
+        try {
+          backend.execute(op);
+          changed = true;
+        } catch (ObjectAlreadyExistsException e) {
+          if (op instanceof Operation.RemoveGroupMembers) {
+            throw e;
+          }
+          LOG.debug("Step {}: {} already in place: {}", step.number(), op.getClass().getSimpleName(), e.getMessage());
+          alreadyDone = true;
+        }
+        return null;
+      });
+    }
+
+    private String resolveDn(Operation.ResolveGroupDistinguishedName r) {
+      MailGroup group = retrying(() -> readGroup(r).orElseThrow(() -> new ObjectNotFoundException(r.group(),
+          "The group '" + r.group() + "' is not visible yet (replication lag after its creation).")));
+      if (group.distinguishedName().isEmpty()) {
+        throw new ImpersonationException("The group '" + r.group() + "' has no DistinguishedName: Exchange does not know it, "
+            + "so a MemberOfGroup filter cannot use it. Use a distribution group, mail-enabled security group or room list.");
+      }
+      return group.distinguishedName();
+    }
+
+    private Optional<MailGroup> readGroup(Operation.ResolveGroupDistinguishedName r) {
+      if (connection.exchange().isPresent()) {
+        return connection.exchange().get().findGroup(r.group());
+      }
+      return connection.directory().orElseThrow(() -> new ImpersonationException("No backend can read groups.")).findGroup(r.group());
+    }
+
+    /** Polls until the mailbox is usable, backing off up to the readiness timeout. */
+    private void awaitMailbox(String identity) {
+      Instant deadline = connection.clock().instant().plus(policy.readinessTimeout());
+      Duration interval = policy.readinessInterval();
+      while (true) {
+        attempts++;
+        Optional<Recipient> r;
+        try {
+          r = connection.exchange().orElseThrow(() -> new ImpersonationException(
+              "Cannot wait for the mailbox " + identity + ": this connection has no Exchange backend.")).findRecipient(identity);
+        } catch (TenantException e) {
+          if (!e.isTransient()) {
+            throw e;
+          }
+          r = Optional.empty();
+        }
+        if (r.isPresent() && r.get().type().isMailbox()) {
+          changed = true;
+          return;
+        }
+        if (!connection.clock().instant().plus(interval).isBefore(deadline.plusMillis(1))) {
+          throw new ImpersonationException("The mailbox " + identity + " is still not usable after "
+              + Table.duration(policy.readinessTimeout()) + " (D7: licence, or provisioning is slow). Apply again later: "
+              + "the plan resumes where it stopped.");
+        }
+        emit(ProgressEvent.Kind.WAITING, step, "mailbox " + identity + " not provisioned yet", interval);
+        sleep(interval);
+        interval = min(interval.multipliedBy(2), policy.maxBackoff());
+      }
+    }
+
+    /** Runs {@code call}, retrying what is worth retrying. */
+    private <T> T retrying(java.util.function.Supplier<T> call) {
+      Duration backoff = policy.initialBackoff();
+      while (true) {
+        attempts++;
+        try {
+          return call.get();
+        } catch (TenantException e) {
+          boolean lag = e instanceof ObjectNotFoundException && (afterWrite || step.action() == StepAction.PREREQUISITE);
+          if (!(e.isTransient() || lag) || attempts >= policy.maxAttempts()) {
+            if (attempts >= policy.maxAttempts() && (e.isTransient() || lag)) {
+              throw new TenantException("Gave up after " + attempts + " attempts: " + e.getMessage(), e);
+            }
+            throw e;
+          }
+          Duration wait;
+          if (e instanceof ThrottledException t && t.retryAfter().isPresent()) {
+            wait = t.retryAfter().get();
+          } else {
+            long base = backoff.toMillis();
+            wait = Duration.ofMillis(base / 2 + (long) (jitter.nextDouble() * base / 2));
+            backoff = min(backoff.multipliedBy(2), policy.maxBackoff());
+          }
+          emit(ProgressEvent.Kind.RETRYING, step, (lag ? "not visible yet after a write" : e.getClass().getSimpleName())
+              + ": " + firstLine(e.getMessage()) + " (attempt " + attempts + " of " + policy.maxAttempts() + ")", wait);
+          sleep(wait);
+        }
+      }
+    }
+
+    private void sleep(Duration d) {
+      try {
+        connection.sleeper().sleep(d);
+        waited = waited.plus(d);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ImpersonationException("Interrupted while waiting; apply again to resume.", e);
+      }
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

@@ -1,0 +1,841 @@
+package dev.impersonation.internal;
+
+import dev.impersonation.AccessMethod;
+import dev.impersonation.AdministrativeUnitScope;
+import dev.impersonation.Application;
+import dev.impersonation.ApplicationAccessPolicy;
+import dev.impersonation.ApplicationImpersonation;
+import dev.impersonation.GroupKind;
+import dev.impersonation.GroupScope;
+import dev.impersonation.ImpersonationSetup;
+import dev.impersonation.MailboxListScope;
+import dev.impersonation.MembershipMode;
+import dev.impersonation.OrganizationScope;
+import dev.impersonation.RbacForApplications;
+import dev.impersonation.RecipientFilterScope;
+import dev.impersonation.ServiceAccount;
+import dev.impersonation.plan.Plan;
+import dev.impersonation.plan.Step;
+import dev.impersonation.plan.StepAction;
+import dev.impersonation.spi.AssigneeType;
+import dev.impersonation.spi.Backend;
+import dev.impersonation.spi.Capability;
+import dev.impersonation.spi.DirectoryBackend;
+import dev.impersonation.spi.EntraServicePrincipal;
+import dev.impersonation.spi.ExchangeBackend;
+import dev.impersonation.spi.ExchangeServicePrincipal;
+import dev.impersonation.spi.MailGroup;
+import dev.impersonation.spi.ManagementScope;
+import dev.impersonation.spi.Operation;
+import dev.impersonation.spi.Recipient;
+import dev.impersonation.spi.RecipientFilter;
+import dev.impersonation.spi.RoleAssignment;
+import dev.impersonation.spi.RoleGroup;
+import dev.impersonation.spi.ScopeType;
+import dev.impersonation.spi.TenantConnection;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the tenant through the connection's backends and diffs it against the setup. Every read that fails makes
+ * the dependent step BLOCKED; nothing is written here.
+ */
+public final class Planner {
+  private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
+  private static final String NO_EXCHANGE = "this connection has no Exchange backend: add one (impersonation-powershell)";
+
+  private final ImpersonationSetup setup;
+  private final TenantConnection connection;
+  private final Optional<ExchangeBackend> exchange;
+  private final Optional<DirectoryBackend> directory;
+  private final List<Step> steps = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
+
+  private Planner(ImpersonationSetup setup, TenantConnection connection) {
+    this.setup = setup;
+    this.connection = connection;
+    this.exchange = connection.exchange();
+    this.directory = connection.directory();
+  }
+
+  /** Plans {@code setup} against the tenant behind {@code connection}. */
+  public static Plan plan(ImpersonationSetup setup, TenantConnection connection) {
+    if (!connection.target().equals(setup.target())) {
+      throw new dev.impersonation.InvalidSetupException("The setup targets " + setup.target() + " but the connection is for "
+          + connection.target() + ": use a connection to the same tenant.");
+    }
+    Planner planner = new Planner(setup, connection);
+    planner.run();
+    Plan plan = new Plan(setup.name(), setup.target(), setup.principal().displayIdentity(), setup.scope().describe(),
+        setup.access().describe(), planner.steps, planner.warnings, connection.clock().instant());
+    LOG.debug("Planned '{}': {} steps, {} blocked", setup.name(), plan.steps().size(), plan.blockedSteps().size());
+    return plan;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  private <T> Observed<T> fromExchange(java.util.function.Function<ExchangeBackend, Optional<T>> read) {
+    return exchange.map(x -> Observed.read(() -> read.apply(x))).orElseGet(() -> Observed.unknown(NO_EXCHANGE));
+  }
+
+  private <T> Observed<T> valueFromExchange(java.util.function.Function<ExchangeBackend, T> read) {
+    return exchange.map(x -> Observed.readValue(() -> read.apply(x))).orElseGet(() -> Observed.unknown(NO_EXCHANGE));
+  }
+
+  // ---------------------------------------------------------------- steps
+
+  private int add(StepAction action, String resource, String reason, Operation op, List<Integer> deps) {
+    String backend = "-";
+    if (op != null) {
+      Optional<Capability> needed = op.capability(setup.target().kind());
+      if (needed.isPresent()) {
+        Optional<Backend> capable = connection.backends().stream().filter(b -> b.capabilities().contains(needed.get())).findFirst();
+        if (capable.isEmpty()) {
+          action = StepAction.BLOCKED;
+          reason = "no backend of this connection can " + needed.get().description() + ": add " + needed.get().provider()
+              + " to the connection (it was needed because " + reason + ")";
+          op = null;
+        } else {
+          backend = capable.get().name();
+        }
+      } else {
+        backend = exchange.map(Backend::name).or(() -> directory.map(Backend::name)).orElse("-");
+      }
+    }
+    List<Integer> realDeps = deps.stream().filter(d -> d > 0).distinct().sorted().toList();
+    int number = steps.size() + 1;
+    steps.add(new Step(number, action, resource, reason, backend, Optional.ofNullable(op), realDeps));
+    return number;
+  }
+
+  private int noOp(String resource, String reason) {
+    return add(StepAction.NO_OP, resource, reason, null, List.of());
+  }
+
+  private int blocked(String resource, String reason) {
+    return add(StepAction.BLOCKED, resource, reason, null, List.of());
+  }
+
+  private static List<Integer> deps(Integer... numbers) {
+    return List.of(numbers);
+  }
+
+  // ---------------------------------------------------------------- the plan
+
+  private void run() {
+    AccessMethod method = setup.access().method();
+    if (setup.scope() instanceof OrganizationScope) {
+      warnings.add("ORGANIZATION-WIDE ACCESS: " + setup.principal().displayIdentity()
+          + " will reach every mailbox in " + setup.target().domain() + ", including executives' and HR's (acknowledged).");
+    }
+    if (method == AccessMethod.APPLICATION_ACCESS_POLICY) {
+      warnings.add("Application access policies are legacy; Microsoft advises RBAC for Applications for new setups. "
+          + "A policy takes more than an hour to become effective.");
+    }
+    if (method == AccessMethod.FULL_ACCESS_DELEGATION) {
+      warnings.add("FullAccess exposes private items, and Exchange allows at most 500 permission entries per mailbox.");
+    }
+    int org = organization(method);
+    PrincipalSteps principal = principal(method, org);
+    ScopeSteps scope = scope(method, principal);
+    grant(method, org, principal, scope);
+  }
+
+  /** Enable-OrganizationCustomization when a dehydrated Exchange Online org needs RBAC writes. */
+  private int organization(AccessMethod method) {
+    boolean rbacWrites = method == AccessMethod.RBAC_FOR_APPLICATIONS || method == AccessMethod.APPLICATION_ACCESS_POLICY
+        || method == AccessMethod.APPLICATION_IMPERSONATION;
+    if (!setup.target().isExchangeOnline() || !rbacWrites) {
+      return 0;
+    }
+    Observed<dev.impersonation.spi.OrganizationConfig> config = valueFromExchange(ExchangeBackend::organizationConfig);
+    String resource = "organization customization";
+    if (config.unknown()) {
+      return blocked(resource, config.blockedReason("the organization configuration"));
+    }
+    if (config.value().dehydrated()) {
+      return add(StepAction.PREREQUISITE, resource,
+          "IsDehydrated is True: RBAC changes need Enable-OrganizationCustomization first (D6)",
+          new Operation.EnableOrganizationCustomization(), List.of());
+    }
+    noOp(resource, "already enabled (IsDehydrated is False)");
+    return 0;
+  }
+
+  // ---------------------------------------------------------------- principal
+
+  /** What later steps need of the principal: the step that makes it usable, and its identity for grants. */
+  private record PrincipalSteps(int ready, Optional<String> assigneeId, boolean resolvable) {}
+
+  private PrincipalSteps principal(AccessMethod method, int org) {
+    if (setup.principal() instanceof ServiceAccount account) {
+      return serviceAccount(account);
+    }
+    return application((Application) setup.principal(), method, org);
+  }
+
+  private PrincipalSteps serviceAccount(ServiceAccount account) {
+    String upn = account.userPrincipalName();
+    String resource = "service account " + upn;
+    Observed<Recipient> mailbox = fromExchange(x -> x.findRecipient(upn));
+    if (mailbox.present()) {
+      if (!mailbox.value().type().isMailbox()) {
+        return new PrincipalSteps(blocked(resource, upn + " is a " + mailbox.value().type().value()
+            + ", not a mailbox: the principal must be a user mailbox (D2)"), Optional.of(upn), false);
+      }
+      noOp(resource, "mailbox exists (" + mailbox.value().type().value() + ")");
+      return new PrincipalSteps(0, Optional.of(upn), true);
+    }
+    if (mailbox.unknown()) {
+      return new PrincipalSteps(blocked(resource, mailbox.blockedReason("the service account's mailbox")), Optional.of(upn), false);
+    }
+    // ABSENT in Exchange: maybe the user exists and its mailbox is still being provisioned.
+    if (setup.target().isExchangeOnline() && directory.isPresent()) {
+      Observed<dev.impersonation.spi.DirectoryUser> user = Observed.read(() -> directory.get().findUser(upn));
+      if (user.unknown()) {
+        return new PrincipalSteps(blocked(resource, user.blockedReason("the service account user")), Optional.of(upn), false);
+      }
+      if (user.present()) {
+        int wait = add(StepAction.PREREQUISITE, resource, "the user exists but its mailbox is not provisioned yet (D7): wait",
+            new Operation.AwaitMailbox(upn), List.of());
+        return new PrincipalSteps(wait, Optional.of(upn), true);
+      }
+    }
+    if (account.creation().isEmpty()) {
+      return new PrincipalSteps(blocked(resource, "no mailbox " + upn + " exists (D1): create it first, or declare "
+          + "Principal.serviceAccount(\"" + upn + "\").createIfMissing(...) so the plan creates it"), Optional.of(upn), false);
+    }
+    ServiceAccount.Creation c = account.creation().get();
+    if (setup.target().isExchangeOnline() && c.licenseSkuId().isEmpty()) {
+      warnings.add("The new service account " + upn + " gets no licence: Exchange Online gives it a mailbox only once "
+          + "it is licensed. Pass a licence SKU id to createIfMissing(...).");
+    }
+    int create = add(StepAction.CREATE, resource, "no mailbox " + upn + " exists; createIfMissing was declared",
+        new Operation.CreateServiceAccount(upn, c.displayName(), c.usageLocation(), c.licenseSkuId(), c.password()), List.of());
+    int wait = add(StepAction.PREREQUISITE, resource, "wait until the new mailbox is usable (Exchange Online: about 15 min)",
+        new Operation.AwaitMailbox(upn), deps(create));
+    return new PrincipalSteps(wait, Optional.of(upn), true);
+  }
+
+  private PrincipalSteps application(Application app, AccessMethod method, int org) {
+    String resource = "Entra service principal of " + app.appId();
+    Optional<String> objectId = app.servicePrincipalObjectId();
+    String displayName = app.displayName().orElse(app.appId());
+    if (objectId.isEmpty()) {
+      if (directory.isEmpty()) {
+        return new PrincipalSteps(blocked(resource, "its object id is unknown: pass Principal.application(\"" + app.appId()
+            + "\").servicePrincipal(\"<objectId>\") or add a directory (Graph) backend"), Optional.empty(), false);
+      }
+      Observed<EntraServicePrincipal> sp = Observed.read(() -> directory.get().findServicePrincipal(app.appId()));
+      if (sp.unknown()) {
+        return new PrincipalSteps(blocked(resource, sp.blockedReason("the service principal")), Optional.empty(), false);
+      }
+      if (sp.absent()) {
+        return new PrincipalSteps(blocked(resource, "the app has no service principal in this tenant: grant admin consent "
+            + "(Entra > Enterprise applications) so one exists, then plan again"), Optional.empty(), false);
+      }
+      objectId = Optional.of(sp.value().objectId());
+      if (app.displayName().isEmpty()) {
+        displayName = sp.value().displayName();
+      }
+      noOp(resource, "found, object id " + objectId.get());
+    }
+    if (directory.isPresent() && objectId.isPresent()) {
+      String spId = objectId.get();
+      Observed<List<dev.impersonation.spi.ApplicationPermissionGrant>> grants =
+          Observed.readValue(() -> directory.get().applicationPermissionGrants(spId));
+      if (grants.present() && !grants.value().isEmpty() && method != AccessMethod.APPLICATION_ACCESS_POLICY) {
+        warnings.add("The app has tenant-wide consent " + grants.value().stream().map(g -> g.resource() + " " + g.permission())
+            .collect(Collectors.joining(", ")) + ": access is the union of consent and Exchange RBAC, so every mailbox "
+            + "stays reachable until you remove that consent in Entra (D11). Not removed automatically.");
+      } else if (grants.unknown()) {
+        warnings.add("Could not read the app's tenant-wide consent (" + grants.error() + "); check it by hand (D11).");
+      }
+    }
+    if (method != AccessMethod.RBAC_FOR_APPLICATIONS) {
+      return new PrincipalSteps(0, objectId, objectId.isPresent());
+    }
+    String pointer = "Exchange service principal for " + app.appId();
+    Observed<ExchangeServicePrincipal> existing = fromExchange(x -> x.findServicePrincipal(app.appId()));
+    if (existing.unknown()) {
+      return new PrincipalSteps(blocked(pointer, existing.blockedReason("Exchange's service principal")), objectId, false);
+    }
+    if (existing.present()) {
+      if (objectId.isPresent() && !existing.value().objectId().equalsIgnoreCase(objectId.get())) {
+        return new PrincipalSteps(blocked(pointer, "Exchange points at object id " + existing.value().objectId()
+            + " but the Entra service principal is " + objectId.get() + ": remove the stale pointer "
+            + "(Remove-ServicePrincipal) or pass the right object id"), objectId, false);
+      }
+      noOp(pointer, "exists (" + existing.value().displayName() + ")");
+      return new PrincipalSteps(0, Optional.of(existing.value().objectId()), true);
+    }
+    if (objectId.isEmpty()) {
+      return new PrincipalSteps(blocked(pointer, "the service principal's object id is unknown"), objectId, false);
+    }
+    int create = add(StepAction.CREATE, pointer, "Exchange does not know the app yet (recipe R step 2)",
+        new Operation.NewServicePrincipal(app.appId(), objectId.get(), displayName), deps(org));
+    return new PrincipalSteps(create, objectId, true);
+  }
+
+  // ---------------------------------------------------------------- scope
+
+  /** What grants need of the scope. */
+  private record ScopeSteps(List<Integer> ready, List<RecipientFilter.GroupReference> groups, String policyGroup,
+      List<String> mailboxes, boolean ok) {}
+
+  private ScopeSteps scope(AccessMethod method, PrincipalSteps principal) {
+    if (setup.scope() instanceof GroupScope group) {
+      return groups(group, principal);
+    } else if (setup.scope() instanceof MailboxListScope list) {
+      return mailboxList(list.mailboxes(), principal);
+    } else if (setup.scope() instanceof AdministrativeUnitScope au) {
+      if (directory.isPresent()) {
+        Observed<List<String>> members = Observed.read(() -> directory.get().administrativeUnitMembers(au.objectId()));
+        String resource = "administrative unit " + au.objectId();
+        if (members.unknown()) {
+          blocked(resource, members.blockedReason("the administrative unit"));
+          return new ScopeSteps(List.of(), List.of(), "", List.of(), false);
+        }
+        if (members.absent()) {
+          blocked(resource, "no such administrative unit: create it in Entra (Roles & admins > Admin units) and add the mailboxes");
+          return new ScopeSteps(List.of(), List.of(), "", List.of(), false);
+        }
+        noOp(resource, "exists with " + members.value().size() + " member(s)");
+      }
+      return new ScopeSteps(List.of(), List.of(), "", List.of(), true);
+    }
+    return new ScopeSteps(List.of(), List.of(), "", List.of(), true);
+  }
+
+  private Observed<MailGroup> readGroup(String name, GroupKind kind) {
+    if (kind == GroupKind.SECURITY || (kind == GroupKind.MICROSOFT_365 && exchange.isEmpty())) {
+      return directory.map(d -> Observed.read(() -> d.findGroup(name)))
+          .orElseGet(() -> Observed.unknown("this connection has no directory (Graph) backend to read security groups"));
+    }
+    return fromExchange(x -> x.findGroup(name));
+  }
+
+  private Observed<List<String>> readMembers(String name, GroupKind kind) {
+    if (kind == GroupKind.SECURITY || (kind == GroupKind.MICROSOFT_365 && exchange.isEmpty())) {
+      return directory.map(d -> Observed.readValue(() -> d.groupMembers(name)))
+          .orElseGet(() -> Observed.unknown("this connection has no directory (Graph) backend"));
+    }
+    return valueFromExchange(x -> x.groupMembers(name).stream().map(Recipient::primarySmtpAddress).toList());
+  }
+
+  private ScopeSteps groups(GroupScope scope, PrincipalSteps principal) {
+    String marker = ObjectNames.ownerMarker(setup);
+    String principalUpn = setup.principal() instanceof ServiceAccount a ? a.userPrincipalName() : "";
+    boolean ok = true;
+    List<Integer> ready = new ArrayList<>();
+    List<RecipientFilter.GroupReference> refs = new ArrayList<>();
+    String policyGroup = scope.primarySmtpAddress().orElse(scope.name());
+    // Existing groups (including partitions beyond what the members need now) and their members.
+    Map<String, Observed<MailGroup>> groups = new LinkedHashMap<>();
+    for (int i = 0; ; i++) {
+      String name = scope.groupName(i);
+      Observed<MailGroup> g = readGroup(name, scope.kind());
+      if (i >= scope.groupCount() && !g.present()) {
+        break;
+      }
+      groups.put(name, g);
+      if (i > 200) {
+        break;
+      }
+    }
+    Map<String, List<String>> members = new LinkedHashMap<>();
+    Map<String, Integer> groupReady = new LinkedHashMap<>();
+    for (Map.Entry<String, Observed<MailGroup>> e : groups.entrySet()) {
+      String name = e.getKey();
+      Observed<MailGroup> g = e.getValue();
+      String resource = scope.kind().label() + " '" + name + "'";
+      if (g.unknown()) {
+        blocked(resource, g.blockedReason("the group"));
+        ok = false;
+        continue;
+      }
+      if (g.present()) {
+        MailGroup found = g.value();
+        if (found.kind() != scope.kind()) {
+          blocked(resource, "'" + name + "' exists but is a " + found.kind().label() + ", not a " + scope.kind().label()
+              + " (D2/D5): rename the setup's group or use Scope." + factory(found.kind()) + "(\"" + name + "\")");
+          ok = false;
+          continue;
+        }
+        if (groupReady.isEmpty() && found.primarySmtpAddress() != null && !found.primarySmtpAddress().isEmpty()) {
+          policyGroup = found.primarySmtpAddress();
+        }
+        noOp(resource, "exists" + (found.distinguishedName().isEmpty() ? "" : " (DN read: " + found.distinguishedName() + ")"));
+        List<String> missingOwners = scope.owners().stream()
+            .filter(o -> found.managedBy().stream().noneMatch(m -> m.equalsIgnoreCase(o))).toList();
+        boolean close = scope.closedMembership() && !found.memberJoinClosed() && scope.kind().isExchangeWritten();
+        boolean hide = scope.hiddenFromAddressListsEnabled() && !found.hiddenFromAddressLists();
+        int update = 0;
+        if (!missingOwners.isEmpty() || close || hide) {
+          List<String> what = new ArrayList<>();
+          if (!missingOwners.isEmpty()) {
+            what.add("add owner(s) " + missingOwners);
+          }
+          if (close) {
+            what.add("close membership");
+          }
+          if (hide) {
+            what.add("hide from address lists");
+          }
+          int ownerDep = missingOwners.stream().anyMatch(o -> o.equalsIgnoreCase(principalUpn)) ? principal.ready() : 0;
+          update = add(StepAction.UPDATE, resource, String.join(", ", what) + " (existing owners are kept)",
+              new Operation.SetGroup(name, scope.kind(), missingOwners, close, hide), deps(ownerDep));
+        }
+        groupReady.put(name, update);
+        if (scope.kind().isExchangeKnown()) {
+          refs.add(new RecipientFilter.GroupReference(name, scope.kind(),
+              found.distinguishedName().isEmpty() ? Optional.empty() : Optional.of(found.distinguishedName())));
+        }
+        if (scope.membershipMode() != MembershipMode.UNMANAGED) {
+          Observed<List<String>> current = readMembers(name, scope.kind());
+          if (current.unknown()) {
+            blocked(resource + " members", current.blockedReason("the group's members"));
+            ok = false;
+          } else {
+            members.put(name, current.value());
+          }
+        }
+      } else {
+        if (scope.membershipMode() == MembershipMode.UNMANAGED) {
+          blocked(resource, "does not exist, and existingMembership() uses an existing group as it is: create it, "
+              + "or drop existingMembership() so the plan creates and fills it");
+          ok = false;
+          continue;
+        }
+        int ownerDep = scope.owners().stream().anyMatch(o -> o.equalsIgnoreCase(principalUpn)) ? principal.ready() : 0;
+        int create;
+        if (scope.kind().isExchangeWritten()) {
+          boolean first = groupReady.isEmpty();
+          Optional<String> alias = scope.alias().map(a -> first ? a : a + (groupReady.size() + 1));
+          Optional<String> smtp = first ? scope.primarySmtpAddress() : scope.primarySmtpAddress().map(a ->
+              a.substring(0, a.indexOf('@')) + (groupReady.size() + 1) + a.substring(a.indexOf('@')));
+          create = add(StepAction.CREATE, resource, "absent; created closed, owned by " + (scope.owners().isEmpty()
+              ? "the admin who runs it" : scope.owners()),
+              new Operation.NewDistributionGroup(name, scope.kind(), alias, smtp, scope.owners(), marker), deps(ownerDep));
+        } else {
+          String nickname = scope.alias().orElse(name.replaceAll("[^A-Za-z0-9]", ""));
+          create = add(StepAction.CREATE, resource, "absent; created through the directory",
+              new Operation.CreateDirectoryGroup(name, scope.kind(), nickname.isEmpty() ? "group" : nickname, scope.owners(), marker),
+              deps(ownerDep));
+        }
+        int last = create;
+        if (scope.hiddenFromAddressListsEnabled()) {
+          last = add(StepAction.UPDATE, resource, "hide from address lists",
+              new Operation.SetGroup(name, scope.kind(), List.of(), false, true), deps(create));
+        }
+        groupReady.put(name, last);
+        members.put(name, List.of());
+        if (scope.kind().isExchangeKnown()) {
+          refs.add(new RecipientFilter.GroupReference(name, scope.kind(), Optional.empty()));
+        }
+      }
+    }
+    if (!ok) {
+      return new ScopeSteps(List.of(), refs, policyGroup, List.of(), false);
+    }
+    List<String> inScope = new ArrayList<>();
+    members.values().forEach(inScope::addAll);
+    if (scope.membershipMode() != MembershipMode.UNMANAGED) {
+      ok = members(scope, members, groupReady, principal, principalUpn);
+      Set<String> seen = new LinkedHashSet<>();
+      inScope.forEach(m -> seen.add(m.toLowerCase(Locale.ROOT)));
+      if (scope.membershipMode() == MembershipMode.EXACT) {
+        inScope.clear();
+        seen.clear();
+      }
+      for (String m : scope.members()) {
+        if (seen.add(m.toLowerCase(Locale.ROOT))) {
+          inScope.add(m);
+        }
+      }
+    }
+    // DNs of groups created by this plan are read once they exist.
+    List<Integer> resolveSteps = new ArrayList<>();
+    for (RecipientFilter.GroupReference ref : refs) {
+      if (ref.distinguishedName().isEmpty()) {
+        resolveSteps.add(add(StepAction.PREREQUISITE, scope.kind().label() + " '" + ref.identity() + "'",
+            "read its DistinguishedName once it exists (never built from the name)",
+            new Operation.ResolveGroupDistinguishedName(ref.identity(), ref.kind()), deps(groupReady.getOrDefault(ref.identity(), 0))));
+      }
+    }
+    ready.addAll(groupReady.values());
+    ready.addAll(resolveSteps);
+    ready.addAll(memberSteps);
+    return new ScopeSteps(ready, refs, policyGroup, inScope, ok);
+  }
+
+  private final List<Integer> memberSteps = new ArrayList<>();
+
+  /** Adds (and with EXACT removes) members, filling split groups in order. */
+  private boolean members(GroupScope scope, Map<String, List<String>> current, Map<String, Integer> groupReady,
+      PrincipalSteps principal, String principalUpn) {
+    Set<String> present = new LinkedHashSet<>();
+    current.values().forEach(list -> list.forEach(m -> present.add(m.toLowerCase(Locale.ROOT))));
+    List<String> toAdd = scope.members().stream().filter(m -> !present.contains(m.toLowerCase(Locale.ROOT))).toList();
+    // Every member to add must be a mailbox (D9 address mismatch, D2 group given where a mailbox is needed).
+    List<String> missing = new ArrayList<>();
+    List<String> groupsGiven = new ArrayList<>();
+    List<String> unreadable = new ArrayList<>();
+    Map<String, String> canonical = new LinkedHashMap<>();
+    for (String m : toAdd) {
+      if (m.equalsIgnoreCase(principalUpn) && principal.ready() > 0) {
+        canonical.put(m, m);
+        continue;
+      }
+      Observed<Recipient> r = scope.kind().isExchangeWritten() || exchange.isPresent()
+          ? fromExchange(x -> x.findRecipient(m))
+          : directory.map(d -> Observed.read(() -> d.findUser(m).map(u -> new Recipient(u.displayName(), u.userPrincipalName(), "",
+              dev.impersonation.spi.RecipientType.USER_MAILBOX, true)))).orElseGet(() -> Observed.unknown("no backend"));
+      if (r.unknown()) {
+        unreadable.add(m + " (" + r.error() + ")");
+      } else if (r.absent()) {
+        missing.add(m);
+      } else if (!r.value().type().isMailbox()) {
+        groupsGiven.add(m + " (" + r.value().type().value() + ")");
+      } else {
+        canonical.put(m, m);
+        if (present.contains(r.value().primarySmtpAddress().toLowerCase(Locale.ROOT))) {
+          canonical.remove(m);
+        }
+      }
+    }
+    String resource = scope.kind().label() + " '" + scope.name() + "' members";
+    boolean ok = true;
+    if (!unreadable.isEmpty()) {
+      blocked(resource, "could not look up " + unreadable + "; a failed read is never taken as absent: plan again");
+      ok = false;
+    }
+    if (!missing.isEmpty()) {
+      blocked(resource, "no recipient found for " + missing + " (D9 address mismatch): fix the addresses or create the mailboxes");
+      ok = false;
+    }
+    if (!groupsGiven.isEmpty()) {
+      blocked(resource, groupsGiven + " are groups, not mailboxes (D2): MemberOfGroup counts direct members only, so "
+          + "list the mailboxes themselves");
+      ok = false;
+    }
+    if (!ok) {
+      return false;
+    }
+    int max = scope.maxMembersPerGroup().orElse(Integer.MAX_VALUE);
+    Map<String, List<String>> additions = new LinkedHashMap<>();
+    List<String> queue = new ArrayList<>(canonical.keySet());
+    for (Map.Entry<String, List<String>> e : current.entrySet()) {
+      int room = Math.max(0, max - e.getValue().size());
+      List<String> batch = new ArrayList<>();
+      while (room-- > 0 && !queue.isEmpty()) {
+        batch.add(queue.remove(0));
+      }
+      if (!batch.isEmpty()) {
+        additions.put(e.getKey(), batch);
+      }
+    }
+    if (!queue.isEmpty()) {
+      blocked(resource, queue.size() + " member(s) do not fit in the groups at " + max + " per group");
+      return false;
+    }
+    Set<String> desired = scope.members().stream().map(m -> m.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    for (Map.Entry<String, List<String>> e : current.entrySet()) {
+      String group = e.getKey();
+      String res = scope.kind().label() + " '" + group + "' members";
+      List<String> add = additions.getOrDefault(group, List.of());
+      if (!add.isEmpty()) {
+        int dep = add.stream().anyMatch(m -> m.equalsIgnoreCase(principalUpn)) ? principal.ready() : 0;
+        memberSteps.add(add(StepAction.ADD_MEMBERS, res, "add " + add.size() + " member(s): " + preview(add),
+            new Operation.AddGroupMembers(group, scope.kind(), add), deps(groupReady.getOrDefault(group, 0), dep)));
+      }
+      if (scope.membershipMode() == MembershipMode.EXACT) {
+        List<String> extra = e.getValue().stream().filter(m -> !desired.contains(m.toLowerCase(Locale.ROOT))).toList();
+        if (!extra.isEmpty()) {
+          memberSteps.add(add(StepAction.REMOVE_MEMBERS, res, "EXACT membership: remove " + extra.size()
+              + " undeclared member(s): " + preview(extra), new Operation.RemoveGroupMembers(group, scope.kind(), extra),
+              deps(groupReady.getOrDefault(group, 0))));
+        }
+      }
+      if (add.isEmpty() && (scope.membershipMode() != MembershipMode.EXACT
+          || e.getValue().stream().allMatch(m -> desired.contains(m.toLowerCase(Locale.ROOT))))) {
+        noOp(res, e.getValue().size() + " member(s), all declared members present");
+      }
+    }
+    return true;
+  }
+
+  private static String preview(List<String> values) {
+    return values.size() <= 3 ? String.join(", ", values) : String.join(", ", values.subList(0, 3)) + ", +" + (values.size() - 3) + " more";
+  }
+
+  private static String factory(GroupKind kind) {
+    return switch (kind) {
+      case DISTRIBUTION -> "distributionGroup";
+      case MAIL_ENABLED_SECURITY -> "mailEnabledSecurityGroup";
+      case ROOM_LIST -> "roomList";
+      case MICROSOFT_365 -> "microsoft365Group";
+      case SECURITY -> "securityGroup";
+    };
+  }
+
+  private ScopeSteps mailboxList(List<String> mailboxes, PrincipalSteps principal) {
+    List<String> missing = new ArrayList<>();
+    List<String> notMailboxes = new ArrayList<>();
+    List<String> unreadable = new ArrayList<>();
+    for (String m : mailboxes) {
+      Observed<Recipient> r = fromExchange(x -> x.findRecipient(m));
+      if (r.unknown()) {
+        unreadable.add(m + " (" + r.error() + ")");
+      } else if (r.absent()) {
+        missing.add(m);
+      } else if (!r.value().type().isMailbox()) {
+        notMailboxes.add(m + " (" + r.value().type().value() + ")");
+      }
+    }
+    String resource = "listed mailboxes";
+    if (!unreadable.isEmpty()) {
+      blocked(resource, "could not look up " + unreadable + "; a failed read is never taken as absent: plan again");
+    }
+    if (!missing.isEmpty()) {
+      blocked(resource, "no mailbox found for " + missing + " (D9): fix the addresses");
+    }
+    if (!notMailboxes.isEmpty()) {
+      blocked(resource, notMailboxes + " are not mailboxes (D2): list the member mailboxes instead");
+    }
+    return new ScopeSteps(List.of(), List.of(), "", mailboxes, unreadable.isEmpty() && missing.isEmpty() && notMailboxes.isEmpty());
+  }
+
+  // ---------------------------------------------------------------- grants
+
+  private void grant(AccessMethod method, int org, PrincipalSteps principal, ScopeSteps scope) {
+    if (!scope.ok() || !principal.resolvable() || principal.assigneeId().isEmpty()) {
+      blocked("access grant", "waits for the blocked steps above");
+      return;
+    }
+    switch (method) {
+      case APPLICATION_IMPERSONATION -> impersonation(org, principal, scope);
+      case RBAC_FOR_APPLICATIONS -> rbacForApplications(org, principal, scope);
+      case APPLICATION_ACCESS_POLICY -> accessPolicy(org, principal, scope);
+      case FULL_ACCESS_DELEGATION -> fullAccess(principal, scope);
+    }
+  }
+
+  /** The management scope for filter-based scopes; returns its step (0 when none is needed) or -1 when blocked. */
+  private int managementScope(int org, ScopeSteps scope) {
+    RecipientFilter filter;
+    if (setup.scope() instanceof GroupScope) {
+      filter = new RecipientFilter.MemberOfGroups(scope.groups());
+    } else if (setup.scope() instanceof RecipientFilterScope f) {
+      filter = new RecipientFilter.Custom(f.filter());
+    } else {
+      return 0;
+    }
+    String name = ObjectNames.managementScope(setup);
+    String resource = "management scope '" + name + "'";
+    Observed<ManagementScope> existing = fromExchange(x -> x.findManagementScope(name));
+    if (existing.unknown()) {
+      blocked(resource, existing.blockedReason("the management scope"));
+      return -1;
+    }
+    if (existing.present()) {
+      if (!filter.needsResolution() && RecipientFilter.equivalent(existing.value().recipientFilter(), filter.toOpath(g -> "")) ) {
+        noOp(resource, "exists with the same filter");
+        return 0;
+      }
+      blocked(resource, "exists with filter " + existing.value().recipientFilter() + " but the setup needs "
+          + (filter.needsResolution() ? "the DN of a group this plan creates" : filter.toOpath(g -> ""))
+          + " (a stale DN? D5). It is not changed automatically because other assignments may use it: fix or remove it, "
+          + "or give the setup another managementScopeName(...)");
+      return -1;
+    }
+    List<Integer> deps = new ArrayList<>(scope.ready());
+    deps.add(org);
+    return add(StepAction.CREATE, resource, "absent; restricts the grant to " + setup.scope().describe(),
+        new Operation.NewManagementScope(name, filter), deps);
+  }
+
+  private void impersonation(int org, PrincipalSteps principal, ScopeSteps scope) {
+    int scopeStep = managementScope(org, scope);
+    if (scopeStep < 0) {
+      blocked("access grant", "waits for the blocked management scope");
+      return;
+    }
+    boolean orgWide = setup.scope() instanceof OrganizationScope;
+    String scopeName = orgWide ? "" : ObjectNames.managementScope(setup);
+    ApplicationImpersonation access = (ApplicationImpersonation) setup.access();
+    String upn = principal.assigneeId().get();
+    if (access.roleGroup().isPresent()) {
+      roleGroup(access, upn, scopeName, principal, scopeStep, org);
+      return;
+    }
+    String name = ObjectNames.roleAssignment(setup, ApplicationImpersonation.ROLE, 1);
+    assignment(name, ApplicationImpersonation.ROLE, upn, AssigneeType.USER,
+        orgWide ? ScopeType.ORGANIZATION : ScopeType.MANAGEMENT_SCOPE, scopeName, deps(principal.ready(), scopeStep, org));
+  }
+
+  private void roleGroup(ApplicationImpersonation access, String upn, String scopeName, PrincipalSteps principal,
+      int scopeStep, int org) {
+    String name = access.roleGroup().get();
+    String resource = "role group '" + name + "'";
+    Observed<RoleGroup> existing = fromExchange(x -> x.findRoleGroup(name));
+    if (existing.unknown()) {
+      blocked(resource, existing.blockedReason("the role group"));
+      return;
+    }
+    if (existing.absent()) {
+      add(StepAction.CREATE, resource, "absent; roles " + access.roles() + " with write scope "
+          + (scopeName.isEmpty() ? "Default (organization-wide)" : "'" + scopeName + "'") + ", member " + upn,
+          new Operation.NewRoleGroup(name, access.roles(), List.of(upn), scopeName, ObjectNames.ownerMarker(setup)),
+          deps(principal.ready(), scopeStep, org));
+      return;
+    }
+    RoleGroup rg = existing.value();
+    if (!rg.customRecipientWriteScope().equalsIgnoreCase(scopeName)) {
+      blocked(resource, "exists with write scope " + (rg.customRecipientWriteScope().isEmpty() ? "Default (organization-wide, D4)"
+          : "'" + rg.customRecipientWriteScope() + "'") + " but the setup needs " + (scopeName.isEmpty() ? "Default" : "'" + scopeName + "'")
+          + ": it is not changed automatically; use another role group name or fix it by hand");
+      return;
+    }
+    boolean changed = false;
+    for (String role : access.roles()) {
+      if (rg.roles().stream().noneMatch(r -> r.equalsIgnoreCase(role))) {
+        add(StepAction.CREATE, resource + " role " + role, "the role group lacks this role",
+            new Operation.NewManagementRoleAssignment(role + "-" + name, role, name, AssigneeType.SECURITY_GROUP,
+                scopeName.isEmpty() ? ScopeType.ORGANIZATION : ScopeType.MANAGEMENT_SCOPE, scopeName), deps(scopeStep, org));
+        changed = true;
+      }
+    }
+    if (rg.members().stream().noneMatch(m -> m.equalsIgnoreCase(upn))) {
+      add(StepAction.ADD_MEMBERS, resource, "add " + upn + " as a member",
+          new Operation.AddRoleGroupMember(name, upn), deps(principal.ready(), org));
+      changed = true;
+    }
+    if (!changed) {
+      noOp(resource, "has the roles, the write scope and the member");
+    }
+  }
+
+  private void assignment(String name, String role, String assignee, AssigneeType type, ScopeType scopeType, String scope,
+      List<Integer> deps) {
+    String resource = "role assignment '" + name + "'";
+    Observed<List<RoleAssignment>> existing = valueFromExchange(x -> x.roleAssignments(assignee));
+    if (existing.unknown()) {
+      blocked(resource, existing.blockedReason("the role assignments of " + assignee));
+      return;
+    }
+    for (RoleAssignment a : existing.value()) {
+      if (a.role().equalsIgnoreCase(role) && a.isOrganizationWide() && scopeType != ScopeType.ORGANIZATION) {
+        warnings.add("An organization-wide assignment '" + a.name() + "' of " + role + " to " + assignee
+            + " already exists, so the scope has no effect until you remove it (D4). Not removed automatically: "
+            + "Remove-ManagementRoleAssignment -Identity '" + a.name() + "'.");
+      }
+    }
+    Optional<RoleAssignment> same = existing.value().stream()
+        .filter(a -> a.role().equalsIgnoreCase(role) && a.scopeType() == scopeType && a.scope().equalsIgnoreCase(scope))
+        .findFirst();
+    if (same.isPresent()) {
+      noOp(resource, "exists" + (same.get().name().equalsIgnoreCase(name) ? "" : " as '" + same.get().name() + "'"));
+      return;
+    }
+    if (existing.value().stream().anyMatch(a -> a.name().equalsIgnoreCase(name))) {
+      blocked(resource, "an assignment with this name exists with another role or scope: remove it or set roleAssignmentName(...)");
+      return;
+    }
+    add(StepAction.CREATE, resource, role + " for " + assignee + (scopeType == ScopeType.ORGANIZATION ? " ORGANIZATION-WIDE"
+        : " scoped to " + (scopeType == ScopeType.ADMINISTRATIVE_UNIT ? "administrative unit " : "'") + scope
+        + (scopeType == ScopeType.ADMINISTRATIVE_UNIT ? "" : "'")),
+        new Operation.NewManagementRoleAssignment(name, role, assignee, type, scopeType, scope), deps);
+  }
+
+  private void rbacForApplications(int org, PrincipalSteps principal, ScopeSteps scope) {
+    int scopeStep = managementScope(org, scope);
+    if (scopeStep < 0) {
+      blocked("access grant", "waits for the blocked management scope");
+      return;
+    }
+    ScopeType type;
+    String scopeValue;
+    if (setup.scope() instanceof OrganizationScope) {
+      type = ScopeType.ORGANIZATION;
+      scopeValue = "";
+    } else if (setup.scope() instanceof AdministrativeUnitScope au) {
+      type = ScopeType.ADMINISTRATIVE_UNIT;
+      scopeValue = au.objectId();
+    } else {
+      type = ScopeType.MANAGEMENT_SCOPE;
+      scopeValue = ObjectNames.managementScope(setup);
+    }
+    List<String> roles = ((RbacForApplications) setup.access()).roles();
+    for (String role : roles) {
+      assignment(ObjectNames.roleAssignment(setup, role, roles.size()), role, principal.assigneeId().get(),
+          AssigneeType.SERVICE_PRINCIPAL, type, scopeValue, deps(principal.ready(), scopeStep, org));
+    }
+  }
+
+  private void accessPolicy(int org, PrincipalSteps principal, ScopeSteps scope) {
+    Application app = (Application) setup.principal();
+    ApplicationAccessPolicy policy = (ApplicationAccessPolicy) setup.access();
+    String resource = "application access policy for " + app.appId();
+    Observed<List<dev.impersonation.spi.AccessPolicy>> existing = valueFromExchange(x -> x.accessPolicies(app.appId()));
+    if (existing.unknown()) {
+      blocked(resource, existing.blockedReason("the access policies"));
+      return;
+    }
+    GroupScope group = (GroupScope) setup.scope();
+    Supplier<Boolean> matches = () -> existing.value().stream().anyMatch(p ->
+        p.accessRight().equalsIgnoreCase(policy.accessRight().cmdletValue())
+            && (p.scopeGroup().equalsIgnoreCase(scope.policyGroup()) || p.scopeGroup().equalsIgnoreCase(group.name())
+            || group.primarySmtpAddress().map(a -> a.equalsIgnoreCase(p.scopeGroup())).orElse(false)));
+    if (matches.get()) {
+      noOp(resource, policy.accessRight().cmdletValue() + " to '" + group.name() + "' exists");
+      return;
+    }
+    List<Integer> deps = new ArrayList<>(scope.ready());
+    deps.add(org);
+    add(StepAction.CREATE, resource, policy.accessRight().cmdletValue() + " to the members of '" + group.name() + "'",
+        new Operation.NewApplicationAccessPolicy(app.appId(), scope.policyGroup(), policy.accessRight().cmdletValue(),
+            ObjectNames.ownerMarker(setup)), deps);
+  }
+
+  private void fullAccess(PrincipalSteps principal, ScopeSteps scope) {
+    String user = principal.assigneeId().get();
+    String resource = "FullAccess for " + user;
+    List<String> missing = new ArrayList<>();
+    List<String> unreadable = new ArrayList<>();
+    for (String mailbox : scope.mailboxes()) {
+      if (mailbox.equalsIgnoreCase(user)) {
+        continue;
+      }
+      Observed<List<dev.impersonation.spi.MailboxPermission>> perms = valueFromExchange(x -> x.mailboxPermissions(mailbox));
+      if (perms.unknown()) {
+        unreadable.add(mailbox + " (" + perms.error() + ")");
+      } else if (perms.value().stream().noneMatch(p -> p.user().equalsIgnoreCase(user) && !p.deny()
+          && p.accessRights().stream().anyMatch(r -> r.equalsIgnoreCase("FullAccess")))) {
+        missing.add(mailbox);
+      }
+    }
+    if (!unreadable.isEmpty()) {
+      blocked(resource, "could not read the permissions of " + unreadable + "; plan again");
+      return;
+    }
+    if (missing.isEmpty()) {
+      noOp(resource, "granted on all " + scope.mailboxes().size() + " mailbox(es)");
+      return;
+    }
+    List<Integer> deps = new ArrayList<>(scope.ready());
+    deps.add(principal.ready());
+    add(StepAction.ADD_MEMBERS, resource, "grant FullAccess (AutoMapping off) on " + missing.size() + " mailbox(es): "
+        + preview(missing), new Operation.AddMailboxPermissions(user, missing), deps);
+  }
+}

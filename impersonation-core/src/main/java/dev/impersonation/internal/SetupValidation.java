@@ -1,0 +1,125 @@
+package dev.impersonation.internal;
+
+import dev.impersonation.AccessMethod;
+import dev.impersonation.AdministrativeUnitScope;
+import dev.impersonation.Application;
+import dev.impersonation.GroupKind;
+import dev.impersonation.GroupScope;
+import dev.impersonation.ImpersonationSetup;
+import dev.impersonation.InvalidSetupException;
+import dev.impersonation.MailboxListScope;
+import dev.impersonation.MembershipMode;
+import dev.impersonation.OrganizationScope;
+import dev.impersonation.RecipientFilterScope;
+import dev.impersonation.Scope;
+import dev.impersonation.ServiceAccount;
+import dev.impersonation.UnsupportedOnTargetException;
+
+/** The rules {@code ImpersonationSetup.build()} enforces (DOMAIN.md §1 and §3). */
+public final class SetupValidation {
+  private static final int MAX_SETUP_NAME = 32;
+  private static final int MAX_GROUP_MEMBERS = 10_000;
+
+  private SetupValidation() {}
+
+  public static void validate(ImpersonationSetup s) {
+    name(s.name());
+    s.managementScopeName().ifPresent(n -> exchangeName(n, "managementScopeName"));
+    s.roleAssignmentName().ifPresent(n -> exchangeName(n, "roleAssignmentName"));
+    for (String m : s.verifyMailboxes()) {
+      if (!m.contains("@") || m.chars().anyMatch(c -> c < 0x20)) {
+        throw new InvalidSetupException("verifyMailboxes(...) takes SMTP addresses, but got \"" + m.replace("\n", "\\n") + "\".");
+      }
+    }
+    AccessMethod method = s.access().method();
+    boolean online = s.target().isExchangeOnline();
+    if (method == AccessMethod.APPLICATION_IMPERSONATION && online) {
+      throw new UnsupportedOnTargetException("ApplicationImpersonation can no longer be assigned in Exchange Online "
+          + "(retired 2024-2025; EWS itself shuts down there on 2027-04-01). Use its modern equivalent, RBAC for Applications, "
+          + "with an Entra app: .principal(Principal.application(\"<appId>\")).access(Access.rbacForApplications("
+          + "\"Application Calendars.ReadWrite\", \"Application Mail.ReadWrite\")) and keep the same scope; "
+          + "\"Application EWS.AccessAsApp\" covers EWS clients until the shutdown. Or target TenantTarget.exchangeServer(...) "
+          + "for on-premises Exchange, where ApplicationImpersonation still works.");
+    }
+    if (!online && (method == AccessMethod.RBAC_FOR_APPLICATIONS || method == AccessMethod.APPLICATION_ACCESS_POLICY)) {
+      throw new UnsupportedOnTargetException(method + " exists only in Exchange Online. On Exchange Server use "
+          + "Access.applicationImpersonation() with Principal.serviceAccount(\"svc@contoso.com\") and the same scope.");
+    }
+    boolean needsAccount = method == AccessMethod.APPLICATION_IMPERSONATION || method == AccessMethod.FULL_ACCESS_DELEGATION;
+    if (needsAccount && !(s.principal() instanceof ServiceAccount)) {
+      throw new InvalidSetupException(method + " is granted to a service-account mailbox: use "
+          + ".principal(Principal.serviceAccount(\"svc@contoso.com\")), or Access.rbacForApplications(...) for an app.");
+    }
+    if (!needsAccount && !(s.principal() instanceof Application)) {
+      throw new InvalidSetupException(method + " is granted to an Entra application: use "
+          + ".principal(Principal.application(\"<appId>\")), or Access.fullAccess() for a service account.");
+    }
+    scope(s.scope(), method, online);
+  }
+
+  private static void name(String name) {
+    if (name.isBlank() || name.length() > MAX_SETUP_NAME || !name.matches("[A-Za-z0-9][A-Za-z0-9 ._-]*")) {
+      throw new InvalidSetupException("The setup name \"" + name.replace("\n", "\\n") + "\" must be 1-" + MAX_SETUP_NAME
+          + " characters of letters, digits, space, '.', '_' or '-', starting with a letter or digit; created objects are "
+          + "named after it (e.g. \"RevenueInbox-Scope\").");
+    }
+  }
+
+  private static void exchangeName(String name, String what) {
+    if (name.isBlank() || name.length() > 64 || name.chars().anyMatch(c -> c < 0x20)) {
+      throw new InvalidSetupException(what + " must be 1-64 characters without control characters, but got \""
+          + name.replace("\n", "\\n") + "\".");
+    }
+  }
+
+  private static void scope(Scope scope, AccessMethod method, boolean online) {
+    if (scope instanceof OrganizationScope o && !o.confirmed()) {
+      throw new InvalidSetupException("Scope.organization() gives access to EVERY mailbox. If that is really intended, "
+          + "write Scope.organization().acknowledged(); otherwise scope the access to a group, e.g. "
+          + "Scope.mailEnabledSecurityGroup(\"SyncUsers\").members(...).");
+    }
+    String name = method.name();
+    if (scope instanceof GroupScope g) {
+      if (!online && (g.kind() == GroupKind.MICROSOFT_365 || g.kind() == GroupKind.SECURITY)) {
+        throw new UnsupportedOnTargetException("A " + g.kind().label() + " exists only in Microsoft 365; on Exchange Server "
+            + "use Scope.distributionGroup(...), Scope.mailEnabledSecurityGroup(...) or Scope.roomList(...).");
+      }
+      if (g.kind() == GroupKind.SECURITY && method != AccessMethod.FULL_ACCESS_DELEGATION) {
+        throw new InvalidSetupException("Exchange filters cannot see a non-mail security group, so " + name + " cannot be "
+            + "scoped to one: use Scope.mailEnabledSecurityGroup(\"" + g.name() + "\") instead.");
+      }
+      if (method == AccessMethod.APPLICATION_ACCESS_POLICY && g.kind() != GroupKind.MAIL_ENABLED_SECURITY) {
+        throw new InvalidSetupException("An application access policy accepts only a mail-enabled security group (not a "
+            + g.kind().label() + "): use Scope.mailEnabledSecurityGroup(\"" + g.name() + "\").");
+      }
+      if (method == AccessMethod.APPLICATION_ACCESS_POLICY && g.groupCount() > 1) {
+        throw new InvalidSetupException("An application access policy takes one group: drop maxMembersPerGroup(...).");
+      }
+      if (g.membershipMode() == MembershipMode.UNMANAGED && (!g.members().isEmpty() || g.maxMembersPerGroup().isPresent())) {
+        throw new InvalidSetupException("existingMembership() leaves the group's members as they are, so members(...) and "
+            + "maxMembersPerGroup(...) cannot be used with it: drop them, or use the default ADD_ONLY membership.");
+      }
+      int perGroup = g.maxMembersPerGroup().orElse(g.members().size());
+      if (perGroup > MAX_GROUP_MEMBERS) {
+        throw new InvalidSetupException("A group holds at most " + MAX_GROUP_MEMBERS + " members: split them with "
+            + "maxMembersPerGroup(" + MAX_GROUP_MEMBERS + ") or fewer.");
+      }
+      if (g.groupCount() > 100) {
+        throw new InvalidSetupException("The members would need " + g.groupCount() + " groups; raise maxMembersPerGroup(...).");
+      }
+    } else if (scope instanceof MailboxListScope && method != AccessMethod.FULL_ACCESS_DELEGATION) {
+      throw new InvalidSetupException("Scope.mailboxes(...) works only with Access.fullAccess(); for " + name
+          + " put the mailboxes in a group: Scope.mailEnabledSecurityGroup(\"Name\").members(...).");
+    } else if (scope instanceof RecipientFilterScope && (method == AccessMethod.FULL_ACCESS_DELEGATION
+        || method == AccessMethod.APPLICATION_ACCESS_POLICY)) {
+      throw new InvalidSetupException("A recipient filter scopes role assignments only; " + name + " needs "
+          + (method == AccessMethod.FULL_ACCESS_DELEGATION ? "Scope.mailboxes(...) or a group" : "a mail-enabled security group") + ".");
+    } else if (scope instanceof AdministrativeUnitScope && method != AccessMethod.RBAC_FOR_APPLICATIONS) {
+      throw new InvalidSetupException("An administrative unit scopes RBAC for Applications only; " + name
+          + " needs a group scope.");
+    } else if (scope instanceof OrganizationScope && (method == AccessMethod.FULL_ACCESS_DELEGATION
+        || method == AccessMethod.APPLICATION_ACCESS_POLICY)) {
+      throw new InvalidSetupException(name + " cannot be organization-wide in this library: list the mailboxes or use a group.");
+    }
+  }
+}

@@ -1,0 +1,13 @@
+package dev.impersonation.internal;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.immutables.value.Value;
+
+/** The project's one Immutables style: JDK collections only, no Guava, strict builders. */
+@Target({ElementType.PACKAGE, ElementType.TYPE})
+@Retention(RetentionPolicy.CLASS)
+@Value.Style(jdkOnly = true, strictBuilder = true, get = {"get*", "is*"}, defaults = @Value.Immutable(copy = true))
+public @interface ValueStyle {}

@@ -1,0 +1,234 @@
+package dev.impersonation.internal;
+
+import dev.impersonation.AccessMethod;
+import dev.impersonation.AdministrativeUnitScope;
+import dev.impersonation.GroupScope;
+import dev.impersonation.ImpersonationException;
+import dev.impersonation.ImpersonationSetup;
+import dev.impersonation.MailboxListScope;
+import dev.impersonation.MembershipMode;
+import dev.impersonation.OrganizationScope;
+import dev.impersonation.ServiceAccount;
+import dev.impersonation.plan.ProgressEvent;
+import dev.impersonation.plan.ProgressListener;
+import dev.impersonation.spi.ConfiguredAccess;
+import dev.impersonation.spi.ProbeOutcome;
+import dev.impersonation.spi.Recipient;
+import dev.impersonation.spi.RecipientType;
+import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.verify.AccessState;
+import dev.impersonation.verify.MailboxAccess;
+import dev.impersonation.verify.VerificationReport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Proves the outcome: each in-scope mailbox is checked against the configuration (cache-free test cmdlets) and, when
+ * the connection has one, a real access probe; one mailbox outside the scope must be denied. A failed check is
+ * UNKNOWN, never denied.
+ */
+public final class Verifier {
+  private final ImpersonationSetup setup;
+  private final TenantConnection connection;
+  private final List<String> notes = new ArrayList<>();
+
+  private Verifier(ImpersonationSetup setup, TenantConnection connection) {
+    this.setup = setup;
+    this.connection = connection;
+  }
+
+  public static VerificationReport verify(ImpersonationSetup setup, TenantConnection connection) {
+    return new Verifier(setup, connection).run();
+  }
+
+  /** Verifies until satisfied, no longer pending, or {@code timeout} has passed on the connection's clock. */
+  public static VerificationReport await(ImpersonationSetup setup, TenantConnection connection, Duration timeout,
+      Duration interval, ProgressListener listener) {
+    Instant deadline = connection.clock().instant().plus(timeout);
+    while (true) {
+      VerificationReport report = verify(setup, connection);
+      if (report.isSatisfied() || !report.isPending() || !connection.clock().instant().plus(interval).isBefore(deadline.plusMillis(1))) {
+        return report;
+      }
+      listener.onEvent(new ProgressEvent(connection.clock().instant(), ProgressEvent.Kind.WAITING, Optional.empty(),
+          report.inState(AccessState.PENDING_PROPAGATION).size() + " mailbox(es) pending propagation, "
+              + report.inState(AccessState.MAILBOX_NOT_READY).size() + " not ready", Optional.of(interval)));
+      try {
+        connection.sleeper().sleep(interval);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ImpersonationException("Interrupted while waiting for propagation.", e);
+      }
+    }
+  }
+
+  private VerificationReport run() {
+    List<String> inScope = inScopeMailboxes();
+    List<MailboxAccess> rows = new ArrayList<>();
+    for (String mailbox : inScope) {
+      rows.add(check(mailbox, true));
+    }
+    Set<String> scoped = new LinkedHashSet<>();
+    inScope.forEach(m -> scoped.add(m.toLowerCase(Locale.ROOT)));
+    outsider(scoped).ifPresent(o -> rows.add(check(o, false)));
+    if (connection.accessProbe().isEmpty()) {
+      notes.add("No access probe in this connection: states come from the configuration (cache-free test cmdlets); "
+          + "effective access was not tried.");
+    }
+    return new VerificationReport(setup.name(), setup.principal().displayIdentity(), rows, notes, connection.clock().instant());
+  }
+
+  private List<String> inScopeMailboxes() {
+    Set<String> seen = new LinkedHashSet<>();
+    List<String> out = new ArrayList<>();
+    List<String> candidates = new ArrayList<>();
+    if (setup.scope() instanceof GroupScope g) {
+      if (g.membershipMode() == MembershipMode.UNMANAGED || g.members().isEmpty()) {
+        for (int i = 0; i < 200; i++) {
+          String name = g.groupName(i);
+          try {
+            if (connection.exchange().isPresent() && g.kind().isExchangeKnown()) {
+              if (connection.exchange().get().findGroup(name).isEmpty()) {
+                break;
+              }
+              connection.exchange().get().groupMembers(name).stream().map(Recipient::primarySmtpAddress).forEach(candidates::add);
+            } else if (connection.directory().isPresent()) {
+              if (connection.directory().get().findGroup(name).isEmpty()) {
+                break;
+              }
+              candidates.addAll(connection.directory().get().groupMembers(name));
+            }
+          } catch (RuntimeException e) {
+            notes.add("Could not read the members of '" + name + "' (" + e.getMessage() + "): they were not checked.");
+            break;
+          }
+        }
+      } else {
+        candidates.addAll(g.members());
+      }
+    } else if (setup.scope() instanceof MailboxListScope list) {
+      candidates.addAll(list.mailboxes());
+    } else if (setup.scope() instanceof AdministrativeUnitScope au && connection.directory().isPresent()) {
+      try {
+        connection.directory().get().administrativeUnitMembers(au.objectId()).ifPresent(candidates::addAll);
+      } catch (RuntimeException e) {
+        notes.add("Could not read the administrative unit's members (" + e.getMessage() + ").");
+      }
+    }
+    candidates.addAll(setup.verifyMailboxes());
+    String principal = setup.principal() instanceof ServiceAccount a ? a.userPrincipalName().toLowerCase(Locale.ROOT) : "";
+    for (String c : candidates) {
+      String key = c.toLowerCase(Locale.ROOT);
+      if (!key.equals(principal) && seen.add(key)) {
+        out.add(c);
+      }
+    }
+    if (out.isEmpty()) {
+      notes.add("No in-scope mailbox is known to check: declare some with verifyMailboxes(...).");
+    }
+    return out;
+  }
+
+  private Optional<String> outsider(Set<String> scoped) {
+    if (setup.scope() instanceof OrganizationScope) {
+      notes.add("Organization-wide scope: there is no outsider to prove least privilege with.");
+      return Optional.empty();
+    }
+    if (setup.outsider().isPresent()) {
+      return setup.outsider();
+    }
+    String principal = setup.principal() instanceof ServiceAccount a ? a.userPrincipalName().toLowerCase(Locale.ROOT) : "";
+    try {
+      Optional<String> found = connection.exchange().map(x -> x.listMailboxes(500)).orElse(List.of()).stream()
+          .filter(r -> r.type() == RecipientType.USER_MAILBOX || r.type() == RecipientType.ROOM_MAILBOX)
+          .map(Recipient::primarySmtpAddress)
+          .filter(m -> !scoped.contains(m.toLowerCase(Locale.ROOT)) && !m.equalsIgnoreCase(principal))
+          .filter(m -> !isInAnyScopeGroup(m))
+          .findFirst();
+      if (found.isEmpty()) {
+        notes.add("No mailbox outside the scope was found to prove least privilege: name one with outsider(...).");
+      }
+      return found;
+    } catch (RuntimeException e) {
+      notes.add("Could not list mailboxes to pick an outsider (" + e.getMessage() + "): name one with outsider(...).");
+      return Optional.empty();
+    }
+  }
+
+  private boolean isInAnyScopeGroup(String mailbox) {
+    if (!(setup.scope() instanceof GroupScope g) || connection.exchange().isEmpty() || !g.kind().isExchangeKnown()) {
+      return false;
+    }
+    for (int i = 0; i < 200; i++) {
+      String name = g.groupName(i);
+      if (connection.exchange().get().findGroup(name).isEmpty()) {
+        return false;
+      }
+      if (connection.exchange().get().groupMembers(name).stream().anyMatch(r -> r.primarySmtpAddress().equalsIgnoreCase(mailbox))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private MailboxAccess check(String mailbox, boolean expected) {
+    AccessMethod method = setup.access().method();
+    Observed<ConfiguredAccess> configured = connection.exchange()
+        .map(x -> Observed.readValue(() -> x.testConfiguredAccess(method, setup.principal(), mailbox)))
+        .orElseGet(() -> Observed.unknown("no Exchange backend to test the configuration"));
+    String config = configured.present()
+        ? configured.value().evidence()
+        : "configuration test failed: " + configured.error();
+    if (connection.accessProbe().isPresent()) {
+      Observed<ProbeOutcome> probe = Observed.readValue(() -> connection.accessProbe().get().probe(setup.principal(), mailbox));
+      if (probe.unknown()) {
+        return new MailboxAccess(mailbox, expected, AccessState.UNKNOWN, "probe failed: " + probe.error() + "; " + config);
+      }
+      ProbeOutcome outcome = probe.value();
+      switch (outcome.result()) {
+        case GRANTED:
+          return new MailboxAccess(mailbox, expected, AccessState.GRANTED, outcome.evidence());
+        case MAILBOX_NOT_READY:
+          return new MailboxAccess(mailbox, expected, AccessState.MAILBOX_NOT_READY, outcome.evidence() + " (D1/D7)");
+        default:
+          if (configured.present() && configured.value().inScope()) {
+            return new MailboxAccess(mailbox, expected, AccessState.PENDING_PROPAGATION, outcome.evidence() + "; but " + config
+                + configured.value().grantedSince().map(t -> " since " + t).orElse("") + ": not effective yet (D12)");
+          }
+          if (configured.unknown() && expected) {
+            return new MailboxAccess(mailbox, expected, AccessState.UNKNOWN, outcome.evidence() + "; " + config
+                + " (cannot tell denied from pending)");
+          }
+          return new MailboxAccess(mailbox, expected, AccessState.DENIED, outcome.evidence() + "; " + config);
+      }
+    }
+    if (configured.unknown()) {
+      return new MailboxAccess(mailbox, expected, AccessState.UNKNOWN, config);
+    }
+    ConfiguredAccess c = configured.value();
+    if (!c.inScope()) {
+      return new MailboxAccess(mailbox, expected, AccessState.DENIED, config);
+    }
+    Duration window = propagationWindow(method);
+    if (c.grantedSince().isPresent() && c.grantedSince().get().plus(window).isAfter(connection.clock().instant())) {
+      return new MailboxAccess(mailbox, expected, AccessState.PENDING_PROPAGATION, config + " since " + c.grantedSince().get()
+          + ": allow up to " + Table.duration(window) + " to take effect (D12)");
+    }
+    return new MailboxAccess(mailbox, expected, AccessState.GRANTED, config);
+  }
+
+  /** How long a new grant may take to become effective (DOMAIN.md §4). */
+  static Duration propagationWindow(AccessMethod method) {
+    return switch (method) {
+      case RBAC_FOR_APPLICATIONS -> Duration.ofHours(2);
+      case APPLICATION_ACCESS_POLICY -> Duration.ofHours(1);
+      case APPLICATION_IMPERSONATION, FULL_ACCESS_DELEGATION -> Duration.ofMinutes(0);
+    };
+  }
+}

@@ -1,0 +1,47 @@
+package dev.impersonation.plan;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.impersonation.internal.Table;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What {@code apply} did: one result per plan step.
+ *
+ * @param plan the plan that was applied
+ * @param results the result of each step, in plan order
+ */
+public record ApplyResult(Plan plan, List<StepResult> results) {
+  public ApplyResult {
+    results = List.copyOf(results);
+  }
+
+  /** True when no step failed. */
+  @JsonIgnore
+  public boolean succeeded() {
+    return results.stream().noneMatch(r -> r.outcome() == StepOutcome.FAILED);
+  }
+
+  /** The first failed step, if any. */
+  @JsonIgnore
+  public Optional<StepResult> failure() {
+    return results.stream().filter(r -> r.outcome() == StepOutcome.FAILED).findFirst();
+  }
+
+  /** Total time waited on the clock. */
+  @JsonIgnore
+  public Duration totalWaited() {
+    return results.stream().map(StepResult::waited).reduce(Duration.ZERO, Duration::plus);
+  }
+
+  @Override
+  public String toString() {
+    Table table = new Table("#", "OUTCOME", "RESOURCE", "ATTEMPTS", "WAITED", "DETAILS");
+    for (StepResult r : results) {
+      table.row(String.valueOf(r.step().number()), r.outcome().name(), r.step().resource(), String.valueOf(r.attempts()),
+          Table.duration(r.waited()), r.message());
+    }
+    return "Apply " + (succeeded() ? "succeeded" : "FAILED") + " for '" + plan.setupName() + "'\n" + table.render();
+  }
+}

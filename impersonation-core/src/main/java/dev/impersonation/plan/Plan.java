@@ -1,0 +1,94 @@
+package dev.impersonation.plan;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.impersonation.ImpersonationException;
+import dev.impersonation.TenantTarget;
+import dev.impersonation.internal.Json;
+import dev.impersonation.internal.PlanScript;
+import dev.impersonation.internal.Table;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The ordered steps that take a tenant from what was read to the desired state. Pure data: print it (a table),
+ * serialise it ({@link #toJson()}), or render the PowerShell an admin would run ({@link #toPowerShell()}).
+ *
+ * @param setupName the setup's name
+ * @param target the tenant target
+ * @param principal the principal, as displayed
+ * @param scope the scope, as displayed
+ * @param access the access method, as displayed
+ * @param steps the steps, in execution order
+ * @param warnings warnings every reader should see (e.g. organization-wide access)
+ * @param plannedAt when the tenant was read
+ */
+public record Plan(String setupName, TenantTarget target, String principal, String scope, String access,
+    List<Step> steps, List<String> warnings, Instant plannedAt) {
+  public Plan {
+    steps = List.copyOf(steps);
+    warnings = List.copyOf(warnings);
+  }
+
+  /** True when every step is a no-op: the tenant already matches the setup. */
+  @JsonIgnore
+  public boolean isConverged() {
+    return steps.stream().allMatch(s -> s.action() == StepAction.NO_OP);
+  }
+
+  /** The steps that cannot proceed. */
+  @JsonIgnore
+  public List<Step> blockedSteps() {
+    return steps.stream().filter(s -> s.action() == StepAction.BLOCKED).toList();
+  }
+
+  /** The steps that change the tenant or prepare a change (everything but no-ops and blocked steps). */
+  @JsonIgnore
+  public List<Step> changes() {
+    return steps.stream().filter(s -> s.action() != StepAction.NO_OP && s.action() != StepAction.BLOCKED).toList();
+  }
+
+  /** The plan as indented JSON; secrets are never included. */
+  public String toJson() {
+    try {
+      return Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new ImpersonationException("Could not serialise the plan: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** The JSON mapper plans use, for callers who embed plans in their own documents. */
+  public static ObjectMapper jsonMapper() {
+    return Json.MAPPER.copy();
+  }
+
+  /**
+   * The PowerShell script an admin would run for this plan: connects, stops on the first error, is safe to run
+   * twice, and prompts for secrets instead of containing them.
+   */
+  public String toPowerShell() {
+    return PlanScript.render(this);
+  }
+
+  /** A readable table, one row per step, with the warnings below. */
+  @Override
+  public String toString() {
+    Table table = new Table("#", "ACTION", "RESOURCE", "BACKEND", "REASON");
+    for (Step s : steps) {
+      table.row(String.valueOf(s.number()), s.action().name(), s.resource(), s.backend(), s.reason());
+    }
+    StringBuilder out = new StringBuilder()
+        .append("Plan '").append(setupName).append("' for ").append(target).append('\n')
+        .append("  principal: ").append(principal).append('\n')
+        .append("  scope:     ").append(scope).append('\n')
+        .append("  access:    ").append(access).append('\n')
+        .append(table.render());
+    long changes = changes().size();
+    out.append(isConverged() ? "Converged: nothing to do.\n"
+        : changes + " step(s) to run, " + blockedSteps().size() + " blocked.\n");
+    warnings.forEach(w -> out.append("WARNING: ").append(w).append('\n'));
+    return out.toString();
+  }
+}

@@ -1,0 +1,203 @@
+package dev.impersonation.powershell;
+
+import dev.impersonation.GroupKind;
+import dev.impersonation.TenantTarget;
+import dev.impersonation.spi.AssigneeType;
+import dev.impersonation.spi.Operation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The one mapping from {@link Operation}s to the cmdlets an admin would type (DOMAIN.md §2-§4). Script export
+ * uses it, and so do the Exchange backends that execute cmdlets.
+ */
+public final class CmdletMapping {
+  private final TenantTarget target;
+  private final Function<String, String> dnVariableOf;
+
+  /**
+   * @param target the tenant target (some operations map differently on Exchange Server)
+   * @param dnVariableOf the script variable that holds a group's DN, given the group's identity
+   */
+  public CmdletMapping(TenantTarget target, Function<String, String> dnVariableOf) {
+    this.target = target;
+    this.dnVariableOf = dnVariableOf;
+  }
+
+  /** The statements that perform {@code op} idempotently in a script. */
+  public List<Statement> statements(Operation op) {
+    if (op instanceof Operation.EnableOrganizationCustomization) {
+      return List.of(new Statement.RunIdempotent(Cmdlet.of("Enable-OrganizationCustomization")));
+    } else if (op instanceof Operation.CreateServiceAccount c) {
+      return createServiceAccount(c);
+    } else if (op instanceof Operation.AwaitMailbox a) {
+      return List.of(new Statement.WaitUntilFound(Cmdlet.of("Get-Mailbox").text("Identity", a.identity()), 60,
+          "Waiting for the mailbox " + a.identity() + " to be provisioned (Exchange Online takes about 15 minutes)..."));
+    } else if (op instanceof Operation.NewDistributionGroup g) {
+      return List.of(new Statement.RunUnlessFound(Cmdlet.of("Get-DistributionGroup").text("Identity", g.name()),
+          List.of(newDistributionGroup(g))));
+    } else if (op instanceof Operation.CreateDirectoryGroup g) {
+      return createDirectoryGroup(g);
+    } else if (op instanceof Operation.SetGroup s) {
+      return setGroup(s);
+    } else if (op instanceof Operation.AddGroupMembers a) {
+      return a.members().stream().map(m -> memberStatement(a.group(), a.kind(), m, true)).toList();
+    } else if (op instanceof Operation.RemoveGroupMembers r) {
+      return r.members().stream().map(m -> memberStatement(r.group(), r.kind(), m, false)).toList();
+    } else if (op instanceof Operation.ResolveGroupDistinguishedName r) {
+      return List.of(new Statement.Assign(dnVariableOf.apply(r.group()), readGroup(r.group(), r.kind()), "DistinguishedName"));
+    } else if (op instanceof Operation.NewManagementScope s) {
+      Map<String, String> variables = new java.util.LinkedHashMap<>();
+      if (s.filter() instanceof dev.impersonation.spi.RecipientFilter.MemberOfGroups m) {
+        m.groups().stream().filter(g -> g.distinguishedName().isEmpty())
+            .forEach(g -> variables.put(g.identity(), dnVariableOf.apply(g.identity())));
+      }
+      return List.of(new Statement.RunUnlessFound(Cmdlet.of("Get-ManagementScope").text("Identity", s.name()),
+          List.of(Cmdlet.of("New-ManagementScope").text("Name", s.name())
+              .param("RecipientRestrictionFilter", new ParameterValue.Filter(s.filter(), variables)))));
+    } else if (op instanceof Operation.NewManagementRoleAssignment a) {
+      return List.of(new Statement.RunUnlessFound(Cmdlet.of("Get-ManagementRoleAssignment").text("Identity", a.name()),
+          List.of(roleAssignment(a))));
+    } else if (op instanceof Operation.NewRoleGroup g) {
+      Cmdlet create = Cmdlet.of("New-RoleGroup").text("Name", g.name()).list("Roles", g.roles()).list("Members", g.members());
+      if (!g.customRecipientWriteScope().isEmpty()) {
+        create = create.text("CustomRecipientWriteScope", g.customRecipientWriteScope());
+      }
+      return List.of(new Statement.RunUnlessFound(Cmdlet.of("Get-RoleGroup").text("Identity", g.name()),
+          List.of(create.text("Description", g.description()))));
+    } else if (op instanceof Operation.AddRoleGroupMember m) {
+      return List.of(new Statement.RunIdempotent(
+          Cmdlet.of("Add-RoleGroupMember").text("Identity", m.roleGroup()).text("Member", m.member())));
+    } else if (op instanceof Operation.NewServicePrincipal sp) {
+      return List.of(new Statement.RunUnlessFound(Cmdlet.of("Get-ServicePrincipal").text("Identity", sp.appId()),
+          List.of(Cmdlet.of("New-ServicePrincipal").text("AppId", sp.appId()).text("ObjectId", sp.objectId())
+              .text("DisplayName", sp.displayName()))));
+    } else if (op instanceof Operation.NewApplicationAccessPolicy p) {
+      return List.of(
+          new Statement.Comment("Not idempotent: skip this line if Get-ApplicationAccessPolicy already lists the policy."),
+          new Statement.Run(Cmdlet.of("New-ApplicationAccessPolicy").text("AppId", p.appId())
+              .text("PolicyScopeGroupId", p.policyScopeGroup()).text("AccessRight", p.accessRight())
+              .text("Description", p.description())));
+    } else if (op instanceof Operation.AddMailboxPermissions p) {
+      return p.mailboxes().stream().<Statement>map(m -> new Statement.Run(Cmdlet.of("Add-MailboxPermission")
+          .text("Identity", m).text("User", p.user()).text("AccessRights", "FullAccess").bool("AutoMapping", false)))
+          .toList();
+    }
+    throw new IllegalArgumentException("no cmdlet mapping for " + op.getClass().getSimpleName());
+  }
+
+  private List<Statement> createServiceAccount(Operation.CreateServiceAccount c) {
+    Cmdlet mailbox = Cmdlet.of("New-Mailbox").text("Name", c.displayName()).text("DisplayName", c.displayName());
+    mailbox = target.isExchangeOnline()
+        ? mailbox.text("MicrosoftOnlineServicesID", c.userPrincipalName())
+        : mailbox.text("UserPrincipalName", c.userPrincipalName());
+    mailbox = mailbox.param("Password", new ParameterValue.SecretPrompt("Initial password for " + c.userPrincipalName(), true));
+    List<Cmdlet> actions = new ArrayList<>(List.of(mailbox));
+    if (target.isExchangeOnline()) {
+      actions.add(Cmdlet.of("Update-MgUser").text("UserId", c.userPrincipalName()).text("UsageLocation", c.usageLocation()));
+      c.licenseSkuId().ifPresent(sku -> actions.add(Cmdlet.of("Set-MgUserLicense").text("UserId", c.userPrincipalName())
+          .param("AddLicenses", new ParameterValue.Table(Map.of("SkuId", List.of(sku))))
+          .param("RemoveLicenses", new ParameterValue.TextList(List.of()))));
+    }
+    return List.of(new Statement.RunUnlessFound(Cmdlet.of("Get-Recipient").text("Identity", c.userPrincipalName()), actions));
+  }
+
+  private static Cmdlet newDistributionGroup(Operation.NewDistributionGroup g) {
+    Cmdlet c = Cmdlet.of("New-DistributionGroup").text("Name", g.name());
+    if (g.alias().isPresent()) {
+      c = c.text("Alias", g.alias().get());
+    }
+    if (g.primarySmtpAddress().isPresent()) {
+      c = c.text("PrimarySmtpAddress", g.primarySmtpAddress().get());
+    }
+    if (g.kind() == GroupKind.MAIL_ENABLED_SECURITY) {
+      c = c.text("Type", "Security");
+    } else if (g.kind() == GroupKind.ROOM_LIST) {
+      c = c.flag("RoomList");
+    }
+    if (!g.managedBy().isEmpty()) {
+      c = c.list("ManagedBy", g.managedBy());
+    }
+    return c.text("MemberJoinRestriction", "Closed").text("Notes", g.notes());
+  }
+
+  private List<Statement> createDirectoryGroup(Operation.CreateDirectoryGroup g) {
+    if (g.kind() == GroupKind.MICROSOFT_365) {
+      Cmdlet create = Cmdlet.of("New-UnifiedGroup").text("DisplayName", g.name()).text("Alias", g.mailNickname())
+          .text("AccessType", "Private").text("Notes", g.description());
+      if (!g.owners().isEmpty()) {
+        create = create.text("Owner", g.owners().get(0));
+      }
+      return List.of(new Statement.RunUnlessFound(Cmdlet.of("Get-UnifiedGroup").text("Identity", g.name()), List.of(create)));
+    }
+    Cmdlet probe = Cmdlet.of("Get-MgGroup").text("Filter", "displayName eq '" + g.name().replace("'", "''") + "'");
+    return List.of(new Statement.RunUnlessFound(probe, List.of(Cmdlet.of("New-MgGroup").text("DisplayName", g.name())
+        .bool("MailEnabled", false).text("MailNickname", g.mailNickname()).bool("SecurityEnabled", true)
+        .text("Description", g.description()))));
+  }
+
+  private List<Statement> setGroup(Operation.SetGroup s) {
+    List<Statement> out = new ArrayList<>();
+    if (s.kind() == GroupKind.MICROSOFT_365) {
+      for (String owner : s.addManagedBy()) {
+        out.add(new Statement.RunIdempotent(Cmdlet.of("Add-UnifiedGroupLinks").text("Identity", s.identity())
+            .text("LinkType", "Owners").text("Links", owner)));
+      }
+      if (s.hideFromAddressLists()) {
+        out.add(new Statement.Run(Cmdlet.of("Set-UnifiedGroup").text("Identity", s.identity()).bool("HiddenFromAddressListsEnabled", true)));
+      }
+      return out;
+    }
+    if (s.kind() == GroupKind.SECURITY) {
+      return List.of(new Statement.Comment("Security group '" + s.identity() + "': add owners " + s.addManagedBy()
+          + " in the Entra admin center (Graph PowerShell needs object ids)."));
+    }
+    Cmdlet set = Cmdlet.of("Set-DistributionGroup").text("Identity", s.identity());
+    if (!s.addManagedBy().isEmpty()) {
+      set = set.param("ManagedBy", new ParameterValue.Table(Map.of("Add", s.addManagedBy())));
+    }
+    if (s.closeMembership()) {
+      set = set.text("MemberJoinRestriction", "Closed");
+    }
+    if (s.hideFromAddressLists()) {
+      set = set.bool("HiddenFromAddressListsEnabled", true);
+    }
+    return List.of(new Statement.Run(set.flag("BypassSecurityGroupManagerCheck")));
+  }
+
+  private Statement memberStatement(String group, GroupKind kind, String member, boolean add) {
+    if (kind == GroupKind.MICROSOFT_365) {
+      Cmdlet c = Cmdlet.of(add ? "Add-UnifiedGroupLinks" : "Remove-UnifiedGroupLinks").text("Identity", group)
+          .text("LinkType", "Members").text("Links", member);
+      return add ? new Statement.RunIdempotent(c) : new Statement.Run(c.bool("Confirm", false));
+    }
+    if (kind == GroupKind.SECURITY) {
+      return new Statement.Comment((add ? "Add " : "Remove ") + member + (add ? " to" : " from") + " security group '"
+          + group + "' in the Entra admin center (Graph PowerShell needs object ids).");
+    }
+    Cmdlet c = Cmdlet.of(add ? "Add-DistributionGroupMember" : "Remove-DistributionGroupMember").text("Identity", group)
+        .text("Member", member).flag("BypassSecurityGroupManagerCheck");
+    return add ? new Statement.RunIdempotent(c) : new Statement.Run(c.bool("Confirm", false));
+  }
+
+  private static Cmdlet readGroup(String group, GroupKind kind) {
+    return Cmdlet.of(kind == GroupKind.MICROSOFT_365 ? "Get-Group" : "Get-DistributionGroup").text("Identity", group);
+  }
+
+  private static Cmdlet roleAssignment(Operation.NewManagementRoleAssignment a) {
+    Cmdlet c = Cmdlet.of("New-ManagementRoleAssignment").text("Name", a.name()).text("Role", a.role());
+    c = switch (a.assigneeType()) {
+      case USER -> c.text("User", a.assignee());
+      case SECURITY_GROUP -> c.text("SecurityGroup", a.assignee());
+      case SERVICE_PRINCIPAL -> c.text("App", a.assignee());
+    };
+    boolean app = a.assigneeType() == AssigneeType.SERVICE_PRINCIPAL;
+    return switch (a.scopeType()) {
+      case ORGANIZATION -> c;
+      case MANAGEMENT_SCOPE -> c.text(app ? "CustomResourceScope" : "CustomRecipientWriteScope", a.scope());
+      case ADMINISTRATIVE_UNIT -> c.text("RecipientAdministrativeUnitScope", a.scope());
+    };
+  }
+}

@@ -1,0 +1,140 @@
+package dev.impersonation.powershell;
+
+import dev.impersonation.spi.RecipientFilter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Renders cmdlets and statements to PowerShell text. Every user value becomes a single-quoted literal
+ * ({@link PowerShellLiteral}); filters get the OPATH layer first; comments are split so a value can never leave
+ * its comment line. This is the only place PowerShell text is produced.
+ */
+public final class ScriptRenderer {
+  /** The helper that quotes a DN read at run time for OPATH: single quotes around it, U+0027 doubled. */
+  public static final String OPATH_HELPER = "ConvertTo-OpathLiteral";
+  /** The helper that runs a cmdlet and treats "already exists" / "already a member" as success. */
+  public static final String IDEMPOTENT_HELPER = "Invoke-Idempotent";
+
+  private ScriptRenderer() {}
+
+  /** One cmdlet on one line. */
+  public static String render(Cmdlet cmdlet) {
+    StringBuilder out = new StringBuilder(cmdlet.name());
+    for (Cmdlet.Parameter p : cmdlet.parameters()) {
+      out.append(" -").append(p.name());
+      String value = value(p.value());
+      if (!value.isEmpty()) {
+        out.append(p.value() instanceof ParameterValue.Bool ? ":" : " ").append(value);
+      }
+    }
+    return out.toString();
+  }
+
+  private static String value(ParameterValue v) {
+    if (v instanceof ParameterValue.Text t) {
+      return PowerShellLiteral.quote(t.value());
+    } else if (v instanceof ParameterValue.Bool b) {
+      return b.value() ? "$true" : "$false";
+    } else if (v instanceof ParameterValue.Switch) {
+      return "";
+    } else if (v instanceof ParameterValue.TextList l) {
+      return l.values().isEmpty() ? "@()" : l.values().stream().map(PowerShellLiteral::quote).collect(Collectors.joining(","));
+    } else if (v instanceof ParameterValue.Table t) {
+      return t.entries().entrySet().stream()
+          .map(e -> key(e.getKey()) + "=" + (e.getValue().isEmpty() ? "@()"
+              : e.getValue().stream().map(PowerShellLiteral::quote).collect(Collectors.joining(","))))
+          .collect(Collectors.joining("; ", "@{", "}"));
+    } else if (v instanceof ParameterValue.Variable var) {
+      return "$" + var.name();
+    } else if (v instanceof ParameterValue.Filter f) {
+      return filter(f.filter(), f.dnVariables());
+    } else if (v instanceof ParameterValue.SecretPrompt s) {
+      return "(Read-Host -Prompt " + PowerShellLiteral.quote(s.prompt()) + (s.secureString() ? " -AsSecureString)" : " -MaskInput)");
+    }
+    throw new IllegalStateException("unknown parameter value " + v.getClass());
+  }
+
+  private static String key(String key) {
+    if (!key.matches("[A-Za-z][A-Za-z0-9]*")) {
+      throw new IllegalArgumentException("not a hashtable key: " + key);
+    }
+    return key;
+  }
+
+  private static String filter(RecipientFilter filter, Map<String, String> dnVariables) {
+    if (!filter.needsResolution()) {
+      return PowerShellLiteral.quote(filter.toOpath(g -> {
+        throw new IllegalStateException("unresolved group " + g);
+      }));
+    }
+    RecipientFilter.MemberOfGroups groups = (RecipientFilter.MemberOfGroups) filter;
+    boolean several = groups.groups().size() > 1;
+    List<String> parts = new ArrayList<>();
+    for (RecipientFilter.GroupReference g : groups.groups()) {
+      String clause;
+      if (g.distinguishedName().isPresent()) {
+        String opath = "MemberOfGroup -eq " + RecipientFilter.opathLiteral(g.distinguishedName().get());
+        clause = PowerShellLiteral.quote(several ? "(" + opath + ")" : opath);
+      } else {
+        String variable = dnVariables.get(g.identity());
+        if (variable == null) {
+          throw new IllegalStateException("no variable holds the DN of " + g.identity());
+        }
+        clause = PowerShellLiteral.quote(several ? "(MemberOfGroup -eq " : "MemberOfGroup -eq ")
+            + " + (" + OPATH_HELPER + " $" + new ParameterValue.Variable(variable).name() + ")"
+            + (several ? " + " + PowerShellLiteral.quote(")") : "");
+      }
+      parts.add(clause);
+    }
+    return "(" + String.join(" + " + PowerShellLiteral.quote(" -or ") + " + ", parts) + ")";
+  }
+
+  /** One statement, possibly on several lines. */
+  public static String render(Statement statement) {
+    if (statement instanceof Statement.Comment c) {
+      return comment(c.text());
+    } else if (statement instanceof Statement.Run r) {
+      return render(r.cmdlet());
+    } else if (statement instanceof Statement.RunUnlessFound r) {
+      String body = r.actions().stream().map(a -> "  " + render(a)).collect(Collectors.joining("\n"));
+      return "if (-not (" + render(r.probe()) + " -ErrorAction SilentlyContinue)) {\n" + body + "\n}";
+    } else if (statement instanceof Statement.RunIdempotent r) {
+      return IDEMPOTENT_HELPER + " { " + render(r.cmdlet()) + " }";
+    } else if (statement instanceof Statement.Assign a) {
+      return "$" + new ParameterValue.Variable(a.variable()).name() + " = (" + render(a.read()) + ")." + key(a.property());
+    } else if (statement instanceof Statement.WaitUntilFound w) {
+      return "while (-not (" + render(w.probe()) + " -ErrorAction SilentlyContinue)) {\n"
+          + "  Write-Host " + PowerShellLiteral.quote(oneLine(w.message())) + "\n"
+          + "  Start-Sleep -Seconds " + w.intervalSeconds() + "\n}";
+    } else if (statement instanceof Statement.Fail f) {
+      return "throw " + PowerShellLiteral.quote(f.message());
+    }
+    throw new IllegalStateException("unknown statement " + statement.getClass());
+  }
+
+  /** Line comments; any line break inside the text starts a new comment line. */
+  public static String comment(String text) {
+    return text.lines().map(l -> ("# " + l.replace('\u2028', ' ').replace('\u2029', ' ').replace('\u0085', ' ')).stripTrailing())
+        .collect(Collectors.joining("\n"));
+  }
+
+  private static String oneLine(String text) {
+    return text.replaceAll("[\\r\\n\\u0085\\u2028\\u2029]+", " ");
+  }
+
+  /** The helper functions a script uses; emitted once at its top. */
+  public static List<String> helperFunctions() {
+    return List.of(
+        "function " + OPATH_HELPER + "([string] $Value) { return '''' + $Value.Replace('''', '''''') + '''' }",
+        "function " + IDEMPOTENT_HELPER + "([scriptblock] $Action) {\n"
+            + "  try { & $Action }\n"
+            + "  catch {\n"
+            + "    if ($_.Exception.Message -match 'AlreadyExists|already (a member|exists|being used)|not required') {\n"
+            + "      Write-Warning ('Already done: ' + $_.Exception.Message)\n"
+            + "    } else { throw }\n"
+            + "  }\n"
+            + "}");
+  }
+}

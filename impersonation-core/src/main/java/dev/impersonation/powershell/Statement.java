@@ -1,0 +1,49 @@
+package dev.impersonation.powershell;
+
+import java.util.List;
+
+/** One statement of a rendered admin script. */
+public sealed interface Statement {
+
+  /** A comment; each line of the text becomes a {@code #} line. @param text the text */
+  record Comment(String text) implements Statement {}
+
+  /** Runs a cmdlet. @param cmdlet the cmdlet */
+  record Run(Cmdlet cmdlet) implements Statement {}
+
+  /**
+   * Runs {@code action} only when {@code probe} finds nothing: {@code if (-not (probe)) { action }}.
+   *
+   * @param probe a Get- cmdlet, run with {@code -ErrorAction SilentlyContinue}
+   * @param actions the cmdlets to run when it finds nothing
+   */
+  record RunUnlessFound(Cmdlet probe, List<Cmdlet> actions) implements Statement {
+    public RunUnlessFound {
+      actions = List.copyOf(actions);
+    }
+  }
+
+  /** Runs a cmdlet, treating "already exists / already a member" as done. @param cmdlet the cmdlet */
+  record RunIdempotent(Cmdlet cmdlet) implements Statement {}
+
+  /**
+   * Stores one property of a read in a variable: {@code $variable = (read).Property}.
+   *
+   * @param variable the variable name without {@code $}
+   * @param read the read cmdlet
+   * @param property the property
+   */
+  record Assign(String variable, Cmdlet read, String property) implements Statement {}
+
+  /**
+   * Waits until {@code probe} finds the object, checking every {@code intervalSeconds}.
+   *
+   * @param probe a Get- cmdlet
+   * @param intervalSeconds seconds between checks
+   * @param message what is being waited for
+   */
+  record WaitUntilFound(Cmdlet probe, int intervalSeconds, String message) implements Statement {}
+
+  /** Stops the script with a message. @param message the message */
+  record Fail(String message) implements Statement {}
+}

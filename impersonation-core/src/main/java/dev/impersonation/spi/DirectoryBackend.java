@@ -1,0 +1,28 @@
+package dev.impersonation.spi;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The directory (Microsoft Graph): users and licences, Microsoft 365 and security groups, administrative units
+ * and applications. Reads return {@link Optional#empty()} only for a confirmed absence; failures throw.
+ */
+public interface DirectoryBackend extends Backend {
+  /** A user by UPN or SMTP address. */
+  Optional<DirectoryUser> findUser(String userPrincipalName);
+
+  /** A Microsoft 365 or security group by display name. */
+  Optional<MailGroup> findGroup(String displayName);
+
+  /** Direct members of a Microsoft 365 or security group, as UPNs. */
+  List<String> groupMembers(String groupIdOrName);
+
+  /** An application's service principal by app id. */
+  Optional<EntraServicePrincipal> findServicePrincipal(String appId);
+
+  /** Tenant-wide application permissions consented for a service principal. */
+  List<ApplicationPermissionGrant> applicationPermissionGrants(String servicePrincipalObjectId);
+
+  /** Whether an administrative unit exists; members of it as UPNs. Empty when it does not exist. */
+  Optional<List<String>> administrativeUnitMembers(String administrativeUnitId);
+}

@@ -1,0 +1,53 @@
+package dev.impersonation.spi;
+
+import dev.impersonation.AccessMethod;
+import dev.impersonation.Principal;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Exchange administration (cmdlets): organization, recipients, mail groups, RBAC, service principals, access
+ * policies and mailbox permissions. Reads return {@link Optional#empty()} only when the service said the object
+ * does not exist; any failure to read throws, so the planner can tell ABSENT from UNKNOWN.
+ */
+public interface ExchangeBackend extends Backend {
+  /** {@code Get-OrganizationConfig}. */
+  OrganizationConfig organizationConfig();
+
+  /** {@code Get-Recipient -Identity}: a mailbox or group by UPN, SMTP address or name. */
+  Optional<Recipient> findRecipient(String identity);
+
+  /** {@code Get-Recipient -RecipientTypeDetails UserMailbox,...}: up to {@code limit} mailboxes, in a stable order. */
+  List<Recipient> listMailboxes(int limit);
+
+  /** {@code Get-DistributionGroup} / {@code Get-Group}: a group by name or SMTP address. */
+  Optional<MailGroup> findGroup(String identity);
+
+  /** {@code Get-DistributionGroupMember -ResultSize Unlimited}: direct members. */
+  List<Recipient> groupMembers(String groupIdentity);
+
+  /** {@code Get-ManagementScope}. */
+  Optional<ManagementScope> findManagementScope(String name);
+
+  /** {@code Get-ManagementRoleAssignment -RoleAssignee}: every assignment of this assignee. */
+  List<RoleAssignment> roleAssignments(String assignee);
+
+  /** {@code Get-RoleGroup}. */
+  Optional<RoleGroup> findRoleGroup(String name);
+
+  /** {@code Get-MailboxPermission -Identity}: explicit (non-inherited) entries. */
+  List<MailboxPermission> mailboxPermissions(String mailbox);
+
+  /** {@code Get-ServicePrincipal -Identity <appId>}. */
+  Optional<ExchangeServicePrincipal> findServicePrincipal(String appId);
+
+  /** {@code Get-ApplicationAccessPolicy}, filtered to one app. */
+  List<AccessPolicy> accessPolicies(String appId);
+
+  /**
+   * The cache-free configuration test for one principal and mailbox under {@code method}
+   * ({@code Test-ServicePrincipalAuthorization -Resource}, {@code Test-ApplicationAccessPolicy},
+   * {@code Get-MailboxPermission}, or the effective ApplicationImpersonation assignments).
+   */
+  ConfiguredAccess testConfiguredAccess(AccessMethod method, Principal principal, String mailbox);
+}

@@ -1,0 +1,304 @@
+package dev.impersonation.spi;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.impersonation.GroupKind;
+import dev.impersonation.Secret;
+import dev.impersonation.TenantTarget;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One write (or prerequisite read) a plan step performs. Operations are immutable values: backends execute them,
+ * {@link dev.impersonation.powershell.CmdletMapping} maps each to the cmdlets an admin would type, and plans
+ * serialise them to JSON. Secrets are never serialised.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(Operation.EnableOrganizationCustomization.class),
+    @JsonSubTypes.Type(Operation.CreateServiceAccount.class),
+    @JsonSubTypes.Type(Operation.AwaitMailbox.class),
+    @JsonSubTypes.Type(Operation.NewDistributionGroup.class),
+    @JsonSubTypes.Type(Operation.CreateDirectoryGroup.class),
+    @JsonSubTypes.Type(Operation.SetGroup.class),
+    @JsonSubTypes.Type(Operation.AddGroupMembers.class),
+    @JsonSubTypes.Type(Operation.RemoveGroupMembers.class),
+    @JsonSubTypes.Type(Operation.ResolveGroupDistinguishedName.class),
+    @JsonSubTypes.Type(Operation.NewManagementScope.class),
+    @JsonSubTypes.Type(Operation.NewManagementRoleAssignment.class),
+    @JsonSubTypes.Type(Operation.NewRoleGroup.class),
+    @JsonSubTypes.Type(Operation.AddRoleGroupMember.class),
+    @JsonSubTypes.Type(Operation.NewServicePrincipal.class),
+    @JsonSubTypes.Type(Operation.NewApplicationAccessPolicy.class),
+    @JsonSubTypes.Type(Operation.AddMailboxPermissions.class)
+})
+public sealed interface Operation {
+
+  /** The capability a backend needs to perform this operation on {@code target}; empty for reads the executor does. */
+  Optional<Capability> capability(TenantTarget.Kind target);
+
+  /** {@code Enable-OrganizationCustomization} (Exchange Online, once). */
+  record EnableOrganizationCustomization() implements Operation {
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.of(Capability.EXCHANGE_ORGANIZATION);
+    }
+  }
+
+  /**
+   * Creates the service-account user with a mailbox: on Exchange Online a licensed user (Graph), on Exchange
+   * Server {@code New-Mailbox}.
+   *
+   * @param userPrincipalName the UPN
+   * @param displayName the display name
+   * @param usageLocation the usage location (Exchange Online)
+   * @param licenseSkuId the licence SKU id (Exchange Online)
+   * @param password the initial password: never serialised or rendered
+   */
+  record CreateServiceAccount(String userPrincipalName, String displayName, String usageLocation,
+      Optional<String> licenseSkuId, @JsonIgnore Secret password) implements Operation {
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.of(target == TenantTarget.Kind.EXCHANGE_ONLINE ? Capability.DIRECTORY_USERS : Capability.EXCHANGE_RECIPIENTS);
+    }
+  }
+
+  /**
+   * Waits until a new mailbox is usable (Exchange Online provisions it minutes after licensing).
+   *
+   * @param identity the mailbox
+   */
+  record AwaitMailbox(String identity) implements Operation {
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * {@code New-DistributionGroup} for a distribution group, mail-enabled security group or room list.
+   *
+   * @param name the name
+   * @param kind the kind (not Microsoft 365 or security)
+   * @param alias optional alias
+   * @param primarySmtpAddress optional address
+   * @param managedBy owners
+   * @param notes the ownership marker
+   */
+  record NewDistributionGroup(String name, GroupKind kind, Optional<String> alias, Optional<String> primarySmtpAddress,
+      List<String> managedBy, String notes) implements Operation {
+    public NewDistributionGroup {
+      managedBy = List.copyOf(managedBy);
+    }
+
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.of(Capability.EXCHANGE_GROUPS);
+    }
+  }
+
+  /**
+   * Creates a Microsoft 365 group or a non-mail security group through the directory.
+   *
+   * @param name display name
+   * @param kind Microsoft 365 or security
+   * @param mailNickname the mail nickname
+   * @param owners owners
+   * @param description the ownership marker
+   */
+  record CreateDirectoryGroup(String name, GroupKind kind, String mailNickname, List<String> owners, String description)
+      implements Operation {
+    public CreateDirectoryGroup {
+      owners = List.copyOf(owners);
+    }
+
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.of(Capability.DIRECTORY_GROUPS);
+    }
+  }
+
+  /**
+   * {@code Set-DistributionGroup}: adds owners (never replaces them), closes membership, hides from address lists.
+   *
+   * @param identity the group
+   * @param kind its kind
+   * @param addManagedBy owners to add
+   * @param closeMembership set MemberJoinRestriction Closed
+   * @param hideFromAddressLists set HiddenFromAddressListsEnabled
+   */
+  record SetGroup(String identity, GroupKind kind, List<String> addManagedBy, boolean closeMembership,
+      boolean hideFromAddressLists) implements Operation {
+    public SetGroup {
+      addManagedBy = List.copyOf(addManagedBy);
+    }
+
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.of(kind.isExchangeWritten() ? Capability.EXCHANGE_GROUPS : Capability.DIRECTORY_GROUPS);
+    }
+  }
+
+  /**
+   * Adds members, one call per member; a member that is already there counts as success.
+   *
+   * @param group the group
+   * @param kind its kind
+   * @param members the members to add
+   */
+  record AddGroupMembers(String group, GroupKind kind, List<String> members) implements Operation {
+    public AddGroupMembers {
+      members = List.copyOf(members);
+    }
+
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.of(kind.isExchangeWritten() ? Capability.EXCHANGE_GROUPS : Capability.DIRECTORY_GROUPS);
+    }
+  }
+
+  /**
+   * Removes members (EXACT membership only).
+   *
+   * @param group the group
+   * @param kind its kind
+   * @param members the members to remove
+   */
+  record RemoveGroupMembers(String group, GroupKind kind, List<String> members) implements Operation {
+    public RemoveGroupMembers {
+      members = List.copyOf(members);
+    }
+
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.of(kind.isExchangeWritten() ? Capability.EXCHANGE_GROUPS : Capability.DIRECTORY_GROUPS);
+    }
+  }
+
+  /**
+   * Reads a group's DistinguishedName once it exists (never built from its name).
+   *
+   * @param group the group
+   * @param kind its kind
+   */
+  record ResolveGroupDistinguishedName(String group, GroupKind kind) implements Operation {
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * {@code New-ManagementScope -RecipientRestrictionFilter}.
+   *
+   * @param name the scope name
+   * @param filter the filter
+   */
+  record NewManagementScope(String name, RecipientFilter filter) implements Operation {
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.of(Capability.EXCHANGE_RBAC);
+    }
+  }
+
+  /**
+   * {@code New-ManagementRoleAssignment}.
+   *
+   * @param name the assignment name
+   * @param role the role
+   * @param assignee user UPN, role-group name or service-principal object id
+   * @param assigneeType which parameter carries the assignee (-User, -SecurityGroup, -App)
+   * @param scopeType how it is scoped
+   * @param scope the management scope name or administrative-unit id (empty when organization-wide)
+   */
+  record NewManagementRoleAssignment(String name, String role, String assignee, AssigneeType assigneeType,
+      ScopeType scopeType, String scope) implements Operation {
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.of(Capability.EXCHANGE_RBAC);
+    }
+  }
+
+  /**
+   * {@code New-RoleGroup}.
+   *
+   * @param name the name
+   * @param roles its roles
+   * @param members its members
+   * @param customRecipientWriteScope its write scope (empty = Default, organization-wide)
+   * @param description the ownership marker
+   */
+  record NewRoleGroup(String name, List<String> roles, List<String> members, String customRecipientWriteScope,
+      String description) implements Operation {
+    public NewRoleGroup {
+      roles = List.copyOf(roles);
+      members = List.copyOf(members);
+    }
+
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.of(Capability.EXCHANGE_RBAC);
+    }
+  }
+
+  /**
+   * {@code Add-RoleGroupMember}.
+   *
+   * @param roleGroup the role group
+   * @param member the member
+   */
+  record AddRoleGroupMember(String roleGroup, String member) implements Operation {
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.of(Capability.EXCHANGE_RBAC);
+    }
+  }
+
+  /**
+   * {@code New-ServicePrincipal}: Exchange's pointer to an Entra service principal.
+   *
+   * @param appId the app id
+   * @param objectId the service principal object id
+   * @param displayName the display name
+   */
+  record NewServicePrincipal(String appId, String objectId, String displayName) implements Operation {
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.of(Capability.EXCHANGE_APPLICATIONS);
+    }
+  }
+
+  /**
+   * {@code New-ApplicationAccessPolicy}.
+   *
+   * @param appId the app id
+   * @param policyScopeGroup the mail-enabled security group
+   * @param accessRight RestrictAccess or DenyAccess
+   * @param description the ownership marker
+   */
+  record NewApplicationAccessPolicy(String appId, String policyScopeGroup, String accessRight, String description)
+      implements Operation {
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.of(Capability.EXCHANGE_APPLICATIONS);
+    }
+  }
+
+  /**
+   * {@code Add-MailboxPermission -AccessRights FullAccess -AutoMapping $false}, one call per mailbox.
+   *
+   * @param user the trustee
+   * @param mailboxes the mailboxes
+   */
+  record AddMailboxPermissions(String user, List<String> mailboxes) implements Operation {
+    public AddMailboxPermissions {
+      mailboxes = List.copyOf(mailboxes);
+    }
+
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.of(Capability.EXCHANGE_MAILBOX_PERMISSIONS);
+    }
+  }
+}

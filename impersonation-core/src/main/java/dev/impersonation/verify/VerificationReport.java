@@ -1,0 +1,56 @@
+package dev.impersonation.verify;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.impersonation.internal.Table;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Proof of the outcome: every checked in-scope mailbox and at least one outsider (least privilege).
+ *
+ * @param setupName the setup's name
+ * @param principal the principal, as displayed
+ * @param mailboxes one row per checked mailbox
+ * @param notes caveats, e.g. "no access probe configured: configured state only"
+ * @param verifiedAt when, on the connection's clock
+ */
+public record VerificationReport(String setupName, String principal, List<MailboxAccess> mailboxes, List<String> notes,
+    Instant verifiedAt) {
+  public VerificationReport {
+    mailboxes = List.copyOf(mailboxes);
+    notes = List.copyOf(notes);
+  }
+
+  /** True when every in-scope mailbox is granted and every outsider denied. */
+  @JsonIgnore
+  public boolean isSatisfied() {
+    return !mailboxes.isEmpty() && mailboxes.stream().allMatch(MailboxAccess::asIntended)
+        && mailboxes.stream().anyMatch(m -> !m.inScope());
+  }
+
+  /** True when something is still propagating or provisioning and nothing is wrong otherwise. */
+  @JsonIgnore
+  public boolean isPending() {
+    return !isSatisfied() && mailboxes.stream().noneMatch(m -> !m.inScope() && m.state() == AccessState.GRANTED)
+        && mailboxes.stream().anyMatch(m -> m.state() == AccessState.PENDING_PROPAGATION || m.state() == AccessState.MAILBOX_NOT_READY);
+  }
+
+  /** Rows in the given state. */
+  public List<MailboxAccess> inState(AccessState state) {
+    return mailboxes.stream().filter(m -> m.state() == state).toList();
+  }
+
+  @Override
+  public String toString() {
+    Table table = new Table("MAILBOX", "EXPECTED", "STATE", "OK", "EVIDENCE");
+    for (MailboxAccess m : mailboxes) {
+      table.row(m.mailbox(), m.inScope() ? "granted" : "denied (outsider)", m.state().name(), m.asIntended() ? "yes" : "NO",
+          m.evidence());
+    }
+    StringBuilder out = new StringBuilder("Verification of '").append(setupName).append("' for ").append(principal)
+        .append(": ").append(isSatisfied() ? "SATISFIED" : isPending() ? "PENDING" : "NOT SATISFIED").append('\n')
+        .append(table.render());
+    notes.forEach(n -> out.append("NOTE: ").append(n).append('\n'));
+    return out.toString();
+  }
+}

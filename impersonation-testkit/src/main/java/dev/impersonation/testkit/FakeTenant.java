@@ -1,0 +1,405 @@
+package dev.impersonation.testkit;
+
+import dev.impersonation.Cloud;
+import dev.impersonation.GroupKind;
+import dev.impersonation.TenantTarget;
+import dev.impersonation.spi.AssigneeType;
+import dev.impersonation.spi.MailGroup;
+import dev.impersonation.spi.ManagementScope;
+import dev.impersonation.spi.MailboxPermission;
+import dev.impersonation.spi.Recipient;
+import dev.impersonation.spi.RecipientType;
+import dev.impersonation.spi.RoleAssignment;
+import dev.impersonation.spi.RoleGroup;
+import dev.impersonation.spi.ScopeType;
+import dev.impersonation.spi.TenantConnection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * An in-memory Exchange Online or Exchange Server tenant that behaves as DOMAIN.md describes: DistinguishedNames in
+ * the real shapes, the dehydrated-organization error, mailboxes usable only after a provisioning delay, grants
+ * effective only after a propagation delay, Microsoft's error texts, and Graph refusing to write distribution lists.
+ * Time runs on a {@link FakeClock}; nothing sleeps for real.
+ *
+ * <pre>{@code
+ * FakeTenant tenant = FakeTenant.exchangeOnline("contoso.onmicrosoft.com").dehydrated()
+ *     .userMailbox("ann@contoso.onmicrosoft.com").build();
+ * TenantConnection connection = tenant.connection();
+ * }</pre>
+ */
+public final class FakeTenant {
+  /** The default start of the fake clock. */
+  public static final Instant EPOCH = Instant.parse("2026-11-23T09:00:00Z");
+
+  private final TenantState state;
+  private final InMemoryExchange exchange;
+  private final InMemoryDirectory directory;
+  private final InMemoryProbe probe;
+
+  private FakeTenant(TenantState state) {
+    this.state = state;
+    this.exchange = new InMemoryExchange(state);
+    this.directory = new InMemoryDirectory(state);
+    this.probe = new InMemoryProbe(state, exchange);
+  }
+
+  /** Starts an Exchange Online tenant in the global cloud. */
+  public static Builder exchangeOnline(String tenantDomain) {
+    return new Builder(TenantTarget.exchangeOnline(tenantDomain));
+  }
+
+  /** Starts an Exchange Online tenant in a national cloud. */
+  public static Builder exchangeOnline(String tenantDomain, Cloud cloud) {
+    return new Builder(TenantTarget.exchangeOnline(tenantDomain, cloud));
+  }
+
+  /** Starts an on-premises Exchange Server organization. */
+  public static Builder exchangeServer(String domain) {
+    return new Builder(TenantTarget.exchangeServer(domain));
+  }
+
+  /** The tenant target. */
+  public TenantTarget target() {
+    return state.target;
+  }
+
+  /** The clock every delay runs on. */
+  public FakeClock clock() {
+    return state.clock;
+  }
+
+  /** Fault injection. */
+  public Faults faults() {
+    return state.faults;
+  }
+
+  /** A connection with every backend: Exchange, directory (Graph) and the access probe. */
+  public TenantConnection connection() {
+    return TenantConnection.builder(state.target).exchange(exchange)
+        .directory(state.target.isExchangeOnline() ? directory : null)
+        .accessProbe(probe).clock(state.clock, state.clock).build();
+  }
+
+  /** A connection with only the directory (Graph) backend and the probe: Exchange-only steps are blocked. */
+  public TenantConnection directoryOnlyConnection() {
+    return TenantConnection.builder(state.target).directory(directory).accessProbe(probe).clock(state.clock, state.clock).build();
+  }
+
+  /** A connection without an access probe: verification reports configured state only. */
+  public TenantConnection connectionWithoutProbe() {
+    return TenantConnection.builder(state.target).exchange(exchange)
+        .directory(state.target.isExchangeOnline() ? directory : null).clock(state.clock, state.clock).build();
+  }
+
+  // ------------------------------------------------------------ inspection
+
+  /** Every backend call so far, in order. */
+  public List<JournalEntry> journal() {
+    synchronized (state) {
+      return List.copyOf(state.journal);
+    }
+  }
+
+  /** The writes so far, in order. */
+  public List<JournalEntry> writes() {
+    return journal().stream().filter(JournalEntry::write).filter(e -> e.outcome().equals("ok")).toList();
+  }
+
+  /** Whether the organization is still dehydrated. */
+  public boolean isDehydrated() {
+    synchronized (state) {
+      return state.dehydrated;
+    }
+  }
+
+  /** A mailbox, usable or not yet. */
+  public Optional<Recipient> mailbox(String identity) {
+    synchronized (state) {
+      return state.mailbox(identity).map(InMemoryExchange::recipient);
+    }
+  }
+
+  /** A group of any kind. */
+  public Optional<MailGroup> group(String identity) {
+    synchronized (state) {
+      return state.group(identity).map(g -> new MailGroup(g.name, g.id, g.dn, g.kind, g.smtp, g.managedBy, g.closed, g.hidden, g.notes));
+    }
+  }
+
+  /** Direct members of a group (SMTP addresses, lower case). */
+  public List<String> members(String group) {
+    synchronized (state) {
+      return state.group(group).map(g -> List.copyOf(g.members)).orElse(List.of());
+    }
+  }
+
+  /** All groups' names. */
+  public List<String> groupNames() {
+    synchronized (state) {
+      return state.groups.values().stream().map(g -> g.name).toList();
+    }
+  }
+
+  /** A management scope. */
+  public Optional<ManagementScope> managementScope(String name) {
+    synchronized (state) {
+      return Optional.ofNullable(state.scopes.get(TenantState.key(name))).map(s -> new ManagementScope(s.name(), s.filter(), false));
+    }
+  }
+
+  /** Every role assignment. */
+  public List<RoleAssignment> roleAssignments() {
+    synchronized (state) {
+      return state.assignments.values().stream()
+          .map(a -> new RoleAssignment(a.name(), a.role(), a.assignee(), a.type(), a.scopeType(), a.scope(), a.createdAt())).toList();
+    }
+  }
+
+  /** A role group. */
+  public Optional<RoleGroup> roleGroup(String name) {
+    synchronized (state) {
+      return Optional.ofNullable(state.roleGroups.get(TenantState.key(name)))
+          .map(g -> new RoleGroup(g.name, g.roles, g.members, g.scope, g.description));
+    }
+  }
+
+  /** The explicit permissions on a mailbox. */
+  public List<MailboxPermission> mailboxPermissions(String mailbox) {
+    synchronized (state) {
+      return state.mailbox(mailbox).map(m -> state.permissions.getOrDefault(TenantState.key(m.smtp), List.of()).stream()
+          .map(p -> new MailboxPermission(m.smtp, p.user(), List.of(p.rights()), p.deny())).toList()).orElse(List.of());
+    }
+  }
+
+  /** How many application access policies exist. */
+  public int accessPolicyCount() {
+    synchronized (state) {
+      return state.policies.size();
+    }
+  }
+
+  /** Whether Exchange has a service-principal pointer for the app. */
+  public boolean hasExchangeServicePrincipal(String appId) {
+    synchronized (state) {
+      return state.exchangeServicePrincipals.containsKey(TenantState.key(appId));
+    }
+  }
+
+  /**
+   * A canonical description of everything in the tenant (timestamps excluded), for comparing end states, e.g. a run
+   * with a crash against one without.
+   */
+  public String snapshot() {
+    synchronized (state) {
+      TreeMap<String, String> lines = new TreeMap<>();
+      state.mailboxes.values().forEach(m -> lines.put("mailbox " + TenantState.key(m.smtp), m.type + " " + m.dn));
+      state.users.values().forEach(u -> lines.put("user " + TenantState.key(u.upn), u.usageLocation + " " + u.licenses));
+      state.groups.values().forEach(g -> lines.put("group " + TenantState.key(g.name), g.kind + " " + g.dn + " owners="
+          + g.managedBy + " closed=" + g.closed + " hidden=" + g.hidden + " members=" + g.members.stream().sorted().toList()));
+      state.scopes.values().forEach(s -> lines.put("scope " + TenantState.key(s.name()), s.filter()));
+      state.assignments.values().forEach(a -> lines.put("assignment " + TenantState.key(a.name()),
+          a.role() + " " + a.assignee() + " " + a.scopeType() + " " + a.scope()));
+      state.roleGroups.values().forEach(g -> lines.put("rolegroup " + TenantState.key(g.name), g.roles + " " + g.members + " " + g.scope));
+      state.permissions.forEach((m, list) -> lines.put("permissions " + m, list.stream().map(p -> p.user() + ":" + p.rights())
+          .sorted().toList().toString()));
+      state.exchangeServicePrincipals.values().forEach(p -> lines.put("exchange-sp " + p.appId(), p.objectId()));
+      for (TenantState.PolicyObject p : state.policies) {
+        lines.merge("policy " + p.appId() + " " + p.groupKey() + " " + p.right(), "1", (a, b) -> String.valueOf(Integer.parseInt(a) + 1));
+      }
+      lines.put("organization", "dehydrated=" + state.dehydrated);
+      return lines.entrySet().stream().map(e -> e.getKey() + " = " + e.getValue()).collect(Collectors.joining("\n"));
+    }
+  }
+
+  @Override
+  public String toString() {
+    synchronized (state) {
+      return "FakeTenant " + state.target + " at " + state.now() + ": " + state.mailboxes.size() + " mailboxes, "
+          + state.groups.size() + " groups, " + state.scopes.size() + " scopes, " + state.assignments.size() + " assignments";
+    }
+  }
+
+  /** Seeds a {@link FakeTenant}. Every method returns this builder. */
+  public static final class Builder {
+    private final TenantState state;
+    private final List<Runnable> seeds = new ArrayList<>();
+
+    private Builder(TenantTarget target) {
+      this.state = new TenantState(target, new FakeClock(EPOCH));
+    }
+
+    /** The organization has never been customized ({@code IsDehydrated = True}); Exchange Online only. */
+    public Builder dehydrated() {
+      if (!state.target.isExchangeOnline()) {
+        throw new IllegalArgumentException("Only Exchange Online organizations can be dehydrated.");
+      }
+      state.dehydrated = true;
+      return this;
+    }
+
+    /** The organization's {@code EwsEnabled} ({@code null} = not set). */
+    public Builder organizationEwsEnabled(Boolean enabled) {
+      state.ewsEnabled = enabled;
+      return this;
+    }
+
+    /** How long a licensed new user waits for its mailbox (default 15 min, DOMAIN.md §2 procedure 003). */
+    public Builder provisioningDelay(Duration delay) {
+      state.provisioningDelay = delay;
+      return this;
+    }
+
+    /** How long an RBAC-for-Applications assignment takes to become effective (default 45 min; real: 30 min-2 h). */
+    public Builder propagationDelay(Duration delay) {
+      state.rbacPropagationDelay = delay;
+      return this;
+    }
+
+    /** How long an access policy takes to become effective (default 90 min; real: more than 1 h). */
+    public Builder accessPolicyDelay(Duration delay) {
+      state.accessPolicyDelay = delay;
+      return this;
+    }
+
+    /** How long on-premises RBAC changes take to be effective (default 0). */
+    public Builder onPremisesPropagationDelay(Duration delay) {
+      state.onPremisesPropagationDelay = delay;
+      return this;
+    }
+
+    /** A licence SKU the tenant owns (needed to create service accounts with a mailbox on Exchange Online). */
+    public Builder license(String skuId) {
+      state.licenses.put(skuId.toLowerCase(), skuId);
+      return this;
+    }
+
+    /** A user with a usable mailbox. */
+    public Builder userMailbox(String upn) {
+      return userMailbox(upn, upn.substring(0, upn.indexOf('@')));
+    }
+
+    /** A user with a usable mailbox and a display name. */
+    public Builder userMailbox(String upn, String name) {
+      seeds.add(() -> {
+        state.addMailbox(upn, name, RecipientType.USER_MAILBOX, EPOCH);
+        if (state.target.isExchangeOnline()) {
+          state.addUser(upn, name).usageLocation = "US";
+        }
+      });
+      return this;
+    }
+
+    /** A user mailbox with EWS disabled ({@code Set-CASMailbox -EwsEnabled $false}). */
+    public Builder userMailboxWithoutEws(String upn) {
+      userMailbox(upn);
+      seeds.add(() -> state.mailbox(upn).orElseThrow().ewsEnabled = false);
+      return this;
+    }
+
+    /** A user mailbox with a property for recipient filters, e.g. {@code ("Department", "Sales")}. */
+    public Builder mailboxProperty(String upn, String property, String value) {
+      seeds.add(() -> state.mailbox(upn).orElseThrow().attributes.put(property.toLowerCase(), value));
+      return this;
+    }
+
+    /** A room mailbox. */
+    public Builder roomMailbox(String smtp, String name) {
+      seeds.add(() -> state.addMailbox(smtp, name, RecipientType.ROOM_MAILBOX, EPOCH));
+      return this;
+    }
+
+    /** A shared mailbox. */
+    public Builder sharedMailbox(String smtp, String name) {
+      seeds.add(() -> state.addMailbox(smtp, name, RecipientType.SHARED_MAILBOX, EPOCH));
+      return this;
+    }
+
+    /** A directory user without a mailbox (not licensed). */
+    public Builder userWithoutMailbox(String upn) {
+      seeds.add(() -> state.addUser(upn, upn.substring(0, upn.indexOf('@'))));
+      return this;
+    }
+
+    /** A group of any kind with members (SMTP addresses of existing recipients). */
+    public Builder group(GroupKind kind, String name, String... members) {
+      seeds.add(() -> {
+        TenantState.GroupObject g = state.addGroup(name, kind, null);
+        for (String m : members) {
+          g.members.add(state.memberKey(m));
+        }
+      });
+      return this;
+    }
+
+    /** A distribution group with members. */
+    public Builder distributionGroup(String name, String... members) {
+      return group(GroupKind.DISTRIBUTION, name, members);
+    }
+
+    /** A mail-enabled security group with members. */
+    public Builder mailEnabledSecurityGroup(String name, String... members) {
+      return group(GroupKind.MAIL_ENABLED_SECURITY, name, members);
+    }
+
+    /** A room list with rooms. */
+    public Builder roomList(String name, String... rooms) {
+      return group(GroupKind.ROOM_LIST, name, rooms);
+    }
+
+    /** An Entra application with its service principal. */
+    public Builder application(String appId, String servicePrincipalObjectId, String displayName) {
+      seeds.add(() -> {
+        TenantState.AppObject a = new TenantState.AppObject();
+        a.appId = appId.toLowerCase();
+        a.objectId = servicePrincipalObjectId.toLowerCase();
+        a.displayName = displayName;
+        state.apps.put(TenantState.key(appId), a);
+      });
+      return this;
+    }
+
+    /** Tenant-wide admin consent of Microsoft Graph application permissions, e.g. {@code "Mail.ReadWrite"}. */
+    public Builder consent(String appId, String... permissions) {
+      seeds.add(() -> state.apps.get(TenantState.key(appId)).consent.addAll(List.of(permissions)));
+      return this;
+    }
+
+    /** An administrative unit with member mailboxes. */
+    public Builder administrativeUnit(String id, String... members) {
+      seeds.add(() -> {
+        java.util.Set<String> set = new java.util.LinkedHashSet<>();
+        for (String m : members) {
+          set.add(state.memberKey(m));
+        }
+        state.administrativeUnits.put(TenantState.key(id), set);
+      });
+      return this;
+    }
+
+    /** An existing management scope. */
+    public Builder managementScope(String name, String filter) {
+      seeds.add(() -> state.scopes.put(TenantState.key(name), new TenantState.ScopeObject(name, filter, EPOCH)));
+      return this;
+    }
+
+    /** An existing role assignment to a user, organization-wide or scoped to a management scope. */
+    public Builder roleAssignment(String name, String role, String userUpn, String managementScopeOrEmpty) {
+      seeds.add(() -> state.assignments.put(TenantState.key(name), new TenantState.AssignmentObject(name, role, userUpn,
+          AssigneeType.USER, managementScopeOrEmpty.isEmpty() ? ScopeType.ORGANIZATION : ScopeType.MANAGEMENT_SCOPE,
+          managementScopeOrEmpty, EPOCH.minus(Duration.ofDays(30)))));
+      return this;
+    }
+
+    /** Builds the tenant. */
+    public FakeTenant build() {
+      seeds.forEach(Runnable::run);
+      return new FakeTenant(state);
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package dev.impersonation.testkit;
+
+import dev.impersonation.GroupKind;
+import dev.impersonation.ObjectAlreadyExistsException;
+import dev.impersonation.TenantException;
+import dev.impersonation.spi.ApplicationPermissionGrant;
+import dev.impersonation.spi.Capability;
+import dev.impersonation.spi.DirectoryBackend;
+import dev.impersonation.spi.DirectoryUser;
+import dev.impersonation.spi.EntraServicePrincipal;
+import dev.impersonation.spi.MailGroup;
+import dev.impersonation.spi.Operation;
+import dev.impersonation.spi.RecipientType;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The in-memory directory (Graph) backend of a {@link FakeTenant}. Like Graph it reads every group but writes only
+ * Microsoft 365 and security groups (DOMAIN.md §5): a write to a distribution group, mail-enabled security group or
+ * room list answers Graph's error.
+ */
+final class InMemoryDirectory implements DirectoryBackend {
+  private final TenantState s;
+
+  InMemoryDirectory(TenantState state) {
+    this.s = state;
+  }
+
+  @Override
+  public String name() {
+    return "fake-graph";
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return EnumSet.of(Capability.DIRECTORY_USERS, Capability.DIRECTORY_GROUPS);
+  }
+
+  private <T> T call(String operation, String detail, boolean write, Supplier<T> body) {
+    synchronized (s) {
+      try {
+        s.faults.beforeCall(operation, write);
+        T result = body.get();
+        if (write) {
+          s.faults.afterWrite();
+        }
+        s.journal.add(new JournalEntry(s.now(), "directory", operation, detail, write, "ok"));
+        return result;
+      } catch (RuntimeException e) {
+        s.journal.add(new JournalEntry(s.now(), "directory", operation, detail, write, e.getClass().getSimpleName() + ": " + e.getMessage()));
+        throw e;
+      }
+    }
+  }
+
+  private TenantException graphNotFound(String id) {
+    return new dev.impersonation.ObjectNotFoundException(id, "Request_ResourceNotFound: Resource '" + id
+        + "' does not exist or one of its queried reference-property objects are not present.");
+  }
+
+  @Override
+  public Optional<DirectoryUser> findUser(String upn) {
+    return call("findUser", upn, false, () -> s.user(upn)
+        .map(u -> new DirectoryUser(u.id, u.upn, u.displayName, u.usageLocation, u.licenses)));
+  }
+
+  @Override
+  public Optional<MailGroup> findGroup(String displayName) {
+    return call("findGroup", displayName, false, () -> s.group(displayName)
+        .map(g -> new MailGroup(g.name, g.id, g.dn, g.kind, g.smtp, g.managedBy, g.closed, g.hidden, g.notes)));
+  }
+
+  @Override
+  public List<String> groupMembers(String groupIdOrName) {
+    return call("groupMembers", groupIdOrName, false, () -> {
+      TenantState.GroupObject g = s.group(groupIdOrName).orElseThrow(() -> graphNotFound(groupIdOrName));
+      return List.copyOf(g.members);
+    });
+  }
+
+  @Override
+  public Optional<EntraServicePrincipal> findServicePrincipal(String appId) {
+    return call("findServicePrincipal", appId, false, () -> Optional.ofNullable(s.apps.get(TenantState.key(appId)))
+        .map(a -> new EntraServicePrincipal(a.appId, a.objectId, a.displayName)));
+  }
+
+  @Override
+  public List<ApplicationPermissionGrant> applicationPermissionGrants(String servicePrincipalObjectId) {
+    return call("applicationPermissionGrants", servicePrincipalObjectId, false, () -> s.apps.values().stream()
+        .filter(a -> a.objectId.equalsIgnoreCase(servicePrincipalObjectId)).findFirst()
+        .map(a -> a.consent.stream().map(p -> new ApplicationPermissionGrant("Microsoft Graph", p)).toList())
+        .orElseThrow(() -> graphNotFound(servicePrincipalObjectId)));
+  }
+
+  @Override
+  public Optional<List<String>> administrativeUnitMembers(String administrativeUnitId) {
+    return call("administrativeUnitMembers", administrativeUnitId, false, () -> Optional.ofNullable(
+        s.administrativeUnits.get(TenantState.key(administrativeUnitId))).map(List::copyOf));
+  }
+
+  @Override
+  public void execute(Operation op) {
+    call(op.getClass().getSimpleName(), op.toString(), true, () -> {
+      apply(op);
+      return null;
+    });
+  }
+
+  private void apply(Operation op) {
+    if (op instanceof Operation.CreateServiceAccount c) {
+      if (!s.target.isExchangeOnline()) {
+        throw new TenantException("Exchange Server users are created with New-Mailbox, not through Microsoft Graph.");
+      }
+      TenantState.UserObject u = s.addUser(c.userPrincipalName(), c.displayName());
+      u.usageLocation = c.usageLocation();
+      if (c.licenseSkuId().isPresent()) {
+        String sku = c.licenseSkuId().get();
+        if (!s.licenses.containsKey(sku.toLowerCase())) {
+          throw new TenantException("Request_BadRequest: License " + sku + " does not correspond to a valid company License.");
+        }
+        u.licenses.add(sku);
+        // DOMAIN.md §2 (procedure 003): the mailbox appears about 15 minutes after licensing.
+        s.addMailbox(c.userPrincipalName(), c.displayName(), RecipientType.USER_MAILBOX, s.now().plus(s.provisioningDelay));
+      }
+    } else if (op instanceof Operation.CreateDirectoryGroup g) {
+      if (g.kind().isExchangeWritten()) {
+        throw new TenantException(TenantState.GRAPH_DL_TEXT);
+      }
+      TenantState.GroupObject created = s.addGroup(g.name(), g.kind(), null);
+      created.notes = g.description();
+      g.owners().forEach(o -> created.managedBy.add(s.memberKey(o)));
+    } else if (op instanceof Operation.AddGroupMembers add) {
+      TenantState.GroupObject g = writableGroup(add.group());
+      for (String member : add.members()) {
+        if (!g.members.add(s.memberKey(member))) {
+          throw new ObjectAlreadyExistsException(member, TenantState.GRAPH_DUPLICATE_MEMBER_TEXT);
+        }
+      }
+    } else if (op instanceof Operation.RemoveGroupMembers remove) {
+      TenantState.GroupObject g = writableGroup(remove.group());
+      for (String member : remove.members()) {
+        if (!g.members.remove(s.memberKey(member))) {
+          throw graphNotFound(member);
+        }
+      }
+    } else if (op instanceof Operation.SetGroup set) {
+      TenantState.GroupObject g = writableGroup(set.identity());
+      List<String> owners = new ArrayList<>(g.managedBy);
+      set.addManagedBy().forEach(o -> {
+        String k = s.memberKey(o);
+        if (!owners.contains(k)) {
+          owners.add(k);
+        }
+      });
+      g.managedBy.clear();
+      g.managedBy.addAll(owners);
+      if (set.hideFromAddressLists()) {
+        g.hidden = true;
+      }
+    } else {
+      throw new TenantException("Microsoft Graph cannot perform " + op.getClass().getSimpleName() + ": it is an Exchange operation.");
+    }
+  }
+
+  private TenantState.GroupObject writableGroup(String identity) {
+    TenantState.GroupObject g = s.group(identity).orElseThrow(() -> graphNotFound(identity));
+    if (g.kind.isExchangeWritten() || g.kind == GroupKind.ROOM_LIST) {
+      throw new TenantException(TenantState.GRAPH_DL_TEXT);
+    }
+    return g;
+  }
+}

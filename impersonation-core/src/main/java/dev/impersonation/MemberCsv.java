@@ -17,12 +17,17 @@ public final class MemberCsv {
 
   /** The values of {@code column} (matched case-insensitively), skipping blank cells. */
   public static List<String> read(Path csv, String column) {
-    List<String> lines;
     try {
-      lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+      return parse(Files.readString(csv, StandardCharsets.UTF_8), column, csv.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read member CSV " + csv + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The values of {@code column} in CSV {@code content}; {@code source} names it in error messages. */
+  public static List<String> parse(String content, String column, String source) {
+    Object csv = source;
+    List<String> lines = content.lines().toList();
     if (lines.isEmpty()) {
       throw new InvalidSetupException("The member CSV " + csv + " is empty; it needs a header line with a '" + column + "' column.");
     }

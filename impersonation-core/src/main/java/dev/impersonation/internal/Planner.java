@@ -222,7 +222,7 @@ public final class Planner {
     }
     int create = add(StepAction.CREATE, resource, "no mailbox " + upn + " exists; createIfMissing was declared",
         new Operation.CreateServiceAccount(upn, c.displayName(), c.usageLocation(), c.licenseSkuId(), c.password()), List.of());
-    int wait = add(StepAction.PREREQUISITE, resource, "wait until the new mailbox is usable (Exchange Online: about 15 min)",
+    int wait = add(StepAction.PREREQUISITE, resource, "wait until the new mailbox is usable" + (setup.target().isExchangeOnline() ? " (Exchange Online: about 15 min after licensing)" : ""),
         new Operation.AwaitMailbox(upn), deps(create));
     return new PrincipalSteps(wait, Optional.of(upn), true);
   }

@@ -1,0 +1,37 @@
+package dev.impersonation.examples;
+
+import dev.impersonation.TenantTarget;
+import java.util.List;
+
+/**
+ * Runs the vendor examples: {@code Examples} runs all of them on both targets; {@code Examples rooms} one of them;
+ * {@code Examples rooms exchange-online} one on one target.
+ */
+public final class Examples {
+  private Examples() {}
+
+  public static void main(String[] args) {
+    List<VendorExample> chosen = VendorExample.all().stream()
+        .filter(e -> args.length == 0 || e.id().equals(args[0])).toList();
+    if (chosen.isEmpty()) {
+      System.err.println("Unknown example '" + args[0] + "'. Known: "
+          + VendorExample.all().stream().map(VendorExample::id).toList());
+      System.exit(2);
+    }
+    int failures = 0;
+    for (VendorExample example : chosen) {
+      for (TenantTarget.Kind kind : TenantTarget.Kind.values()) {
+        if (args.length > 1 && !VendorExample.targetId(kind).equals(args[1])) {
+          continue;
+        }
+        ExampleRun run = ExampleRun.run(example, kind, System.out);
+        System.out.println(">>> " + example.id() + " on " + VendorExample.targetId(kind) + ": "
+            + (run.succeeded() ? "OK" : "FAILED") + "\n");
+        failures += run.succeeded() ? 0 : 1;
+      }
+    }
+    if (failures > 0) {
+      System.exit(1);
+    }
+  }
+}

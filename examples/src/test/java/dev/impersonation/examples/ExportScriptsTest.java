@@ -1,0 +1,43 @@
+package dev.impersonation.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The export command writes one readable script per example and target. */
+class ExportScriptsTest {
+
+  @Test
+  void writesOneScriptPerExampleAndTarget(@TempDir Path dir) throws Exception {
+    List<Path> written = ExportScripts.export(dir);
+    Set<String> names = written.stream().map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+    assertEquals(10, names.size());
+    for (String id : List.of("penelope", "revenue-inbox", "reschedge", "rooms", "riva")) {
+      assertTrue(names.contains(id + "-exchange-online.ps1"), names::toString);
+      assertTrue(names.contains(id + "-exchange-server.ps1"), names::toString);
+    }
+    String online = Files.readString(dir.resolve("rooms-exchange-online.ps1"));
+    assertTrue(online.contains("$ErrorActionPreference = 'Stop'"));
+    assertTrue(online.contains("Connect-ExchangeOnline -ExchangeEnvironmentName 'O365Default'"));
+    assertTrue(online.contains("Enable-OrganizationCustomization"));
+    assertTrue(online.contains("New-DistributionGroup -Name 'Cronofy Room List' -Alias 'cronofy.resource.list' -RoomList"));
+    assertTrue(online.contains("-App '8b9c0d1e-2f3a-4b4c-9d5e-6f7a8b9c0d1e' -CustomResourceScope 'CronofyImpersonationScope'"));
+    assertFalse(online.contains("ApplicationImpersonation"), "no ApplicationImpersonation in an Exchange Online script");
+    String server = Files.readString(dir.resolve("rooms-exchange-server.ps1"));
+    assertTrue(server.contains("New-ManagementRoleAssignment -Name 'CronofyImpersonationAssignment' -Role 'ApplicationImpersonation' -User 'cronofy@contoso.com' -CustomRecipientWriteScope 'CronofyImpersonationScope'"));
+    assertTrue(server.contains("-Password (Read-Host -Prompt 'Initial password for cronofy@contoso.com' -AsSecureString)"));
+    assertFalse(server.contains("Example-only-1!"), "the example password never reaches a script");
+    assertFalse(server.contains("Connect-ExchangeOnline"), "on-premises scripts run in the Exchange Management Shell");
+    String riva = Files.readString(dir.resolve("riva-exchange-online.ps1"));
+    assertTrue(riva.contains("Add-MailboxPermission -Identity 'ann@contoso.com' -User 'riva@contoso.com' -AccessRights 'FullAccess' -AutoMapping:$false"));
+    assertTrue(riva.contains("-RecipientRestrictionFilter 'Department -eq ''Sales'''"), "filter is one literal, quotes doubled");
+  }
+}

@@ -19,6 +19,7 @@ import dev.impersonation.UnsupportedOnTargetException;
 public final class SetupValidation {
   private static final int MAX_SETUP_NAME = 32;
   private static final int MAX_GROUP_MEMBERS = 10_000;
+  private static final int MAX_EXCHANGE_NAME = 64;
 
   private SetupValidation() {}
 
@@ -106,6 +107,12 @@ public final class SetupValidation {
       }
       if (g.groupCount() > 100) {
         throw new InvalidSetupException("The members would need " + g.groupCount() + " groups; raise maxMembersPerGroup(...).");
+      }
+      String lastGroup = g.groupName(g.groupCount() - 1);
+      if (lastGroup.length() > MAX_EXCHANGE_NAME) {
+        throw new InvalidSetupException("Split into " + g.groupCount() + " groups, the last group would be named \""
+            + lastGroup + "\" (" + lastGroup.length() + " characters), but Exchange names hold at most " + MAX_EXCHANGE_NAME
+            + ": shorten the group name to " + (MAX_EXCHANGE_NAME - (lastGroup.length() - g.name().length())) + " characters.");
       }
     } else if (scope instanceof MailboxListScope && method != AccessMethod.FULL_ACCESS_DELEGATION) {
       throw new InvalidSetupException("Scope.mailboxes(...) works only with Access.fullAccess(); for " + name

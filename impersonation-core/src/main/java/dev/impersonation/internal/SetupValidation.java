@@ -10,6 +10,7 @@ import dev.impersonation.InvalidSetupException;
 import dev.impersonation.MailboxListScope;
 import dev.impersonation.MembershipMode;
 import dev.impersonation.OrganizationScope;
+import dev.impersonation.RbacForApplications;
 import dev.impersonation.RecipientFilterScope;
 import dev.impersonation.Scope;
 import dev.impersonation.ServiceAccount;
@@ -54,6 +55,16 @@ public final class SetupValidation {
     if (!needsAccount && !(s.principal() instanceof Application)) {
       throw new InvalidSetupException(method + " is granted to an Entra application: use "
           + ".principal(Principal.application(\"<appId>\")), or Access.fullAccess() for a service account.");
+    }
+    if (s.access() instanceof RbacForApplications r) {
+      for (String role : r.roles()) {
+        String assignment = ObjectNames.roleAssignment(s, role, r.roles().size());
+        if (assignment.length() > MAX_EXCHANGE_NAME) {
+          throw new InvalidSetupException("The role assignment for " + role + " would be named \"" + assignment + "\" ("
+              + assignment.length() + " characters), but Exchange names hold at most " + MAX_EXCHANGE_NAME
+              + ": shorten roleAssignmentName(...), which prefixes one assignment per role.");
+        }
+      }
     }
     scope(s.scope(), method, online);
   }

@@ -179,6 +179,21 @@ class SetupValidationTest {
   }
 
   @Test
+  void derivedRoleAssignmentNamesFitExchanges64CharacterLimit() {
+    // With several roles each assignment is named "<roleAssignmentName>-<role>"; a 60-character prefix would give
+    // "<60 chars>-Calendars.ReadWrite" (80 chars), which New-ManagementRoleAssignment rejects.
+    Draft d = rbac().roleAssignmentName("A".repeat(60))
+        .access(Access.rbacForApplications("Application Calendars.ReadWrite", "Application Mail.Read"));
+    InvalidSetupException e = assertThrows(InvalidSetupException.class, d::build);
+    assertTrue(e.getMessage().contains("64"), e.getMessage());
+    // a single role uses the given name as it is
+    assertEquals("A".repeat(64), rbac().roleAssignmentName("A".repeat(64)).build().roleAssignmentName().orElseThrow());
+    // the longest default: 32-character setup name + "-Mail-Advanced.ReadWrite.All"
+    rbac().name("N".repeat(32)).access(Access.rbacForApplications("Application Mail-Advanced.ReadWrite.All",
+        "Application Exchange Full Access")).build();
+  }
+
+  @Test
   void mailboxListScopeWorksOnlyWithFullAccess() {
     assertThrowsMentioning(InvalidSetupException.class,
         () -> rbac().scope(Scope.mailboxes("ann@contoso.com")).build(), "Scope.mailboxes(...)", "fullAccess()");

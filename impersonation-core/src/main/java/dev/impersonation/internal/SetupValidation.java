@@ -10,6 +10,7 @@ import dev.impersonation.InvalidSetupException;
 import dev.impersonation.MailboxListScope;
 import dev.impersonation.MembershipMode;
 import dev.impersonation.OrganizationScope;
+import dev.impersonation.RbacForApplications;
 import dev.impersonation.RecipientFilterScope;
 import dev.impersonation.Scope;
 import dev.impersonation.ServiceAccount;
@@ -19,6 +20,7 @@ import dev.impersonation.UnsupportedOnTargetException;
 public final class SetupValidation {
   private static final int MAX_SETUP_NAME = 32;
   private static final int MAX_GROUP_MEMBERS = 10_000;
+  private static final int MAX_EXCHANGE_NAME = 64;
 
   private SetupValidation() {}
 
@@ -53,6 +55,16 @@ public final class SetupValidation {
     if (!needsAccount && !(s.principal() instanceof Application)) {
       throw new InvalidSetupException(method + " is granted to an Entra application: use "
           + ".principal(Principal.application(\"<appId>\")), or Access.fullAccess() for a service account.");
+    }
+    if (s.access() instanceof RbacForApplications r) {
+      for (String role : r.roles()) {
+        String assignment = ObjectNames.roleAssignment(s, role, r.roles().size());
+        if (assignment.length() > MAX_EXCHANGE_NAME) {
+          throw new InvalidSetupException("The role assignment for " + role + " would be named \"" + assignment + "\" ("
+              + assignment.length() + " characters), but Exchange names hold at most " + MAX_EXCHANGE_NAME
+              + ": shorten roleAssignmentName(...), which prefixes one assignment per role.");
+        }
+      }
     }
     scope(s.scope(), method, online);
   }
@@ -106,6 +118,12 @@ public final class SetupValidation {
       }
       if (g.groupCount() > 100) {
         throw new InvalidSetupException("The members would need " + g.groupCount() + " groups; raise maxMembersPerGroup(...).");
+      }
+      String lastGroup = g.groupName(g.groupCount() - 1);
+      if (lastGroup.length() > MAX_EXCHANGE_NAME) {
+        throw new InvalidSetupException("Split into " + g.groupCount() + " groups, the last group would be named \""
+            + lastGroup + "\" (" + lastGroup.length() + " characters), but Exchange names hold at most " + MAX_EXCHANGE_NAME
+            + ": shorten the group name to " + (MAX_EXCHANGE_NAME - (lastGroup.length() - g.name().length())) + " characters.");
       }
     } else if (scope instanceof MailboxListScope && method != AccessMethod.FULL_ACCESS_DELEGATION) {
       throw new InvalidSetupException("Scope.mailboxes(...) works only with Access.fullAccess(); for " + name

@@ -1,0 +1,68 @@
+package dev.impersonation.powershell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/** A value inside a comment can never start a line of code. */
+class ScriptRendererCommentProperties {
+
+  /** Line breaks as PowerShell (CR, LF) and editors (NEL, LS, PS) see them. */
+  private static final String BREAKS = "\n\r\u0085\u2028\u2029";
+
+  @Provide
+  Arbitrary<String> withLineBreaks() {
+    Arbitrary<String> text = Arbitraries.strings().withChars(BREAKS + "#'$`; ").withCharRange('a', 'c').ofMaxLength(40);
+    Arbitrary<String> code = Arbitraries.of("Remove-Mailbox -Identity boss -Confirm:$false", "<#", "#>", "}", "\r\n", "");
+    return net.jqwik.api.Combinators.combine(text, Arbitraries.of(BREAKS.split("")).map(String::valueOf), code, text)
+        .as((a, br, c, b) -> a + br + c + b);
+  }
+
+  @Property(tries = 1000, seed = "20261126")
+  void everyLineOfACommentStartsWithHash(@ForAll("withLineBreaks") String text) {
+    String comment = ScriptRenderer.comment(text);
+    for (String line : comment.split("\r\n|\r|\n", -1)) {
+      assertTrue(line.startsWith("#"), () -> "line without # in " + visible(comment));
+    }
+    assertFalse(comment.chars().anyMatch(c -> c == 0x85 || c == 0x2028 || c == 0x2029), () -> visible(comment));
+  }
+
+  @Property(tries = 300, seed = "20261127")
+  void statementCommentInsideARenderedScriptStaysAComment(@ForAll("withLineBreaks") String text) {
+    String rendered = ScriptRenderer.render(new Statement.Comment(text));
+    for (String line : rendered.split("\r\n|\r|\n", -1)) {
+      assertTrue(line.startsWith("#"), () -> visible(rendered));
+    }
+  }
+
+  @Example
+  void keepsTheTextOfEachLine() {
+    assertEquals("# Step 1: create 'G'\n# Remove-Mailbox x\n#\n# done",
+        ScriptRenderer.comment("Step 1: create 'G'\r\nRemove-Mailbox x\n\rdone"));
+    assertEquals("# a b", ScriptRenderer.comment("a\u2028b"));
+  }
+
+  @Example
+  void waitMessageAndFailMessagesDoNotBreakOutOfTheirLiteral() {
+    String wait = ScriptRenderer.render(new Statement.WaitUntilFound(Cmdlet.of("Get-Mailbox").text("Identity", "a"), 60,
+        "line1\nRemove-Mailbox x"));
+    List<String> lines = wait.lines().toList();
+    assertEquals(4, lines.size(), wait);
+    assertEquals("  Write-Host 'line1 Remove-Mailbox x'", lines.get(1));
+    String fail = ScriptRenderer.render(new Statement.Fail("it's \nbad"));
+    assertEquals("throw 'it''s \nbad'", fail);
+    assertEquals("it's \nbad", PsLiterals.decodeWholePowerShell(fail.substring("throw ".length())));
+  }
+
+  private static String visible(String s) {
+    return s.replace("\r", "\\r").replace("\n", "\\n\n");
+  }
+}

@@ -81,36 +81,11 @@ public sealed interface RecipientFilter {
   }
 
   /**
-   * Compares two OPATH filters loosely, as Exchange may store them normalised: case of operators and properties,
-   * whitespace and redundant outer parentheses are ignored; values are compared exactly.
+   * Compares two OPATH filters as Exchange may store them normalised: case of operators and property names,
+   * whitespace, redundant parentheses and the grouping of {@code -and}/{@code -or} chains are ignored; the structure
+   * and the values are compared exactly.
    */
   static boolean equivalent(String a, String b) {
-    return normalise(a).equals(normalise(b));
-  }
-
-  private static String normalise(String filter) {
-    StringBuilder out = new StringBuilder();
-    boolean inValue = false;
-    for (int i = 0; i < filter.length(); i++) {
-      char c = filter.charAt(i);
-      if (c == '\'') {
-        if (inValue && i + 1 < filter.length() && filter.charAt(i + 1) == '\'') {
-          out.append("''");
-          i++;
-          continue;
-        }
-        inValue = !inValue;
-        out.append(c);
-      } else if (inValue) {
-        out.append(c);
-      } else if (c == '(' || c == ')' || Character.isWhitespace(c)) {
-        if (out.length() > 0 && out.charAt(out.length() - 1) != ' ') {
-          out.append(' ');
-        }
-      } else {
-        out.append(Character.toLowerCase(c));
-      }
-    }
-    return out.toString().trim();
+    return OpathCanonical.of(a).equals(OpathCanonical.of(b));
   }
 }

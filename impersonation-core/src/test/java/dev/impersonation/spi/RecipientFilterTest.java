@@ -21,7 +21,9 @@ class RecipientFilterTest {
       "MemberOfGroup -eq 'CN=Sales,DC=x' | ((MemberOfGroup -eq 'CN=Sales,DC=x'))",
       "(MemberOfGroup -eq 'a') -or (MemberOfGroup -eq 'b') | MEMBEROFGROUP -EQ 'a' -OR MEMBEROFGROUP -EQ 'b'",
       "Department -eq 'O''Brien' | department -eq 'O''Brien'",
-      "Department -like 'Sales*' | ( Department -LIKE 'Sales*' )"})
+      "Department -like 'Sales*' | ( Department -LIKE 'Sales*' )",
+      "(A -eq 'a' -or B -eq 'b') -or C -eq 'c' | A -eq 'a' -or (B -eq 'b' -or C -eq 'c')",
+      "Department -eq \"O'Brien\" | Department -eq 'O''Brien'"})
   void equivalentIgnoresCaseWhitespaceAndParenthesesOutsideValues(String a, String b) {
     assertTrue(RecipientFilter.equivalent(a, b), a + " ~ " + b);
     assertTrue(RecipientFilter.equivalent(b, a), b + " ~ " + a);
@@ -36,7 +38,10 @@ class RecipientFilterTest {
       "MemberOfGroup -eq 'CN=O''Brien' | MemberOfGroup -eq 'CN=O\u2019Brien'",
       "MemberOfGroup -eq 'a' | MemberOfGroup -ne 'a'",
       "MemberOfGroup -eq 'a' | Department -eq 'a'",
-      "(MemberOfGroup -eq 'a') -or (MemberOfGroup -eq 'b') | (MemberOfGroup -eq 'a') -and (MemberOfGroup -eq 'b')"})
+      "(MemberOfGroup -eq 'a') -or (MemberOfGroup -eq 'b') | (MemberOfGroup -eq 'a') -and (MemberOfGroup -eq 'b')",
+      "(Department -eq 'a' -or Office -eq 'b') -and Title -eq 'c' | Department -eq 'a' -or (Office -eq 'b' -and Title -eq 'c')",
+      "-not (Department -eq 'a' -or Office -eq 'b') | -not Department -eq 'a' -or Office -eq 'b'",
+      "Department -eq \"Sales\" | Department -eq \"sales\""})
   void equivalentComparesValuesExactly(String a, String b) {
     assertFalse(RecipientFilter.equivalent(a, b), a + " !~ " + b);
     assertFalse(RecipientFilter.equivalent(b, a), b + " !~ " + a);

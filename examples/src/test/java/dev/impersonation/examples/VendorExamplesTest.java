@@ -33,6 +33,7 @@ class VendorExamplesTest {
       assertTrue(c.plan().blockedSteps().isEmpty(), () -> "blocked steps:\n" + c.plan());
       assertFalse(c.plan().changes().isEmpty(), () -> "a fresh tenant needs changes:\n" + c.plan());
       assertTrue(c.applied().succeeded(), () -> c.applied().toString());
+      assertPlanJson(c.plan());
       assertTrue(c.replan().isConverged(), () -> "re-plan is not all no-ops:\n" + c.replan());
       for (MailboxAccess m : c.verification().mailboxes()) {
         assertEquals(m.inScope() ? AccessState.GRANTED : AccessState.DENIED, m.state(), () -> m + "\n" + c.verification());
@@ -47,6 +48,26 @@ class VendorExamplesTest {
     int writes = run.tenant().writes().size();
     run.cycles().forEach(c -> c.setup().apply(run.tenant().connection()));
     assertEquals(writes, run.tenant().writes().size(), "re-applying a converged setup must not write");
+  }
+
+  /** The JSON form carries every step with its action, reason and typed operation. */
+  private static void assertPlanJson(dev.impersonation.plan.Plan plan) {
+    try {
+      String text = plan.toJson();
+      assertFalse(text.contains("Example-only-1!") || text.contains("\"password\""), "no secret in plan JSON");
+      com.fasterxml.jackson.databind.JsonNode json = dev.impersonation.plan.Plan.jsonMapper().readTree(text);
+      assertEquals(plan.setupName(), json.get("setupName").asText());
+      assertEquals(plan.steps().size(), json.get("steps").size());
+      for (int i = 0; i < plan.steps().size(); i++) {
+        var step = plan.steps().get(i);
+        var node = json.get("steps").get(i);
+        assertEquals(step.action().name(), node.get("action").asText());
+        assertEquals(step.reason(), node.get("reason").asText());
+        step.operation().ifPresent(op -> assertEquals(op.getClass().getSimpleName(), node.get("operation").get("type").asText()));
+      }
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @ParameterizedTest(name = "{0} on {1}")

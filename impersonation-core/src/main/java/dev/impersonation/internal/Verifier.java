@@ -145,11 +145,12 @@ public final class Verifier {
     }
     String principal = setup.principal() instanceof ServiceAccount a ? a.userPrincipalName().toLowerCase(Locale.ROOT) : "";
     try {
+      Set<String> groupMembers = scopeGroupMembers();
       Optional<String> found = connection.exchange().map(x -> x.listMailboxes(500)).orElse(List.of()).stream()
           .filter(r -> r.type() == RecipientType.USER_MAILBOX || r.type() == RecipientType.ROOM_MAILBOX)
           .map(Recipient::primarySmtpAddress)
           .filter(m -> !scoped.contains(m.toLowerCase(Locale.ROOT)) && !m.equalsIgnoreCase(principal))
-          .filter(m -> !isInAnyScopeGroup(m))
+          .filter(m -> !groupMembers.contains(m.toLowerCase(Locale.ROOT)))
           .findFirst();
       if (found.isEmpty()) {
         notes.add("No mailbox outside the scope was found to prove least privilege: name one with outsider(...).");
@@ -161,20 +162,21 @@ public final class Verifier {
     }
   }
 
-  private boolean isInAnyScopeGroup(String mailbox) {
+  /** Members of every group of a group scope, read once (an outsider must not be in any of them). */
+  private Set<String> scopeGroupMembers() {
+    Set<String> members = new java.util.HashSet<>();
     if (!(setup.scope() instanceof GroupScope g) || connection.exchange().isEmpty() || !g.kind().isExchangeKnown()) {
-      return false;
+      return members;
     }
     for (int i = 0; i < 200; i++) {
       String name = g.groupName(i);
       if (connection.exchange().get().findGroup(name).isEmpty()) {
-        return false;
+        break;
       }
-      if (connection.exchange().get().groupMembers(name).stream().anyMatch(r -> r.primarySmtpAddress().equalsIgnoreCase(mailbox))) {
-        return true;
-      }
+      connection.exchange().get().groupMembers(name)
+          .forEach(r -> members.add(r.primarySmtpAddress().toLowerCase(Locale.ROOT)));
     }
-    return false;
+    return members;
   }
 
   private MailboxAccess check(String mailbox, boolean expected) {

@@ -52,6 +52,11 @@ public final class FakeClock extends Clock implements Sleeper {
   }
 
   @Override
+  public String toString() {
+    return "FakeClock[" + now.get() + ", slept " + slept.get() + "]";
+  }
+
+  @Override
   public Clock withZone(ZoneId zone) {
     throw new UnsupportedOperationException("FakeClock is always UTC");
   }

@@ -206,6 +206,10 @@ final class TenantState {
 
   Optional<MailboxObject> mailbox(String identity) {
     String k = key(identity);
+    MailboxObject direct = mailboxes.get(k);
+    if (direct != null) {
+      return Optional.of(direct);
+    }
     return mailboxes.values().stream()
         .filter(m -> key(m.smtp).equals(k) || (m.upn != null && key(m.upn).equals(k)) || key(m.name).equals(k))
         .findFirst();
@@ -217,6 +221,10 @@ final class TenantState {
 
   Optional<GroupObject> group(String identity) {
     String k = key(identity);
+    GroupObject direct = groups.get(k);
+    if (direct != null) {
+      return Optional.of(direct);
+    }
     return groups.values().stream()
         .filter(g -> key(g.name).equals(k) || (g.smtp != null && key(g.smtp).equals(k)) || key(g.id).equals(k)
             || key(g.dn).equals(k))

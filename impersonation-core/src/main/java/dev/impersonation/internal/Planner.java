@@ -153,8 +153,8 @@ public final class Planner {
 
   /** Enable-OrganizationCustomization when a dehydrated Exchange Online org needs RBAC writes. */
   private int organization(AccessMethod method) {
-    boolean rbacWrites = method == AccessMethod.RBAC_FOR_APPLICATIONS || method == AccessMethod.APPLICATION_ACCESS_POLICY
-        || method == AccessMethod.APPLICATION_IMPERSONATION;
+    // The docs name role assignments and role groups (DOMAIN.md §4); access policies are not RBAC objects.
+    boolean rbacWrites = method == AccessMethod.RBAC_FOR_APPLICATIONS || method == AccessMethod.APPLICATION_IMPERSONATION;
     if (!setup.target().isExchangeOnline() || !rbacWrites) {
       return 0;
     }
@@ -492,6 +492,8 @@ public final class Planner {
     List<String> groupsGiven = new ArrayList<>();
     List<String> unreadable = new ArrayList<>();
     Map<String, String> canonical = new LinkedHashMap<>();
+    // Declared members as their primary SMTP addresses, which is how Exchange lists members (for EXACT).
+    Set<String> desired = scope.members().stream().map(m -> m.toLowerCase(Locale.ROOT)).collect(Collectors.toCollection(LinkedHashSet::new));
     for (String m : toAdd) {
       if (m.equalsIgnoreCase(principalUpn) && principal.ready() > 0) {
         canonical.put(m, m);
@@ -509,6 +511,7 @@ public final class Planner {
         groupsGiven.add(m + " (" + r.value().type().value() + ")");
       } else {
         canonical.put(m, m);
+        desired.add(r.value().primarySmtpAddress().toLowerCase(Locale.ROOT));
         if (present.contains(r.value().primarySmtpAddress().toLowerCase(Locale.ROOT))) {
           canonical.remove(m);
         }
@@ -549,7 +552,6 @@ public final class Planner {
       blocked(resource, queue.size() + " member(s) do not fit in the groups at " + max + " per group");
       return false;
     }
-    Set<String> desired = scope.members().stream().map(m -> m.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     for (Map.Entry<String, List<String>> e : current.entrySet()) {
       String group = e.getKey();
       String res = scope.kind().label() + " '" + group + "' members";

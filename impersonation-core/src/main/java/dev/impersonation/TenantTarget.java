@@ -1,6 +1,7 @@
 package dev.impersonation;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -50,16 +51,19 @@ public final class TenantTarget {
     return domain.toLowerCase(java.util.Locale.ROOT);
   }
 
+  @JsonProperty
   public Kind kind() {
     return kind;
   }
 
   /** The tenant's domain (Exchange Online: usually {@code <name>.onmicrosoft.com}). */
+  @JsonProperty
   public String domain() {
     return domain;
   }
 
   /** The cloud, for Exchange Online; empty for Exchange Server. */
+  @JsonProperty
   public Optional<Cloud> cloud() {
     return Optional.ofNullable(cloud);
   }

@@ -152,6 +152,8 @@ class PlanApplyBehaviourTest {
     for (String m : s.preExistingMembers()) {
       assertTrue(tenant.members(s.group()).contains(m), m + " kept in " + tenant.members(s.group()));
     }
+    var report = s.setup().awaitVerification(connection, Duration.ofHours(3), dev.impersonation.plan.ProgressListener.none());
+    assertTrue(report.isSatisfied(), report.toString());
   }
 
   // ------------------------------------------------------------ membership modes (DESIGN.md §2, §5)
@@ -288,6 +290,26 @@ class PlanApplyBehaviourTest {
         .allMatch(st -> st.reason().contains("Exchange backend")), plan.toString());
     assertThrows(PlanBlockedException.class, () -> setup.apply(connection));
     assertTrue(tenant.writes().isEmpty());
+  }
+
+  @Test
+  @DisplayName("a directory-only connection can create a Microsoft 365 group but not the management scope: add an Exchange backend")
+  void directoryOnlyConnectionWithMicrosoft365Group() {
+    FakeTenant tenant = FakeTenant.exchangeOnline(Fixtures.ONLINE).userMailbox(ANN).application(Fixtures.RI_APP, Fixtures.RI_SP, "RI").build();
+    ImpersonationSetup setup = ImpersonationSetup.builder().name("Sync").target(Fixtures.target(TenantTarget.Kind.EXCHANGE_ONLINE))
+        .principal(Principal.application(Fixtures.RI_APP)).scope(Scope.microsoft365Group("Sync Team").members(ANN))
+        .access(Access.rbacForApplications("Application Mail.Read")).build();
+    Plan plan = setup.plan(tenant.directoryOnlyConnection());
+    assertFalse(plan.blockedSteps().isEmpty(), plan.toString());
+    assertTrue(plan.blockedSteps().stream().anyMatch(st -> st.reason().contains("Exchange backend")), plan.toString());
+    assertThrows(PlanBlockedException.class, () -> setup.apply(tenant.directoryOnlyConnection()));
+    assertTrue(tenant.writes().isEmpty());
+    // With Exchange, the same setup is applied (the group through Graph, the rest through Exchange).
+    assertTrue(setup.apply(tenant.connection()).succeeded());
+    assertTrue(tenant.writes().stream().anyMatch(w -> w.backend().equals("directory") && w.operation().equals("CreateDirectoryGroup")),
+        tenant.writes().toString());
+    assertTrue(tenant.writes().stream().anyMatch(w -> w.backend().equals("exchange") && w.operation().equals("NewManagementScope")));
+    assertTrue(setup.plan(tenant.connection()).isConverged());
   }
 
   // ------------------------------------------------------------ throttling (DESIGN.md §5, DOMAIN.md §6)

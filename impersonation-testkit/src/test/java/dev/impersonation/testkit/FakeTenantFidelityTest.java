@@ -349,6 +349,31 @@ class FakeTenantFidelityTest {
         tenant.connection().accessProbe().orElseThrow().probe(Principal.application(APP), "ceo@contoso.com").result());
   }
 
+  static Stream<Arguments> ewsDisabled() {
+    return Stream.of(
+        Arguments.of("§1/D10 EWS disabled on the target mailbox", "mailbox"),
+        Arguments.of("§1/D10 EWS disabled on the service account's mailbox", "account"),
+        Arguments.of("§1/D10 EWS disabled for the organization", "organization"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("ewsDisabled")
+  void ewsImpersonationNeedsEwsEnabled(String section, String where) {
+    FakeTenant.Builder b = FakeTenant.exchangeServer("contoso.com").userMailbox("ceo@contoso.com");
+    b = where.equals("account") ? b.userMailboxWithoutEws("svc@contoso.com") : b.userMailbox("svc@contoso.com");
+    b = where.equals("mailbox") ? b.userMailboxWithoutEws("ann@contoso.com") : b.userMailbox("ann@contoso.com");
+    if (where.equals("organization")) {
+      b.organizationEwsEnabled(false);
+    }
+    FakeTenant tenant = b.roleAssignment("Imp", "ApplicationImpersonation", "svc@contoso.com", "").build();
+    var probe = tenant.connection().accessProbe().orElseThrow();
+    ProbeOutcome ann = probe.probe(Principal.serviceAccount("svc@contoso.com"), "ann@contoso.com");
+    assertEquals(ProbeOutcome.Result.DENIED, ann.result(), ann.evidence());
+    assertTrue(ann.evidence().contains("EWS is disabled"), ann.evidence());
+    ProbeOutcome ceo = probe.probe(Principal.serviceAccount("svc@contoso.com"), "ceo@contoso.com");
+    assertEquals(where.equals("mailbox") ? ProbeOutcome.Result.GRANTED : ProbeOutcome.Result.DENIED, ceo.result(), ceo.evidence());
+  }
+
   // ------------------------------------------------------------ cloud-only cmdlets (DOMAIN.md §1)
 
   static Stream<Arguments> cloudOnlyCalls() {

@@ -266,6 +266,22 @@ class VerifyAndDiagnoseTest {
     }
 
     @Test
+    @DisplayName("D10: an in-scope mailbox without EWS is never reported GRANTED by verify")
+    void ewsDisabledIsNotGranted() {
+      FakeTenant tenant = FakeTenant.exchangeServer(Fixtures.SERVER).userMailbox("svc@contoso.com").userMailbox(ANN)
+          .userMailboxWithoutEws(BOB).userMailbox(CEO).build();
+      ImpersonationSetup setup = ImpersonationSetup.builder().name("Sync").target(Fixtures.target(TenantTarget.Kind.EXCHANGE_SERVER))
+          .principal(Principal.serviceAccount("svc@contoso.com")).scope(Scope.distributionGroup("Sync Users").members(ANN, BOB))
+          .access(Access.applicationImpersonation()).build();
+      assertTrue(setup.apply(tenant.connection()).succeeded());
+      VerificationReport report = setup.verify(tenant.connection());
+      assertEquals(AccessState.GRANTED, row(report, ANN).state(), report.toString());
+      assertNotEquals(AccessState.GRANTED, row(report, BOB).state(), report.toString());
+      assertTrue(row(report, BOB).evidence().contains("EWS is disabled"), row(report, BOB).evidence());
+      assertFalse(report.isSatisfied());
+    }
+
+    @Test
     @DisplayName("D10: EWS disabled on the service account and on the organization")
     void ewsDisabledOnAccountAndOrganization() {
       FakeTenant tenant = FakeTenant.exchangeServer(Fixtures.SERVER).organizationEwsEnabled(false)

@@ -86,6 +86,13 @@ final class InMemoryProbe implements AccessProbe {
     if (s.usableMailbox(account.userPrincipalName()).isEmpty()) {
       return new ProbeOutcome(ProbeOutcome.Result.DENIED, ews + ": 401 the service account has no usable mailbox");
     }
+    // DOMAIN.md §1 (MC1015893) and D10: EWS answers only when both the organization and the mailbox allow it.
+    boolean accountEws = s.usableMailbox(account.userPrincipalName()).map(a -> a.ewsEnabled).orElse(true);
+    if (!m.get().ewsEnabled || !accountEws || Boolean.FALSE.equals(s.ewsEnabled)) {
+      return new ProbeOutcome(ProbeOutcome.Result.DENIED, ews + ": ErrorAccessDenied EWS is disabled for "
+          + (Boolean.FALSE.equals(s.ewsEnabled) ? "the organization" : !accountEws ? "the service account's mailbox" : "this mailbox")
+          + " (EwsEnabled False, D10)");
+    }
     java.time.Duration delay = s.propagation(AssigneeType.USER);
     boolean impersonation = effective(exchange.impersonationSince(account.userPrincipalName(), m.get()), delay);
     boolean fullAccess = effective(exchange.fullAccessSince(account.userPrincipalName(), m.get()), delay);

@@ -81,7 +81,8 @@ public final class Verifier {
       notes.add("No access probe in this connection: states come from the configuration (cache-free test cmdlets); "
           + "effective access was not tried.");
     }
-    return new VerificationReport(setup.name(), setup.principal().displayIdentity(), rows, notes, connection.clock().instant());
+    return new VerificationReport(setup.name(), setup.principal().displayIdentity(), rows, notes,
+        setup.scope() instanceof OrganizationScope, connection.clock().instant());
   }
 
   private List<String> inScopeMailboxes() {
@@ -200,8 +201,15 @@ public final class Verifier {
           return new MailboxAccess(mailbox, expected, AccessState.MAILBOX_NOT_READY, outcome.evidence() + " (D1/D7)");
         default:
           if (configured.present() && configured.value().inScope()) {
+            Duration window = propagationWindow(method);
+            Optional<Instant> since = configured.value().grantedSince();
+            if (since.isPresent() && !since.get().plus(window).isAfter(connection.clock().instant())) {
+              return new MailboxAccess(mailbox, expected, AccessState.DENIED, outcome.evidence() + "; although " + config
+                  + " since " + since.get() + ", more than " + Table.duration(window) + " ago: something else blocks it "
+                  + "(EWS disabled, missing consent, a deny entry; run diagnose)");
+            }
             return new MailboxAccess(mailbox, expected, AccessState.PENDING_PROPAGATION, outcome.evidence() + "; but " + config
-                + configured.value().grantedSince().map(t -> " since " + t).orElse("") + ": not effective yet (D12)");
+                + since.map(t -> " since " + t).orElse("") + ": not effective yet, allow up to " + Table.duration(window) + " (D12)");
           }
           if (configured.unknown() && expected) {
             return new MailboxAccess(mailbox, expected, AccessState.UNKNOWN, outcome.evidence() + "; " + config
@@ -225,12 +233,14 @@ public final class Verifier {
     return new MailboxAccess(mailbox, expected, AccessState.GRANTED, config);
   }
 
-  /** How long a new grant may take to become effective (DOMAIN.md §4). */
+  /**
+   * How long a configured grant may take to become effective before a denial counts as real (DOMAIN.md §4: RBAC for
+   * Applications caches for 30 min to 2 h; access policies take more than 1 h, with reports of much longer).
+   */
   static Duration propagationWindow(AccessMethod method) {
     return switch (method) {
-      case RBAC_FOR_APPLICATIONS -> Duration.ofHours(2);
-      case APPLICATION_ACCESS_POLICY -> Duration.ofHours(1);
-      case APPLICATION_IMPERSONATION, FULL_ACCESS_DELEGATION -> Duration.ofMinutes(0);
+      case RBAC_FOR_APPLICATIONS, APPLICATION_IMPERSONATION, FULL_ACCESS_DELEGATION -> Duration.ofHours(2);
+      case APPLICATION_ACCESS_POLICY -> Duration.ofHours(24);
     };
   }
 }

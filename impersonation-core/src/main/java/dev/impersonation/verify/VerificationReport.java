@@ -12,20 +12,24 @@ import java.util.List;
  * @param principal the principal, as displayed
  * @param mailboxes one row per checked mailbox
  * @param notes caveats, e.g. "no access probe configured: configured state only"
+ * @param organizationWide whether the scope is the whole organization (then no outsider exists to check)
  * @param verifiedAt when, on the connection's clock
  */
 public record VerificationReport(String setupName, String principal, List<MailboxAccess> mailboxes, List<String> notes,
-    Instant verifiedAt) {
+    boolean organizationWide, Instant verifiedAt) {
   public VerificationReport {
     mailboxes = List.copyOf(mailboxes);
     notes = List.copyOf(notes);
   }
 
-  /** True when every in-scope mailbox is granted and every outsider denied. */
+  /**
+   * True when every in-scope mailbox is granted and every outsider denied, with at least one in-scope mailbox and,
+   * unless the scope is the whole organization, at least one outsider checked (least privilege).
+   */
   @JsonIgnore
   public boolean isSatisfied() {
-    return !mailboxes.isEmpty() && mailboxes.stream().allMatch(MailboxAccess::asIntended)
-        && mailboxes.stream().anyMatch(m -> !m.inScope());
+    return mailboxes.stream().anyMatch(MailboxAccess::inScope) && mailboxes.stream().allMatch(MailboxAccess::asIntended)
+        && (organizationWide || mailboxes.stream().anyMatch(m -> !m.inScope()));
   }
 
   /** True when something is still propagating or provisioning and nothing is wrong otherwise. */

@@ -69,6 +69,39 @@ class VerifyAndDiagnoseTest {
   class Verify {
 
     @Test
+    @DisplayName("D12: a denial that outlasts the propagation window is DENIED, not pending forever")
+    void denialPastTheWindowIsDenied() {
+      FakeTenant tenant = FakeTenant.exchangeOnline(Fixtures.ONLINE).propagationDelay(Duration.ofHours(5))
+          .userMailbox(ANN).userMailbox(BOB).userMailbox(CEO).application(APP, SP, "Calendar Sync").build();
+      ImpersonationSetup setup = onlineSetup();
+      assertTrue(setup.apply(tenant.connection()).succeeded());
+      tenant.clock().advance(Duration.ofMinutes(90));
+      assertEquals(AccessState.PENDING_PROPAGATION, row(setup.verify(tenant.connection()), ANN).state());
+      tenant.clock().advance(Duration.ofMinutes(31));
+      VerificationReport late = setup.verify(tenant.connection());
+      assertEquals(AccessState.DENIED, row(late, ANN).state(), late.toString());
+      assertTrue(row(late, ANN).evidence().contains("something else blocks it"), late.toString());
+      assertFalse(late.isSatisfied());
+      assertFalse(late.isPending());
+    }
+
+    @Test
+    @DisplayName("An acknowledged organization-wide setup is satisfied without an outsider")
+    void organizationWideIsSatisfiedWithoutOutsider() {
+      FakeTenant tenant = onlineTenant();
+      ImpersonationSetup setup = ImpersonationSetup.builder().name("Everything").target(tenant.target())
+          .principal(Principal.application(APP)).scope(Scope.organization().acknowledged())
+          .access(Access.rbacForApplications("Application Calendars.Read")).addVerifyMailboxes(ANN, CEO).build();
+      assertTrue(setup.apply(tenant.connection()).succeeded());
+      tenant.clock().advance(Duration.ofHours(2));
+      VerificationReport report = setup.verify(tenant.connection());
+      assertTrue(report.organizationWide());
+      assertTrue(report.mailboxes().stream().allMatch(MailboxAccess::inScope), report.toString());
+      assertTrue(report.isSatisfied(), report.toString());
+      assertTrue(report.notes().stream().anyMatch(n -> n.contains("no outsider")), report.toString());
+    }
+
+    @Test
     @DisplayName("D12: right after apply RBAC is PENDING_PROPAGATION; after waiting on the clock GRANTED; the outsider DENIED")
     void pendingThenGranted() {
       FakeTenant tenant = onlineTenant();

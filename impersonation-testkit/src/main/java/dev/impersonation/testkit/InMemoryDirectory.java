@@ -43,7 +43,7 @@ final class InMemoryDirectory implements DirectoryBackend {
   private <T> T call(String operation, String detail, boolean write, Supplier<T> body) {
     synchronized (s) {
       try {
-        s.faults.beforeCall(operation, write);
+        s.faults.beforeCall("directory", operation, write);
         T result = body.get();
         if (write) {
           s.faults.afterWrite();
@@ -70,7 +70,7 @@ final class InMemoryDirectory implements DirectoryBackend {
 
   @Override
   public Optional<MailGroup> findGroup(String displayName) {
-    return call("findGroup", displayName, false, () -> s.group(displayName)
+    return call("findGroup", displayName, false, () -> s.group(displayName).filter(g -> !s.lagging("group", g.name))
         .map(g -> new MailGroup(g.name, g.id, g.dn, g.kind, g.smtp, g.managedBy, g.closed, g.hidden, g.notes)));
   }
 
@@ -167,7 +167,7 @@ final class InMemoryDirectory implements DirectoryBackend {
   }
 
   private TenantState.GroupObject writableGroup(String identity) {
-    TenantState.GroupObject g = s.group(identity).orElseThrow(() -> graphNotFound(identity));
+    TenantState.GroupObject g = s.group(identity).filter(x -> !s.lagging("group", x.name)).orElseThrow(() -> graphNotFound(identity));
     if (g.kind.isExchangeWritten() || g.kind == GroupKind.ROOM_LIST) {
       throw new TenantException(TenantState.GRAPH_DL_TEXT);
     }

@@ -61,7 +61,7 @@ final class InMemoryExchange implements ExchangeBackend {
   private <T> T call(String operation, String detail, boolean write, Supplier<T> body) {
     synchronized (s) {
       try {
-        s.faults.beforeCall(operation, write);
+        s.faults.beforeCall("exchange", operation, write);
         T result = body.get();
         if (write) {
           s.faults.afterWrite();
@@ -119,13 +119,15 @@ final class InMemoryExchange implements ExchangeBackend {
 
   @Override
   public Optional<MailGroup> findGroup(String identity) {
-    return call("findGroup", identity, false, () -> s.group(identity).filter(g -> g.kind.isExchangeKnown()).map(this::mailGroup));
+    return call("findGroup", identity, false, () -> s.group(identity).filter(g -> g.kind.isExchangeKnown())
+        .filter(g -> !s.lagging("group", g.name)).map(this::mailGroup));
   }
 
   @Override
   public List<Recipient> groupMembers(String groupIdentity) {
     return call("groupMembers", groupIdentity, false, () -> {
-      TenantState.GroupObject g = s.group(groupIdentity).filter(x -> x.kind.isExchangeKnown()).orElseThrow(() -> s.notFound(groupIdentity));
+      TenantState.GroupObject g = s.group(groupIdentity).filter(x -> x.kind.isExchangeKnown())
+          .filter(x -> !s.lagging("group", x.name)).orElseThrow(() -> s.notFound(groupIdentity));
       List<Recipient> out = new ArrayList<>();
       for (String member : g.members) {
         s.mailbox(member).ifPresentOrElse(m -> out.add(recipient(m)), () -> s.group(member).ifPresent(x -> out.add(recipient(x))));
@@ -137,7 +139,7 @@ final class InMemoryExchange implements ExchangeBackend {
   @Override
   public Optional<ManagementScope> findManagementScope(String name) {
     return call("findManagementScope", name, false, () -> Optional.ofNullable(s.scopes.get(TenantState.key(name)))
-        .map(x -> new ManagementScope(x.name(), x.filter(), false)));
+        .filter(x -> !s.lagging("scope", x.name())).map(x -> new ManagementScope(x.name(), x.filter(), false)));
   }
 
   @Override
@@ -151,7 +153,7 @@ final class InMemoryExchange implements ExchangeBackend {
   @Override
   public Optional<RoleGroup> findRoleGroup(String name) {
     return call("findRoleGroup", name, false, () -> Optional.ofNullable(s.roleGroups.get(TenantState.key(name)))
-        .map(g -> new RoleGroup(g.name, g.roles, g.members, g.scope, g.description)));
+        .filter(g -> !s.lagging("rolegroup", g.name)).map(g -> new RoleGroup(g.name, g.roles, g.members, g.scope, g.description)));
   }
 
   @Override
@@ -168,7 +170,7 @@ final class InMemoryExchange implements ExchangeBackend {
     return call("findServicePrincipal", appId, false, () -> {
       s.requireCloud("Get-ServicePrincipal");
       return Optional.ofNullable(s.exchangeServicePrincipals.get(TenantState.key(appId)))
-          .map(p -> new ExchangeServicePrincipal(p.appId(), p.objectId(), p.displayName()));
+          .filter(p -> !s.lagging("sp", p.appId())).map(p -> new ExchangeServicePrincipal(p.appId(), p.objectId(), p.displayName()));
     });
   }
 
@@ -288,7 +290,7 @@ final class InMemoryExchange implements ExchangeBackend {
       created.managedBy.addAll(g.managedBy().stream().map(s::memberKey).toList());
       created.notes = g.notes();
     } else if (op instanceof Operation.SetGroup set) {
-      TenantState.GroupObject g = s.group(set.identity()).orElseThrow(() -> s.notFound(set.identity()));
+      TenantState.GroupObject g = exchangeGroup(set.identity());
       for (String owner : set.addManagedBy()) {
         String k = s.memberKey(owner);
         if (!g.managedBy.contains(k)) {
@@ -335,6 +337,7 @@ final class InMemoryExchange implements ExchangeBackend {
         throw new TenantException("InvalidOperationException: " + e.getMessage());
       }
       s.scopes.put(TenantState.key(scope.name()), new TenantState.ScopeObject(scope.name(), filter, now));
+      s.created("scope", scope.name());
     } else if (op instanceof Operation.NewManagementRoleAssignment a) {
       newAssignment(a, now);
     } else if (op instanceof Operation.NewRoleGroup rg) {
@@ -342,7 +345,8 @@ final class InMemoryExchange implements ExchangeBackend {
       if (s.roleGroups.containsKey(TenantState.key(rg.name()))) {
         throw TenantState.nameTaken(rg.name());
       }
-      if (!rg.customRecipientWriteScope().isEmpty() && !s.scopes.containsKey(TenantState.key(rg.customRecipientWriteScope()))) {
+      if (!rg.customRecipientWriteScope().isEmpty() && (!s.scopes.containsKey(TenantState.key(rg.customRecipientWriteScope()))
+          || s.lagging("scope", rg.customRecipientWriteScope()))) {
         throw s.notFound(rg.customRecipientWriteScope());
       }
       rg.roles().forEach(this::checkRoleAllowed);
@@ -356,9 +360,10 @@ final class InMemoryExchange implements ExchangeBackend {
       g.description = rg.description();
       g.createdAt = now;
       s.roleGroups.put(TenantState.key(rg.name()), g);
+      s.created("rolegroup", rg.name());
     } else if (op instanceof Operation.AddRoleGroupMember m) {
       TenantState.RoleGroupObject g = Optional.ofNullable(s.roleGroups.get(TenantState.key(m.roleGroup())))
-          .orElseThrow(() -> s.notFound(m.roleGroup()));
+          .filter(x -> !s.lagging("rolegroup", x.name)).orElseThrow(() -> s.notFound(m.roleGroup()));
       String upn = s.usableMailbox(m.member()).map(x -> x.upn).orElseThrow(() -> s.notFound(m.member()));
       if (g.members.stream().anyMatch(x -> x.equalsIgnoreCase(upn))) {
         throw new ObjectAlreadyExistsException(upn, "MemberAlreadyExistsException: The recipient \"" + upn
@@ -379,9 +384,11 @@ final class InMemoryExchange implements ExchangeBackend {
       }
       s.exchangeServicePrincipals.put(TenantState.key(sp.appId()),
           new TenantState.ServicePrincipalObject(sp.appId(), sp.objectId(), sp.displayName()));
+      s.created("sp", sp.appId());
     } else if (op instanceof Operation.NewApplicationAccessPolicy p) {
       s.requireCloud("New-ApplicationAccessPolicy");
-      TenantState.GroupObject g = s.group(p.policyScopeGroup()).orElseThrow(() -> s.notFound(p.policyScopeGroup()));
+      TenantState.GroupObject g = s.group(p.policyScopeGroup()).filter(x -> !s.lagging("group", x.name))
+          .orElseThrow(() -> s.notFound(p.policyScopeGroup()));
       if (g.kind != GroupKind.MAIL_ENABLED_SECURITY) {
         throw new TenantException("The PolicyScopeGroupId '" + p.policyScopeGroup() + "' must be a mailbox, mail user or "
             + "mail-enabled security group, not a " + g.kind.label() + ".");
@@ -411,7 +418,7 @@ final class InMemoryExchange implements ExchangeBackend {
 
   private TenantState.GroupObject exchangeGroup(String identity) {
     TenantState.GroupObject g = s.group(identity).orElseThrow(() -> s.notFound(identity));
-    if (!g.kind.isExchangeKnown()) {
+    if (!g.kind.isExchangeKnown() || s.lagging("group", g.name)) {
       throw s.notFound(identity);
     }
     return g;
@@ -436,7 +443,8 @@ final class InMemoryExchange implements ExchangeBackend {
     switch (a.assigneeType()) {
       case SERVICE_PRINCIPAL -> {
         s.requireCloud("-App");
-        if (s.exchangeServicePrincipals.values().stream().noneMatch(p -> p.objectId().equalsIgnoreCase(a.assignee()))) {
+        if (s.exchangeServicePrincipals.values().stream().noneMatch(p -> p.objectId().equalsIgnoreCase(a.assignee())
+            && !s.lagging("sp", p.appId()))) {
           throw s.notFound(a.assignee());
         }
         if (!a.role().startsWith("Application ")) {
@@ -450,7 +458,8 @@ final class InMemoryExchange implements ExchangeBackend {
         }
       }
     }
-    if (a.scopeType() == ScopeType.MANAGEMENT_SCOPE && !s.scopes.containsKey(TenantState.key(a.scope()))) {
+    if (a.scopeType() == ScopeType.MANAGEMENT_SCOPE && (!s.scopes.containsKey(TenantState.key(a.scope()))
+        || s.lagging("scope", a.scope()))) {
       throw s.notFound(a.scope());
     }
     if (a.scopeType() == ScopeType.ADMINISTRATIVE_UNIT) {

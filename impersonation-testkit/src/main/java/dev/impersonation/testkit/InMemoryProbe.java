@@ -36,7 +36,7 @@ final class InMemoryProbe implements AccessProbe {
   @Override
   public ProbeOutcome probe(Principal principal, String mailbox) {
     synchronized (s) {
-      s.faults.beforeCall("probe", false);
+      s.faults.beforeCall("probe", "probe", false);
       ProbeOutcome outcome = decide(principal, mailbox);
       s.journal.add(new JournalEntry(s.now(), "probe", "probe", principal.displayIdentity() + " -> " + mailbox, false,
           outcome.result().name()));

@@ -63,6 +63,9 @@ final class TenantState {
   final Map<String, Set<String>> administrativeUnits = new LinkedHashMap<>();
   final List<JournalEntry> journal = new ArrayList<>();
   final Faults faults = new Faults();
+  /** Objects created while read-after-write lag is on: kind:name to [remaining reads], with their creation time. */
+  private final Map<String, int[]> lagReads = new LinkedHashMap<>();
+  private final Map<String, Instant> lagSince = new LinkedHashMap<>();
 
   static final class MailboxObject {
     String name;
@@ -131,6 +134,37 @@ final class TenantState {
 
   Instant now() {
     return clock.instant();
+  }
+
+  /** Records a newly created object for read-after-write lag (when {@link Faults#readAfterWriteLag} is on). */
+  void created(String kind, String name) {
+    String k = kind + ":" + key(name);
+    if (faults.lagReads() > 0) {
+      lagReads.put(k, new int[] {faults.lagReads()});
+    }
+    if (!faults.lagTime().isZero()) {
+      lagSince.put(k, now());
+    }
+  }
+
+  /** Whether a read or reference of a new object still misses it; each call consumes one lagging read. */
+  boolean lagging(String kind, String name) {
+    String k = kind + ":" + key(name);
+    Instant since = lagSince.get(k);
+    if (since != null) {
+      if (since.plus(faults.lagTime()).isAfter(now())) {
+        return true;
+      }
+      lagSince.remove(k);
+    }
+    int[] left = lagReads.get(k);
+    if (left != null) {
+      if (left[0]-- > 0) {
+        return true;
+      }
+      lagReads.remove(k);
+    }
+    return false;
   }
 
   static String key(String identity) {
@@ -289,6 +323,7 @@ final class TenantState {
     g.smtp = kind == GroupKind.SECURITY ? "" : (smtp != null ? smtp : smtpFor(name));
     g.dn = kind.isExchangeKnown() ? dn(name) : "";
     groups.put(key(name), g);
+    created("group", name);
     return g;
   }
 

@@ -54,6 +54,31 @@ public final class MemberCsv {
     return List.copyOf(out);
   }
 
+  /**
+   * Every row of CSV {@code content} as a map from column name (case-insensitive) to cell; blank lines are skipped and
+   * missing cells are empty strings.
+   */
+  public static List<java.util.Map<String, String>> rows(String content) {
+    List<String> lines = content.lines().toList();
+    List<java.util.Map<String, String>> out = new ArrayList<>();
+    if (lines.isEmpty()) {
+      return out;
+    }
+    List<String> header = parse(stripBom(lines.get(0)));
+    for (String line : lines.subList(1, lines.size())) {
+      if (line.isBlank()) {
+        continue;
+      }
+      List<String> cells = parse(line);
+      java.util.Map<String, String> row = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      for (int i = 0; i < header.size(); i++) {
+        row.put(header.get(i).trim(), i < cells.size() ? cells.get(i).trim() : "");
+      }
+      out.add(java.util.Collections.unmodifiableMap(row));
+    }
+    return out;
+  }
+
   private static String stripBom(String s) {
     return s.startsWith("\uFEFF") ? s.substring(1) : s;
   }

@@ -59,6 +59,16 @@ public final class FakeTenant {
     return new Builder(TenantTarget.exchangeOnline(tenantDomain, cloud));
   }
 
+  /** Starts a tenant seeded from a JSON fixture file (format: {@link TenantFixture}). */
+  public static Builder fromFixture(java.nio.file.Path json) {
+    return TenantFixture.load(json);
+  }
+
+  /** Starts a tenant seeded from a JSON fixture on the class path, e.g. {@code "/tenants/contoso.json"}. */
+  public static Builder fromFixtureResource(String resource) {
+    return TenantFixture.loadResource(resource);
+  }
+
   /** Starts an on-premises Exchange Server organization. */
   public static Builder exchangeServer(String domain) {
     return new Builder(TenantTarget.exchangeServer(domain));
@@ -103,6 +113,68 @@ public final class FakeTenant {
   public List<JournalEntry> journal() {
     synchronized (state) {
       return List.copyOf(state.journal);
+    }
+  }
+
+  /** Assertions over the journal, with near-miss failure messages. */
+  public JournalAssertions assertJournal() {
+    return new JournalAssertions(journal());
+  }
+
+  /** Forgets the journal so far (e.g. after seeding through the API), so assertions see only what follows. */
+  public FakeTenant clearJournal() {
+    synchronized (state) {
+      state.journal.clear();
+    }
+    return this;
+  }
+
+  /**
+   * Advances the clock in {@code step}s until {@code condition} holds, and returns the time that passed. Fails with
+   * an {@link AssertionError} if it does not hold within {@code max}.
+   */
+  public Duration advanceUntil(java.util.function.BooleanSupplier condition, Duration step, Duration max) {
+    Duration passed = Duration.ZERO;
+    while (!condition.getAsBoolean()) {
+      if (passed.compareTo(max) >= 0) {
+        throw new AssertionError("The condition did not hold within " + max + " of simulated time (now " + state.clock.instant() + ").");
+      }
+      state.clock.advance(step);
+      passed = passed.plus(step);
+    }
+    return passed;
+  }
+
+  /** Advances the clock (5-minute steps) until {@code setup} re-plans to no-ops, e.g. after read-after-write lag. */
+  public Duration advanceUntilConverged(dev.impersonation.ImpersonationSetup setup, Duration max) {
+    return advanceUntil(() -> setup.plan(connection()).isConverged(), Duration.ofMinutes(5), max);
+  }
+
+  /**
+   * Advances the clock (5-minute steps) until verification of {@code setup} is satisfied (propagation done) and
+   * returns that report; fails with the last report if it is not satisfied within {@code max}.
+   */
+  public dev.impersonation.verify.VerificationReport advanceUntilVerified(dev.impersonation.ImpersonationSetup setup, Duration max) {
+    dev.impersonation.verify.VerificationReport[] last = new dev.impersonation.verify.VerificationReport[1];
+    try {
+      advanceUntil(() -> (last[0] = setup.verify(connection())).isSatisfied(), Duration.ofMinutes(5), max);
+    } catch (AssertionError e) {
+      throw new AssertionError("Verification was not satisfied within " + max + ":\n" + last[0], e);
+    }
+    return last[0];
+  }
+
+  /** Every mailbox, usable or still provisioning, in creation order. */
+  public List<Recipient> mailboxes() {
+    synchronized (state) {
+      return state.mailboxes.values().stream().map(InMemoryExchange::recipient).toList();
+    }
+  }
+
+  /** A directory user. */
+  public Optional<dev.impersonation.spi.DirectoryUser> directoryUser(String upn) {
+    synchronized (state) {
+      return state.user(upn).map(u -> new dev.impersonation.spi.DirectoryUser(u.id, u.upn, u.displayName, u.usageLocation, u.licenses));
     }
   }
 
@@ -350,6 +422,109 @@ public final class FakeTenant {
     /** A room list with rooms. */
     public Builder roomList(String name, String... rooms) {
       return group(GroupKind.ROOM_LIST, name, rooms);
+    }
+
+    /** A Microsoft 365 group with members. */
+    public Builder microsoft365Group(String name, String... members) {
+      return group(GroupKind.MICROSOFT_365, name, members);
+    }
+
+    /** A non-mail Entra security group with members. */
+    public Builder securityGroup(String name, String... members) {
+      return group(GroupKind.SECURITY, name, members);
+    }
+
+    /** Owners (ManagedBy) of a group seeded earlier. */
+    public Builder groupOwners(String group, String... owners) {
+      seeds.add(() -> {
+        TenantState.GroupObject g = state.group(group).orElseThrow(() -> new IllegalArgumentException("no group " + group + " seeded before groupOwners"));
+        for (String o : owners) {
+          g.managedBy.add(state.memberKey(o));
+        }
+      });
+      return this;
+    }
+
+    /** Whether a seeded group's membership is closed (default true) and whether it is hidden from address lists. */
+    public Builder groupSettings(String group, boolean closed, boolean hidden) {
+      seeds.add(() -> {
+        TenantState.GroupObject g = state.group(group).orElseThrow(() -> new IllegalArgumentException("no group " + group));
+        g.closed = closed;
+        g.hidden = hidden;
+      });
+      return this;
+    }
+
+    /** An existing role group with roles, members (UPNs) and a write scope ("" = Default, organization-wide). */
+    public Builder roleGroup(String name, List<String> roles, List<String> members, String managementScopeOrEmpty) {
+      seeds.add(() -> {
+        TenantState.RoleGroupObject g = new TenantState.RoleGroupObject();
+        g.name = name;
+        g.roles.addAll(roles);
+        g.members.addAll(members);
+        g.scope = managementScopeOrEmpty;
+        g.createdAt = EPOCH.minus(Duration.ofDays(30));
+        state.roleGroups.put(TenantState.key(name), g);
+      });
+      return this;
+    }
+
+    /** Exchange's service-principal pointer for an application seeded with {@link #application}. */
+    public Builder exchangeServicePrincipal(String appId) {
+      seeds.add(() -> {
+        TenantState.AppObject a = state.apps.get(TenantState.key(appId));
+        if (a == null) {
+          throw new IllegalArgumentException("seed the application " + appId + " before its Exchange service principal");
+        }
+        state.exchangeServicePrincipals.put(TenantState.key(appId), new TenantState.ServicePrincipalObject(a.appId, a.objectId, a.displayName));
+      });
+      return this;
+    }
+
+    /** An existing RBAC-for-Applications assignment to an app (its Exchange service principal is seeded too). */
+    public Builder appRoleAssignment(String name, String role, String appId, ScopeType scopeType, String scope) {
+      exchangeServicePrincipal(appId);
+      seeds.add(() -> state.assignments.put(TenantState.key(name), new TenantState.AssignmentObject(name, role,
+          state.apps.get(TenantState.key(appId)).objectId, AssigneeType.SERVICE_PRINCIPAL, scopeType, scope,
+          EPOCH.minus(Duration.ofDays(30)))));
+      return this;
+    }
+
+    /** An existing application access policy. */
+    public Builder accessPolicy(String appId, String scopeGroup, String accessRight) {
+      seeds.add(() -> state.policies.add(new TenantState.PolicyObject(state.uuid("policy:" + appId + scopeGroup), appId.toLowerCase(),
+          TenantState.key(state.group(scopeGroup).map(g -> g.name).orElse(scopeGroup)), accessRight, "", EPOCH.minus(Duration.ofDays(30)))));
+      return this;
+    }
+
+    /** An existing FullAccess permission of {@code user} on {@code mailbox}. */
+    public Builder fullAccess(String mailbox, String user) {
+      seeds.add(() -> state.permissions.computeIfAbsent(TenantState.key(state.mailbox(mailbox).orElseThrow().smtp),
+          k -> new ArrayList<>()).add(new TenantState.PermissionObject(user, "FullAccess", false, EPOCH.minus(Duration.ofDays(30)))));
+      return this;
+    }
+
+    /** Seeds from a JSON fixture file (see {@link TenantFixture} for the format). */
+    public Builder fixture(java.nio.file.Path json) {
+      TenantFixture.apply(json, this);
+      return this;
+    }
+
+    /** Seeds from a JSON fixture on the class path, e.g. {@code "/tenants/contoso.json"}. */
+    public Builder fixtureResource(String resource) {
+      TenantFixture.applyResource(resource, this);
+      return this;
+    }
+
+    /** Seeds mailboxes from a CSV file with the columns Address, Name and optionally Type (user/room/shared) and Department. */
+    public Builder mailboxesFromCsv(java.nio.file.Path csv) {
+      TenantFixture.applyCsv(csv, this);
+      return this;
+    }
+
+    /** The target this builder seeds. */
+    public TenantTarget target() {
+      return state.target;
     }
 
     /** An Entra application with its service principal. */

@@ -1,0 +1,85 @@
+package dev.impersonation.examples.downstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.impersonation.ImpersonationSetup;
+import dev.impersonation.plan.ApplyResult;
+import dev.impersonation.plan.Plan;
+import dev.impersonation.plan.ProgressEvent;
+import dev.impersonation.plan.StepResult;
+import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.testkit.FakeTenant;
+import dev.impersonation.testkit.Faults;
+import dev.impersonation.testkit.junit5.FakeTenantTest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Documentation by example: fault injection and journal assertions in a downstream test. */
+@FakeTenantTest(fixture = "/tenants/contoso-rooms.json")
+class FaultsAndJournalTest {
+  private static final List<String> ROOMS = List.of("room1@contoso.com", "room2@contoso.com");
+  private final RoomSyncOnboarding onboarding = new RoomSyncOnboarding();
+
+  @Test
+  void survivesThrottlingOnTheSecondCallAndReportsTheWait(FakeTenant tenant, TenantConnection connection, Faults faults) {
+    ImpersonationSetup setup = onboarding.setupFor(tenant.target(), ROOMS);
+    faults.on("AddGroupMembers").onCall(2).throttle(Duration.ofSeconds(30));
+    List<ProgressEvent> events = new ArrayList<>();
+
+    ApplyResult result = setup.apply(connection, events::add);
+
+    assertTrue(result.succeeded(), result::toString);
+    StepResult members = result.results().stream().filter(r -> r.step().resource().endsWith("members")).findFirst().orElseThrow();
+    assertEquals(3, members.attempts(), "two rooms plus one retry");
+    assertEquals(Duration.ofSeconds(30), members.waited());
+    assertTrue(events.stream().anyMatch(e -> e.kind() == ProgressEvent.Kind.RETRYING
+        && e.delay().equals(java.util.Optional.of(Duration.ofSeconds(30)))));
+  }
+
+  @Test
+  void convergesThroughReplicationLag(FakeTenant tenant, TenantConnection connection, Faults faults) {
+    ImpersonationSetup setup = onboarding.setupFor(tenant.target(), ROOMS);
+    faults.readAfterWriteLag(2);   // every new object misses its next two reads
+    assertTrue(setup.apply(connection).succeeded());
+    assertTrue(faults.injectedCount() == 0, "lag is not an injected error");
+    tenant.advanceUntilConverged(setup, Duration.ofHours(1));
+  }
+
+  @Test
+  void writesOnlyWhatTheSetupOwns(FakeTenant tenant, TenantConnection connection) {
+    ImpersonationSetup setup = onboarding.setupFor(tenant.target(), ROOMS);
+    tenant.clearJournal();
+    setup.apply(connection);
+    tenant.assertJournal()
+        .wroteExactly("EnableOrganizationCustomization", "NewServicePrincipal", "NewDistributionGroup", "SetGroup",
+            "AddGroupMembers", "AddGroupMembers", "NewManagementScope", "NewManagementRoleAssignment")
+        .neverTouched("boardroom@contoso.com", "ann@contoso.com")
+        .everyWrite("is on the Exchange backend", e -> e.backend().equals("exchange"));
+  }
+
+  @Test
+  void aMissedExpectationExplainsTheNearestWrite(FakeTenant tenant, TenantConnection connection) {
+    onboarding.setupFor(tenant.target(), ROOMS).apply(connection);
+    AssertionError error = assertThrows(AssertionError.class,
+        () -> tenant.assertJournal().wrote("NewManagementScope", "RoomSync-Scop3"));
+    assertTrue(error.getMessage().contains("Nearest writes:"), error.getMessage());
+    assertTrue(error.getMessage().contains("same operation"), error.getMessage());
+    assertTrue(error.getMessage().contains("closest: 'RoomSync-Scope'"), error.getMessage());
+  }
+
+  @Test
+  void aCrashMidwayIsRecoveredByApplyingAgain(FakeTenant tenant, TenantConnection connection, Faults faults) {
+    ImpersonationSetup setup = onboarding.setupFor(tenant.target(), ROOMS);
+    Plan plan = setup.plan(connection);
+    faults.crashAfterWrites(4);
+    assertThrows(dev.impersonation.testkit.SimulatedCrashException.class,
+        () -> setup.apply(plan, connection, dev.impersonation.plan.ProgressListener.none()));
+    assertTrue(setup.apply(connection).succeeded());
+    assertTrue(setup.plan(connection).isConverged());
+    assertEquals(2, tenant.members("Room Sync Rooms").size());
+  }
+}

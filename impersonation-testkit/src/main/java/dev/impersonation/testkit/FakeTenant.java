@@ -249,6 +249,21 @@ public final class FakeTenant {
     }
   }
 
+  /** Every management scope. */
+  public List<ManagementScope> managementScopes() {
+    synchronized (state) {
+      return state.scopes.values().stream().map(s -> new ManagementScope(s.name(), s.filter(), false)).toList();
+    }
+  }
+
+  /** Every application access policy. */
+  public List<dev.impersonation.spi.AccessPolicy> accessPolicies() {
+    synchronized (state) {
+      return state.policies.stream().map(p -> new dev.impersonation.spi.AccessPolicy(p.id(), p.appId(),
+          state.group(p.groupKey()).map(g -> g.smtp).orElse(p.groupKey()), p.right(), p.description(), p.createdAt())).toList();
+    }
+  }
+
   /** How many application access policies exist. */
   public int accessPolicyCount() {
     synchronized (state) {

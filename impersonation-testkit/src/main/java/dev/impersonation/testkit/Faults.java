@@ -50,6 +50,7 @@ public final class Faults {
   private int injected;
   private int lagReads;
   private Duration lagTime = Duration.ZERO;
+  private java.util.Set<String> allowedWrites;
 
   /** Starts a rule for one operation: choose when ({@link RuleBuilder#onCall}, {@link RuleBuilder#times}) and what. */
   public RuleBuilder on(String operation) {
@@ -148,6 +149,15 @@ public final class Faults {
     return this;
   }
 
+  /**
+   * Strict mode, like WireMock's {@code failOnUnmatchedRequests}: any write whose operation is not listed fails the test
+   * with an {@link AssertionError} naming it, before it changes anything.
+   */
+  public synchronized Faults allowOnlyWrites(String... operations) {
+    this.allowedWrites = new java.util.LinkedHashSet<>(java.util.List.of(operations));
+    return this;
+  }
+
   /** After {@code k} successful writes, the next write throws {@link SimulatedCrashException} (once). */
   public synchronized Faults crashAfterWrites(int k) {
     this.crashAfterWrites = k;
@@ -161,6 +171,7 @@ public final class Faults {
     calls.clear();
     crashAfterWrites = -1;
     random = null;
+    allowedWrites = null;
     lagReads = 0;
     lagTime = Duration.ZERO;
     return this;
@@ -180,6 +191,10 @@ public final class Faults {
   }
 
   synchronized void beforeCall(String backend, String operation, boolean write) {
+    if (write && allowedWrites != null && !allowedWrites.contains(operation) && !allowedWrites.contains(backend + "." + operation)) {
+      throw new AssertionError("Unexpected write " + backend + "." + operation + ": strict mode allows only " + allowedWrites
+          + " (FakeTenant.faults().allowOnlyWrites). Nothing was changed.");
+    }
     int call = calls.merge(backend + "." + operation, 1, Integer::sum);
     for (Rule r : rules) {
       boolean matches = r.operation.equals("*") || r.operation.equals(operation) || r.operation.equals(backend + "." + operation);

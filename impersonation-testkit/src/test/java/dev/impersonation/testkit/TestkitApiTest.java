@@ -143,6 +143,15 @@ class TestkitApiTest {
     }
 
     @Test
+    void strictModeFailsOnAnUnexpectedWriteBeforeItHappens() {
+      tenant.faults().allowOnlyWrites("AddGroupMembers");
+      AssertionError e = assertThrows(AssertionError.class, () -> exchange.execute(new Operation.NewDistributionGroup("G",
+          GroupKind.DISTRIBUTION, Optional.empty(), Optional.empty(), List.of(), "")));
+      assertTrue(e.getMessage().contains("Unexpected write exchange.NewDistributionGroup"), e.getMessage());
+      assertTrue(tenant.group("G").isEmpty());
+    }
+
+    @Test
     void readAfterWriteLagOnTheClock() {
       tenant.faults().readAfterWriteLag(Duration.ofMinutes(2));
       exchange.execute(new Operation.NewDistributionGroup("Slow", GroupKind.DISTRIBUTION, Optional.empty(), Optional.empty(),

@@ -63,6 +63,25 @@ public record ParsedCommand(String name, List<Parameter> parameters, List<Parsed
     throw new IllegalStateException(name + " -" + parameter + " is not a single literal: " + v);
   }
 
+  /**
+   * The decoded literals of a parameter given as a literal or a list of literals. PowerShell (and so this parser)
+   * cannot tell a one-element list {@code 'a'} from a single literal, so use this for list-valued parameters such as
+   * {@code -Roles} or {@code -ManagedBy}.
+   *
+   * @throws NoSuchElementException if the parameter is absent
+   * @throws IllegalStateException if its value is neither a literal nor a list of literals
+   */
+  public List<String> texts(String parameter) {
+    ParsedValue v = parameter(parameter).orElseThrow(
+        () -> new NoSuchElementException(name + " has no parameter -" + parameter + " (has " + parameterNames() + ")"));
+    if (v instanceof ParsedValue.Literal l) {
+      return List.of(l.value());
+    } else if (v instanceof ParsedValue.LiteralList l) {
+      return l.values();
+    }
+    throw new IllegalStateException(name + " -" + parameter + " is not a literal or a list of literals: " + v);
+  }
+
   /** The names of the named parameters, in order. */
   public List<String> parameterNames() {
     return parameters.stream().map(Parameter::name).toList();

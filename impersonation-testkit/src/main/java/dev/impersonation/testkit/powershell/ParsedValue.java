@@ -29,7 +29,8 @@ public sealed interface ParsedValue {
   }
 
   /**
-   * A comma-separated list of literals, {@code 'a','b'}, or the empty array {@code @()}.
+   * A comma-separated list of literals, {@code 'a','b'}, or the empty array {@code @()}. A one-element list is written
+   * {@code 'a'} and reads back as a {@link Literal}; {@link ParsedCommand#texts(String)} reads either.
    *
    * @param values the decoded texts, in order
    */

@@ -32,7 +32,8 @@ import java.util.Set;
  * each open and close a literal; inside, a pair of any two of them stands for the second; nothing else is special, so
  * {@code $(...)}, backticks, double quotes and line breaks inside a literal are plain text. Outside literals and
  * comments, double quotes (U+0022, U+201C-U+201E), {@code $(...)}, {@code ${...}}, backticks, pipelines, redirection,
- * here-strings, Unicode dashes and whitespace other than space and tab are all rejected.
+ * here-strings, Unicode dashes and whitespace other than space and tab are all rejected. A byte order mark (U+FEFF)
+ * is allowed as the very first character.
  *
  * <p>This class is independent of the renderer in {@code impersonation-core}: it implements the quoting rules itself,
  * so a round trip through both is a real check of the renderer.
@@ -277,7 +278,8 @@ public final class ScriptParser {
 
   private boolean atCommandEnd() {
     Token t = peek();
-    return t.kind() == Kind.NEWLINE || t.kind() == Kind.EOF || t.isPunct(")") || t.isPunct("}");
+    return t.kind() == Kind.NEWLINE || t.kind() == Kind.EOF || t.kind() == Kind.COMMENT || t.isPunct(")")
+        || t.isPunct("}") || t.isPunct(";");
   }
 
   private ParsedValue parameterValue(Token parameter) {

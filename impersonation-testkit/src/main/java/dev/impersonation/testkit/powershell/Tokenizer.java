@@ -74,6 +74,10 @@ final class Tokenizer {
 
   private void run() {
     boolean space = true;
+    if (s.startsWith("\uFEFF")) {
+      pos = 1; // a byte order mark, as in a script saved as UTF-8 with BOM
+      lineStart = 1;
+    }
     while (pos < s.length()) {
       char c = s.charAt(pos);
       int start = pos;
@@ -172,6 +176,9 @@ final class Tokenizer {
     boolean prevAtom = prev.kind() == Kind.WORD || prev.kind() == Kind.NUMBER || prev.kind() == Kind.VARIABLE
         || prev.kind() == Kind.PARAMETER || prev.kind() == Kind.STRING;
     boolean atom = isAsciiLetter(c) || c == '_' || (c >= '0' && c <= '9') || c == '$' || c == '-' || isSingleQuote(c);
+    if (prev.kind() == Kind.PARAMETER && prev.colon() && c != '$') {
+      throw error("only $true or $false may follow -" + prev.text() + ":, directly", pos);
+    }
     if (prevAtom && atom && !(prev.kind() == Kind.PARAMETER && prev.colon() && c == '$')) {
       throw error("missing whitespace after " + prev.describe(), pos);
     }

@@ -5,6 +5,7 @@ import static dev.impersonation.testkit.powershell.VendorSetups.BOB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impersonation.Access;
@@ -12,7 +13,11 @@ import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.Principal;
 import dev.impersonation.Scope;
 import dev.impersonation.TenantTarget;
+import dev.impersonation.powershell.Cmdlet;
+import dev.impersonation.powershell.ScriptRenderer;
 import dev.impersonation.testkit.FakeTenant;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -270,6 +275,19 @@ class PlanScriptParsingTest {
     int throwAt = parsed.statements().indexOf(stop);
     assertTrue(parsed.statements().subList(0, throwAt).stream().noneMatch(s -> s instanceof ParsedStatement.Command
         || s instanceof ParsedStatement.GuardedBlock), "nothing runs before the throw");
+  }
+
+  @Test
+  @DisplayName("a script read in the ANSI code page can change meaning, so exported scripts carry a BOM, which parses")
+  void ansiMisreadingAndByteOrderMark() {
+    String name = "\u0452' (whoami) \u0452";
+    String line = ScriptRenderer.render(Cmdlet.of("New-DistributionGroup").text("Name", name));
+    assertEquals(name, ScriptParser.parseCommand(line).text("Name"));
+    // U+0452 is D1 92 in UTF-8; Windows-1252 reads 0x92 as U+2019, a single quote that pairs with the doubled quote
+    String ansi = new String(line.getBytes(StandardCharsets.UTF_8), Charset.forName("windows-1252"));
+    assertThrows(ScriptParseException.class, () -> ScriptParser.parseCommand(ansi));
+    String script = VendorSetups.penelope(TenantTarget.Kind.EXCHANGE_SERVER).script();
+    assertEquals(ScriptParser.parse(script), ScriptParser.parse("\uFEFF" + script));
   }
 
   // ------------------------------------------------------------------ helpers

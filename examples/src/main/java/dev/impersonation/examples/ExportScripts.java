@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * Writes every example's admin script to a folder, one {@code .ps1} per example and target, e.g.
  * {@code rooms-exchange-online.ps1} and {@code rooms-exchange-server.ps1}, so an admin can read them before running
- * anything. The scripts are planned against each example's freshly seeded FakeTenant.
+ * anything. The scripts are planned against each example's freshly seeded FakeTenant, and saved as UTF-8 with a byte
+ * order mark so Windows PowerShell 5.1 reads them as UTF-8 too.
  */
 public final class ExportScripts {
   private ExportScripts() {}
@@ -37,7 +38,10 @@ public final class ExportScripts {
             script.append(setup.plan(connection).toPowerShell());
           }
           Path file = folder.resolve(example.id() + "-" + VendorExample.targetId(kind) + ".ps1");
-          Files.writeString(file, script, StandardCharsets.UTF_8);
+          // UTF-8 with a byte order mark: Windows PowerShell 5.1 (the Exchange Management Shell) reads a script
+          // without one in the ANSI code page, where UTF-8 bytes such as 0x91/0x92 become U+2018/U+2019 - single
+          // quotes that can end a literal early (DOMAIN.md §7). With the BOM both 5.1 and 7 read it as written.
+          Files.writeString(file, "\uFEFF" + script, StandardCharsets.UTF_8);
           written.add(file);
         }
       }

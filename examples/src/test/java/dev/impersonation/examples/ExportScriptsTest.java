@@ -24,6 +24,11 @@ class ExportScriptsTest {
       assertTrue(names.contains(id + "-exchange-online.ps1"), names::toString);
       assertTrue(names.contains(id + "-exchange-server.ps1"), names::toString);
     }
+    for (Path p : written) {
+      byte[] bytes = Files.readAllBytes(p);
+      assertTrue(bytes.length > 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF,
+          p + " starts with a UTF-8 byte order mark, so Windows PowerShell 5.1 does not read it as ANSI");
+    }
     String online = Files.readString(dir.resolve("rooms-exchange-online.ps1"));
     assertTrue(online.contains("$ErrorActionPreference = 'Stop'"));
     assertTrue(online.contains("Connect-ExchangeOnline -ExchangeEnvironmentName 'O365Default'"));

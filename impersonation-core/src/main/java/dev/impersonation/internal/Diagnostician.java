@@ -8,6 +8,8 @@ import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.OrganizationScope;
 import dev.impersonation.RbacForApplications;
 import dev.impersonation.ServiceAccount;
+import dev.impersonation.powershell.Cmdlet;
+import dev.impersonation.powershell.ScriptRenderer;
 import dev.impersonation.spi.ApplicationPermissionGrant;
 import dev.impersonation.spi.DirectoryUser;
 import dev.impersonation.spi.EntraServicePrincipal;
@@ -129,7 +131,7 @@ public final class Diagnostician {
           "use a user mailbox as the service account");
     } else if (usesEws() && !r.value().ewsEnabled()) {
       find("D10", Severity.ERROR, upn, "EWS is disabled on the service account's mailbox",
-          "Set-CASMailbox -Identity '" + upn + "' -EwsEnabled $true");
+          ScriptRenderer.render(Cmdlet.of("Set-CASMailbox").text("Identity", upn).bool("EwsEnabled", true)));
     }
   }
 
@@ -150,7 +152,8 @@ public final class Diagnostician {
         find("D2", Severity.ERROR, member, "is a " + r.value().type().value() + ", not a mailbox",
             "list its member mailboxes instead: MemberOfGroup counts direct members only");
       } else if (usesEws() && !r.value().ewsEnabled()) {
-        find("D10", Severity.ERROR, member, "EWS is disabled on this mailbox", "Set-CASMailbox -Identity '" + member + "' -EwsEnabled $true");
+        find("D10", Severity.ERROR, member, "EWS is disabled on this mailbox",
+            ScriptRenderer.render(Cmdlet.of("Set-CASMailbox").text("Identity", member).bool("EwsEnabled", true)));
       }
     }
     if (!g.kind().isExchangeKnown()) {
@@ -182,7 +185,8 @@ public final class Diagnostician {
       if (!RecipientFilter.equivalent(scope.value().recipientFilter(), expected)) {
         find("D5", Severity.ERROR, "management scope '" + scopeName + "'", "its filter " + scope.value().recipientFilter()
             + " does not match the group's current DN (stale DN or another group)",
-            "Set-ManagementScope -Identity '" + scopeName + "' -RecipientRestrictionFilter with the DN read from Get-DistributionGroup");
+            ScriptRenderer.render(Cmdlet.of("Set-ManagementScope").text("Identity", scopeName))
+                + " -RecipientRestrictionFilter with the DN read from Get-DistributionGroup");
       }
     } else if (scope.unknown()) {
       unreadable("D5", scopeName, scope.error());
@@ -215,7 +219,8 @@ public final class Diagnostician {
       if (!(setup.scope() instanceof OrganizationScope)) {
         forRole.stream().filter(RoleAssignment::isOrganizationWide).forEach(a -> find("D4", Severity.ERROR,
             "role assignment '" + a.name() + "'", role + " is assigned organization-wide: every mailbox is reachable",
-            "Remove-ManagementRoleAssignment -Identity '" + a.name() + "' -Confirm:$false (the scoped assignment stays)"));
+            ScriptRenderer.render(Cmdlet.of("Remove-ManagementRoleAssignment").text("Identity", a.name()).bool("Confirm", false))
+                + " (the scoped assignment stays)"));
       }
     }
     if (viaRoleGroup) {
@@ -225,7 +230,8 @@ public final class Diagnostician {
         find("D4", Severity.ERROR, "role group '" + rg + "'", "its write scope is Default: organization-wide",
             "use a role group created with -CustomRecipientWriteScope (give the setup another role group name), then remove this one");
       } else if (group.present() && group.value().members().stream().noneMatch(m -> m.equalsIgnoreCase(assignee))) {
-        find("D3", Severity.ERROR, "role group '" + rg + "'", assignee + " is not a member", "Add-RoleGroupMember -Identity '" + rg + "' -Member '" + assignee + "'");
+        find("D3", Severity.ERROR, "role group '" + rg + "'", assignee + " is not a member",
+            ScriptRenderer.render(Cmdlet.of("Add-RoleGroupMember").text("Identity", rg).text("Member", assignee)));
       } else if (group.absent()) {
         find("D3", Severity.ERROR, "role group '" + rg + "'", "does not exist", "apply the setup");
       }

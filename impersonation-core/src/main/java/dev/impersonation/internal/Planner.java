@@ -17,6 +17,8 @@ import dev.impersonation.ServiceAccount;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.Step;
 import dev.impersonation.plan.StepAction;
+import dev.impersonation.powershell.Cmdlet;
+import dev.impersonation.powershell.ScriptRenderer;
 import dev.impersonation.spi.AssigneeType;
 import dev.impersonation.spi.Backend;
 import dev.impersonation.spi.Capability;
@@ -740,7 +742,7 @@ public final class Planner {
       if (a.role().equalsIgnoreCase(role) && a.isOrganizationWide() && scopeType != ScopeType.ORGANIZATION) {
         warnings.add("An organization-wide assignment '" + a.name() + "' of " + role + " to " + assignee
             + " already exists, so the scope has no effect until you remove it (D4). Not removed automatically: "
-            + "Remove-ManagementRoleAssignment -Identity '" + a.name() + "'.");
+            + ScriptRenderer.render(Cmdlet.of("Remove-ManagementRoleAssignment").text("Identity", a.name())) + ".");
       }
     }
     Optional<RoleAssignment> same = existing.value().stream()

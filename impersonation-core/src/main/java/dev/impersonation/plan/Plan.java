@@ -66,7 +66,9 @@ public record Plan(String setupName, TenantTarget target, String principal, Stri
 
   /**
    * The PowerShell script an admin would run for this plan: connects, stops on the first error, is safe to run
-   * twice, and prompts for secrets instead of containing them.
+   * twice, and prompts for secrets instead of containing them. Save it as UTF-8 <em>with</em> a byte-order mark:
+   * Windows PowerShell 5.1 (the Exchange Management Shell) reads BOM-less files as ANSI, where some UTF-8 bytes turn
+   * into curly quotes that end a literal early.
    */
   public String toPowerShell() {
     return PlanScript.render(this);

@@ -1,0 +1,407 @@
+package dev.impersonation.exchange;
+
+import dev.impersonation.AccessMethod;
+import dev.impersonation.Application;
+import dev.impersonation.GroupKind;
+import dev.impersonation.ObjectNotFoundException;
+import dev.impersonation.Principal;
+import dev.impersonation.Secret;
+import dev.impersonation.ServiceAccount;
+import dev.impersonation.TenantException;
+import dev.impersonation.TenantTarget;
+import dev.impersonation.powershell.Cmdlet;
+import dev.impersonation.powershell.CmdletMapping;
+import dev.impersonation.powershell.ParameterValue;
+import dev.impersonation.powershell.Statement;
+import dev.impersonation.spi.AccessPolicy;
+import dev.impersonation.spi.AssigneeType;
+import dev.impersonation.spi.Capability;
+import dev.impersonation.spi.ConfiguredAccess;
+import dev.impersonation.spi.ExchangeBackend;
+import dev.impersonation.spi.ExchangeServicePrincipal;
+import dev.impersonation.spi.MailGroup;
+import dev.impersonation.spi.MailboxPermission;
+import dev.impersonation.spi.ManagementScope;
+import dev.impersonation.spi.Operation;
+import dev.impersonation.spi.OrganizationConfig;
+import dev.impersonation.spi.Recipient;
+import dev.impersonation.spi.RecipientType;
+import dev.impersonation.spi.RoleAssignment;
+import dev.impersonation.spi.RoleGroup;
+import dev.impersonation.spi.ScopeType;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Exchange SPI over cmdlets: every read is a {@code Get-*} / {@code Test-*} cmdlet whose rows are parsed into
+ * typed values, and every write is the cmdlet {@link CmdletMapping} maps the operation to, the same mapping the admin
+ * script uses. Whether the cmdlets travel over REST or a PowerShell process is the {@link CmdletTransport}'s business.
+ *
+ * <p>The cmdlets and the row properties read, per SPI method (DOMAIN.md §3, §4), are the contract the testkit's
+ * Exchange simulator implements.
+ */
+public final class CmdletExchangeBackend implements ExchangeBackend {
+  /** The mailbox types {@link #listMailboxes} asks for. */
+  static final List<String> MAILBOX_TYPES = List.of("UserMailbox", "SharedMailbox", "RoomMailbox", "EquipmentMailbox");
+
+  private final TenantTarget target;
+  private final CmdletTransport transport;
+  private final CmdletMapping mapping;
+
+  /** A backend for {@code target} that sends its cmdlets through {@code transport}. */
+  public CmdletExchangeBackend(TenantTarget target, CmdletTransport transport) {
+    this.target = target;
+    this.transport = transport;
+    this.mapping = new CmdletMapping(target, group -> {
+      throw new IllegalStateException("the DN of " + group + " must be resolved before a cmdlet is sent");
+    });
+  }
+
+  @Override
+  public String name() {
+    return transport.name();
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return target.isExchangeOnline()
+        ? EnumSet.of(Capability.EXCHANGE_ORGANIZATION, Capability.EXCHANGE_GROUPS, Capability.EXCHANGE_RBAC,
+            Capability.EXCHANGE_APPLICATIONS, Capability.EXCHANGE_MAILBOX_PERMISSIONS)
+        : EnumSet.of(Capability.EXCHANGE_RECIPIENTS, Capability.EXCHANGE_GROUPS, Capability.EXCHANGE_RBAC,
+            Capability.EXCHANGE_MAILBOX_PERMISSIONS);
+  }
+
+  // ------------------------------------------------------------ reads
+
+  private List<Map<String, Object>> run(Cmdlet cmdlet) {
+    return transport.invoke(cmdlet);
+  }
+
+  /** Runs a lookup by identity; "not found" is an empty result, any other failure propagates. */
+  private Optional<Map<String, Object>> lookup(Cmdlet cmdlet) {
+    try {
+      List<Map<String, Object>> rows = run(cmdlet);
+      return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    } catch (ObjectNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public OrganizationConfig organizationConfig() {
+    Map<String, Object> row = run(Cmdlet.of("Get-OrganizationConfig")).stream().findFirst()
+        .orElseThrow(() -> new TenantException("Get-OrganizationConfig returned no row."));
+    Object ews = row.get("EwsEnabled");
+    return new OrganizationConfig(bool(row, "IsDehydrated"), ews == null ? Optional.empty() : Optional.of(bool(row, "EwsEnabled")));
+  }
+
+  @Override
+  public Optional<Recipient> findRecipient(String identity) {
+    Optional<Map<String, Object>> row = lookup(Cmdlet.of("Get-Recipient").text("Identity", identity));
+    if (row.isEmpty()) {
+      return Optional.empty();
+    }
+    Recipient r = recipient(row.get());
+    if (r.type().isMailbox()) {
+      Optional<Map<String, Object>> cas = lookup(Cmdlet.of("Get-CASMailbox").text("Identity", r.primarySmtpAddress()));
+      boolean ews = cas.map(c -> c.get("EwsEnabled") == null || bool(c, "EwsEnabled")).orElse(true);
+      r = new Recipient(r.name(), r.primarySmtpAddress(), r.distinguishedName(), r.type(), ews);
+    }
+    return Optional.of(r);
+  }
+
+  private static Recipient recipient(Map<String, Object> row) {
+    String type = str(row, "RecipientTypeDetails");
+    RecipientType parsed = RecipientType.parse(type).orElseThrow(() -> new TenantException(
+        "Unexpected RecipientTypeDetails '" + type + "' for " + str(row, "PrimarySmtpAddress")));
+    return new Recipient(str(row, "Name"), str(row, "PrimarySmtpAddress"), str(row, "DistinguishedName"), parsed, true);
+  }
+
+  @Override
+  public List<Recipient> listMailboxes(int limit) {
+    return run(Cmdlet.of("Get-Recipient").list("RecipientTypeDetails", MAILBOX_TYPES).text("ResultSize", String.valueOf(limit)))
+        .stream().map(CmdletExchangeBackend::recipient).limit(limit).toList();
+  }
+
+  @Override
+  public Optional<MailGroup> findGroup(String identity) {
+    Optional<Map<String, Object>> dl = lookup(Cmdlet.of("Get-DistributionGroup").text("Identity", identity));
+    if (dl.isPresent()) {
+      return Optional.of(group(dl.get()));
+    }
+    if (!target.isExchangeOnline()) {
+      return Optional.empty();
+    }
+    return lookup(Cmdlet.of("Get-UnifiedGroup").text("Identity", identity)).map(CmdletExchangeBackend::group);
+  }
+
+  private static MailGroup group(Map<String, Object> row) {
+    GroupKind kind = switch (str(row, "RecipientTypeDetails")) {
+      case "MailUniversalSecurityGroup" -> GroupKind.MAIL_ENABLED_SECURITY;
+      case "RoomList" -> GroupKind.ROOM_LIST;
+      case "GroupMailbox" -> GroupKind.MICROSOFT_365;
+      default -> GroupKind.DISTRIBUTION;
+    };
+    return new MailGroup(str(row, "Name"), str(row, "Guid"), str(row, "DistinguishedName"), kind, str(row, "PrimarySmtpAddress"),
+        strings(row, "ManagedBy"), !"Open".equalsIgnoreCase(str(row, "MemberJoinRestriction")),
+        bool(row, "HiddenFromAddressListsEnabled"), str(row, "Notes"));
+  }
+
+  @Override
+  public List<Recipient> groupMembers(String groupIdentity) {
+    Optional<MailGroup> group = findGroup(groupIdentity);
+    if (group.isEmpty()) {
+      throw new ObjectNotFoundException(groupIdentity, "The group '" + groupIdentity + "' couldn't be found.");
+    }
+    Cmdlet cmdlet = group.get().kind() == GroupKind.MICROSOFT_365
+        ? Cmdlet.of("Get-UnifiedGroupLinks").text("Identity", groupIdentity).text("LinkType", "Members").text("ResultSize", "Unlimited")
+        : Cmdlet.of("Get-DistributionGroupMember").text("Identity", groupIdentity).text("ResultSize", "Unlimited");
+    return run(cmdlet).stream().map(CmdletExchangeBackend::recipient).toList();
+  }
+
+  @Override
+  public Optional<ManagementScope> findManagementScope(String name) {
+    return lookup(Cmdlet.of("Get-ManagementScope").text("Identity", name))
+        .map(r -> new ManagementScope(str(r, "Name"), str(r, "RecipientFilter"), bool(r, "Exclusive")));
+  }
+
+  @Override
+  public List<RoleAssignment> roleAssignments(String assignee) {
+    // Service principals are not a documented -RoleAssigneeType (DOMAIN.md §3): filter client-side for them.
+    boolean servicePrincipal = assignee.matches("(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    Cmdlet cmdlet = servicePrincipal ? Cmdlet.of("Get-ManagementRoleAssignment")
+        : Cmdlet.of("Get-ManagementRoleAssignment").text("RoleAssignee", assignee);
+    List<Map<String, Object>> rows;
+    try {
+      rows = run(cmdlet);
+    } catch (ObjectNotFoundException e) {
+      return List.of();
+    }
+    return rows.stream()
+        .filter(r -> !servicePrincipal || assignee.equalsIgnoreCase(str(r, "RoleAssignee")) || assignee.equalsIgnoreCase(str(r, "RoleAssigneeName")))
+        .map(CmdletExchangeBackend::assignment).toList();
+  }
+
+  private static RoleAssignment assignment(Map<String, Object> r) {
+    String writeScope = str(r, "RecipientWriteScope");
+    AssigneeType type = switch (str(r, "RoleAssigneeType")) {
+      case "ServicePrincipal" -> AssigneeType.SERVICE_PRINCIPAL;
+      case "RoleGroup", "SecurityGroup" -> AssigneeType.SECURITY_GROUP;
+      default -> AssigneeType.USER;
+    };
+    String custom = !str(r, "CustomResourceScope").isEmpty() ? str(r, "CustomResourceScope") : str(r, "CustomRecipientWriteScope");
+    ScopeType scopeType;
+    if ("AdministrativeUnit".equalsIgnoreCase(writeScope)) {
+      scopeType = ScopeType.ADMINISTRATIVE_UNIT;
+    } else if (!custom.isEmpty()) {
+      scopeType = ScopeType.MANAGEMENT_SCOPE;
+    } else {
+      scopeType = ScopeType.ORGANIZATION;
+    }
+    String assignee = !str(r, "RoleAssignee").isEmpty() ? str(r, "RoleAssignee") : str(r, "RoleAssigneeName");
+    return new RoleAssignment(str(r, "Name"), str(r, "Role"), assignee, type, scopeType, scopeType == ScopeType.ORGANIZATION ? "" : custom,
+        instant(r, "WhenCreatedUTC"));
+  }
+
+  @Override
+  public Optional<RoleGroup> findRoleGroup(String name) {
+    Optional<Map<String, Object>> row = lookup(Cmdlet.of("Get-RoleGroup").text("Identity", name));
+    if (row.isEmpty()) {
+      return Optional.empty();
+    }
+    String scope = roleAssignments(name).stream().filter(a -> a.scopeType() == ScopeType.MANAGEMENT_SCOPE)
+        .map(RoleAssignment::scope).findFirst().orElse("");
+    return Optional.of(new RoleGroup(str(row.get(), "Name"), strings(row.get(), "Roles"), strings(row.get(), "Members"), scope,
+        str(row.get(), "Description")));
+  }
+
+  @Override
+  public List<MailboxPermission> mailboxPermissions(String mailbox) {
+    return run(Cmdlet.of("Get-MailboxPermission").text("Identity", mailbox)).stream()
+        .filter(r -> !bool(r, "IsInherited"))
+        .map(r -> new MailboxPermission(mailbox, str(r, "User"), strings(r, "AccessRights"), bool(r, "Deny"))).toList();
+  }
+
+  @Override
+  public Optional<ExchangeServicePrincipal> findServicePrincipal(String appId) {
+    return lookup(Cmdlet.of("Get-ServicePrincipal").text("Identity", appId))
+        .map(r -> new ExchangeServicePrincipal(str(r, "AppId"), !str(r, "ObjectId").isEmpty() ? str(r, "ObjectId") : str(r, "Identity"),
+            str(r, "DisplayName")));
+  }
+
+  @Override
+  public List<AccessPolicy> accessPolicies(String appId) {
+    return run(Cmdlet.of("Get-ApplicationAccessPolicy")).stream().filter(r -> appId.equalsIgnoreCase(str(r, "AppId")))
+        .map(r -> new AccessPolicy(str(r, "Identity"), str(r, "AppId"), str(r, "ScopeName"), str(r, "AccessRight"),
+            str(r, "Description"), instant(r, "WhenCreatedUTC")))
+        .toList();
+  }
+
+  @Override
+  public ConfiguredAccess testConfiguredAccess(AccessMethod method, Principal principal, String mailbox) {
+    switch (method) {
+      case RBAC_FOR_APPLICATIONS: {
+        Application app = (Application) principal;
+        ExchangeServicePrincipal sp = findServicePrincipal(app.appId()).orElseThrow(() -> new ObjectNotFoundException(app.appId(),
+            "Exchange has no service principal for " + app.appId() + "."));
+        List<Map<String, Object>> rows = run(Cmdlet.of("Test-ServicePrincipalAuthorization").text("Identity", sp.objectId())
+            .text("Resource", mailbox));
+        Optional<Map<String, Object>> in = rows.stream().filter(r -> "True".equalsIgnoreCase(String.valueOf(r.get("InScope")))).findFirst();
+        Optional<Instant> since = in.flatMap(r -> roleAssignments(sp.objectId()).stream()
+            .filter(a -> a.role().equalsIgnoreCase(str(r, "RoleName"))).map(RoleAssignment::createdAt)
+            .filter(java.util.Objects::nonNull).min(Instant::compareTo));
+        return new ConfiguredAccess(in.isPresent(), since, "Test-ServicePrincipalAuthorization -Resource " + mailbox + ": InScope "
+            + (in.isPresent() ? "True (" + str(in.get(), "RoleName") + ")" : "False"));
+      }
+      case APPLICATION_ACCESS_POLICY: {
+        Application app = (Application) principal;
+        Map<String, Object> row = run(Cmdlet.of("Test-ApplicationAccessPolicy").text("Identity", mailbox).text("AppId", app.appId()))
+            .stream().findFirst().orElseThrow(() -> new TenantException("Test-ApplicationAccessPolicy returned no row."));
+        boolean granted = "Granted".equalsIgnoreCase(str(row, "AccessCheckResult"));
+        Optional<Instant> since = accessPolicies(app.appId()).stream().map(AccessPolicy::createdAt)
+            .filter(java.util.Objects::nonNull).min(Instant::compareTo);
+        return new ConfiguredAccess(granted, granted ? since : Optional.empty(), "Test-ApplicationAccessPolicy -Identity " + mailbox
+            + ": AccessCheckResult " + str(row, "AccessCheckResult"));
+      }
+      case FULL_ACCESS_DELEGATION: {
+        String user = ((ServiceAccount) principal).userPrincipalName();
+        boolean granted = mailboxPermissions(mailbox).stream().anyMatch(p -> p.user().equalsIgnoreCase(user) && !p.deny()
+            && p.accessRights().stream().anyMatch(a -> a.equalsIgnoreCase("FullAccess")));
+        return new ConfiguredAccess(granted, Optional.empty(), "Get-MailboxPermission -Identity " + mailbox + ": "
+            + (granted ? "FullAccess for " : "no FullAccess for ") + user);
+      }
+      default: {
+        String user = ((ServiceAccount) principal).userPrincipalName();
+        List<Map<String, Object>> rows = run(Cmdlet.of("Get-ManagementRoleAssignment").text("Role", "ApplicationImpersonation")
+            .text("WritableRecipient", mailbox).flag("GetEffectiveUsers"));
+        Optional<Map<String, Object>> row = rows.stream().filter(r -> user.equalsIgnoreCase(str(r, "EffectiveUserName"))
+            || user.equalsIgnoreCase(str(r, "User"))).findFirst();
+        return new ConfiguredAccess(row.isPresent(), row.map(r -> instant(r, "WhenCreatedUTC")).filter(java.util.Objects::nonNull),
+            "Get-ManagementRoleAssignment -WritableRecipient " + mailbox + " -GetEffectiveUsers: ApplicationImpersonation "
+                + (row.isPresent() ? "covers " : "does not cover ") + user);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ writes
+
+  @Override
+  public void execute(Operation op) {
+    if (op instanceof Operation.CreateServiceAccount c) {
+      for (Cmdlet cmdlet : actions(op)) {
+        if (cmdlet.name().equals("New-Mailbox")) {
+          sendWithSecret(cmdlet, c.password());
+        } else {
+          run(cmdlet);
+        }
+      }
+      return;
+    }
+    for (Cmdlet cmdlet : actions(op)) {
+      run(cmdlet);
+    }
+  }
+
+  private void sendWithSecret(Cmdlet cmdlet, Secret password) {
+    if (!(transport instanceof SecretCapableTransport secrets)) {
+      throw new TenantException("The " + transport.name() + " transport cannot send a password; create the mailbox over the "
+          + "PowerShell transport, or create it by hand and run the setup again.");
+    }
+    secrets.invoke(cmdlet, Map.of("Password", password));
+  }
+
+  /** The cmdlets that perform {@code op}, taken from the one mapping the admin script uses (without its guards). */
+  List<Cmdlet> actions(Operation op) {
+    List<Cmdlet> out = new ArrayList<>();
+    for (Statement st : mapping.statements(op)) {
+      if (st instanceof Statement.Run r) {
+        out.add(literal(r.cmdlet()));
+      } else if (st instanceof Statement.RunIdempotent r) {
+        out.add(literal(r.cmdlet()));
+      } else if (st instanceof Statement.RunUnlessFound r) {
+        r.actions().forEach(a -> out.add(literal(a)));
+      } else if (!(st instanceof Statement.Comment)) {
+        throw new IllegalArgumentException(op.getClass().getSimpleName() + " is performed by the executor, not by a cmdlet.");
+      }
+    }
+    if (out.isEmpty()) {
+      throw new TenantException("Exchange cannot perform " + op.getClass().getSimpleName() + " (it is a directory operation).");
+    }
+    return out;
+  }
+
+  /** Filters become their OPATH text (the PowerShell quoting layer is the renderer's, not the wire's). */
+  private static Cmdlet literal(Cmdlet cmdlet) {
+    List<Cmdlet.Parameter> params = new ArrayList<>();
+    for (Cmdlet.Parameter p : cmdlet.parameters()) {
+      if (p.value() instanceof ParameterValue.Filter f) {
+        params.add(new Cmdlet.Parameter(p.name(), new ParameterValue.Text(f.filter().toOpath(g -> {
+          throw new IllegalStateException("unresolved DN of " + g);
+        }))));
+      } else {
+        params.add(p);
+      }
+    }
+    return new Cmdlet(cmdlet.name(), params);
+  }
+
+  // ------------------------------------------------------------ row helpers
+
+  static String str(Map<String, Object> row, String key) {
+    Object v = row.get(key);
+    if (v == null) {
+      return "";
+    }
+    if (v instanceof Collection<?> c) {
+      return c.isEmpty() ? "" : String.valueOf(c.iterator().next());
+    }
+    return String.valueOf(v);
+  }
+
+  static boolean bool(Map<String, Object> row, String key) {
+    Object v = row.get(key);
+    return v instanceof Boolean b ? b : v != null && "true".equalsIgnoreCase(String.valueOf(v));
+  }
+
+  static List<String> strings(Map<String, Object> row, String key) {
+    Object v = row.get(key);
+    if (v == null) {
+      return List.of();
+    }
+    if (v instanceof Collection<?> c) {
+      return c.stream().map(String::valueOf).toList();
+    }
+    String s = String.valueOf(v);
+    return s.isEmpty() ? List.of() : List.of(s);
+  }
+
+  static Instant instant(Map<String, Object> row, String key) {
+    String s = str(row, key);
+    if (s.isEmpty()) {
+      return null;
+    }
+    try {
+      return Instant.parse(s);
+    } catch (RuntimeException e) {
+      try {
+        return OffsetDateTime.parse(s).toInstant();
+      } catch (RuntimeException e2) {
+        return null;
+      }
+    }
+  }
+
+  /** Lower-cased keys, for transports whose rows vary in case. */
+  static Map<String, Object> caseInsensitive(Map<String, Object> row) {
+    Map<String, Object> out = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    out.putAll(row);
+    return out;
+  }
+}

@@ -1,0 +1,66 @@
+package dev.impersonation.exchange;
+
+import dev.impersonation.AccessDeniedException;
+import dev.impersonation.ObjectAlreadyExistsException;
+import dev.impersonation.ObjectNotFoundException;
+import dev.impersonation.OrganizationNotCustomizedException;
+import dev.impersonation.TenantException;
+import dev.impersonation.ThrottledException;
+import dev.impersonation.TransientTenantException;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Turns an Exchange error (exception type name and message, as the REST endpoint's {@code "code|Type|message"} or a
+ * PowerShell ErrorRecord carry them) into the library's typed exceptions (DOMAIN.md §8). Shared by both transports.
+ */
+public final class ExchangeErrors {
+  private ExchangeErrors() {}
+
+  /**
+   * Classifies an error.
+   *
+   * @param exceptionType the .NET exception type or error category, e.g. {@code ManagementObjectNotFoundException}
+   * @param message the message
+   * @param identity the identity the cmdlet was about, for not-found and already-exists errors
+   */
+  public static TenantException classify(String exceptionType, String message, String identity) {
+    String type = exceptionType == null ? "" : exceptionType;
+    String text = message == null ? "" : message;
+    String both = (type + " " + text).toLowerCase(Locale.ROOT);
+    String full = type.isEmpty() ? text : type + ": " + text;
+    if (both.contains("dehydrated") || both.contains("enable-organizationcustomization")
+        && !both.contains("not required")) {
+      return new OrganizationNotCustomizedException(full);
+    }
+    if (both.contains("not required") && both.contains("customization")) {
+      return new ObjectAlreadyExistsException("organization", full);
+    }
+    if (both.contains("notfound") || both.contains("couldn't be found") || both.contains("could not be found")
+        || both.contains("couldn't find object")) {
+      return new ObjectNotFoundException(identity, full);
+    }
+    if (both.contains("alreadyexists") || both.contains("already being used") || both.contains("already exists")
+        || both.contains("is already a member")) {
+      return new ObjectAlreadyExistsException(identity, full);
+    }
+    if (both.contains("maximum number of concurrent requests") || both.contains("server busy")
+        || both.contains("too many requests") || both.contains("throttl")) {
+      return new ThrottledException(full, null);
+    }
+    if (both.contains("access is denied") || both.contains("accessdenied") || both.contains("unauthorized")
+        || both.contains("isn't allowed") || both.contains("not allowed to")) {
+      return new AccessDeniedException(full + " Check that the app or admin has Exchange.ManageAsApp and an Exchange "
+          + "role (e.g. Exchange Administrator or Organization Management).");
+    }
+    if (both.contains("timed out") || both.contains("timeout") || both.contains("temporarily") || both.contains("503")) {
+      return new TransientTenantException(full);
+    }
+    return new TenantException(full);
+  }
+
+  /** A throttling error with the service's Retry-After. */
+  public static ThrottledException throttled(String message, Duration retryAfter) {
+    return new ThrottledException(message, retryAfter);
+  }
+}

@@ -20,11 +20,13 @@ public final class TenantTarget {
   private final Kind kind;
   private final String domain;
   private final Cloud cloud;
+  private final String server;
 
-  private TenantTarget(Kind kind, String domain, Cloud cloud) {
+  private TenantTarget(Kind kind, String domain, Cloud cloud, String server) {
     this.kind = kind;
     this.domain = domain;
     this.cloud = cloud;
+    this.server = server;
   }
 
   /** Exchange Online in the global cloud, e.g. {@code exchangeOnline("contoso.onmicrosoft.com")}. */
@@ -35,12 +37,21 @@ public final class TenantTarget {
   /** Exchange Online in a national cloud. */
   public static TenantTarget exchangeOnline(String tenantDomain, Cloud cloud) {
     Objects.requireNonNull(cloud, "cloud");
-    return new TenantTarget(Kind.EXCHANGE_ONLINE, checkDomain(tenantDomain, "exchangeOnline"), cloud);
+    return new TenantTarget(Kind.EXCHANGE_ONLINE, checkDomain(tenantDomain, "exchangeOnline"), cloud, null);
   }
 
   /** An on-premises Exchange Server (2019 or Subscription Edition) organization, e.g. {@code "contoso.com"}. */
   public static TenantTarget exchangeServer(String organizationDomain) {
-    return new TenantTarget(Kind.EXCHANGE_SERVER, checkDomain(organizationDomain, "exchangeServer"), null);
+    return new TenantTarget(Kind.EXCHANGE_SERVER, checkDomain(organizationDomain, "exchangeServer"), null, null);
+  }
+
+  /**
+   * An on-premises Exchange Server organization and the server whose PowerShell endpoint scripts connect to, e.g.
+   * {@code exchangeServer("contoso.com", "mail01.contoso.com")}.
+   */
+  public static TenantTarget exchangeServer(String organizationDomain, String serverFqdn) {
+    return new TenantTarget(Kind.EXCHANGE_SERVER, checkDomain(organizationDomain, "exchangeServer"), null,
+        checkDomain(serverFqdn, "exchangeServer"));
   }
 
   private static String checkDomain(String domain, String factory) {
@@ -68,6 +79,15 @@ public final class TenantTarget {
     return Optional.ofNullable(cloud);
   }
 
+  /**
+   * The Exchange server scripts open a remote PowerShell session to (Exchange Server only); when not given,
+   * {@code exchange.<domain>}, which scripts flag for the admin to check.
+   */
+  @JsonProperty
+  public Optional<String> server() {
+    return Optional.ofNullable(server);
+  }
+
   @JsonIgnore
   public boolean isExchangeOnline() {
     return kind == Kind.EXCHANGE_ONLINE;
@@ -75,12 +95,13 @@ public final class TenantTarget {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof TenantTarget t && t.kind == kind && t.domain.equals(domain) && t.cloud == cloud;
+    return o instanceof TenantTarget t && t.kind == kind && t.domain.equals(domain) && t.cloud == cloud
+        && Objects.equals(t.server, server);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, domain, cloud);
+    return Objects.hash(kind, domain, cloud, server);
   }
 
   @Override

@@ -41,6 +41,8 @@ class ExportScriptsTest {
     assertTrue(server.contains("-Password (Read-Host -Prompt 'Initial password for cronofy@contoso.com' -AsSecureString)"));
     assertFalse(server.contains("Example-only-1!"), "the example password never reaches a script");
     assertFalse(server.contains("Connect-ExchangeOnline"), "on-premises scripts run in the Exchange Management Shell");
+    assertTrue(server.contains("Import-PSSession -Session (New-PSSession -ConfigurationName 'Microsoft.Exchange' "
+        + "-ConnectionUri 'http://exchange.contoso.com/PowerShell/' -Authentication 'Kerberos')"), "or open a remote session");
     String riva = Files.readString(dir.resolve("riva-exchange-online.ps1"));
     assertTrue(riva.contains("Add-MailboxPermission -Identity 'ann@contoso.com' -User 'riva@contoso.com' -AccessRights 'FullAccess' -AutoMapping:$false"));
     assertTrue(riva.contains("-RecipientRestrictionFilter 'Department -eq ''Sales'''"), "filter is one literal, quotes doubled");

@@ -79,8 +79,16 @@ public final class PlanScript {
             .text("Environment", environment).text("TenantId", plan.target().domain()).flag("NoWelcome")));
       }
     } else {
+      String server = plan.target().server().orElse("exchange." + plan.target().domain());
       out.add(ScriptRenderer.comment("Run in the Exchange Management Shell of " + plan.target().domain()
-          + " (or after Import-PSSession of a Kerberos remote session to an Exchange server)."));
+          + ", or let the script open a Kerberos remote session to " + server
+          + (plan.target().server().isEmpty() ? " (a guess: set TenantTarget.exchangeServer(domain, server) for the real one)" : "")
+          + "."));
+      Cmdlet session = Cmdlet.of("New-PSSession").text("ConfigurationName", "Microsoft.Exchange")
+          .text("ConnectionUri", "http://" + server + "/PowerShell/").text("Authentication", "Kerberos");
+      out.add(ScriptRenderer.render(new Statement.RunUnlessFound(Cmdlet.of("Get-Command").text("Name", "Get-ManagementRoleAssignment"),
+          List.of(Cmdlet.of("Import-PSSession").param("Session", new dev.impersonation.powershell.ParameterValue.Subcommand(session))
+              .flag("DisableNameChecking").flag("AllowClobber")))));
     }
     out.add("");
     return out;

@@ -58,6 +58,14 @@ public sealed interface ParameterValue {
   }
 
   /**
+   * Another cmdlet whose output is the value, rendered in parentheses, e.g.
+   * {@code -Session (New-PSSession ...)}.
+   *
+   * @param cmdlet the inner cmdlet
+   */
+  record Subcommand(Cmdlet cmdlet) implements ParameterValue {}
+
+  /**
    * A secret the script asks the admin for while running; the value itself is never rendered.
    *
    * @param prompt the prompt text

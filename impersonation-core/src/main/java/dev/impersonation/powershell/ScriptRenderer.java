@@ -50,6 +50,8 @@ public final class ScriptRenderer {
       return "$" + var.name();
     } else if (v instanceof ParameterValue.Filter f) {
       return filter(f.filter(), f.dnVariables());
+    } else if (v instanceof ParameterValue.Subcommand c) {
+      return "(" + render(c.cmdlet()) + ")";
     } else if (v instanceof ParameterValue.SecretPrompt s) {
       return "(Read-Host -Prompt " + PowerShellLiteral.quote(s.prompt()) + (s.secureString() ? " -AsSecureString)" : " -MaskInput)");
     }

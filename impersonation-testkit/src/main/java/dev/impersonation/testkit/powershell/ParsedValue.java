@@ -97,6 +97,14 @@ public sealed interface ParsedValue {
   record SecretPrompt(String prompt, boolean secureString) implements ParsedValue {}
 
   /**
+   * A command whose output is the value, e.g. {@code -Session (New-PSSession ...)}; only the commands the renderer
+   * emits in this position are accepted ({@code New-PSSession}).
+   *
+   * @param command the inner command
+   */
+  record Subcommand(ParsedCommand command) implements ParsedValue {}
+
+  /**
    * {@code (ConvertTo-OpathLiteral $v)}: the value of a variable, quoted for OPATH when the script runs (single
    * quotes around it, each U+0027 inside doubled). Appears only inside a {@link Concatenation}.
    *

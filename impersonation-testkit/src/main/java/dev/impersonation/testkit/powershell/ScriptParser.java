@@ -388,8 +388,14 @@ public final class ScriptParser {
   private ParsedValue parenthesised(Token open) {
     Token first = peek();
     if (first.kind() == Kind.WORD) {
+      if (first.text().equalsIgnoreCase("New-PSSession")) {
+        ParsedCommand session = command();
+        expectPunct(")", "')' closing (New-PSSession ...)");
+        return new ParsedValue.Subcommand(session);
+      }
       if (!first.text().equalsIgnoreCase(READ_HOST)) {
-        throw error(first, "only (Read-Host ...) may run as a parameter value, not (" + first.text() + " ...)");
+        throw error(first, "only (Read-Host ...) or (New-PSSession ...) may run as a parameter value, not ("
+            + first.text() + " ...)");
       }
       ParsedCommand read = command();
       expectPunct(")", "')' closing (Read-Host ...)");

@@ -79,6 +79,14 @@ class PlanScriptParsingTest {
         assertEquals("Connect-ExchangeOnline", block.body().get(0).name());
         continue;
       }
+      if (probe.is("Get-Command")) {
+        ParsedCommand importSession = block.body().get(0);
+        assertEquals("Import-PSSession", importSession.name());
+        ParsedValue.Subcommand session = (ParsedValue.Subcommand) importSession.parameter("Session").orElseThrow();
+        assertEquals("Microsoft.Exchange", session.command().text("ConfigurationName"));
+        assertEquals("Kerberos", session.command().text("Authentication"));
+        continue;
+      }
       assertEquals(new ParsedValue.Word("SilentlyContinue"), probe.parameter("ErrorAction").orElseThrow(), probe::toString);
       String identity = probe.text("Identity");
       ParsedCommand create = block.body().get(0);

@@ -253,7 +253,7 @@ class ScriptParserTest {
         "New-X -Name 'a' # trailing comment                    § 1 § 17 § expected the end of the line",
         "New-X -Name 'a'; Remove-X                             § 1 § 16 § expected the end of the line",
         "New-X -Name ('a' + $x)                                § 1 § 20 § expected a literal or (ConvertTo-OpathLiteral $variable)",
-        "New-X -Name (Invoke-Expression 'whoami')              § 1 § 14 § only (Read-Host ...) may run as a parameter value",
+        "New-X -Name (Invoke-Expression 'whoami')              § 1 § 14 § only (Read-Host ...) or (New-PSSession ...) may run as a parameter value",
         "New-X -Name $env:USERNAME                             § 1 § 17 § scoped or drive variables",
         "New-X -Name $x.Length                                 § 1 § 15 § member access",
         "whoami                                                § 1 § 1 § expected a Verb-Noun command name",

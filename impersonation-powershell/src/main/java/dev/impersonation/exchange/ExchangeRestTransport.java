@@ -115,7 +115,7 @@ public final class ExchangeRestTransport implements CmdletTransport {
       JsonNode warnings = answer.path("@adminapi.warnings");
       if (warnings.isArray() && !warnings.isEmpty() && LOG.isDebugEnabled()) {
         for (JsonNode w : warnings) {
-          LOG.debug("{} warning: {}", cmdlet.name(), w.asText());
+          LOG.debug("{} warning: {}", cmdlet.name(), w.isTextual() ? w.asText() : w.toString());
         }
       }
       String next = answer.path("@odata.nextLink").asText("");
@@ -124,10 +124,16 @@ public final class ExchangeRestTransport implements CmdletTransport {
     return rows;
   }
 
-  private static HttpUrl nextLink(String cmdlet, HttpUrl current, String next) {
+  /** The next page; only on the endpoint's own origin, so the bearer token never goes to another host. */
+  private HttpUrl nextLink(String cmdlet, HttpUrl current, String next) {
     HttpUrl resolved = current.resolve(next);
     if (resolved == null) {
       throw new TenantException(cmdlet + ": the service sent an unusable @odata.nextLink.");
+    }
+    if (!resolved.scheme().equals(endpoint.scheme()) || !resolved.host().equalsIgnoreCase(endpoint.host())
+        || resolved.port() != endpoint.port()) {
+      throw new TenantException(cmdlet + ": the service's @odata.nextLink points to another host (" + resolved.host()
+          + "); the access token is only sent to " + endpoint.host() + ".");
     }
     return resolved;
   }

@@ -196,6 +196,14 @@ class ExchangeRestTransportTest {
   }
 
   @Test
+  void aNextLinkToAnotherHostIsRefusedSoTheTokenStaysHome() {
+    server.enqueue(json(200, "{\"value\":[{\"Name\":\"a\"}],\"@odata.nextLink\":\"https://elsewhere.example/page2\"}"));
+    TenantException e = assertThrows(TenantException.class, () -> appOnly().invoke(Cmdlet.of("Get-Recipient")));
+    assertTrue(e.getMessage().contains("elsewhere.example"), e.getMessage());
+    assertEquals(1, server.getRequestCount());
+  }
+
+  @Test
   void anEmptyAnswerIsNoRows() {
     server.enqueue(new MockResponse().setResponseCode(200));
     assertEquals(List.of(), appOnly().invoke(Cmdlet.of("Set-OrganizationConfig").bool("EwsEnabled", true)));

@@ -1,0 +1,295 @@
+package dev.impersonation.exchange;
+
+import com.microsoft.aad.msal4j.IHttpClient;
+import dev.impersonation.Cloud;
+import dev.impersonation.InvalidSetupException;
+import dev.impersonation.Secret;
+import dev.impersonation.TenantTarget;
+import dev.impersonation.exchange.internal.OkHttpMsalClient;
+import dev.impersonation.spi.ExchangeBackend;
+import dev.impersonation.spi.Sleeper;
+import dev.impersonation.spi.TenantConnection;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+
+/**
+ * The fluent entry point to Exchange Online over the admin REST endpoint (no PowerShell needed):
+ *
+ * <pre>{@code
+ * TenantConnection tenant = ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com")
+ *     .appId("00000000-0000-0000-0000-000000000001")
+ *     .certificate(Path.of("app.pfx"), Secret.of(console.readPassword()))
+ *     .connection();
+ * }</pre>
+ *
+ * <p>{@link #build()} gives the {@link ExchangeBackend} ({@link CmdletExchangeBackend} over an
+ * {@link ExchangeRestTransport}); {@link #connection()} wraps it in a core {@link TenantConnection} on the system clock
+ * (override with {@link #clock(Clock, Sleeper)}). The Exchange host comes from the target's cloud
+ * ({@link Cloud#exchangeHost()}); as the DoD and China hosts are uncertain (DOMAIN.md §6) it can be overridden with
+ * {@link #exchangeHost(String)}, and the token scope {@code https://<host>/.default} follows it. Sign-in uses
+ * {@link ExchangeCredentials}: pass the same credentials to the Graph backend with {@link #credentials(ExchangeCredentials)}
+ * so both share one token cache.
+ *
+ * <p>The default HTTP client connects within 10 s and reads for up to 15 minutes (REST cmdlets time out after 15
+ * minutes), and never retries by itself: the core executor retries on the connection's clock. {@link #toString()} shows
+ * the target and the kind of sign-in, never a secret.
+ */
+public final class ExchangeConnection {
+  private final TenantTarget target;
+  private final ExchangeCredentials.Builder credentialsBuilder;
+  private ExchangeCredentials credentials;
+  private boolean sharedCredentials;
+  private String exchangeHost;
+  private String baseUrl;
+  private String tenantId;
+  private OkHttpClient httpClient;
+  private boolean msalHttpClientSet;
+  private Clock clock = Clock.systemUTC();
+  private Sleeper sleeper = Sleeper.system();
+
+  private ExchangeConnection(TenantTarget target) {
+    if (!Objects.requireNonNull(target, "target").isExchangeOnline()) {
+      throw new InvalidSetupException("The Exchange REST endpoint exists only in Exchange Online; " + target
+          + " is on-premises: use the PowerShell transport.");
+    }
+    this.target = target;
+    this.credentialsBuilder = ExchangeCredentials.builder(target);
+  }
+
+  /** Exchange Online in the global cloud, e.g. {@code exchangeOnline("contoso.onmicrosoft.com")}. */
+  public static ExchangeConnection exchangeOnline(String tenantDomain) {
+    return new ExchangeConnection(TenantTarget.exchangeOnline(tenantDomain));
+  }
+
+  /** Exchange Online in a national cloud (its login and Exchange hosts). */
+  public static ExchangeConnection exchangeOnline(String tenantDomain, Cloud cloud) {
+    return new ExchangeConnection(TenantTarget.exchangeOnline(tenantDomain, cloud));
+  }
+
+  /** Exchange Online for a target (which must be Exchange Online). */
+  public static ExchangeConnection exchangeOnline(TenantTarget target) {
+    return new ExchangeConnection(target);
+  }
+
+  // ------------------------------------------------------------ sign-in
+
+  /** The application (client) id. Required for certificate, client-secret and device-code sign-in. */
+  public ExchangeConnection appId(String appId) {
+    return creds(b -> b.appId(appId));
+  }
+
+  /** App-only with a certificate and its private key. */
+  public ExchangeConnection certificate(X509Certificate certificate, PrivateKey privateKey) {
+    return creds(b -> b.certificate(certificate, privateKey));
+  }
+
+  /** App-only with a certificate from a PKCS#12 (.pfx/.p12) file. */
+  public ExchangeConnection certificate(Path pkcs12, Secret password) {
+    return creds(b -> b.certificate(pkcs12, password));
+  }
+
+  /** App-only with a client secret. */
+  public ExchangeConnection clientSecret(Secret secret) {
+    return creds(b -> b.clientSecret(secret));
+  }
+
+  /** Delegated: the admin signs in with a device code; {@code showMessage} receives the instructions to show. */
+  public ExchangeConnection deviceCode(String userPrincipalName, Consumer<String> showMessage) {
+    return creds(b -> b.deviceCode(userPrincipalName, showMessage));
+  }
+
+  /** Delegated: tokens per scope from the vendor's own sign-in page, for the admin {@code userPrincipalName}. */
+  public ExchangeConnection tokenSupplier(String userPrincipalName, Function<String, String> tokenForScope) {
+    return creds(b -> b.tokenSupplier(userPrincipalName, tokenForScope));
+  }
+
+  /** Delegated: Exchange tokens from the vendor's own sign-in page, for the admin {@code userPrincipalName}. */
+  public ExchangeConnection tokenSupplier(String userPrincipalName, Supplier<String> token) {
+    return creds(b -> b.tokenSupplier(userPrincipalName, token));
+  }
+
+  /** Uses existing credentials (e.g. shared with the Graph backend) instead of the sign-in methods above. */
+  public ExchangeConnection credentials(ExchangeCredentials shared) {
+    if (credentialsBuilder.kind() != null) {
+      throw new InvalidSetupException("Pass either shared credentials or a way to sign in, not both.");
+    }
+    this.credentials = Objects.requireNonNull(shared, "credentials");
+    this.sharedCredentials = true;
+    return this;
+  }
+
+  /** Overrides the sign-in host (default: the cloud's, e.g. {@code login.microsoftonline.us}). */
+  public ExchangeConnection authorityHost(String host) {
+    return creds(b -> b.authorityHost(host));
+  }
+
+  /**
+   * The HTTP client MSAL signs in with (default: the injected {@link #httpClient(OkHttpClient)} if any, else MSAL's
+   * own). Test hook: an {@code OkHttpMsalClient} with a URL rewrite routes sign-in to a local simulator.
+   */
+  public ExchangeConnection msalHttpClient(IHttpClient client) {
+    msalHttpClientSet = client != null;
+    return creds(b -> b.msalHttpClient(client));
+  }
+
+  /** Whether MSAL retries a 5xx once by itself (default true). */
+  public ExchangeConnection msalInternalRetries(boolean retries) {
+    return creds(b -> b.msalInternalRetries(retries));
+  }
+
+  private ExchangeConnection creds(Consumer<ExchangeCredentials.Builder> change) {
+    if (sharedCredentials) {
+      throw new InvalidSetupException("Shared credentials were passed with .credentials(...); configure sign-in on them instead.");
+    }
+    change.accept(credentialsBuilder);
+    credentials = null;
+    return this;
+  }
+
+  // ------------------------------------------------------------ endpoint
+
+  /**
+   * Overrides the Exchange host (default: {@link Cloud#exchangeHost()} of the target's cloud). The token scope is
+   * {@code https://<host>/.default}.
+   */
+  public ExchangeConnection exchangeHost(String host) {
+    if (host == null || !host.strip().matches("(?i)[a-z0-9.-]+(:[0-9]+)?")) {
+      throw new InvalidSetupException("exchangeHost(...) needs a host name such as 'outlook.office365.us', but got '" + host + "'.");
+    }
+    this.exchangeHost = host.strip().toLowerCase(java.util.Locale.ROOT);
+    return this;
+  }
+
+  /**
+   * Sends requests to {@code baseUrl} (e.g. {@code http://localhost:8080} of a simulator) instead of
+   * {@code https://<exchange host>}; the token scope still follows the Exchange host.
+   */
+  public ExchangeConnection baseUrl(String baseUrl) {
+    if (HttpUrl.parse(Objects.requireNonNull(baseUrl, "baseUrl")) == null) {
+      throw new InvalidSetupException("baseUrl(...) needs an http(s) URL such as 'http://localhost:8080', but got '" + baseUrl + "'.");
+    }
+    this.baseUrl = baseUrl;
+    return this;
+  }
+
+  /** The tenant segment of the URL and of the app-only anchor mailbox (default: the tenant domain; a tenant id works too). */
+  public ExchangeConnection tenantId(String tenantId) {
+    if (tenantId == null || !tenantId.strip().matches("[A-Za-z0-9.-]+")) {
+      throw new InvalidSetupException("tenantId(...) needs a tenant domain or id, but got '" + tenantId + "'.");
+    }
+    this.tenantId = tenantId.strip();
+    return this;
+  }
+
+  /** The OkHttp client to use (proxy, TLS, timeouts); it is not closed with the transport. */
+  public ExchangeConnection httpClient(OkHttpClient client) {
+    this.httpClient = Objects.requireNonNull(client, "client");
+    return this;
+  }
+
+  /** The clock and sleeper of the {@link #connection()} (default: system clock, {@link Sleeper#system()}). */
+  public ExchangeConnection clock(Clock clock, Sleeper sleeper) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    if (!sharedCredentials) {
+      credentialsBuilder.clock(clock);
+      credentials = null;
+    }
+    return this;
+  }
+
+  // ------------------------------------------------------------ results
+
+  /** The Exchange host requests and tokens are for, e.g. {@code outlook.office365.com}. */
+  public String exchangeHost() {
+    return exchangeHost != null ? exchangeHost : target.cloud().orElse(Cloud.GLOBAL).exchangeHost();
+  }
+
+  /** The token scope, {@code https://<exchange host>/.default}. */
+  public String scope() {
+    return "https://" + exchangeHost() + "/.default";
+  }
+
+  /** The InvokeCommand URL. */
+  public String endpoint() {
+    HttpUrl base = HttpUrl.get(baseUrl != null ? baseUrl : "https://" + exchangeHost());
+    return base.newBuilder().addPathSegment("adminapi").addPathSegment("beta").addPathSegment(tenant())
+        .addPathSegment("InvokeCommand").build().toString();
+  }
+
+  private String tenant() {
+    return tenantId != null ? tenantId : target.domain();
+  }
+
+  /** The credentials (built once and reused by every transport this connection builds). */
+  public synchronized ExchangeCredentials credentials() {
+    if (credentials == null) {
+      if (httpClient != null && !msalHttpClientSet) {
+        credentialsBuilder.msalHttpClient(new OkHttpMsalClient(httpClient));
+      }
+      credentials = credentialsBuilder.build();
+    }
+    return credentials;
+  }
+
+  /** The {@code X-AnchorMailbox} value: the app-only system mailbox, or {@code UPN:<upn>} for a signed-in admin. */
+  public String anchorMailbox() {
+    ExchangeCredentials c = credentials();
+    if (c.isAppOnly()) {
+      return ExchangeRestTransport.APP_ANCHOR_PREFIX + tenant();
+    }
+    return "UPN:" + c.userPrincipalName().orElseThrow(() -> new InvalidSetupException(
+        "Delegated sign-in needs the admin's user principal name for the X-AnchorMailbox header."));
+  }
+
+  /** A new REST transport. */
+  public ExchangeRestTransport transport() {
+    ExchangeCredentials c = credentials();
+    String scope = scope();
+    boolean owns = httpClient == null;
+    OkHttpClient http = owns ? defaultHttpClient() : httpClient;
+    return new ExchangeRestTransport(http, endpoint(), () -> c.tokenFor(scope), anchorMailbox(), clock, owns);
+  }
+
+  /** The Exchange backend: {@link CmdletExchangeBackend} over a new {@link ExchangeRestTransport}. */
+  public ExchangeBackend build() {
+    return new CmdletExchangeBackend(target, transport());
+  }
+
+  /** A core {@link TenantConnection} whose Exchange backend is {@link #build()}, on this connection's clock. */
+  public TenantConnection connection() {
+    return TenantConnection.builder(target).exchange(build()).clock(clock, sleeper).build();
+  }
+
+  /** Same as {@link #connection()}. */
+  public TenantConnection toTenantConnection() {
+    return connection();
+  }
+
+  /** The HTTP client used when none is injected: connect 10 s, read and write 15 min, no silent retries. */
+  static OkHttpClient defaultHttpClient() {
+    return new OkHttpClient.Builder()
+        .connectTimeout(Duration.ofSeconds(10))
+        .readTimeout(Duration.ofMinutes(15))
+        .writeTimeout(Duration.ofMinutes(15))
+        .retryOnConnectionFailure(false)
+        .build();
+  }
+
+  @Override
+  public String toString() {
+    String auth = credentials != null ? credentials.kind().toString()
+        : credentialsBuilder.kind() == null ? "no sign-in chosen" : credentialsBuilder.kind().toString();
+    return "ExchangeConnection[" + target + ", " + endpoint() + ", " + auth
+        + credentialsBuilder.userPrincipalName().map(u -> " as " + u).orElse("") + "]";
+  }
+}

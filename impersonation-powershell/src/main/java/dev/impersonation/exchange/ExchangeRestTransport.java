@@ -1,0 +1,198 @@
+package dev.impersonation.exchange;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.impersonation.TenantException;
+import dev.impersonation.TransientTenantException;
+import dev.impersonation.exchange.internal.InvokeCommandJson;
+import dev.impersonation.exchange.internal.RestErrors;
+import dev.impersonation.powershell.Cmdlet;
+import dev.impersonation.powershell.ParameterValue;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs cmdlets through the Exchange admin REST endpoint, {@code POST https://<exo-host>/adminapi/beta/<tenant>/InvokeCommand}
+ * (DOMAIN.md §6), the endpoint the ExchangeOnlineManagement v3 module uses. No PowerShell is needed.
+ *
+ * <p>Each call sends {@code Authorization: Bearer <token>}, {@code X-AnchorMailbox}, {@code Prefer:
+ * odata.maxpagesize=1000}, {@code X-CmdletName} and a fresh {@code client-request-id}; rows come from {@code value},
+ * and {@code @odata.nextLink} pages are followed by POSTing the same body to the link. Errors become the typed
+ * exceptions of {@link ExchangeErrors} ({@code 429} with its {@code Retry-After}, 5xx gateway errors and I/O failures
+ * as transient, {@code 401}/{@code 403} as access denied). The transport never retries or sleeps: the core executor
+ * does, on the connection's clock.
+ *
+ * <p>Build one with {@link ExchangeConnection} rather than directly. Thread-safe. Neither tokens nor request bodies are
+ * logged; {@code @adminapi.warnings} are logged at DEBUG.
+ */
+public final class ExchangeRestTransport implements CmdletTransport {
+  private static final Logger LOG = LoggerFactory.getLogger(ExchangeRestTransport.class);
+  private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
+  private static final int MAX_PAGES = 100_000;
+
+  /** The app-only anchor mailbox, before {@code @<tenant>} (DOMAIN.md §6). */
+  public static final String APP_ANCHOR_PREFIX = "APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@";
+
+  private final OkHttpClient http;
+  private final HttpUrl endpoint;
+  private final Supplier<String> bearerToken;
+  private final String anchorMailbox;
+  private final Clock clock;
+  private final boolean ownsClient;
+
+  /**
+   * A transport. Prefer {@link ExchangeConnection}, which derives every argument from the tenant target.
+   *
+   * @param http the HTTP client (timeouts, proxy)
+   * @param endpoint the full InvokeCommand URL, e.g. {@code https://outlook.office365.com/adminapi/beta/contoso.onmicrosoft.com/InvokeCommand}
+   * @param bearerToken gives a current access token for the Exchange scope (called once per request; cache inside)
+   * @param anchorMailbox the {@code X-AnchorMailbox} value, {@code APP:SystemMailbox{…}@<tenant>} or {@code UPN:<upn>}
+   * @param clock measures an HTTP-date {@code Retry-After} when the answer has no {@code Date} header
+   */
+  public ExchangeRestTransport(OkHttpClient http, String endpoint, Supplier<String> bearerToken, String anchorMailbox, Clock clock) {
+    this(http, endpoint, bearerToken, anchorMailbox, clock, false);
+  }
+
+  ExchangeRestTransport(OkHttpClient http, String endpoint, Supplier<String> bearerToken, String anchorMailbox, Clock clock,
+      boolean ownsClient) {
+    this.http = Objects.requireNonNull(http, "http");
+    this.endpoint = HttpUrl.get(Objects.requireNonNull(endpoint, "endpoint"));
+    this.bearerToken = Objects.requireNonNull(bearerToken, "bearerToken");
+    this.anchorMailbox = Objects.requireNonNull(anchorMailbox, "anchorMailbox");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.ownsClient = ownsClient;
+  }
+
+  @Override
+  public String name() {
+    return "exchange-rest";
+  }
+
+  /** The InvokeCommand URL this transport posts to. */
+  public String endpoint() {
+    return endpoint.toString();
+  }
+
+  /** The {@code X-AnchorMailbox} header value. */
+  public String anchorMailbox() {
+    return anchorMailbox;
+  }
+
+  @Override
+  public List<Map<String, Object>> invoke(Cmdlet cmdlet) {
+    String body = InvokeCommandJson.body(cmdlet);
+    String identity = identity(cmdlet);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    HttpUrl url = endpoint;
+    for (int page = 0; url != null; page++) {
+      if (page >= MAX_PAGES || !seen.add(url.toString())) {
+        throw new TenantException(cmdlet.name() + ": the service repeated a page link (@odata.nextLink); stopped after "
+            + page + " pages.");
+      }
+      JsonNode answer = post(cmdlet.name(), identity, url, body);
+      for (JsonNode row : answer.path("value")) {
+        rows.add(InvokeCommandJson.MAPPER.convertValue(row, new TypeReference<Map<String, Object>>() {}));
+      }
+      JsonNode warnings = answer.path("@adminapi.warnings");
+      if (warnings.isArray() && !warnings.isEmpty() && LOG.isDebugEnabled()) {
+        for (JsonNode w : warnings) {
+          LOG.debug("{} warning: {}", cmdlet.name(), w.isTextual() ? w.asText() : w.toString());
+        }
+      }
+      String next = answer.path("@odata.nextLink").asText("");
+      url = next.isEmpty() ? null : nextLink(cmdlet.name(), url, next);
+    }
+    return rows;
+  }
+
+  /** The next page; only on the endpoint's own origin, so the bearer token never goes to another host. */
+  private HttpUrl nextLink(String cmdlet, HttpUrl current, String next) {
+    HttpUrl resolved = current.resolve(next);
+    if (resolved == null) {
+      throw new TenantException(cmdlet + ": the service sent an unusable @odata.nextLink.");
+    }
+    if (!resolved.scheme().equals(endpoint.scheme()) || !resolved.host().equalsIgnoreCase(endpoint.host())
+        || resolved.port() != endpoint.port()) {
+      throw new TenantException(cmdlet + ": the service's @odata.nextLink points to another host (" + resolved.host()
+          + "); the access token is only sent to " + endpoint.host() + ".");
+    }
+    return resolved;
+  }
+
+  private JsonNode post(String cmdlet, String identity, HttpUrl url, String body) {
+    String requestId = UUID.randomUUID().toString();
+    String token = bearerToken.get();
+    Request request = new Request.Builder().url(url)
+        .header("Authorization", "Bearer " + token)
+        .header("X-AnchorMailbox", anchorMailbox)
+        .header("Prefer", "odata.maxpagesize=1000")
+        .header("X-CmdletName", cmdlet)
+        .header("client-request-id", requestId)
+        .header("Accept", "application/json")
+        .post(RequestBody.create(body, JSON))
+        .build();
+    LOG.debug("POST {} {} (client-request-id {})", url.encodedPath(), cmdlet, requestId);
+    try (Response response = http.newCall(request).execute()) {
+      ResponseBody rb = response.body();
+      String text = rb == null ? "" : rb.string();
+      LOG.debug("{} answered HTTP {} (client-request-id {})", cmdlet, response.code(), requestId);
+      if (!response.isSuccessful()) {
+        throw RestErrors.classify(cmdlet, identity, response.code(), response.header("Retry-After"), response.header("Date"),
+            text, requestId, clock);
+      }
+      if (text.isBlank()) {
+        return InvokeCommandJson.MAPPER.createObjectNode();
+      }
+      try {
+        return InvokeCommandJson.MAPPER.readTree(text);
+      } catch (IOException e) {
+        throw new TenantException(cmdlet + " answered HTTP " + response.code() + " with a body that is not JSON "
+            + "(client-request-id " + requestId + ").");
+      }
+    } catch (InterruptedIOException e) {
+      throw new TransientTenantException(cmdlet + " timed out (client-request-id " + requestId + "): " + e.getMessage()
+          + ". Exchange cmdlets over REST can take up to 15 minutes; retry later.", e);
+    } catch (IOException e) {
+      throw new TransientTenantException(cmdlet + " failed to reach " + url.host() + " (client-request-id " + requestId
+          + "): " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()) + "; retry later.", e);
+    }
+  }
+
+  /** The cmdlet's {@code -Identity} (else {@code -Name}) text, for not-found and already-exists errors. */
+  static String identity(Cmdlet cmdlet) {
+    return cmdlet.get("Identity").or(() -> cmdlet.get("Name"))
+        .filter(ParameterValue.Text.class::isInstance).map(v -> ((ParameterValue.Text) v).value()).orElse("");
+  }
+
+  @Override
+  public void close() {
+    if (ownsClient) {
+      http.dispatcher().executorService().shutdown();
+      http.connectionPool().evictAll();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ExchangeRestTransport[" + endpoint + ", anchor " + anchorMailbox + "]";
+  }
+}

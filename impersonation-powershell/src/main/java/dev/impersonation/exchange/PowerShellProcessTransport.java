@@ -124,14 +124,14 @@ public final class PowerShellProcessTransport implements SecretCapableTransport 
     lock.lock();
     try {
       ensureOpen();
-      PowerShellProcess p = ready();
       long id = nextId++;
       Map<String, char[]> revealed = new LinkedHashMap<>();
       WipeableBuffer frame = new WipeableBuffer();
       try {
         secretParameters.forEach((name, secret) -> revealed.put(name, secret.reveal()));
+        PowerShellFrames.writeInvoke(frame, id, cmdlet, revealed); // rejects what cannot be sent, before any start
+        PowerShellProcess p = ready();
         revealed.values().forEach(redactor::add);
-        PowerShellFrames.writeInvoke(frame, id, cmdlet, revealed);
         wipe(revealed);
         LOG.debug("PowerShell {}: {} (request {}{})", p.handle().pid(), cmdlet.name(), id,
             secretParameters.isEmpty() ? "" : ", secret parameters " + secretParameters.keySet());

@@ -9,6 +9,8 @@ $InformationPreference = 'SilentlyContinue'
 $VerbosePreference = 'SilentlyContinue'
 $ConfirmPreference = 'None'
 
+try { Add-Type -AssemblyName System.Text.Json } catch { }
+
 $script:ConnectKind = $null
 $script:ExchangeSession = $null
 
@@ -58,7 +60,7 @@ function ConvertTo-ParameterValue($v) {
 # An output value as JSON-friendly data: dates as ISO 8601 UTC, enums and other objects as strings.
 function ConvertTo-WireValue($v, [int]$depth) {
   if ($null -eq $v) { return $null }
-  if ($v -is [psobject] -and $v.PSObject.BaseObject -ne $null -and -not ($v.PSObject.BaseObject -is [System.Management.Automation.PSCustomObject])) {
+  if ($v -is [psobject] -and $null -ne $v.PSObject.BaseObject -and -not ($v.PSObject.BaseObject -is [System.Management.Automation.PSCustomObject])) {
     $v = $v.PSObject.BaseObject
   }
   if ($v -is [string] -or $v -is [bool]) { return $v }

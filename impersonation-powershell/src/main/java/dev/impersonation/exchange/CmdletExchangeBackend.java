@@ -314,7 +314,11 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
       throw new TenantException("The " + transport.name() + " transport cannot send a password; create the mailbox over the "
           + "PowerShell transport, or create it by hand and run the setup again.");
     }
-    secrets.invoke(cmdlet, Map.of("Password", password));
+    // The mapping gives New-Mailbox a -Password prompt for the admin script; over a transport the password travels
+    // as a secret parameter instead, so the prompt must not be sent along with it.
+    List<Cmdlet.Parameter> params = cmdlet.parameters().stream()
+        .filter(p -> !(p.value() instanceof ParameterValue.SecretPrompt && p.name().equalsIgnoreCase("Password"))).toList();
+    secrets.invoke(new Cmdlet(cmdlet.name(), params), Map.of("Password", password));
   }
 
   /** The cmdlets that perform {@code op}, taken from the one mapping the admin script uses (without its guards). */

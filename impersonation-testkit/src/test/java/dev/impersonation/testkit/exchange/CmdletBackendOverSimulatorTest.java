@@ -120,6 +120,31 @@ class CmdletBackendOverSimulatorTest {
   }
 
   @Test
+  void roleGroupsPermissionsAndAccessTestsMatchTheInMemoryBackend() {
+    FakeTenant tenant = ExchangeAdminSimulatorTest.seeded().build();
+    try (ExchangeAdminSimulator exo = ExchangeAdminSimulator.start(tenant)) {
+      ExchangeBackend http = new CmdletExchangeBackend(tenant.target(), new HttpCmdletTransport(exo));
+      ExchangeBackend mem = tenant.connection().exchange().orElseThrow();
+      assertEquals(mem.findRoleGroup("RIappImpersonation"), http.findRoleGroup("RIappImpersonation"));
+      assertEquals(mem.mailboxPermissions(BOB), http.mailboxPermissions(BOB));
+      assertEquals(mem.roleAssignments(ANN), http.roleAssignments(ANN));
+      assertEquals(mem.findGroup("Sales Team"), http.findGroup("Sales Team"));
+      assertEquals(mem.groupMembers("Sales Team"), http.groupMembers("Sales Team"));
+      for (String mailbox : List.of(ANN, ADMIN)) {
+        for (dev.impersonation.AccessMethod method : dev.impersonation.AccessMethod.values()) {
+          Principal principal = switch (method) {
+            case RBAC_FOR_APPLICATIONS, APPLICATION_ACCESS_POLICY -> Principal.application(ExchangeAdminSimulatorTest.APP);
+            default -> Principal.serviceAccount(ADMIN);
+          };
+          dev.impersonation.spi.ConfiguredAccess a = mem.testConfiguredAccess(method, principal, mailbox);
+          dev.impersonation.spi.ConfiguredAccess b = http.testConfiguredAccess(method, principal, mailbox);
+          assertEquals(a.inScope(), b.inScope(), method + " " + mailbox + ": " + a + " vs " + b);
+        }
+      }
+    }
+  }
+
+  @Test
   void typedErrorsReachTheBackend() {
     FakeTenant tenant = revenueInboxTenant();
     try (ExchangeAdminSimulator exo = ExchangeAdminSimulator.start(tenant)) {

@@ -41,10 +41,12 @@ public final class FakeTenant {
   private final InMemoryExchange exchange;
   private final InMemoryDirectory directory;
   private final InMemoryProbe probe;
+  private final ExchangeCmdlets cmdlets;
 
   private FakeTenant(TenantState state) {
     this.state = state;
     this.exchange = new InMemoryExchange(state);
+    this.cmdlets = new ExchangeCmdlets(state, exchange);
     this.directory = new InMemoryDirectory(state);
     this.probe = new InMemoryProbe(state, exchange);
   }
@@ -105,6 +107,29 @@ public final class FakeTenant {
   public TenantConnection connectionWithoutProbe() {
     return TenantConnection.builder(state.target).exchange(exchange)
         .directory(state.target.isExchangeOnline() ? directory : null).clock(state.clock, state.clock).build();
+  }
+
+  /**
+   * Runs one Exchange cmdlet against this tenant, as the Exchange admin REST endpoint ({@code InvokeCommand}) would,
+   * and answers its output rows (DOMAIN.md §3, §6). This is the interpreter behind the HTTP simulator
+   * ({@code dev.impersonation.testkit.exchange.ExchangeAdminSimulator}); it shares the in-memory backend's store,
+   * errors, faults, lag and journal.
+   *
+   * @param cmdletName e.g. {@code "Get-Recipient"}
+   * @param parameters parameter values: String, Boolean ({@code true} for switches), List of String, or a hashtable
+   *     as a Map (keys {@code Add}/{@code Remove}; an {@code @odata.type} key is ignored)
+   * @return the rows, keyed by property name (values: String, Boolean, List of String, or null)
+   * @throws dev.impersonation.TenantException the store's error; its message starts with the Exchange exception type
+   *     where there is one, e.g. {@code "ManagementObjectNotFoundException: ..."}, and unknown cmdlets or parameters
+   *     raise {@code CommandNotFoundException: ...} / {@code ParameterBindingException: ...}
+   */
+  public List<java.util.Map<String, Object>> invokeExchangeCmdlet(String cmdletName, java.util.Map<String, ?> parameters) {
+    return cmdlets.invoke(cmdletName, parameters);
+  }
+
+  /** The cmdlet names {@link #invokeExchangeCmdlet} understands. */
+  public static List<String> exchangeCmdletNames() {
+    return ExchangeCmdlets.supportedCmdlets();
   }
 
   // ------------------------------------------------------------ inspection

@@ -58,7 +58,8 @@ final class InMemoryExchange implements ExchangeBackend {
     return all;
   }
 
-  private <T> T call(String operation, String detail, boolean write, Supplier<T> body) {
+  /** Runs {@code body} as one Exchange call: faults first, then the journal (also used by the cmdlet interpreter). */
+  <T> T call(String operation, String detail, boolean write, Supplier<T> body) {
     synchronized (s) {
       try {
         s.faults.beforeCall("exchange", operation, write);

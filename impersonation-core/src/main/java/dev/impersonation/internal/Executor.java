@@ -203,6 +203,7 @@ public final class Executor {
       while (true) {
         attempts++;
         Optional<Recipient> r;
+        TenantException transientError = null;
         try {
           r = connection.exchange().orElseThrow(() -> new ImpersonationException(
               "Cannot wait for the mailbox " + identity + ": this connection has no Exchange backend.")).findRecipient(identity);
@@ -210,16 +211,25 @@ public final class Executor {
           if (!e.isTransient()) {
             throw e;
           }
+          transientError = e;
           r = Optional.empty();
         }
         if (r.isPresent() && r.get().type().isMailbox()) {
           changed = true;
           return;
         }
-        if (!connection.clock().instant().plus(interval).isBefore(deadline.plusMillis(1))) {
+        // A failed read is not "not provisioned yet": report it as a retry and honour the service's Retry-After.
+        Duration wait = transientError instanceof ThrottledException t && t.retryAfter().isPresent() ? t.retryAfter().get() : interval;
+        if (!connection.clock().instant().plus(wait).isBefore(deadline.plusMillis(1))) {
           throw new ImpersonationException("The mailbox " + identity + " is still not usable after "
               + Table.duration(policy.readinessTimeout()) + " (D7: licence, or provisioning is slow). Apply again later: "
               + "the plan resumes where it stopped.");
+        }
+        if (transientError != null) {
+          emit(ProgressEvent.Kind.RETRYING, step, transientError.getClass().getSimpleName() + ": "
+              + firstLine(transientError.getMessage()) + " (while waiting for the mailbox " + identity + ")", wait);
+          sleep(wait);
+          continue;
         }
         emit(ProgressEvent.Kind.WAITING, step, "mailbox " + identity + " not provisioned yet", interval);
         sleep(interval);

@@ -240,15 +240,18 @@ public final class Executor {
     /** Runs {@code call}, retrying what is worth retrying. */
     private <T> T retrying(java.util.function.Supplier<T> call) {
       Duration backoff = policy.initialBackoff();
+      // The retry budget is per call (RetryPolicy.maxAttempts); the step's attempts count every call, for reporting.
+      int callAttempts = 0;
       while (true) {
         attempts++;
+        callAttempts++;
         try {
           return call.get();
         } catch (TenantException e) {
           boolean lag = e instanceof ObjectNotFoundException && (afterWrite || step.action() == StepAction.PREREQUISITE);
-          if (!(e.isTransient() || lag) || attempts >= policy.maxAttempts()) {
-            if (attempts >= policy.maxAttempts() && (e.isTransient() || lag)) {
-              throw new TenantException("Gave up after " + attempts + " attempts: " + e.getMessage(), e);
+          if (!(e.isTransient() || lag) || callAttempts >= policy.maxAttempts()) {
+            if (callAttempts >= policy.maxAttempts() && (e.isTransient() || lag)) {
+              throw new TenantException("Gave up after " + callAttempts + " attempts: " + e.getMessage(), e);
             }
             throw e;
           }
@@ -261,7 +264,7 @@ public final class Executor {
             backoff = min(backoff.multipliedBy(2), policy.maxBackoff());
           }
           emit(ProgressEvent.Kind.RETRYING, step, (lag ? "not visible yet after a write" : e.getClass().getSimpleName())
-              + ": " + firstLine(e.getMessage()) + " (attempt " + attempts + " of " + policy.maxAttempts() + ")", wait);
+              + ": " + firstLine(e.getMessage()) + " (attempt " + callAttempts + " of " + policy.maxAttempts() + ")", wait);
           sleep(wait);
         }
       }

@@ -133,7 +133,7 @@ public final class ImpersonationArbitraries {
 
   /**
    * Text that breaks naive quoting: plain words mixed with every PowerShell single quote (U+0027, U+2018-U+201B), double
-   * quote (U+0022, U+201C-U+201E), {@code $}, {@code $(}, {@code ${}, backtick, {@code # ; | & {} @}, CR, LF, U+2028,
+   * quote (U+0022, U+201C-U+201E), {@code $}, {@code $(}, <code>${</code>, backtick, {@code # ; | & {} @}, CR, LF, U+2028,
    * U+2029, tab, NEL, Cyrillic, CJK, Arabic, Devanagari and other scripts, combining marks, invisible characters and
    * emoji (surrogate pairs, ZWJ sequences). May be any length from 1 to about 100 characters; may be blank.
    */

@@ -203,6 +203,7 @@ public final class Executor {
       while (true) {
         attempts++;
         Optional<Recipient> r;
+        TenantException transientError = null;
         try {
           r = connection.exchange().orElseThrow(() -> new ImpersonationException(
               "Cannot wait for the mailbox " + identity + ": this connection has no Exchange backend.")).findRecipient(identity);
@@ -210,16 +211,25 @@ public final class Executor {
           if (!e.isTransient()) {
             throw e;
           }
+          transientError = e;
           r = Optional.empty();
         }
         if (r.isPresent() && r.get().type().isMailbox()) {
           changed = true;
           return;
         }
-        if (!connection.clock().instant().plus(interval).isBefore(deadline.plusMillis(1))) {
+        // A failed read is not "not provisioned yet": report it as a retry and honour the service's Retry-After.
+        Duration wait = transientError instanceof ThrottledException t && t.retryAfter().isPresent() ? t.retryAfter().get() : interval;
+        if (!connection.clock().instant().plus(wait).isBefore(deadline.plusMillis(1))) {
           throw new ImpersonationException("The mailbox " + identity + " is still not usable after "
               + Table.duration(policy.readinessTimeout()) + " (D7: licence, or provisioning is slow). Apply again later: "
               + "the plan resumes where it stopped.");
+        }
+        if (transientError != null) {
+          emit(ProgressEvent.Kind.RETRYING, step, transientError.getClass().getSimpleName() + ": "
+              + firstLine(transientError.getMessage()) + " (while waiting for the mailbox " + identity + ")", wait);
+          sleep(wait);
+          continue;
         }
         emit(ProgressEvent.Kind.WAITING, step, "mailbox " + identity + " not provisioned yet", interval);
         sleep(interval);
@@ -230,15 +240,18 @@ public final class Executor {
     /** Runs {@code call}, retrying what is worth retrying. */
     private <T> T retrying(java.util.function.Supplier<T> call) {
       Duration backoff = policy.initialBackoff();
+      // The retry budget is per call (RetryPolicy.maxAttempts); the step's attempts count every call, for reporting.
+      int callAttempts = 0;
       while (true) {
         attempts++;
+        callAttempts++;
         try {
           return call.get();
         } catch (TenantException e) {
           boolean lag = e instanceof ObjectNotFoundException && (afterWrite || step.action() == StepAction.PREREQUISITE);
-          if (!(e.isTransient() || lag) || attempts >= policy.maxAttempts()) {
-            if (attempts >= policy.maxAttempts() && (e.isTransient() || lag)) {
-              throw new TenantException("Gave up after " + attempts + " attempts: " + e.getMessage(), e);
+          if (!(e.isTransient() || lag) || callAttempts >= policy.maxAttempts()) {
+            if (callAttempts >= policy.maxAttempts() && (e.isTransient() || lag)) {
+              throw new TenantException("Gave up after " + callAttempts + " attempts: " + e.getMessage(), e);
             }
             throw e;
           }
@@ -251,7 +264,7 @@ public final class Executor {
             backoff = min(backoff.multipliedBy(2), policy.maxBackoff());
           }
           emit(ProgressEvent.Kind.RETRYING, step, (lag ? "not visible yet after a write" : e.getClass().getSimpleName())
-              + ": " + firstLine(e.getMessage()) + " (attempt " + attempts + " of " + policy.maxAttempts() + ")", wait);
+              + ": " + firstLine(e.getMessage()) + " (attempt " + callAttempts + " of " + policy.maxAttempts() + ")", wait);
           sleep(wait);
         }
       }

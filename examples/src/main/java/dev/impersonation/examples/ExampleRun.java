@@ -37,8 +37,17 @@ public record ExampleRun(VendorExample example, TenantTarget.Kind kind, FakeTena
 
   /** Runs {@code example} on a fresh tenant of {@code kind}, printing to {@code out}. */
   public static ExampleRun run(VendorExample example, TenantTarget.Kind kind, PrintStream out) {
+    return run(example, kind, out, FakeTenant::connection);
+  }
+
+  /**
+   * Runs {@code example} on a fresh tenant of {@code kind} through the connection {@code connect} makes for it (e.g.
+   * the Exchange REST backend against a simulator of that tenant).
+   */
+  public static ExampleRun run(VendorExample example, TenantTarget.Kind kind, PrintStream out,
+      java.util.function.Function<FakeTenant, TenantConnection> connect) {
     FakeTenant tenant = example.tenant(kind);
-    TenantConnection connection = tenant.connection();
+    TenantConnection connection = connect.apply(tenant);
     List<Cycle> cycles = new ArrayList<>();
     out.println("######## " + example.title() + " on " + tenant.target());
     for (ImpersonationSetup setup : example.setups(kind)) {

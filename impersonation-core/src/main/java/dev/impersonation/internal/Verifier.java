@@ -37,6 +37,8 @@ public final class Verifier {
   private final ImpersonationSetup setup;
   private final TenantConnection connection;
   private final List<String> notes = new ArrayList<>();
+  /** Configuration answers already read in this verification; while waiting, only the effective access can change. */
+  private final java.util.Map<String, ConfiguredAccess> configuredCache = new java.util.HashMap<>();
 
   private Verifier(ImpersonationSetup setup, TenantConnection connection) {
     this.setup = setup;
@@ -47,15 +49,16 @@ public final class Verifier {
     return new Verifier(setup, connection).run();
   }
 
-  /** Verifies until satisfied, no longer pending, or {@code timeout} has passed on the connection's clock. */
+  /**
+   * Verifies until satisfied, no longer pending, or {@code timeout} has passed on the connection's clock. After the
+   * first full check only the rows still pending (propagation, provisioning) are checked again; settled rows stand.
+   */
   public static VerificationReport await(ImpersonationSetup setup, TenantConnection connection, Duration timeout,
       Duration interval, ProgressListener listener) {
     Instant deadline = connection.clock().instant().plus(timeout);
-    while (true) {
-      VerificationReport report = verify(setup, connection);
-      if (report.isSatisfied() || !report.isPending() || !connection.clock().instant().plus(interval).isBefore(deadline.plusMillis(1))) {
-        return report;
-      }
+    Verifier verifier = new Verifier(setup, connection);
+    VerificationReport report = verifier.run();
+    while (!report.isSatisfied() && report.isPending() && connection.clock().instant().plus(interval).isBefore(deadline.plusMillis(1))) {
       listener.onEvent(new ProgressEvent(connection.clock().instant(), ProgressEvent.Kind.WAITING, Optional.empty(),
           report.inState(AccessState.PENDING_PROPAGATION).size() + " mailbox(es) pending propagation, "
               + report.inState(AccessState.MAILBOX_NOT_READY).size() + " not ready", Optional.of(interval)));
@@ -65,7 +68,15 @@ public final class Verifier {
         Thread.currentThread().interrupt();
         throw new ImpersonationException("Interrupted while waiting for propagation.", e);
       }
+      List<MailboxAccess> rows = new ArrayList<>();
+      for (MailboxAccess row : report.mailboxes()) {
+        boolean pending = row.state() == AccessState.PENDING_PROPAGATION || row.state() == AccessState.MAILBOX_NOT_READY;
+        rows.add(pending ? verifier.check(row.mailbox(), row.inScope()) : row);
+      }
+      report = new VerificationReport(report.setupName(), report.principal(), rows, report.notes(), report.organizationWide(),
+          connection.clock().instant());
     }
+    return report;
   }
 
   private VerificationReport run() {
@@ -182,9 +193,14 @@ public final class Verifier {
 
   private MailboxAccess check(String mailbox, boolean expected) {
     AccessMethod method = setup.access().method();
-    Observed<ConfiguredAccess> configured = connection.exchange()
-        .map(x -> Observed.readValue(() -> x.testConfiguredAccess(method, setup.principal(), mailbox)))
-        .orElseGet(() -> Observed.unknown("no Exchange backend to test the configuration"));
+    ConfiguredAccess cached = configuredCache.get(mailbox.toLowerCase(Locale.ROOT));
+    Observed<ConfiguredAccess> configured = cached != null ? new Observed<>(Observed.State.PRESENT, cached, "")
+        : connection.exchange()
+            .map(x -> Observed.readValue(() -> x.testConfiguredAccess(method, setup.principal(), mailbox)))
+            .orElseGet(() -> Observed.unknown("no Exchange backend to test the configuration"));
+    if (configured.present() && connection.accessProbe().isPresent()) {
+      configuredCache.put(mailbox.toLowerCase(Locale.ROOT), configured.value());
+    }
     String config = configured.present()
         ? configured.value().evidence()
         : "configuration test failed: " + configured.error();

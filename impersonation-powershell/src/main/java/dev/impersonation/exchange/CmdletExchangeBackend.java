@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -54,6 +55,10 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
   private final TenantTarget target;
   private final CmdletTransport transport;
   private final CmdletMapping mapping;
+  /** appId to Exchange service principal, once seen (the pair never changes). */
+  private final Map<String, ExchangeServicePrincipal> servicePrincipals = new java.util.concurrent.ConcurrentHashMap<>();
+  /** (service principal object id, role) to the assignment's creation time, once seen (it never changes). */
+  private final Map<String, Instant> assignmentCreated = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A backend for {@code target} that sends its cmdlets through {@code transport}. */
   public CmdletExchangeBackend(TenantTarget target, CmdletTransport transport) {
@@ -236,6 +241,31 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
             str(r, "DisplayName")));
   }
 
+  /** The service principal for a configuration test: looked up once, then remembered (appId and objectId never change). */
+  private ExchangeServicePrincipal knownServicePrincipal(String appId) {
+    ExchangeServicePrincipal known = servicePrincipals.get(appId.toLowerCase(Locale.ROOT));
+    if (known != null) {
+      return known;
+    }
+    ExchangeServicePrincipal sp = findServicePrincipal(appId).orElseThrow(() -> new ObjectNotFoundException(appId,
+        "Exchange has no service principal for " + appId + "."));
+    servicePrincipals.put(appId.toLowerCase(Locale.ROOT), sp);
+    return sp;
+  }
+
+  /** When the assignment of {@code role} to the service principal was made: listed once per role, then remembered. */
+  private Optional<Instant> assignedSince(String objectId, String role) {
+    String key = objectId.toLowerCase(Locale.ROOT) + "|" + role.toLowerCase(Locale.ROOT);
+    Instant known = assignmentCreated.get(key);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    Optional<Instant> since = roleAssignments(objectId).stream().filter(a -> a.role().equalsIgnoreCase(role))
+        .map(RoleAssignment::createdAt).filter(java.util.Objects::nonNull).min(Instant::compareTo);
+    since.ifPresent(t -> assignmentCreated.put(key, t));
+    return since;
+  }
+
   @Override
   public List<AccessPolicy> accessPolicies(String appId) {
     return run(Cmdlet.of("Get-ApplicationAccessPolicy")).stream().filter(r -> appId.equalsIgnoreCase(str(r, "AppId")))
@@ -249,14 +279,11 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
     switch (method) {
       case RBAC_FOR_APPLICATIONS: {
         Application app = (Application) principal;
-        ExchangeServicePrincipal sp = findServicePrincipal(app.appId()).orElseThrow(() -> new ObjectNotFoundException(app.appId(),
-            "Exchange has no service principal for " + app.appId() + "."));
+        ExchangeServicePrincipal sp = knownServicePrincipal(app.appId());
         List<Map<String, Object>> rows = run(Cmdlet.of("Test-ServicePrincipalAuthorization").text("Identity", sp.objectId())
             .text("Resource", mailbox));
         Optional<Map<String, Object>> in = rows.stream().filter(r -> "True".equalsIgnoreCase(String.valueOf(r.get("InScope")))).findFirst();
-        Optional<Instant> since = in.flatMap(r -> roleAssignments(sp.objectId()).stream()
-            .filter(a -> a.role().equalsIgnoreCase(str(r, "RoleName"))).map(RoleAssignment::createdAt)
-            .filter(java.util.Objects::nonNull).min(Instant::compareTo));
+        Optional<Instant> since = in.flatMap(r -> assignedSince(sp.objectId(), str(r, "RoleName")));
         return new ConfiguredAccess(in.isPresent(), since, "Test-ServicePrincipalAuthorization -Resource " + mailbox + ": InScope "
             + (in.isPresent() ? "True (" + str(in.get(), "RoleName") + ")" : "False"));
       }

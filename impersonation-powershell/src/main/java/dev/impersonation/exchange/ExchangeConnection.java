@@ -141,6 +141,15 @@ public final class ExchangeConnection {
     return creds(b -> b.msalHttpClient(client));
   }
 
+  /**
+   * Sends MSAL's sign-in requests to {@code baseUrl} (e.g. a simulator's {@code http://localhost:PORT}) while MSAL
+   * keeps the real https authority; for tests and local simulators only.
+   */
+  public ExchangeConnection signInVia(String baseUrl) {
+    return msalHttpClient(new dev.impersonation.exchange.internal.OkHttpMsalClient(new OkHttpClient(),
+        dev.impersonation.exchange.internal.OkHttpMsalClient.redirectTo(baseUrl)));
+  }
+
   /** Whether MSAL retries a 5xx once by itself (default true). */
   public ExchangeConnection msalInternalRetries(boolean retries) {
     return creds(b -> b.msalInternalRetries(retries));

@@ -80,6 +80,7 @@ final class ExchangeCmdlets {
     PARAMETERS.put("Add-RoleGroupMember", Set.of("identity", "member", "bypasssecuritygroupmanagercheck"));
     PARAMETERS.put("New-ServicePrincipal", Set.of("appid", "objectid", "displayname"));
     PARAMETERS.put("New-ApplicationAccessPolicy", Set.of("appid", "policyscopegroupid", "accessright", "description"));
+    PARAMETERS.put("New-Mailbox", Set.of("name", "displayname", "userprincipalname", "password"));
     PARAMETERS.put("Add-MailboxPermission", Set.of("identity", "user", "accessrights", "automapping", "inheritancetype"));
   }
 
@@ -151,6 +152,16 @@ final class ExchangeCmdlets {
       case "New-ApplicationAccessPolicy" -> write(new Operation.NewApplicationAccessPolicy(p.required("AppId"),
           p.required("PolicyScopeGroupId"), p.required("AccessRight"), p.text("Description").orElse("")));
       case "Add-MailboxPermission" -> addMailboxPermission(p);
+      case "New-Mailbox" -> {
+        // Exchange Server only (Exchange Online creates users through the directory). The password is a SecureString
+        // the transport made from a Secret; the fake keeps no passwords, so only its presence is checked.
+        if (!p.has("Password")) {
+          throw new TenantException("ParameterBindingException: Cannot process command because of one or more missing "
+              + "mandatory parameters: Password. (New-Mailbox)");
+        }
+        yield write(new Operation.CreateServiceAccount(p.required("UserPrincipalName"), p.text("DisplayName").orElse(p.required("Name")),
+            "US", Optional.empty(), dev.impersonation.Secret.of("not-kept-by-the-fake")));
+      }
       default -> throw new IllegalStateException(name);
     };
   }

@@ -21,6 +21,8 @@ import java.util.Optional;
  *   <li>request body {@code {"CmdletInput":{"CmdletName":"Get-Recipient","Parameters":{"Identity":"ann@contoso.com"}}}};
  *       values are strings, booleans ({@code true} for switches), arrays of strings, and hashtables as
  *       {@code {"@odata.type":"#Exchange.GenericHashTable","Add":["a"]}};</li>
+ *   <li>sign-in: {@code POST /{tenant}/oauth2/v2.0/token} answers a bearer token (client credentials, certificate
+ *       assertion or anything else), so MSAL can be routed here for offline tests;</li>
  *   <li>headers: {@code Authorization: Bearer <token>} (any non-empty token, or exactly {@link Builder#requireToken});
  *       {@code X-AnchorMailbox} (recorded); {@code Prefer: odata.maxpagesize=N};</li>
  *   <li>200 {@code {"@odata.context":"...","value":[rows]}}; with more rows than the page size (the smaller of
@@ -60,7 +62,15 @@ public final class ExchangeAdminSimulator implements AutoCloseable {
         .disableRequestJournal().notifier(new ConsoleNotifier(false)).extensions(handler));
     server.stubFor(WireMock.any(WireMock.urlPathMatching("/adminapi/beta/[^/]+/InvokeCommand"))
         .willReturn(WireMock.aResponse().withTransformers(InvokeCommandHandler.NAME)));
+    // Entra ID's token endpoint, so MSAL (routed here by the client) signs in offline (DESIGN.md §9).
+    String token = b.requiredToken != null ? b.requiredToken : SIGN_IN_TOKEN;
+    server.stubFor(WireMock.post(WireMock.urlPathMatching("/[^/]+/oauth2/v2.0/token"))
+        .willReturn(WireMock.okJson("{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,"
+            + "\"access_token\":\"" + token + "\"}")));
   }
+
+  /** The access token the simulator's sign-in endpoint issues unless {@link Builder#requireToken} names another. */
+  public static final String SIGN_IN_TOKEN = "simulated-exchange-token";
 
   /** Starts a simulator for {@code tenant} on a free localhost port with the defaults. */
   public static ExchangeAdminSimulator start(FakeTenant tenant) {

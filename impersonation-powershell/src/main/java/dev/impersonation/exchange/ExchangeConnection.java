@@ -55,14 +55,35 @@ public final class ExchangeConnection {
   private boolean msalHttpClientSet;
   private Clock clock = Clock.systemUTC();
   private Sleeper sleeper = Sleeper.system();
+  private Path powerShell;
+  private String appId;
+  private Path pfxFile;
+  private Secret pfxPassword;
 
   private ExchangeConnection(TenantTarget target) {
-    if (!Objects.requireNonNull(target, "target").isExchangeOnline()) {
-      throw new InvalidSetupException("The Exchange REST endpoint exists only in Exchange Online; " + target
-          + " is on-premises: use the PowerShell transport.");
-    }
-    this.target = target;
-    this.credentialsBuilder = ExchangeCredentials.builder(target);
+    this.target = Objects.requireNonNull(target, "target");
+    this.credentialsBuilder = target.isExchangeOnline() ? ExchangeCredentials.builder(target) : null;
+  }
+
+  /**
+   * On-premises Exchange Server, through a PowerShell process with a Kerberos remote session to {@code serverFqdn}
+   * (the REST endpoint exists only in Exchange Online). Uses {@code pwsh} from the PATH unless
+   * {@link #powerShell(Path)} names another.
+   */
+  public static ExchangeConnection exchangeServer(String organizationDomain, String serverFqdn) {
+    ExchangeConnection c = new ExchangeConnection(TenantTarget.exchangeServer(organizationDomain, serverFqdn));
+    c.powerShell = Path.of("pwsh");
+    return c;
+  }
+
+  /**
+   * Runs the cmdlets in a long-lived PowerShell process ({@code pwsh} with the ExchangeOnlineManagement module) instead
+   * of over REST. Exchange Online connects with the certificate file given to {@link #certificate(Path, Secret)}, or
+   * else with an access token from this connection's sign-in.
+   */
+  public ExchangeConnection powerShell(Path pwsh) {
+    this.powerShell = Objects.requireNonNull(pwsh, "pwsh");
+    return this;
   }
 
   /** Exchange Online in the global cloud, e.g. {@code exchangeOnline("contoso.onmicrosoft.com")}. */
@@ -77,6 +98,10 @@ public final class ExchangeConnection {
 
   /** Exchange Online for a target (which must be Exchange Online). */
   public static ExchangeConnection exchangeOnline(TenantTarget target) {
+    if (!Objects.requireNonNull(target, "target").isExchangeOnline()) {
+      throw new InvalidSetupException("The Exchange REST endpoint exists only in Exchange Online; " + target
+          + " is on-premises: use ExchangeConnection.exchangeServer(domain, server), which runs PowerShell.");
+    }
     return new ExchangeConnection(target);
   }
 
@@ -84,6 +109,7 @@ public final class ExchangeConnection {
 
   /** The application (client) id. Required for certificate, client-secret and device-code sign-in. */
   public ExchangeConnection appId(String appId) {
+    this.appId = appId;
     return creds(b -> b.appId(appId));
   }
 
@@ -94,6 +120,8 @@ public final class ExchangeConnection {
 
   /** App-only with a certificate from a PKCS#12 (.pfx/.p12) file. */
   public ExchangeConnection certificate(Path pkcs12, Secret password) {
+    this.pfxFile = pkcs12;
+    this.pfxPassword = password;
     return creds(b -> b.certificate(pkcs12, password));
   }
 
@@ -156,6 +184,10 @@ public final class ExchangeConnection {
   }
 
   private ExchangeConnection creds(Consumer<ExchangeCredentials.Builder> change) {
+    if (credentialsBuilder == null) {
+      throw new InvalidSetupException("Exchange Server connects with the Kerberos identity of the process running PowerShell; "
+          + "it takes no app credentials.");
+    }
     if (sharedCredentials) {
       throw new InvalidSetupException("Shared credentials were passed with .credentials(...); configure sign-in on them instead.");
     }
@@ -260,8 +292,11 @@ public final class ExchangeConnection {
         "Delegated sign-in needs the admin's user principal name for the X-AnchorMailbox header."));
   }
 
-  /** A new REST transport. */
+  /** A new REST transport (Exchange Online only). */
   public ExchangeRestTransport transport() {
+    if (!target.isExchangeOnline()) {
+      throw new InvalidSetupException("Exchange Server has no REST endpoint: its cmdlets run in PowerShell.");
+    }
     ExchangeCredentials c = credentials();
     String scope = scope();
     boolean owns = httpClient == null;
@@ -269,9 +304,29 @@ public final class ExchangeConnection {
     return new ExchangeRestTransport(http, endpoint(), () -> c.tokenFor(scope), anchorMailbox(), clock, owns);
   }
 
-  /** The Exchange backend: {@link CmdletExchangeBackend} over a new {@link ExchangeRestTransport}. */
+  /**
+   * The Exchange backend: {@link CmdletExchangeBackend} over a new {@link ExchangeRestTransport}, or over a
+   * {@link PowerShellProcessTransport} when {@link #powerShell(Path)} was chosen (always for Exchange Server).
+   */
   public ExchangeBackend build() {
-    return new CmdletExchangeBackend(target, transport());
+    return new CmdletExchangeBackend(target, powerShell != null ? powerShellTransport() : transport());
+  }
+
+  /** A new PowerShell process transport with the connect step this connection implies. */
+  public PowerShellProcessTransport powerShellTransport() {
+    PowerShellConnectStep step;
+    if (!target.isExchangeOnline()) {
+      step = PowerShellConnectStep.exchangeServer(target.server().orElseThrow(() -> new InvalidSetupException(
+          "Name the Exchange server: ExchangeConnection.exchangeServer(domain, serverFqdn).")));
+    } else if (pfxFile != null) {
+      step = PowerShellConnectStep.exchangeOnlineCertificate(target, appId, pfxFile, pfxPassword);
+    } else {
+      ExchangeCredentials c = credentials();
+      String scope = scope();
+      step = PowerShellConnectStep.exchangeOnlineAccessToken(target, appId, () -> Secret.of(c.tokenFor(scope)));
+    }
+    return PowerShellProcessTransport.builder().executable(powerShell != null ? powerShell : Path.of("pwsh"))
+        .connectStep(step).build();
   }
 
   /** A core {@link TenantConnection} whose Exchange backend is {@link #build()}, on this connection's clock. */
@@ -296,9 +351,13 @@ public final class ExchangeConnection {
 
   @Override
   public String toString() {
+    if (credentialsBuilder == null) {
+      return "ExchangeConnection[" + target + ", PowerShell " + powerShell + ", Kerberos remote session to "
+          + target.server().orElse("?") + "]";
+    }
     String auth = credentials != null ? credentials.kind().toString()
         : credentialsBuilder.kind() == null ? "no sign-in chosen" : credentialsBuilder.kind().toString();
-    return "ExchangeConnection[" + target + ", " + endpoint() + ", " + auth
+    return "ExchangeConnection[" + target + ", " + (powerShell != null ? "PowerShell " + powerShell : endpoint()) + ", " + auth
         + credentialsBuilder.userPrincipalName().map(u -> " as " + u).orElse("") + "]";
   }
 }

@@ -543,4 +543,10 @@ public final class PowerShellProcessTransport implements SecretCapableTransport 
       return new PowerShellProcessTransport(this);
     }
   }
+
+  /** The executable and the connect step; never a secret. */
+  @Override
+  public String toString() {
+    return "PowerShellProcessTransport[" + executable + ", connect: " + connectStep + "]";
+  }
 }

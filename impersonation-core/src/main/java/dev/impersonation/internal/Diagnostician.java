@@ -113,8 +113,8 @@ public final class Diagnostician {
     if (r.unknown()) {
       unreadable("D1", upn, r.error());
     } else if (r.absent()) {
-      Optional<DirectoryUser> user = connection.directory().flatMap(d -> Observed.read(() -> d.findUser(upn)).present()
-          ? d.findUser(upn) : Optional.empty());
+      Optional<DirectoryUser> user = connection.directory()
+          .flatMap(d -> Optional.ofNullable(Observed.read(() -> d.findUser(upn)).value()));
       if (user.isPresent()) {
         checks.add("D7");
         find("D7", Severity.WARNING, upn, "the user exists but has no mailbox yet" + (user.get().licenseSkuIds().isEmpty()
@@ -199,11 +199,7 @@ public final class Diagnostician {
     }
     checks.add("D3");
     checks.add("D4");
-    String assignee = setup.principal() instanceof ServiceAccount a ? a.userPrincipalName()
-        : ((Application) setup.principal()).servicePrincipalObjectId().or(() -> connection.directory()
-            .flatMap(d -> Observed.read(() -> d.findServicePrincipal(((Application) setup.principal()).appId())).present()
-                ? d.findServicePrincipal(((Application) setup.principal()).appId()) : Optional.empty())
-            .map(EntraServicePrincipal::objectId)).orElse(((Application) setup.principal()).appId());
+    String assignee = assignee();
     Observed<List<RoleAssignment>> all = Observed.readValue(() -> x.roleAssignments(assignee));
     if (all.unknown()) {
       unreadable("D3", assignee, all.error());
@@ -236,6 +232,18 @@ public final class Diagnostician {
         find("D3", Severity.ERROR, "role group '" + rg + "'", "does not exist", "apply the setup");
       }
     }
+  }
+
+  /** The identity role assignments name: the service account's UPN, or the app's service principal object id. */
+  private String assignee() {
+    if (setup.principal() instanceof ServiceAccount a) {
+      return a.userPrincipalName();
+    }
+    Application app = (Application) setup.principal();
+    return app.servicePrincipalObjectId()
+        .or(() -> connection.directory().flatMap(d -> Optional.ofNullable(Observed.read(() -> d.findServicePrincipal(app.appId())).value()))
+            .map(EntraServicePrincipal::objectId))
+        .orElse(app.appId());
   }
 
   private void consent(AccessMethod method) {

@@ -62,6 +62,8 @@ public final class Planner {
   private final Optional<DirectoryBackend> directory;
   private final List<Step> steps = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
+  /** The member steps of the group scope, which the grant waits for. */
+  private final List<Integer> memberSteps = new ArrayList<>();
 
   private Planner(ImpersonationSetup setup, TenantConnection connection) {
     this.setup = setup;
@@ -480,8 +482,6 @@ public final class Planner {
     ready.addAll(memberSteps);
     return new ScopeSteps(ready, refs, policyGroup, inScope, ok);
   }
-
-  private final List<Integer> memberSteps = new ArrayList<>();
 
   /** Adds (and with EXACT removes) members, filling split groups in order. */
   private boolean members(GroupScope scope, Map<String, List<String>> current, Map<String, Integer> groupReady,

@@ -428,11 +428,4 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
       }
     }
   }
-
-  /** Lower-cased keys, for transports whose rows vary in case. */
-  static Map<String, Object> caseInsensitive(Map<String, Object> row) {
-    Map<String, Object> out = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    out.putAll(row);
-    return out;
-  }
 }

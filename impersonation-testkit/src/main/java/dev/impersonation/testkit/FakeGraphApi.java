@@ -448,11 +448,14 @@ public final class FakeGraphApi {
     final Map<String, String> keyById = new LinkedHashMap<>();
     final Map<String, JsonNode> jsonByKey = new LinkedHashMap<>();
     final Map<String, String> idByKey = new LinkedHashMap<>();
+    /** Member key to the store's lag name ("user:upn" or "group:name"), for read-after-write lag on references. */
+    final Map<String, String[]> lagByKey = new LinkedHashMap<>();
 
     Index() {
       for (TenantState.UserObject u : s.users.values()) {
         UserView v = view(u);
         put(v.id, v.memberKey, userObject(v));
+        lagByKey.putIfAbsent(v.memberKey, new String[] {"user", u.upn});
       }
       for (TenantState.MailboxObject m : s.mailboxes.values()) {
         if (!jsonByKey.containsKey(TenantState.key(m.smtp)) && s.user(m.upn).isEmpty()) {
@@ -465,6 +468,7 @@ public final class FakeGraphApi {
         o.remove("@odata.context");
         o.put("@odata.type", "#microsoft.graph.group");
         put(g.id, groupKey(g), o);
+        lagByKey.putIfAbsent(groupKey(g), new String[] {"group", g.name});
       }
     }
 
@@ -826,6 +830,11 @@ public final class FakeGraphApi {
     Matcher m = REF_ID.matcher(ref == null ? "" : ref.trim());
     String id = m.matches() ? decodePath(m.group(1)) : ref == null ? "" : ref.trim();
     String key = index.keyById.get(TenantState.key(id));
+    String[] lag = key == null ? null : index.lagByKey.get(key);
+    if (lag != null && s.lagging(lag[0], lag[1])) {
+      // Read-after-write lag (DOMAIN.md §5): a reference to an object created a moment ago misses it.
+      throw notFound(id);
+    }
     if (key == null) {
       // A UPN in place of an id: Graph accepts users/{upn} references too.
       key = lookupUser(id).map(UserView::memberKey).orElse(null);

@@ -375,6 +375,15 @@ class GraphSimulatorTest {
     assertEquals(201, user.status());
     assertEquals(404, http.get("/users/lag%40" + DOMAIN).status());
     assertEquals(200, http.get("/users/lag%40" + DOMAIN).status());
+
+    // A reference to an object created a moment ago misses it too: 404, then 204 on retry.
+    GraphHttp.Response fresh = http.send("POST", "/users", Map.of("accountEnabled", true, "displayName", "Fresh",
+        "mailNickname", "fresh", "userPrincipalName", "fresh@" + DOMAIN, "passwordProfile", Map.of("password", "p")));
+    String team = groupId("Team O'Brien");
+    GraphHttp.Response lagging = http.send("POST", "/groups/" + team + "/members/$ref", ref(fresh.body().get("id").asText()));
+    assertEquals(404, lagging.status());
+    assertEquals("Request_ResourceNotFound", lagging.code());
+    assertEquals(204, http.send("POST", "/groups/" + team + "/members/$ref", ref(fresh.body().get("id").asText())).status());
     assertTrue(tenant.journal().stream().anyMatch(e -> e.operation().equals("findUser") && e.outcome().startsWith("Throttled")));
   }
 

@@ -55,7 +55,8 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code GET /groups?$filter=...}, {@code GET /groups/{id}}</td><td>{@code findGroup}</td></tr>
  *   <tr><td>{@code GET /groups}</td><td>{@code listGroups}</td></tr>
  *   <tr><td>{@code POST /groups}</td><td>{@code CreateDirectoryGroup} (write)</td></tr>
- *   <tr><td>{@code GET /groups/{id}/members[/$ref]}, {@code /owners}</td><td>{@code groupMembers}</td></tr>
+ *   <tr><td>{@code GET /groups/{id}/members[/$ref]}, {@code /owners}, {@code POST /users/{id}/checkMemberGroups}</td>
+ *       <td>{@code groupMembers}</td></tr>
  *   <tr><td>{@code POST /groups/{id}/members/$ref}, {@code PATCH /groups/{id}} with {@code members@odata.bind}</td>
  *       <td>{@code AddGroupMembers} (write)</td></tr>
  *   <tr><td>{@code DELETE /groups/{id}/members/{memberId}/$ref}</td><td>{@code RemoveGroupMembers} (write)</td></tr>
@@ -325,6 +326,9 @@ public final class FakeGraphApi {
         }
         if (n == 3 && c.is(2, "assignLicense") && c.method.equals("POST")) {
           return assignLicense(c, id);
+        }
+        if (n == 3 && c.is(2, "checkMemberGroups") && c.method.equals("POST")) {
+          return checkMemberGroups(c, id);
         }
         if (c.method.equals("GET") && ((n == 3 && (c.is(2, "calendar") || c.is(2, "mailboxSettings")))
             || (n == 4 && c.is(2, "mailFolders") && c.is(3, "inbox")))) {
@@ -799,6 +803,9 @@ public final class FakeGraphApi {
     if (unified) {
       kind = GroupKind.MICROSOFT_365;
     } else if (mailEnabled) {
+      // The directory backend refuses it with Graph's text (DOMAIN.md §5, §8), journaled and fault-checked.
+      dir.execute(new Operation.CreateDirectoryGroup(b.get("displayName").asText(), securityEnabled
+          ? GroupKind.MAIL_ENABLED_SECURITY : GroupKind.DISTRIBUTION, b.get("mailNickname").asText(), List.of(), ""));
       throw new TenantException(TenantState.GRAPH_DL_TEXT);
     } else if (securityEnabled) {
       kind = GroupKind.SECURITY;
@@ -865,6 +872,26 @@ public final class FakeGraphApi {
       }
     }
     return ok(page(c, rows, c.base + "/$metadata#" + (refs ? "Collection(string)" : "directoryObjects")));
+  }
+
+  /** {@code POST /users/{id}/checkMemberGroups}: which of the given groups the user is in, nested groups counted. */
+  private Result checkMemberGroups(Call c, String id) {
+    JsonNode ids = c.json().get("groupIds");
+    if (ids == null || !ids.isArray() || ids.size() == 0 || ids.size() > 20) {
+      throw badRequest("Invalid value specified for property 'groupIds': between 1 and 20 group ids are required.");
+    }
+    ObjectNode out = JSON.createObjectNode();
+    out.put("@odata.context", c.base + "/$metadata#Collection(Edm.String)");
+    ArrayNode value = out.putArray("value");
+    dir.graphCall("groupMembers", id + " checkMemberGroups", false, () -> {
+      UserView v = lookupUser(id).orElseThrow(() -> notFound(id));
+      for (JsonNode g : ids) {
+        s.groups.values().stream().filter(x -> x.id.equalsIgnoreCase(g.asText())).findFirst()
+            .filter(x -> s.memberNested(v.memberKey, x, new java.util.HashSet<>())).ifPresent(x -> value.add(x.id));
+      }
+      return null;
+    });
+    return ok(out);
   }
 
   private Result addMemberRef(Call c, String id) {

@@ -36,7 +36,7 @@ import java.util.Optional;
  *   <li>{@code GET /users/{id|upn}} ({@code $select} honoured; {@code @} may be sent as {@code %40}),
  *       {@code POST /users} (no mailbox until licensed), {@code PATCH /users/{id}} ({@code usageLocation},
  *       {@code displayName}), {@code POST /users/{id}/assignLicense} (the mailbox appears after the tenant's
- *       provisioning delay on the fake clock);</li>
+ *       provisioning delay on the fake clock), {@code POST /users/{id}/checkMemberGroups};</li>
  *   <li>{@code GET /groups?$filter=displayName eq '...'} (also {@code mailNickname}, {@code mail}; quotes doubled),
  *       {@code GET /groups}, {@code GET /groups/{id}}, {@code POST /groups} (Microsoft 365 and security groups only),
  *       {@code PATCH /groups/{id}} with {@code members@odata.bind} (at most 20, all or nothing),

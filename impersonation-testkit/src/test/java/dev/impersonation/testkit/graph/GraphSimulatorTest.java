@@ -227,6 +227,8 @@ class GraphSimulatorTest {
     assertGraphError(http.send("POST", "/groups", Map.of("displayName", "Imp MESG", "mailNickname", "impmesg",
         "mailEnabled", true, "securityEnabled", true, "groupTypes", List.of())), 400, "Request_BadRequest", DL_TEXT);
     assertTrue(tenant.group("Imp DL").isEmpty());
+    assertTrue(tenant.journal().stream().anyMatch(e -> e.operation().equals("CreateDirectoryGroup") && e.outcome().contains(DL_TEXT)),
+        "the refusal is journaled by the directory backend");
   }
 
   @Test
@@ -256,6 +258,22 @@ class GraphSimulatorTest {
     assertEquals(List.of(BOB), tenant.group("Team O'Brien").orElseThrow().managedBy());
     assertEquals(BOB, http.get("/groups/" + team + "/owners").body().get("value").get(0).get("userPrincipalName").asText());
     assertEquals(400, http.send("POST", "/groups/" + team + "/owners/$ref", ref(bobId)).status());
+  }
+
+  @Test
+  void checkMemberGroupsAnswersTheGroupsAUserIsIn() {
+    String team = groupId("Team O'Brien");
+    String dl = groupId("Sales DL");
+    String mesg = groupId("Mail Sec");
+    GraphHttp.Response r = http.send("POST", "/users/ann%40" + DOMAIN + "/checkMemberGroups", Map.of("groupIds", List.of(team, dl, mesg)));
+    assertEquals(200, r.status(), r.body().toString());
+    assertEquals(Set.of(team, dl), Set.copyOf(toList(r.body().get("value"))));
+  }
+
+  private static List<String> toList(JsonNode array) {
+    List<String> out = new java.util.ArrayList<>();
+    array.forEach(x -> out.add(x.asText()));
+    return out;
   }
 
   @Test

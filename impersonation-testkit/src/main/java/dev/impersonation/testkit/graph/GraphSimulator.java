@@ -45,7 +45,8 @@ import java.util.Optional;
  *       {@code DELETE /groups/{id}/members/{memberId}/$ref}, {@code POST /groups/{id}/owners/$ref}; writes to
  *       distribution groups, mail-enabled security groups and room lists answer Graph's 400;</li>
  *   <li>{@code POST /$batch}: at most 20 requests, each answered by the same routes with its own status, headers and
- *       body, faults (throttling) applied per inner request;</li>
+ *       body, faults (throttling) applied per inner request; inner requests run one after another in the order given,
+ *       so {@code dependsOn} is accepted and needs no handling; a nested {@code $batch} is refused;</li>
  *   <li>{@code GET /servicePrincipals?$filter=appId eq '...'} (the Microsoft Graph resource service principal
  *       {@value FakeGraphApi#GRAPH_APP_ID} with app roles for the permissions the fake knows),
  *       {@code GET /servicePrincipals/{id}}, {@code GET /servicePrincipals/{id}/appRoleAssignments} (tenant-wide consent;

@@ -1030,7 +1030,7 @@ public final class FakeGraphApi {
       out.put("@odata.nextLink", link.toString());
     }
     ArrayNode value = out.putArray("value");
-    rows.subList(offset, end).forEach(value::add);
+    rows.subList(offset, end).forEach(row -> value.add(select(row, c.query)));
     return out;
   }
 
@@ -1109,12 +1109,7 @@ public final class FakeGraphApi {
     } else {
       dir.findServicePrincipal(appId).ifPresent(sp -> rows.add(servicePrincipalJson(sp)));
     }
-    ObjectNode out = page(c, rows, c.base + "/$metadata#servicePrincipals");
-    ArrayNode value = (ArrayNode) out.get("value");
-    for (int i = 0; i < value.size(); i++) {
-      value.set(i, select(value.get(i), c.query));
-    }
-    return ok(out);
+    return ok(page(c, rows, c.base + "/$metadata#servicePrincipals"));
   }
 
   private JsonNode servicePrincipalById(String id, String base) {

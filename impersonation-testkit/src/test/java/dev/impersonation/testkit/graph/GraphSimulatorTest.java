@@ -406,6 +406,26 @@ class GraphSimulatorTest {
   }
 
   @Test
+  void wireFormsAnSdkSends() {
+    GraphHttp.Response filtered = http.get("/groups?%24filter=displayName%20eq%20%27Team%20O%27%27Brien%27&%24select=id,displayName");
+    assertEquals(1, filtered.body().get("value").size(), filtered.body().toString());
+    assertFalse(filtered.body().get("value").get(0).has("mail"), "$select");
+    String team = groupId("Team O'Brien");
+    // References by UPN and in the key-segment form.
+    assertEquals(204, http.send("POST", "/groups/" + team + "/members/$ref",
+        Map.of("@odata.id", "https://graph.microsoft.com/v1.0/users/" + BOB)).status());
+    assertEquals(204, http.send("PATCH", "/groups/" + team, Map.of("members@odata.bind",
+        List.of("https://graph.microsoft.com/v1.0/directoryObjects('" + userId(CARL) + "')"))).status());
+    assertEquals(Set.of(ANN, BOB, CARL), Set.copyOf(tenant.members("Team O'Brien")));
+    GraphHttp.Response paged = http.get("/groups/" + team + "/members?%24top=2");
+    assertEquals(2, paged.body().get("value").size());
+    GraphHttp.Response rest = http.get(paged.body().get("@odata.nextLink").asText());
+    assertEquals(1, rest.body().get("value").size());
+    assertFalse(rest.body().has("@odata.nextLink"));
+    assertEquals(404, http.get("/users/" + ANN.replace("@", "%40") + "x").status());
+  }
+
+  @Test
   void unknownRoutesAndBadPaging() {
     assertEquals(400, http.get("/me").status());
     assertEquals(405, http.send("DELETE", "/users/" + ANN, null).status());

@@ -240,6 +240,11 @@ public final class GraphSimulator implements AutoCloseable {
 
   private static String decodedPath(String url) {
     String raw = url;
+    int scheme = raw.indexOf("://");
+    if (scheme >= 0) {
+      int slash = raw.indexOf('/', scheme + 3);
+      raw = slash < 0 ? "/" : raw.substring(slash);
+    }
     int q = raw.indexOf('?');
     if (q >= 0) {
       raw = raw.substring(0, q);

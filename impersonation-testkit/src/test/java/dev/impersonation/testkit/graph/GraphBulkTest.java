@@ -126,7 +126,7 @@ class GraphBulkTest {
     List<Map<String, Object>> mixed = new ArrayList<>();
     mixed.add(postRef(1, gid, tenant.directoryUser(upn(0)).orElseThrow().id()));
     mixed.add(Map.of("id", "2", "method", "GET", "url", "/users/" + upn(3).replace("@", "%40")));
-    mixed.add(Map.of("id", "3", "method", "GET", "url", "groups/00000000-0000-0000-0000-0000000000ff"));
+    mixed.add(Map.of("id", "3", "method", "GET", "url", "https://graph.microsoft.com/v1.0/groups/00000000-0000-0000-0000-0000000000ff"));
     GraphHttp.Response answers = http.send("POST", "/$batch", Map.of("requests", mixed));
     JsonNode r = answers.body().get("responses");
     assertEquals(400, r.get(0).get("status").asInt());
@@ -137,6 +137,10 @@ class GraphBulkTest {
     assertEquals(404, r.get(2).get("status").asInt());
     assertEquals("Request_ResourceNotFound", r.get(2).get("body").get("error").get("code").asText());
     assertEquals(3, sim.requestCount("POST /$batch"));
+    GraphSimulator.Request last = sim.requests().get(sim.requests().size() - 1);
+    assertEquals("/groups/00000000-0000-0000-0000-0000000000ff", last.path());
+    assertEquals("GET /groups/{id}", last.route());
+    assertEquals("3", last.batchRequestId().orElseThrow());
     assertEquals(21, sim.batchedRequestCount("POST /groups/{id}/members/$ref"));
   }
 

@@ -42,6 +42,7 @@ public final class FakeTenant {
   private final InMemoryDirectory directory;
   private final InMemoryProbe probe;
   private final ExchangeCmdlets cmdlets;
+  private final FakeGraphApi graph;
 
   private FakeTenant(TenantState state) {
     this.state = state;
@@ -49,6 +50,7 @@ public final class FakeTenant {
     this.cmdlets = new ExchangeCmdlets(state, exchange);
     this.directory = new InMemoryDirectory(state);
     this.probe = new InMemoryProbe(state, exchange);
+    this.graph = new FakeGraphApi(state, directory, probe);
   }
 
   /** Starts an Exchange Online tenant in the global cloud. */
@@ -125,6 +127,15 @@ public final class FakeTenant {
    */
   public List<java.util.Map<String, Object>> invokeExchangeCmdlet(String cmdletName, java.util.Map<String, ?> parameters) {
     return cmdlets.invoke(cmdletName, parameters);
+  }
+
+  /**
+   * The Microsoft Graph v1.0 interpreter over this tenant's store (DOMAIN.md §5, §8): the engine behind the HTTP
+   * simulator {@code dev.impersonation.testkit.graph.GraphSimulator}. It shares the in-memory directory backend's
+   * store, errors, faults, lag and journal, and needs no HTTP server.
+   */
+  public FakeGraphApi graphApi() {
+    return graph;
   }
 
   /** The cmdlet names {@link #invokeExchangeCmdlet} understands. */

@@ -57,7 +57,15 @@ final class InMemoryDirectory implements DirectoryBackend {
     }
   }
 
-  private TenantException graphNotFound(String id) {
+  /**
+   * Runs a Graph-shaped call through the same fault check, journal and write counting as the SPI methods, for the HTTP
+   * simulator ({@link FakeGraphApi}); {@code operation} names it for {@link Faults} rules.
+   */
+  <T> T graphCall(String operation, String detail, boolean write, Supplier<T> body) {
+    return call(operation, detail, write, body);
+  }
+
+  static TenantException graphNotFound(String id) {
     return new dev.impersonation.ObjectNotFoundException(id, "Request_ResourceNotFound: Resource '" + id
         + "' does not exist or one of its queried reference-property objects are not present.");
   }
@@ -166,7 +174,7 @@ final class InMemoryDirectory implements DirectoryBackend {
     }
   }
 
-  private TenantState.GroupObject writableGroup(String identity) {
+  TenantState.GroupObject writableGroup(String identity) {
     TenantState.GroupObject g = s.group(identity).filter(x -> !s.lagging("group", x.name)).orElseThrow(() -> graphNotFound(identity));
     if (g.kind.isExchangeWritten() || g.kind == GroupKind.ROOM_LIST) {
       throw new TenantException(TenantState.GRAPH_DL_TEXT);

@@ -87,7 +87,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend {
   /** Graph's maximum of references per {@code members@odata.bind} request and of requests per {@code $batch}. */
   public static final int MAX_PER_REQUEST = 20;
   private static final int PAGE_SIZE = 999;
-  private static final int INNER_THROTTLE_ROUNDS = 5;
+  private static final int INNER_THROTTLE_ROUNDS = 3;
   private static final String[] USER_FIELDS = {"id", "userPrincipalName", "displayName", "usageLocation", "assignedLicenses", "mail"};
   private static final String[] GROUP_FIELDS = {"id", "displayName", "groupTypes", "mailEnabled", "securityEnabled", "mail",
       "description"};
@@ -423,7 +423,12 @@ public final class GraphDirectoryBackend implements DirectoryBackend {
   /** The {@code @odata.id} of a user or directory object given as an object id or a UPN. */
   String reference(String member) {
     String m = member.strip();
-    return ODataFilter.isGuid(m) ? referenceBase + "/directoryObjects/" + m : referenceBase + "/users/" + m;
+    return ODataFilter.isGuid(m) ? referenceBase + "/directoryObjects/" + m : referenceBase + "/users/" + pathSegment(m);
+  }
+
+  /** Percent-encodes a UPN for a URL path segment ({@code #} is legal in a UPN), keeping {@code @} and {@code '} readable. */
+  private static String pathSegment(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%40", "@").replace("%27", "'");
   }
 
   private void setGroup(GroupRef group, Operation.SetGroup set) {
@@ -481,14 +486,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend {
         // Steps are added one by one: the list constructor refuses 20 steps (DESIGN.md §8).
         byId.put(batch.addBatchRequestStep(request(group.id(), step)), step);
       }
-      BatchResponseContent answer = call("POST /$batch (add members to " + group.id() + ")", group.id(),
-          () -> {
-            try {
-              return client.getBatchRequestBuilder().post(batch, null);
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          });
+      BatchResponseContent answer = postBatch(batch, "POST /$batch (add members to " + group.id() + ")", group.id());
       Map<String, Response> responses = answer.getResponses();
       List<Step> throttled = new ArrayList<>();
       Duration wait = Duration.ZERO;
@@ -497,7 +495,10 @@ public final class GraphDirectoryBackend implements DirectoryBackend {
         Step step = e.getValue();
         Response r = responses.get(e.getKey());
         if (r == null) {
-          throttled.add(step);
+          if (failure == null) {
+            failure = new dev.impersonation.TransientTenantException("Graph's $batch answer had no response for one of its "
+                + "requests while adding members to " + group.id() + "; retry later.");
+          }
           continue;
         }
         // Inner responses without a body (204) must not be closed: only error bodies are read (and closed).
@@ -540,6 +541,34 @@ public final class GraphDirectoryBackend implements DirectoryBackend {
         }
       }
     }
+  }
+
+  /**
+   * Sends a {@code $batch}. The SDK's {@code BatchRequestBuilder.post} reads the answer with a native response handler and
+   * so never throws for a failed batch (a 429 or 503 of the whole batch would look like an answer without responses):
+   * this does the same call but checks the outer status first.
+   */
+  private BatchResponseContent postBatch(BatchRequestContent batch, String what, String identity) {
+    return call(what, identity, () -> {
+      try {
+        RequestInformation info = client.getBatchRequestBuilder().toPostRequestInformation(batch);
+        com.microsoft.kiota.NativeResponseHandler handler = new com.microsoft.kiota.NativeResponseHandler();
+        info.setResponseHandler(handler);
+        client.getRequestAdapter().sendPrimitive(info, new HashMap<>(), java.io.InputStream.class);
+        Response outer = (Response) handler.getValue();
+        if (outer == null) {
+          throw new dev.impersonation.TransientTenantException(what + ": no answer from Microsoft Graph; retry later.");
+        }
+        if (!outer.isSuccessful()) {
+          try (outer) {
+            throw GraphErrors.classify(what, identity, innerFailure(outer));
+          }
+        }
+        return new BatchResponseContent(outer);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
   }
 
   private RequestInformation request(String groupId, Step step) {

@@ -57,6 +57,7 @@ final class FakeGraph implements AutoCloseable {
   final List<RecordedRequest> httpRequests = Collections.synchronizedList(new ArrayList<>());
   final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
   final List<RecordedRequest> tokenRequests = Collections.synchronizedList(new ArrayList<>());
+  final List<String> batchBodies = Collections.synchronizedList(new ArrayList<>());
   final List<String> scopes = Collections.synchronizedList(new ArrayList<>());
   volatile Function<Call, Answer> handler = c -> Answer.error(404, "Request_ResourceNotFound", "Resource not found.");
 
@@ -107,6 +108,7 @@ final class FakeGraph implements AutoCloseable {
     String text = r.getBody().readUtf8();
     JsonNode body = text.isEmpty() ? null : JSON.readTree(text);
     if (path.equals("/v1.0/$batch")) {
+      batchBodies.add(text);
       ObjectNode out = JSON.createObjectNode();
       ArrayNode responses = out.putArray("responses");
       for (JsonNode inner : body.path("requests")) {

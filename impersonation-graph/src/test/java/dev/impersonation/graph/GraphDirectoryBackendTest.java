@@ -328,4 +328,54 @@ class GraphDirectoryBackendTest {
     assertEquals("sp-1", backend.findServicePrincipal("00000000-0000-0000-0000-000000000001").orElseThrow().objectId());
     assertTrue(graph.calls.get(0).query().contains("$filter=appId eq '00000000-0000-0000-0000-000000000001'"));
   }
+
+  @Test
+  void persistentInnerThrottlingSurfacesAsThrottledAfterThreeRetries() {
+    graph.handler = c -> Answer.throttled("12");
+    ThrottledException e = assertThrows(ThrottledException.class,
+        () -> backend.execute(new Operation.AddGroupMembers(GROUP_ID, GroupKind.SECURITY, users(3))));
+    assertEquals(Optional.of(Duration.ofSeconds(12)), e.retryAfter());
+    assertEquals(4, graph.requestCount(), "the batch and three retries of the throttled step");
+    assertEquals(List.of(Duration.ofSeconds(12), Duration.ofSeconds(12), Duration.ofSeconds(12)), sleeper.waits);
+  }
+
+  @Test
+  void aThrottledBatchRequestIsAThrottledException() {
+    graph.handler = c -> Answer.noContent();
+    graph.server.setDispatcher(new okhttp3.mockwebserver.Dispatcher() {
+      @Override
+      public okhttp3.mockwebserver.MockResponse dispatch(RecordedRequest r) {
+        graph.httpRequests.add(r);
+        return new okhttp3.mockwebserver.MockResponse().setResponseCode(429).setHeader("Retry-After", "9")
+            .setHeader("Content-Type", "application/json")
+            .setBody("{\"error\":{\"code\":\"TooManyRequests\",\"message\":\"Too many requests.\"}}");
+      }
+    });
+    ThrottledException e = assertThrows(ThrottledException.class,
+        () -> backend.execute(new Operation.AddGroupMembers(GROUP_ID, GroupKind.SECURITY, users(3))));
+    assertEquals(Optional.of(Duration.ofSeconds(9)), e.retryAfter());
+    assertEquals(1, graph.requestCount());
+  }
+
+  @Test
+  void referencesEncodeCharactersAUpnMayHold() {
+    graph.handler = c -> Answer.noContent();
+    backend.execute(new Operation.AddGroupMembers(GROUP_ID, GroupKind.SECURITY,
+        List.of("o'brien#1@contoso.com", "6a7b8c9d-0000-4000-8000-000000000001")));
+    JsonNode refs = graph.calls.get(0).body().path("members@odata.bind");
+    assertEquals(graph.baseUrl() + "/users/o'brien%231@contoso.com", refs.get(0).asText());
+    assertEquals(graph.baseUrl() + "/directoryObjects/6a7b8c9d-0000-4000-8000-000000000001", refs.get(1).asText());
+  }
+
+  @Test
+  void tokensGoOnlyToAllowedHosts() {
+    // A nextLink to another host name (127.0.0.1 is not "localhost") is followed without the token.
+    String foreign = "http://127.0.0.1:" + graph.server.getPort() + "/v1.0/groups/" + GROUP_ID + "/members?$skiptoken=p2";
+    graph.handler = c -> c.query() != null && c.query().contains("p2") ? Answer.ok("{\"value\":[]}")
+        : Answer.ok("{\"value\":[],\"@odata.nextLink\":\"" + foreign + "\"}");
+    backend.groupMembers(GROUP_ID);
+    assertEquals(2, graph.requestCount());
+    assertEquals("Bearer " + FakeGraph.TOKEN, graph.httpRequests.get(0).getHeader("Authorization"));
+    assertEquals(null, graph.httpRequests.get(1).getHeader("Authorization"));
+  }
 }

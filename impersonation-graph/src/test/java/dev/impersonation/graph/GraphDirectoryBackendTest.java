@@ -378,4 +378,21 @@ class GraphDirectoryBackendTest {
     assertEquals("Bearer " + FakeGraph.TOKEN, graph.httpRequests.get(0).getHeader("Authorization"));
     assertEquals(null, graph.httpRequests.get(1).getHeader("Authorization"));
   }
+
+  @Test
+  void aMissingMemberInsideTheBatchIsObjectNotFound() {
+    graph.handler = c -> {
+      if (c.method().equals("PATCH")) {
+        return Answer.error(400, "Request_BadRequest",
+            "One or more added object references already exist for the following modified properties: 'members'.");
+      }
+      return c.body().path("@odata.id").asText().endsWith("/users/user1@contoso.com")
+          ? Answer.error(404, "Request_ResourceNotFound", "Resource 'user1@contoso.com' does not exist.")
+          : Answer.noContent();
+    };
+    ObjectNotFoundException e = assertThrows(ObjectNotFoundException.class,
+        () -> backend.execute(new Operation.AddGroupMembers(GROUP_ID, GroupKind.SECURITY, users(3))));
+    assertEquals("user1@contoso.com", e.identity());
+    assertEquals(2, graph.requestCount());
+  }
 }

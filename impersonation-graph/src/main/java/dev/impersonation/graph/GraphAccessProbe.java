@@ -1,0 +1,81 @@
+package dev.impersonation.graph;
+
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import com.microsoft.kiota.ApiException;
+import dev.impersonation.Application;
+import dev.impersonation.Principal;
+import dev.impersonation.ServiceAccount;
+import dev.impersonation.TenantException;
+import dev.impersonation.exchange.ExchangeCredentials;
+import dev.impersonation.graph.internal.GraphErrors;
+import dev.impersonation.spi.AccessProbe;
+import dev.impersonation.spi.ProbeOutcome;
+import java.time.Clock;
+
+/**
+ * Tries real app-only access over Microsoft Graph (DOMAIN.md §5): {@code GET /users/{mailbox}/calendar} with the
+ * connection's app-only token. 200 is {@link ProbeOutcome.Result#GRANTED}; 403 {@code ErrorAccessDenied} is
+ * {@link ProbeOutcome.Result#DENIED} (out of scope, or not yet effective: the verifier tells those apart by waiting);
+ * 404 {@code MailboxNotEnabledForRESTAPI} is {@link ProbeOutcome.Result#MAILBOX_NOT_READY}. Any other answer throws a
+ * {@link TenantException}, which the verifier reports as UNKNOWN, never as DENIED.
+ *
+ * <p>The probe signs in as the connection's credentials, so they must be app-only credentials of the very application
+ * being probed; otherwise it throws rather than prove someone else's access. A {@link ServiceAccount} (EWS
+ * impersonation) cannot be probed over Graph: that throws too. Create it with {@link GraphConnection#probe()}.
+ */
+public final class GraphAccessProbe implements AccessProbe {
+  private final GraphServiceClient client;
+  private final ExchangeCredentials credentials;
+  private final Clock clock;
+
+  GraphAccessProbe(GraphServiceClient client, ExchangeCredentials credentials, Clock clock) {
+    this.client = client;
+    this.credentials = credentials;
+    this.clock = clock;
+  }
+
+  @Override
+  public String name() {
+    return "graph-probe";
+  }
+
+  @Override
+  public ProbeOutcome probe(Principal principal, String mailbox) {
+    if (principal instanceof ServiceAccount account) {
+      throw new TenantException("EWS probing is not available over Graph: " + account.userPrincipalName() + " uses EWS "
+          + "impersonation or FullAccess, which only an EWS call as that account can prove. Verify it with an EWS probe, "
+          + "or rely on the configured-access checks.");
+    }
+    Application app = (Application) principal;
+    if (!credentials.isAppOnly()) {
+      throw new TenantException("The Graph probe needs app-only credentials of application " + app.appId() + ", but the "
+          + "connection signs in with " + credentials.kind() + ": a delegated call would test the admin's access, not the app's.");
+    }
+    if (credentials.appId().isPresent() && !credentials.appId().get().equalsIgnoreCase(app.appId())) {
+      throw new TenantException("The Graph probe signs in as application " + credentials.appId().get() + " but was asked to "
+          + "probe " + app.appId() + "; connect with that application's credentials to probe it.");
+    }
+    String path = "GET /users/" + mailbox + "/calendar";
+    try {
+      client.users().byUserId(mailbox).calendar().get(rc -> rc.queryParameters.select = new String[] {"id"});
+      return new ProbeOutcome(ProbeOutcome.Result.GRANTED, path + ": 200 OK");
+    } catch (ApiException e) {
+      GraphErrors.Failure f = GraphErrors.failure(e, clock);
+      String evidence = path + ": " + f.status() + " " + f.code() + (f.message().isEmpty() ? "" : " " + f.message());
+      if (f.status() == 403 && "ErrorAccessDenied".equalsIgnoreCase(f.code())) {
+        return new ProbeOutcome(ProbeOutcome.Result.DENIED, evidence);
+      }
+      if (f.status() == 404 && "MailboxNotEnabledForRESTAPI".equalsIgnoreCase(f.code())) {
+        return new ProbeOutcome(ProbeOutcome.Result.MAILBOX_NOT_READY, evidence);
+      }
+      throw GraphErrors.classify("Probe " + path, mailbox, f);
+    } catch (RuntimeException e) {
+      throw GraphErrors.translate("Probe " + path, mailbox, e, clock);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "GraphAccessProbe[" + credentials + "]";
+  }
+}

@@ -314,7 +314,11 @@ public final class FakeGraphApi {
     switch (first) {
       case "users" -> {
         if (n == 1) {
-          return c.method.equals("POST") ? createUser(c) : methodNotAllowed(c);
+          return switch (c.method) {
+            case "POST" -> createUser(c);
+            case "GET" -> listUsers(c);
+            default -> methodNotAllowed(c);
+          };
         }
         String id = c.seg(1);
         if (n == 2) {
@@ -751,6 +755,23 @@ public final class FakeGraphApi {
   private TenantState.GroupObject readGroup(String id) {
     return dir.graphCall("findGroup", id, false, () -> s.group(id).filter(g -> !s.lagging("group", g.name))
         .orElseThrow(() -> notFound(id)));
+  }
+
+  /** {@code GET /users?$filter=mail eq '...'} or {@code userPrincipalName eq '...'}: zero or one user (findUser). */
+  private Result listUsers(Call c) {
+    String filter = c.query.get("$filter");
+    Matcher f = filter == null ? null : EQ_FILTER.matcher(filter);
+    if (f == null || !f.matches() || !(f.group(1).equalsIgnoreCase("mail") || f.group(1).equalsIgnoreCase("userPrincipalName"))) {
+      throw badRequest("Unsupported query: the fake lists users only with $filter=mail eq '...' or userPrincipalName eq '...'.");
+    }
+    String value = f.group(2).replace("''", "'");
+    List<JsonNode> rows = new ArrayList<>();
+    dir.graphCall("findUser", value, false, () -> {
+      lookupUser(value).filter(v -> f.group(1).equalsIgnoreCase("userPrincipalName") ? v.upn.equalsIgnoreCase(value)
+          : v.mail != null && v.mail.equalsIgnoreCase(value)).ifPresent(v -> rows.add(userJson(v, c)));
+      return null;
+    });
+    return ok(page(c, rows, c.base + "/$metadata#users"));
   }
 
   private Result listGroups(Call c) {

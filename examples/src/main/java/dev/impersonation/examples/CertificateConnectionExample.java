@@ -7,6 +7,9 @@ import dev.impersonation.Scope;
 import dev.impersonation.Secret;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.exchange.ExchangeConnection;
+import dev.impersonation.graph.GraphConnection;
+import dev.impersonation.spi.Sleeper;
+import java.time.Clock;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.ProgressListener;
 import dev.impersonation.spi.TenantConnection;
@@ -16,17 +19,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Connects to a real Exchange Online tenant over the admin REST endpoint with an app's certificate, then plans (and,
- * with {@code --apply}, applies and verifies) RBAC for Applications for a sync app over a mail-enabled security group.
+ * Connects to a real Exchange Online tenant with an admin app's certificate: Microsoft Graph for the directory and the
+ * Exchange admin REST endpoint for Exchange, sharing one sign-in (one MSAL token cache). Then it plans (and, with
+ * {@code --apply}, applies and verifies) RBAC for Applications for a sync app over a mail-enabled security group.
  *
  * <pre>
  * mvn -q -pl examples -am compile exec:java -Dexec.mainClass=dev.impersonation.examples.CertificateConnectionExample \
- *   -Dexec.args="contoso.onmicrosoft.com &lt;adminAppId&gt; admin-app.pfx &lt;syncAppId&gt; &lt;syncSpObjectId&gt; ann@contoso.com bob@contoso.com"
+ *   -Dexec.args="contoso.onmicrosoft.com &lt;adminAppId&gt; admin-app.pfx &lt;syncAppId&gt; ann@contoso.com bob@contoso.com"
  * </pre>
  *
- * The admin app needs the {@code Exchange.ManageAsApp} application permission and an Exchange role (e.g. Exchange
- * Administrator); the PFX password is read from the console, never from the command line. Tests run the same code
- * against the testkit's Exchange admin simulator.
+ * The admin app needs {@code Exchange.ManageAsApp} and an Exchange role (e.g. Exchange Administrator) for Exchange, and
+ * Graph application permissions to read users, groups and service principals ({@code User.Read.All},
+ * {@code Group.ReadWrite.All}, {@code Application.Read.All}). The PFX password is read from the console, never from the
+ * command line. Tests run the same code against the testkit's Exchange admin and Graph simulators.
  */
 public final class CertificateConnectionExample {
   private CertificateConnectionExample() {}
@@ -36,10 +41,24 @@ public final class CertificateConnectionExample {
     return ExchangeConnection.exchangeOnline(tenantDomain).appId(adminAppId).certificate(pfx, pfxPassword);
   }
 
-  /** The setup: the sync app gets calendar access to the members of "Calendar Sync Users" only. */
-  public static ImpersonationSetup setup(String tenantDomain, String syncAppId, String syncSpObjectId, List<String> members) {
+  /** The Graph connection of the same tenant, signing in with the Exchange connection's credentials (one token cache). */
+  public static GraphConnection graph(ExchangeConnection exchange, String tenantDomain) {
+    return GraphConnection.exchangeOnline(tenantDomain).credentials(exchange.credentials());
+  }
+
+  /** The full connection: Exchange over REST and the directory over Graph, on one clock. */
+  public static TenantConnection connect(ExchangeConnection exchange, GraphConnection graph, Clock clock, Sleeper sleeper) {
+    return TenantConnection.builder(graph.target()).exchange(exchange.clock(clock, sleeper).build())
+        .directory(graph.clock(clock, sleeper).build()).clock(clock, sleeper).build();
+  }
+
+  /**
+   * The setup: the sync app gets calendar access to the members of "Calendar Sync Users" only. Its service principal
+   * is looked up through Graph; without a Graph backend, use {@code Principal.application(id).servicePrincipal(objectId)}.
+   */
+  public static ImpersonationSetup setup(String tenantDomain, String syncAppId, List<String> members) {
     return ImpersonationSetup.builder().name("CalendarSync").target(TenantTarget.exchangeOnline(tenantDomain))
-        .principal(Principal.application(syncAppId).servicePrincipal(syncSpObjectId))
+        .principal(Principal.application(syncAppId))
         .scope(Scope.mailEnabledSecurityGroup("Calendar Sync Users").members(members).hiddenFromAddressLists())
         .access(Access.rbacForApplications("Application Calendars.ReadWrite"))
         .build();
@@ -48,9 +67,9 @@ public final class CertificateConnectionExample {
   public static void main(String[] args) {
     List<String> rest = new ArrayList<>(List.of(args));
     boolean apply = rest.remove("--apply");
-    if (rest.size() < 6) {
+    if (rest.size() < 5) {
       System.err.println("Usage: CertificateConnectionExample <tenant.onmicrosoft.com> <adminAppId> <admin.pfx> "
-          + "<syncAppId> <syncServicePrincipalObjectId> <member>... [--apply]");
+          + "<syncAppId> <member>... [--apply]");
       System.exit(2);
     }
     Console console = System.console();
@@ -59,8 +78,9 @@ public final class CertificateConnectionExample {
       System.exit(2);
     }
     Secret password = Secret.of(console.readPassword("PFX password: "));
-    TenantConnection connection = exchange(rest.get(0), rest.get(1), Path.of(rest.get(2)), password).connection();
-    ImpersonationSetup setup = setup(rest.get(0), rest.get(3), rest.get(4), rest.subList(5, rest.size()));
+    ExchangeConnection exchange = exchange(rest.get(0), rest.get(1), Path.of(rest.get(2)), password);
+    TenantConnection connection = connect(exchange, graph(exchange, rest.get(0)), Clock.systemUTC(), Sleeper.system());
+    ImpersonationSetup setup = setup(rest.get(0), rest.get(3), rest.subList(4, rest.size()));
     Plan plan = setup.plan(connection);
     System.out.println(plan);
     if (!apply) {

@@ -10,7 +10,9 @@ import dev.impersonation.examples.CertificateConnectionExample;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.spi.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
+import dev.impersonation.exchange.ExchangeConnection;
 import dev.impersonation.testkit.exchange.ExchangeAdminSimulator;
+import dev.impersonation.testkit.graph.GraphSimulator;
 import dev.impersonation.verify.VerificationReport;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The certificate example, run against the Exchange admin simulator: MSAL signs in with a real PKCS#12 certificate
- * (made here with the JDK's keytool) at the simulator's token endpoint, and the cmdlets travel over REST.
+ * The certificate example, run against the Exchange admin and Graph simulators: MSAL signs in once with a real PKCS#12
+ * certificate (made here with the JDK's keytool) at the simulator's token endpoint; the directory work travels over
+ * Graph and the cmdlets over the Exchange REST endpoint.
  */
 class CertificateConnectionExampleTest {
   private static final String TENANT = "contoso.onmicrosoft.com";
@@ -45,15 +48,14 @@ class CertificateConnectionExampleTest {
         .userMailbox("ann@contoso.com").userMailbox("bob@contoso.com").userMailbox("ceo@contoso.com")
         .application(SYNC_APP, SYNC_SP, "Calendar Sync").build();
     try (ExchangeAdminSimulator simulator = ExchangeAdminSimulator.builder(tenant)
-        .requireToken(ExchangeAdminSimulator.SIGN_IN_TOKEN).start()) {
-      TenantConnection connection = CertificateConnectionExample
+        .requireToken(ExchangeAdminSimulator.SIGN_IN_TOKEN).start();
+        GraphSimulator graphSimulator = GraphSimulator.start(tenant)) {
+      ExchangeConnection exchange = CertificateConnectionExample
           .exchange(TENANT, ADMIN_APP, pfx(dir), Secret.of("test-only-pfx-password"))
-          .baseUrl(simulator.baseUrl()).signInVia(simulator.baseUrl()).msalInternalRetries(false)
-          .clock(tenant.clock(), tenant.clock())
-          .connection();
-      assertTrue(connection.directory().isEmpty(), "Exchange only: the service principal id is given");
-      ImpersonationSetup setup = CertificateConnectionExample.setup(TENANT, SYNC_APP, SYNC_SP,
-          List.of("ann@contoso.com", "bob@contoso.com"));
+          .baseUrl(simulator.baseUrl()).signInVia(simulator.baseUrl()).msalInternalRetries(false);
+      TenantConnection connection = CertificateConnectionExample.connect(exchange,
+          CertificateConnectionExample.graph(exchange, TENANT).baseUrl(graphSimulator.graphUrl()), tenant.clock(), tenant.clock());
+      ImpersonationSetup setup = CertificateConnectionExample.setup(TENANT, SYNC_APP, List.of("ann@contoso.com", "bob@contoso.com"));
 
       Plan plan = setup.plan(connection);
       assertTrue(plan.blockedSteps().isEmpty(), plan::toString);
@@ -67,6 +69,9 @@ class CertificateConnectionExampleTest {
       assertTrue(report.isSatisfied(), report::toString);
       assertTrue(report.notes().stream().anyMatch(n -> n.contains("No access probe")), "configured state over REST");
       assertTrue(simulator.requests().stream().allMatch(r -> r.anchorMailbox().orElse("").startsWith("APP:SystemMailbox")));
+      assertTrue(graphSimulator.requestCount() > 0, "the service principal was looked up over Graph");
+      assertTrue(plan.steps().stream().anyMatch(st -> st.resource().startsWith("Entra service principal")
+          && st.reason().contains(SYNC_SP)), plan::toString);
     }
   }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impersonation.Secret;
-import dev.impersonation.examples.CertificateConnectionExample;
 import dev.impersonation.exchange.ExchangeConnection;
 import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.plan.ProgressEvent;
@@ -30,8 +29,13 @@ class RestThrottlingTest {
           .appId("00000000-0000-4000-8000-0000000000aa").clientSecret(Secret.of("test-only-secret"))
           .baseUrl(simulator.baseUrl()).signInVia(simulator.baseUrl()).msalInternalRetries(false)
           .clock(tenant.clock(), tenant.clock()).connection();
-      var setup = CertificateConnectionExample.setup("contoso.onmicrosoft.com", "6f1c2a3b-4d5e-4f60-8172-93a4b5c6d7e8",
-          "9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", List.of("ann@contoso.com"));
+      // Exchange only (no Graph backend), so the sync app's service principal id is given.
+      var setup = dev.impersonation.ImpersonationSetup.builder().name("CalendarSync")
+          .target(dev.impersonation.TenantTarget.exchangeOnline("contoso.onmicrosoft.com"))
+          .principal(dev.impersonation.Principal.application("6f1c2a3b-4d5e-4f60-8172-93a4b5c6d7e8")
+              .servicePrincipal("9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"))
+          .scope(dev.impersonation.Scope.mailEnabledSecurityGroup("Calendar Sync Users").members(List.of("ann@contoso.com")))
+          .access(dev.impersonation.Access.rbacForApplications("Application Calendars.ReadWrite")).build();
       var plan = setup.plan(connection);
       tenant.faults().on("NewManagementScope").times(2).throttle(Duration.ofSeconds(30));
       List<ProgressEvent> events = new ArrayList<>();

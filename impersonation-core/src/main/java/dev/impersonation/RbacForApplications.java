@@ -8,9 +8,15 @@ import java.util.Set;
  * Exchange Online RBAC for Applications: one scoped role assignment per {@code Application ...} role, e.g.
  * {@code "Application Calendars.ReadWrite"} or {@code "Application EWS.AccessAsApp"} (until EWS retires).
  *
+ * <p>Access is the union of these assignments and the app's tenant-wide Entra consent (DOMAIN.md §4), so consent
+ * such as Microsoft Graph {@code Mail.ReadWrite} defeats the scope (D11). By default the plan only warns about it:
+ * nothing that exists is removed unless asked. {@link #removingTenantWideConsent()} opts in to recipe R step 5: the
+ * plan then revokes the app's mailbox-related Microsoft Graph application permissions after the role assignments.
+ *
  * @param roles the application roles
+ * @param removeTenantWideConsent whether the plan revokes the app's mailbox-related tenant-wide Graph consent
  */
-public record RbacForApplications(List<String> roles) implements Access {
+public record RbacForApplications(List<String> roles, boolean removeTenantWideConsent) implements Access {
   /** The application roles Exchange Online offers (DOMAIN.md §4). */
   public static final Set<String> KNOWN_ROLES = Set.of(
       "Application Mail.Read", "Application Mail.ReadBasic", "Application Mail.ReadWrite", "Application Mail.Send",
@@ -40,8 +46,24 @@ public record RbacForApplications(List<String> roles) implements Access {
     roles = List.copyOf(new LinkedHashSet<>(roles));
   }
 
+  /** Roles only; tenant-wide consent is left alone (and warned about). @param roles the application roles */
+  public RbacForApplications(List<String> roles) {
+    this(roles, false);
+  }
+
   static RbacForApplications of(List<String> roles) {
     return new RbacForApplications(roles);
+  }
+
+  /**
+   * These roles, and the plan also revokes the app's mailbox-related tenant-wide Microsoft Graph application
+   * permissions (admin consent, e.g. {@code Mail.ReadWrite}) once the role assignments are in place (recipe R step 5).
+   * Destructive: anything else that relies on that consent loses access to the mailboxes outside the scope.
+   *
+   * @return a new access with the opt-in set
+   */
+  public RbacForApplications removingTenantWideConsent() {
+    return new RbacForApplications(roles, true);
   }
 
   @Override
@@ -51,6 +73,6 @@ public record RbacForApplications(List<String> roles) implements Access {
 
   @Override
   public String describe() {
-    return "RBAC for Applications " + roles;
+    return "RBAC for Applications " + roles + (removeTenantWideConsent ? ", removing tenant-wide consent" : "");
   }
 }

@@ -68,14 +68,24 @@ public final class PlanScript {
       out.add("}");
       boolean graph = plan.steps().stream().anyMatch(s -> s.action() != StepAction.NO_OP
           && s.operation().orElse(null) instanceof Operation.CreateServiceAccount);
-      if (graph) {
+      boolean consent = plan.steps().stream().anyMatch(s -> s.action() != StepAction.NO_OP
+          && (s.operation().orElse(null) instanceof Operation.GrantApplicationPermissions
+          || s.operation().orElse(null) instanceof Operation.RevokeApplicationPermissions));
+      if (graph || consent) {
+        List<String> scopes = new ArrayList<>();
+        if (graph) {
+          scopes.addAll(List.of("User.ReadWrite.All", "Organization.Read.All"));
+        }
+        if (consent) {
+          scopes.addAll(List.of("AppRoleAssignment.ReadWrite.All", "Application.Read.All"));
+        }
         String environment = switch (cloud) {
           case GLOBAL -> "Global";
           case GCC_HIGH -> "USGov";
           case DOD -> "USGovDoD";
           case CHINA -> "China";
         };
-        out.add(ScriptRenderer.render(Cmdlet.of("Connect-MgGraph").list("Scopes", List.of("User.ReadWrite.All", "Organization.Read.All"))
+        out.add(ScriptRenderer.render(Cmdlet.of("Connect-MgGraph").list("Scopes", scopes)
             .text("Environment", environment).text("TenantId", plan.target().domain()).flag("NoWelcome")));
       }
     } else {

@@ -19,6 +19,7 @@ import dev.impersonation.plan.Step;
 import dev.impersonation.plan.StepAction;
 import dev.impersonation.powershell.Cmdlet;
 import dev.impersonation.powershell.ScriptRenderer;
+import dev.impersonation.spi.ApplicationPermissionGrant;
 import dev.impersonation.spi.AssigneeType;
 import dev.impersonation.spi.Backend;
 import dev.impersonation.spi.Capability;
@@ -64,6 +65,10 @@ public final class Planner {
   private final List<String> warnings = new ArrayList<>();
   /** The member steps of the group scope, which the grant waits for. */
   private final List<Integer> memberSteps = new ArrayList<>();
+  /** The app's tenant-wide application permissions (Entra admin consent), read once while planning the principal. */
+  private Observed<List<ApplicationPermissionGrant>> consent = Observed.unknown("the app's service principal is unknown");
+  /** The Entra service principal object id {@link #consent} was read for. */
+  private String consentSpId = "";
 
   private Planner(ImpersonationSetup setup, TenantConnection connection) {
     this.setup = setup;
@@ -254,14 +259,34 @@ public final class Planner {
       }
       noOp(resource, "found, object id " + objectId.get());
     }
+    if (directory.isEmpty()) {
+      consent = Observed.unknown("this connection has no directory (Graph) backend to read the app's tenant-wide consent");
+    }
     if (directory.isPresent() && objectId.isPresent()) {
       String spId = objectId.get();
-      Observed<List<dev.impersonation.spi.ApplicationPermissionGrant>> grants =
+      Observed<List<ApplicationPermissionGrant>> grants =
           Observed.readValue(() -> directory.get().applicationPermissionGrants(spId));
-      if (grants.present() && !grants.value().isEmpty() && method != AccessMethod.APPLICATION_ACCESS_POLICY) {
+      consent = grants;
+      consentSpId = spId;
+      boolean removing = setup.access() instanceof RbacForApplications r && r.removeTenantWideConsent();
+      if (grants.present() && removing) {
+        List<ApplicationPermissionGrant> revoked = grants.value().stream().filter(Planner::revocable).toList();
+        List<ApplicationPermissionGrant> kept = grants.value().stream().filter(g -> !revocable(g)).toList();
+        if (!revoked.isEmpty()) {
+          warnings.add("REMOVES EXISTING CONSENT: this plan revokes the app's tenant-wide consent " + describe(revoked)
+              + " once the role assignments exist (removingTenantWideConsent, recipe R step 5). Anything that relied "
+              + "on that consent loses access to the mailboxes outside the scope, and until the new assignments "
+              + "propagate (up to 2 h, D12) the app may be denied even inside it.");
+        }
+        if (!kept.isEmpty()) {
+          warnings.add("The app keeps tenant-wide consent " + describe(kept) + ": only mailbox-related Microsoft Graph "
+              + "permissions are revoked. If any of it reaches mailboxes, remove it in Entra (D11).");
+        }
+      } else if (grants.present() && !grants.value().isEmpty() && method != AccessMethod.APPLICATION_ACCESS_POLICY) {
         warnings.add("The app has tenant-wide consent " + grants.value().stream().map(g -> g.resource() + " " + g.permission())
             .collect(Collectors.joining(", ")) + ": access is the union of consent and Exchange RBAC, so every mailbox "
-            + "stays reachable until you remove that consent in Entra (D11). Not removed automatically.");
+            + "stays reachable until you remove that consent in Entra (D11). Not removed automatically"
+            + (method == AccessMethod.RBAC_FOR_APPLICATIONS ? ": opt in with Access.rbacForApplications(...).removingTenantWideConsent()." : "."));
       } else if (grants.unknown()) {
         warnings.add("Could not read the app's tenant-wide consent (" + grants.error() + "); check it by hand (D11).");
       }
@@ -730,13 +755,14 @@ public final class Planner {
     }
   }
 
-  private void assignment(String name, String role, String assignee, AssigneeType type, ScopeType scopeType, String scope,
+  /** Plans one role assignment; returns its step (0 when it exists) or -1 when blocked. */
+  private int assignment(String name, String role, String assignee, AssigneeType type, ScopeType scopeType, String scope,
       List<Integer> deps) {
     String resource = "role assignment '" + name + "'";
     Observed<List<RoleAssignment>> existing = valueFromExchange(x -> x.roleAssignments(assignee));
     if (existing.unknown()) {
       blocked(resource, existing.blockedReason("the role assignments of " + assignee));
-      return;
+      return -1;
     }
     for (RoleAssignment a : existing.value()) {
       if (a.role().equalsIgnoreCase(role) && a.isOrganizationWide() && scopeType != ScopeType.ORGANIZATION) {
@@ -750,13 +776,13 @@ public final class Planner {
         .findFirst();
     if (same.isPresent()) {
       noOp(resource, "exists" + (same.get().name().equalsIgnoreCase(name) ? "" : " as '" + same.get().name() + "'"));
-      return;
+      return 0;
     }
     if (existing.value().stream().anyMatch(a -> a.name().equalsIgnoreCase(name))) {
       blocked(resource, "an assignment with this name exists with another role or scope: remove it or set roleAssignmentName(...)");
-      return;
+      return -1;
     }
-    add(StepAction.CREATE, resource, role + " for " + assignee + (scopeType == ScopeType.ORGANIZATION ? " ORGANIZATION-WIDE"
+    return add(StepAction.CREATE, resource, role + " for " + assignee + (scopeType == ScopeType.ORGANIZATION ? " ORGANIZATION-WIDE"
         : " scoped to " + (scopeType == ScopeType.ADMINISTRATIVE_UNIT ? "administrative unit " : "'") + scope
         + (scopeType == ScopeType.ADMINISTRATIVE_UNIT ? "" : "'")),
         new Operation.NewManagementRoleAssignment(name, role, assignee, type, scopeType, scope), deps);
@@ -780,11 +806,57 @@ public final class Planner {
       type = ScopeType.MANAGEMENT_SCOPE;
       scopeValue = ObjectNames.managementScope(setup);
     }
-    List<String> roles = ((RbacForApplications) setup.access()).roles();
+    RbacForApplications access = (RbacForApplications) setup.access();
+    List<String> roles = access.roles();
+    List<Integer> assignments = new ArrayList<>();
     for (String role : roles) {
-      assignment(ObjectNames.roleAssignment(setup, role, roles.size()), role, principal.assigneeId().get(),
-          AssigneeType.SERVICE_PRINCIPAL, type, scopeValue, deps(principal.ready(), scopeStep, org));
+      assignments.add(assignment(ObjectNames.roleAssignment(setup, role, roles.size()), role, principal.assigneeId().get(),
+          AssigneeType.SERVICE_PRINCIPAL, type, scopeValue, deps(principal.ready(), scopeStep, org)));
     }
+    if (access.removeTenantWideConsent()) {
+      revokeConsent(assignments);
+    }
+  }
+
+  /**
+   * Recipe R step 5, only when the setup opted in: revokes the app's mailbox-related tenant-wide Microsoft Graph
+   * consent after the role assignments, so consent is removed only once the scoped assignments exist (they still take
+   * up to 2 h to propagate, which the plan's warning says).
+   */
+  private void revokeConsent(List<Integer> assignments) {
+    Application app = (Application) setup.principal();
+    String resource = "tenant-wide consent of " + app.appId();
+    if (assignments.contains(-1)) {
+      blocked(resource, "waits for the blocked role assignments: consent is revoked only once the scoped assignments exist");
+      return;
+    }
+    if (consent.unknown()) {
+      blocked(resource, consent.blockedReason("the app's tenant-wide consent"));
+      return;
+    }
+    List<String> revoke = consent.value().stream().filter(Planner::revocable).map(ApplicationPermissionGrant::permission)
+        .distinct().toList();
+    if (revoke.isEmpty()) {
+      noOp(resource, "no mailbox-related Microsoft Graph consent to remove");
+      return;
+    }
+    add(StepAction.REVOKE, resource, "REMOVES consent that existed: revoke Microsoft Graph " + String.join(", ", revoke)
+        + ", which reaches every mailbox whatever the scope (D11, recipe R step 5; removingTenantWideConsent was declared)",
+        new Operation.RevokeApplicationPermissions(app.appId(), consentSpId, revoke), assignments);
+  }
+
+  /** Mailbox-related Microsoft Graph application permissions: the ones tenant-wide consent defeats a scope with. */
+  static boolean revocable(ApplicationPermissionGrant g) {
+    return g.resource().equalsIgnoreCase("Microsoft Graph") && mailboxPermission(g.permission());
+  }
+
+  private static boolean mailboxPermission(String permission) {
+    return List.of("Mail.", "Mail-", "Calendars.", "Contacts.", "MailboxSettings.", "MailboxFolder.", "MailboxItem.",
+        "MailboxConfigItem.").stream().anyMatch(prefix -> permission.regionMatches(true, 0, prefix, 0, prefix.length()));
+  }
+
+  private static String describe(List<ApplicationPermissionGrant> grants) {
+    return grants.stream().map(g -> g.resource() + " " + g.permission()).collect(Collectors.joining(", "));
   }
 
   private void accessPolicy(int org, PrincipalSteps principal, ScopeSteps scope) {
@@ -794,6 +866,9 @@ public final class Planner {
     Observed<List<dev.impersonation.spi.AccessPolicy>> existing = valueFromExchange(x -> x.accessPolicies(app.appId()));
     if (existing.unknown()) {
       blocked(resource, existing.blockedReason("the access policies"));
+      if (!policy.graphPermissions().isEmpty()) {
+        blocked("tenant-wide consent of " + app.appId(), "waits for the blocked access policy: consent is granted only after the policy exists");
+      }
       return;
     }
     GroupScope group = (GroupScope) setup.scope();
@@ -801,15 +876,44 @@ public final class Planner {
         p.accessRight().equalsIgnoreCase(policy.accessRight().cmdletValue())
             && (p.scopeGroup().equalsIgnoreCase(scope.policyGroup()) || p.scopeGroup().equalsIgnoreCase(group.name())
             || group.primarySmtpAddress().map(a -> a.equalsIgnoreCase(p.scopeGroup())).orElse(false)));
+    int policyStep = 0;
     if (matches.get()) {
       noOp(resource, policy.accessRight().cmdletValue() + " to '" + group.name() + "' exists");
+    } else {
+      List<Integer> deps = new ArrayList<>(scope.ready());
+      deps.add(org);
+      policyStep = add(StepAction.CREATE, resource, policy.accessRight().cmdletValue() + " to the members of '" + group.name() + "'",
+          new Operation.NewApplicationAccessPolicy(app.appId(), scope.policyGroup(), policy.accessRight().cmdletValue(),
+              ObjectNames.ownerMarker(setup)), deps);
+    }
+    if (!policy.graphPermissions().isEmpty()) {
+      grantConsent(app, policy, policyStep, principal);
+    }
+  }
+
+  /**
+   * The Microsoft Graph application permissions an access policy restricts: the app must have them (tenant-wide admin
+   * consent). Granted after the policy step, so the restriction exists before the consent does.
+   */
+  private void grantConsent(Application app, ApplicationAccessPolicy policy, int policyStep, PrincipalSteps principal) {
+    String resource = "tenant-wide consent of " + app.appId();
+    if (consent.unknown()) {
+      blocked(resource, consent.blockedReason("the app's tenant-wide consent"));
       return;
     }
-    List<Integer> deps = new ArrayList<>(scope.ready());
-    deps.add(org);
-    add(StepAction.CREATE, resource, policy.accessRight().cmdletValue() + " to the members of '" + group.name() + "'",
-        new Operation.NewApplicationAccessPolicy(app.appId(), scope.policyGroup(), policy.accessRight().cmdletValue(),
-            ObjectNames.ownerMarker(setup)), deps);
+    List<String> missing = policy.graphPermissions().stream().filter(p -> consent.value().stream()
+        .noneMatch(g -> g.resource().equalsIgnoreCase("Microsoft Graph") && g.permission().equalsIgnoreCase(p))).toList();
+    if (missing.isEmpty()) {
+      noOp(resource, "Microsoft Graph " + String.join(", ", policy.graphPermissions()) + " already granted");
+      return;
+    }
+    add(StepAction.CREATE, resource, "grant tenant-wide consent Microsoft Graph " + String.join(", ", missing)
+        + " after the access policy step, so the policy exists before the app holds the permissions; the policy "
+        + "restricts them to the members of '" + ((GroupScope) setup.scope()).name() + "' once effective (more than 1 h, D12)",
+        new Operation.GrantApplicationPermissions(app.appId(), consentSpId, missing), deps(policyStep, principal.ready()));
+    warnings.add("The plan grants tenant-wide consent Microsoft Graph " + String.join(", ", missing) + " after creating the "
+        + "access policy, but a new policy takes more than an hour to become effective: until then the app can reach "
+        + "every mailbox with that consent (D12). Verify with awaitVerification(...) before relying on the restriction.");
   }
 
   private void fullAccess(PrincipalSteps principal, ScopeSteps scope) {

@@ -10,6 +10,11 @@ public enum StepAction {
   ADD_MEMBERS,
   /** Removes members (only with EXACT membership). */
   REMOVE_MEMBERS,
+  /**
+   * Removes permissions that exist, e.g. tenant-wide admin consent: destructive, planned only when the setup asks
+   * for it explicitly ({@code RbacForApplications.removingTenantWideConsent()}).
+   */
+  REVOKE,
   /** Something the planner added to make later steps work: a wait, a DN lookup, organization customization. */
   PREREQUISITE,
   /** Already as desired. */
@@ -19,6 +24,6 @@ public enum StepAction {
 
   /** Whether the step writes to the tenant. */
   public boolean writes() {
-    return this == CREATE || this == UPDATE || this == ADD_MEMBERS || this == REMOVE_MEMBERS;
+    return this == CREATE || this == UPDATE || this == ADD_MEMBERS || this == REMOVE_MEMBERS || this == REVOKE;
   }
 }

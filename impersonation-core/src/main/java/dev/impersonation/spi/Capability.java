@@ -12,7 +12,8 @@ public enum Capability {
   EXCHANGE_APPLICATIONS("write Exchange service principals and application access policies", "an Exchange backend"),
   EXCHANGE_MAILBOX_PERMISSIONS("write mailbox permissions", "an Exchange backend"),
   DIRECTORY_USERS("create users and assign licences", "a directory (Graph) backend"),
-  DIRECTORY_GROUPS("write Microsoft 365 and security groups", "a directory (Graph) backend");
+  DIRECTORY_GROUPS("write Microsoft 365 and security groups", "a directory (Graph) backend"),
+  DIRECTORY_APPLICATIONS("grant or revoke application permissions (admin consent)", "a directory (Graph) backend");
 
   private final String description;
   private final String provider;

@@ -31,7 +31,9 @@ import java.util.Optional;
     @JsonSubTypes.Type(Operation.AddRoleGroupMember.class),
     @JsonSubTypes.Type(Operation.NewServicePrincipal.class),
     @JsonSubTypes.Type(Operation.NewApplicationAccessPolicy.class),
-    @JsonSubTypes.Type(Operation.AddMailboxPermissions.class)
+    @JsonSubTypes.Type(Operation.AddMailboxPermissions.class),
+    @JsonSubTypes.Type(Operation.GrantApplicationPermissions.class),
+    @JsonSubTypes.Type(Operation.RevokeApplicationPermissions.class)
 })
 public sealed interface Operation {
 
@@ -299,6 +301,47 @@ public sealed interface Operation {
     @Override
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.of(Capability.EXCHANGE_MAILBOX_PERMISSIONS);
+    }
+  }
+
+  /**
+   * Grants Microsoft Graph application permissions tenant-wide (admin consent): one app-role assignment of the
+   * Microsoft Graph service principal's role per permission to the app's service principal. A permission that is
+   * already granted counts as success.
+   *
+   * @param appId the app id
+   * @param servicePrincipalObjectId the app's Entra service principal object id
+   * @param permissions Microsoft Graph application permissions, e.g. "Mail.Read"
+   */
+  record GrantApplicationPermissions(String appId, String servicePrincipalObjectId, List<String> permissions)
+      implements Operation {
+    public GrantApplicationPermissions {
+      permissions = List.copyOf(permissions);
+    }
+
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.of(Capability.DIRECTORY_APPLICATIONS);
+    }
+  }
+
+  /**
+   * Revokes tenant-wide Microsoft Graph application permissions (removes the app-role assignments). A permission
+   * that is not granted counts as success.
+   *
+   * @param appId the app id
+   * @param servicePrincipalObjectId the app's Entra service principal object id
+   * @param permissions Microsoft Graph application permissions, e.g. "Mail.ReadWrite"
+   */
+  record RevokeApplicationPermissions(String appId, String servicePrincipalObjectId, List<String> permissions)
+      implements Operation {
+    public RevokeApplicationPermissions {
+      permissions = List.copyOf(permissions);
+    }
+
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.of(Capability.DIRECTORY_APPLICATIONS);
     }
   }
 }

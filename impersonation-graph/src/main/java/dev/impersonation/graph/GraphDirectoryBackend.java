@@ -67,7 +67,13 @@ import okhttp3.ResponseBody;
  * <p>Like Graph itself it reads every group but writes only Microsoft 365 groups and non-mail security groups
  * (DOMAIN.md §5): a write to a distribution group, mail-enabled security group or room list is refused before any
  * request with Graph's own text, {@value GraphErrors#GRAPH_DL_TEXT} Its capabilities are
- * {@link Capability#DIRECTORY_USERS} and {@link Capability#DIRECTORY_GROUPS}.
+ * {@link Capability#DIRECTORY_USERS}, {@link Capability#DIRECTORY_GROUPS} and {@link Capability#DIRECTORY_APPLICATIONS}.
+ *
+ * <p>Application permissions (tenant-wide admin consent) are Microsoft Graph app roles: the Microsoft Graph service
+ * principal ({@value #MICROSOFT_GRAPH_APP_ID}) is looked up once by app id and its {@code appRoles} map permission names
+ * to role ids. A grant is one {@code POST /servicePrincipals/{id}/appRoleAssignments} per permission (Graph's "already
+ * exists" answer is success); a revoke lists the app's assignments and deletes the matching ones with
+ * {@code DELETE /servicePrincipals/{id}/appRoleAssignments/{assignmentId}} (one already gone is success).
  *
  * <p>Members are added with {@code PATCH /groups/{id}} carrying at most 20 {@code members@odata.bind} references, at most
  * 20 such requests per {@code $batch}, so 1,000 members take 3 batch requests (plus one look-up when the group is given
@@ -97,6 +103,12 @@ public final class GraphDirectoryBackend implements DirectoryBackend {
   private final Clock clock;
   private final Sleeper sleeper;
   private final AtomicLong requests = new AtomicLong();
+  /** The application id of the Microsoft Graph resource service principal. */
+  public static final String MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+  /** The Microsoft Graph service principal's id and application app-role ids by permission, once looked up. */
+  private volatile GraphResource graphResource;
+
+  private record GraphResource(UUID id, Map<String, UUID> roleIds) {}
 
   GraphDirectoryBackend(GraphServiceClient client, String referenceBase, Clock clock, Sleeper sleeper) {
     this.client = client;
@@ -112,7 +124,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend {
 
   @Override
   public Set<Capability> capabilities() {
-    return EnumSet.of(Capability.DIRECTORY_USERS, Capability.DIRECTORY_GROUPS);
+    return EnumSet.of(Capability.DIRECTORY_USERS, Capability.DIRECTORY_GROUPS, Capability.DIRECTORY_APPLICATIONS);
   }
 
   /** How many HTTP requests this backend has sent to Graph (a {@code $batch} counts as one). */
@@ -248,11 +260,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend {
   @Override
   public List<ApplicationPermissionGrant> applicationPermissionGrants(String servicePrincipalObjectId) {
     String id = servicePrincipalObjectId.strip();
-    List<AppRoleAssignment> assignments = new ArrayList<>();
-    AppRoleAssignmentCollectionResponse first = call("GET /servicePrincipals/" + id + "/appRoleAssignments", id,
-        () -> client.servicePrincipals().byServicePrincipalId(id).appRoleAssignments().get(rc -> rc.queryParameters.top = PAGE_SIZE));
-    iterate(first, AppRoleAssignmentCollectionResponse::createFromDiscriminatorValue, (AppRoleAssignment a) -> assignments.add(a),
-        "GET /servicePrincipals/" + id + "/appRoleAssignments (next page)", id);
+    List<AppRoleAssignment> assignments = appRoleAssignments(id);
     Map<UUID, Map<UUID, String>> rolesByResource = new HashMap<>();
     Map<UUID, String> resourceNames = new HashMap<>();
     List<ApplicationPermissionGrant> grants = new ArrayList<>();
@@ -283,6 +291,15 @@ public final class GraphDirectoryBackend implements DirectoryBackend {
       }
     }
     return List.copyOf(grants);
+  }
+
+  private List<AppRoleAssignment> appRoleAssignments(String id) {
+    List<AppRoleAssignment> assignments = new ArrayList<>();
+    AppRoleAssignmentCollectionResponse first = call("GET /servicePrincipals/" + id + "/appRoleAssignments", id,
+        () -> client.servicePrincipals().byServicePrincipalId(id).appRoleAssignments().get(rc -> rc.queryParameters.top = PAGE_SIZE));
+    iterate(first, AppRoleAssignmentCollectionResponse::createFromDiscriminatorValue, (AppRoleAssignment a) -> assignments.add(a),
+        "GET /servicePrincipals/" + id + "/appRoleAssignments (next page)", id);
+    return assignments;
   }
 
   @Override
@@ -322,9 +339,97 @@ public final class GraphDirectoryBackend implements DirectoryBackend {
     } else if (operation instanceof Operation.SetGroup set) {
       refuseExchangeKind(set.kind(), set.identity());
       setGroup(groupId(set.identity()), set);
+    } else if (operation instanceof Operation.GrantApplicationPermissions grant) {
+      grantPermissions(grant);
+    } else if (operation instanceof Operation.RevokeApplicationPermissions revoke) {
+      revokePermissions(revoke);
     } else {
       throw new TenantException("Microsoft Graph cannot perform " + operation.getClass().getSimpleName()
           + ": it is an Exchange operation; add an Exchange backend.");
+    }
+  }
+
+  // ------------------------------------------------------------------ application permissions
+
+  private GraphResource graphResource() {
+    GraphResource known = graphResource;
+    if (known != null) {
+      return known;
+    }
+    ServicePrincipalCollectionResponse r = call("GET /servicePrincipals?$filter=appId", MICROSOFT_GRAPH_APP_ID,
+        () -> client.servicePrincipals().get(rc -> {
+          rc.queryParameters.filter = ODataFilter.eq("appId", MICROSOFT_GRAPH_APP_ID);
+          rc.queryParameters.select = new String[] {"id", "appId", "appRoles"};
+        }));
+    ServicePrincipal sp = (r == null || r.getValue() == null ? List.<ServicePrincipal>of() : r.getValue()).stream().findFirst()
+        .orElseThrow(() -> new ObjectNotFoundException(MICROSOFT_GRAPH_APP_ID, "The Microsoft Graph service principal (appId "
+            + MICROSOFT_GRAPH_APP_ID + ") is not in this tenant, so no Graph permission can be granted."));
+    Map<String, UUID> roles = new LinkedHashMap<>();
+    for (AppRole role : sp.getAppRoles() == null ? List.<AppRole>of() : sp.getAppRoles()) {
+      boolean application = role.getAllowedMemberTypes() == null || role.getAllowedMemberTypes().contains("Application");
+      if (role.getId() != null && role.getValue() != null && application) {
+        roles.put(role.getValue().toLowerCase(java.util.Locale.ROOT), role.getId());
+      }
+    }
+    GraphResource resolved = new GraphResource(UUID.fromString(sp.getId()), Map.copyOf(roles));
+    graphResource = resolved;
+    return resolved;
+  }
+
+  private static UUID servicePrincipalId(String objectId) {
+    if (!ODataFilter.isGuid(objectId)) {
+      throw new TenantException("The service principal object id '" + objectId + "' is not a GUID: pass the Entra object id "
+          + "(Enterprise applications > Object ID).");
+    }
+    return UUID.fromString(objectId.strip());
+  }
+
+  private void grantPermissions(Operation.GrantApplicationPermissions grant) {
+    UUID sp = servicePrincipalId(grant.servicePrincipalObjectId());
+    GraphResource graph = graphResource();
+    for (String permission : grant.permissions()) {
+      UUID role = graph.roleIds().get(permission.toLowerCase(java.util.Locale.ROOT));
+      if (role == null) {
+        throw new TenantException("Microsoft Graph has no application permission '" + permission + "' (none of the Microsoft "
+            + "Graph service principal's app roles has that value): check the name, e.g. \"Mail.Read\".");
+      }
+      AppRoleAssignment assignment = new AppRoleAssignment();
+      assignment.setPrincipalId(sp);
+      assignment.setResourceId(graph.id());
+      assignment.setAppRoleId(role);
+      try {
+        call("POST /servicePrincipals/" + sp + "/appRoleAssignments", permission,
+            () -> client.servicePrincipals().byServicePrincipalId(sp.toString()).appRoleAssignments().post(assignment));
+      } catch (ObjectAlreadyExistsException granted) {
+        // "Permission being assigned already exists on the object": already consented, which is success.
+      }
+    }
+  }
+
+  private void revokePermissions(Operation.RevokeApplicationPermissions revoke) {
+    UUID sp = servicePrincipalId(revoke.servicePrincipalObjectId());
+    GraphResource graph = graphResource();
+    Set<UUID> roles = new java.util.HashSet<>();
+    for (String permission : revoke.permissions()) {
+      UUID role = graph.roleIds().get(permission.toLowerCase(java.util.Locale.ROOT));
+      if (role != null) {
+        roles.add(role);
+      }
+    }
+    for (AppRoleAssignment a : appRoleAssignments(sp.toString())) {
+      if (a.getId() == null || !graph.id().equals(a.getResourceId()) || !roles.contains(a.getAppRoleId())) {
+        continue;
+      }
+      String assignmentId = a.getId();
+      try {
+        call("DELETE /servicePrincipals/" + sp + "/appRoleAssignments/" + assignmentId, assignmentId, () -> {
+          client.servicePrincipals().byServicePrincipalId(sp.toString()).appRoleAssignments()
+              .byAppRoleAssignmentId(assignmentId).delete();
+          return null;
+        });
+      } catch (ObjectNotFoundException gone) {
+        // Revoked meanwhile: the goal is reached.
+      }
     }
   }
 

@@ -64,6 +64,9 @@ import java.util.regex.Pattern;
  *       <td>{@code SetGroup} (write)</td></tr>
  *   <tr><td>{@code GET /servicePrincipals...}</td><td>{@code findServicePrincipal}</td></tr>
  *   <tr><td>{@code GET /servicePrincipals/{id}/appRoleAssignments}</td><td>{@code applicationPermissionGrants}</td></tr>
+ *   <tr><td>{@code POST /servicePrincipals/{id}/appRoleAssignments}</td><td>{@code GrantApplicationPermissions} (write)</td></tr>
+ *   <tr><td>{@code DELETE /servicePrincipals/{id}/appRoleAssignments/{assignmentId}}</td>
+ *       <td>{@code RevokeApplicationPermissions} (write)</td></tr>
  *   <tr><td>{@code GET /directory/administrativeUnits/{id}[/members]}</td><td>{@code administrativeUnitMembers}</td></tr>
  *   <tr><td>{@code GET /users/{id}/calendar}, {@code /mailboxSettings}, {@code /mailFolders/inbox}</td>
  *       <td>{@code probe} (backend {@code "probe"})</td></tr>
@@ -224,11 +227,11 @@ public final class FakeGraphApi {
     for (int i = 0; i < seg.size(); i++) {
       String p = seg.get(i);
       boolean id = i > 0 && !p.startsWith("$") && switch (seg.get(i - 1).toLowerCase(Locale.ROOT)) {
-        case "users", "groups", "serviceprincipals", "administrativeunits", "members", "owners" -> true;
+        case "users", "groups", "serviceprincipals", "administrativeunits", "members", "owners", "approleassignments" -> true;
         default -> false;
       };
       b.append('/').append(id ? (seg.get(i - 1).equalsIgnoreCase("members") || seg.get(i - 1).equalsIgnoreCase("owners")
-          ? "{memberId}" : "{id}") : p);
+          ? "{memberId}" : seg.get(i - 1).equalsIgnoreCase("appRoleAssignments") ? "{assignmentId}" : "{id}") : p);
     }
     return seg.isEmpty() ? method + " /" : b.toString();
   }
@@ -374,6 +377,12 @@ public final class FakeGraphApi {
         throw badSegment(c.seg(n - 1));
       }
       case "serviceprincipals" -> {
+        if (n == 3 && c.is(2, "appRoleAssignments") && c.method.equals("POST")) {
+          return grantAppRole(c, c.seg(1));
+        }
+        if (n == 4 && c.is(2, "appRoleAssignments") && c.method.equals("DELETE")) {
+          return revokeAppRole(c.seg(1), c.seg(3));
+        }
         if (!c.method.equals("GET")) {
           return methodNotAllowed(c);
         }
@@ -1146,6 +1155,72 @@ public final class FakeGraphApi {
     return o;
   }
 
+  /** The id of the app-role assignment of a Graph permission to a service principal (stable, like Graph's ids). */
+  private String assignmentId(String spId, String permission) {
+    return s.uuid("appRoleAssignment:" + spId.toLowerCase(Locale.ROOT) + ":" + permission).replace("-", "").substring(0, 22);
+  }
+
+  private ObjectNode assignmentJson(String spId, String principalName, String permission) {
+    ObjectNode a = JSON.createObjectNode();
+    a.put("id", assignmentId(spId, permission));
+    a.put("appRoleId", appRoleId(permission));
+    a.put("createdDateTime", FakeTenant.EPOCH.minus(Duration.ofDays(30)).toString());
+    a.put("principalDisplayName", principalName);
+    a.put("principalId", spId.toLowerCase(Locale.ROOT));
+    a.put("principalType", "ServicePrincipal");
+    a.put("resourceDisplayName", "Microsoft Graph");
+    a.put("resourceId", graphSpId());
+    return a;
+  }
+
+  private TenantState.AppObject appBySpId(String spId) {
+    return s.apps.values().stream().filter(a -> a.objectId.equalsIgnoreCase(spId)).findFirst().orElseThrow(() -> notFound(spId));
+  }
+
+  /**
+   * {@code POST /servicePrincipals/{id}/appRoleAssignments}: tenant-wide admin consent of one Microsoft Graph app role.
+   * 201 with the assignment; an app role the Graph service principal lacks, another resource or principal, or a
+   * duplicate answer 400 (texts [U]: as reported in Graph issues and CLI for Microsoft 365, not Microsoft's docs).
+   */
+  private Result grantAppRole(Call c, String spId) {
+    JsonNode b = c.json();
+    String principalId = b.path("principalId").asText("");
+    String resourceId = b.path("resourceId").asText("");
+    String roleId = b.path("appRoleId").asText("");
+    ObjectNode created = dir.graphCall("GrantApplicationPermissions", spId + " += " + roleId, true, () -> {
+      TenantState.AppObject app = appBySpId(spId);
+      if (!principalId.equalsIgnoreCase(spId)) {
+        throw badRequest("Invalid principalId: it must be the service principal '" + spId + "' in the request URL.");
+      }
+      if (!resourceId.equalsIgnoreCase(graphSpId())) {
+        throw notFound(resourceId);
+      }
+      Set<String> known = new LinkedHashSet<>(KNOWN_PERMISSIONS);
+      s.apps.values().forEach(a -> known.addAll(a.consent));
+      String permission = known.stream().filter(p -> appRoleId(p).equalsIgnoreCase(roleId)).findFirst()
+          .orElseThrow(() -> badRequest("Permission being assigned was not found on application '" + resourceId + "'."));
+      if (app.consent.stream().anyMatch(p -> p.equalsIgnoreCase(permission))) {
+        throw badRequest("Permission being assigned already exists on the object.");
+      }
+      app.consent.add(permission);
+      return assignmentJson(spId, app.displayName, permission);
+    });
+    created.put("@odata.context", c.base + "/$metadata#servicePrincipals('" + spId + "')/appRoleAssignments/$entity");
+    return new Result(201, created);
+  }
+
+  /** {@code DELETE /servicePrincipals/{id}/appRoleAssignments/{assignmentId}}: 204; a missing assignment 404. */
+  private Result revokeAppRole(String spId, String assignmentId) {
+    dir.graphCall("RevokeApplicationPermissions", spId + " -= " + assignmentId, true, () -> {
+      TenantState.AppObject app = appBySpId(spId);
+      String permission = app.consent.stream().filter(p -> assignmentId(spId, p).equals(assignmentId)).findFirst()
+          .orElseThrow(() -> notFound(assignmentId));
+      app.consent.remove(permission);
+      return null;
+    });
+    return new Result(204, null);
+  }
+
   private Result appRoleAssignments(Call c, String spId) {
     String principalName = s.apps.values().stream().filter(a -> a.objectId.equalsIgnoreCase(spId)).findFirst()
         .map(a -> a.displayName).orElse("");
@@ -1154,16 +1229,7 @@ public final class FakeGraphApi {
       dir.graphCall("applicationPermissionGrants", spId, false, () -> null);
     } else {
       for (var grant : dir.applicationPermissionGrants(spId)) {
-        ObjectNode a = JSON.createObjectNode();
-        a.put("id", s.uuid("appRoleAssignment:" + spId + ":" + grant.permission()).replace("-", "").substring(0, 22));
-        a.put("appRoleId", appRoleId(grant.permission()));
-        a.put("createdDateTime", FakeTenant.EPOCH.minus(Duration.ofDays(30)).toString());
-        a.put("principalDisplayName", principalName);
-        a.put("principalId", spId.toLowerCase(Locale.ROOT));
-        a.put("principalType", "ServicePrincipal");
-        a.put("resourceDisplayName", "Microsoft Graph");
-        a.put("resourceId", graphSpId());
-        rows.add(a);
+        rows.add(assignmentJson(spId, principalName, grant.permission()));
       }
     }
     return ok(page(c, rows, c.base + "/$metadata#servicePrincipals('" + spId + "')/appRoleAssignments"));

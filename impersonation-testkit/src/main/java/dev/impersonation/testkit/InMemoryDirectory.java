@@ -37,7 +37,7 @@ final class InMemoryDirectory implements DirectoryBackend {
 
   @Override
   public Set<Capability> capabilities() {
-    return EnumSet.of(Capability.DIRECTORY_USERS, Capability.DIRECTORY_GROUPS);
+    return EnumSet.of(Capability.DIRECTORY_USERS, Capability.DIRECTORY_GROUPS, Capability.DIRECTORY_APPLICATIONS);
   }
 
   private <T> T call(String operation, String detail, boolean write, Supplier<T> body) {
@@ -169,9 +169,27 @@ final class InMemoryDirectory implements DirectoryBackend {
       if (set.hideFromAddressLists()) {
         g.hidden = true;
       }
+    } else if (op instanceof Operation.GrantApplicationPermissions grant) {
+      TenantState.AppObject app = appBySpId(grant.servicePrincipalObjectId());
+      for (String p : grant.permissions()) {
+        if (!FakeGraphApi.KNOWN_PERMISSIONS.contains(p) && s.apps.values().stream().noneMatch(a -> a.consent.contains(p))) {
+          throw new TenantException("Request_BadRequest: Microsoft Graph has no application permission '" + p + "'.");
+        }
+      }
+      // An existing grant counts as success (the backends treat Graph's duplicate answer so).
+      grant.permissions().stream().filter(p -> app.consent.stream().noneMatch(p::equalsIgnoreCase)).forEach(app.consent::add);
+    } else if (op instanceof Operation.RevokeApplicationPermissions revoke) {
+      TenantState.AppObject app = appBySpId(revoke.servicePrincipalObjectId());
+      // A permission that is not granted is already revoked.
+      app.consent.removeIf(p -> revoke.permissions().stream().anyMatch(p::equalsIgnoreCase));
     } else {
       throw new TenantException("Microsoft Graph cannot perform " + op.getClass().getSimpleName() + ": it is an Exchange operation.");
     }
+  }
+
+  private TenantState.AppObject appBySpId(String servicePrincipalObjectId) {
+    return s.apps.values().stream().filter(a -> a.objectId.equalsIgnoreCase(servicePrincipalObjectId)).findFirst()
+        .orElseThrow(() -> graphNotFound(servicePrincipalObjectId));
   }
 
   TenantState.GroupObject writableGroup(String identity) {

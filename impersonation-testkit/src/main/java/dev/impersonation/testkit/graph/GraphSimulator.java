@@ -50,7 +50,10 @@ import java.util.Optional;
  *   <li>{@code GET /servicePrincipals?$filter=appId eq '...'} (the Microsoft Graph resource service principal
  *       {@value FakeGraphApi#GRAPH_APP_ID} with app roles for the permissions the fake knows),
  *       {@code GET /servicePrincipals/{id}}, {@code GET /servicePrincipals/{id}/appRoleAssignments} (tenant-wide consent;
- *       {@code appRoleId} resolves against the Graph service principal's {@code appRoles});</li>
+ *       {@code appRoleId} resolves against the Graph service principal's {@code appRoles});
+ *       {@code POST /servicePrincipals/{id}/appRoleAssignments} (admin consent: 201, or 400 for an unknown app role or a
+ *       duplicate) and {@code DELETE /servicePrincipals/{id}/appRoleAssignments/{assignmentId}} (204, or 404
+ *       {@code Request_ResourceNotFound});</li>
  *   <li>{@code GET /directory/administrativeUnits/{id}} and {@code /members};</li>
  *   <li>probes {@code GET /users/{id}/calendar}, {@code /mailboxSettings}, {@code /mailFolders/inbox}: 200, 403
  *       {@code ErrorAccessDenied} or 404 {@code MailboxNotEnabledForRESTAPI}, decided by the tenant's effective access

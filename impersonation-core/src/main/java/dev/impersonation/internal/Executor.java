@@ -126,6 +126,8 @@ public final class Executor {
     void perform(Operation op) {
       if (op instanceof Operation.AwaitMailbox a) {
         awaitMailbox(a.identity());
+      } else if (op instanceof Operation.AwaitAccessPolicy a) {
+        awaitAccessPolicy(a);
       } else if (op instanceof Operation.ResolveGroupDistinguishedName r) {
         resolvedDns.put(r.group(), resolveDn(r));
         changed = true;
@@ -194,6 +196,24 @@ public final class Executor {
         return connection.exchange().get().findGroup(r.group());
       }
       return connection.directory().orElseThrow(() -> new ImpersonationException("No backend can read groups.")).findGroup(r.group());
+    }
+
+    /** Waits until the app's newest access policy is {@code settle} old, reporting the wait in steps. */
+    private void awaitAccessPolicy(Operation.AwaitAccessPolicy a) {
+      java.util.List<dev.impersonation.spi.AccessPolicy> policies = retrying(() -> connection.exchange().orElseThrow(
+          () -> new ImpersonationException("Cannot read access policies: this connection has no Exchange backend."))
+          .accessPolicies(a.appId()));
+      Instant created = policies.stream().map(dev.impersonation.spi.AccessPolicy::createdAt).filter(java.util.Objects::nonNull)
+          .max(Instant::compareTo).orElse(connection.clock().instant());
+      Instant effective = created.plus(a.settle());
+      while (connection.clock().instant().isBefore(effective)) {
+        Duration left = Duration.between(connection.clock().instant(), effective);
+        Duration wait = min(left, policy.maxBackoff());
+        emit(ProgressEvent.Kind.WAITING, step, "access policy of " + a.appId() + " becoming effective ("
+            + Table.duration(left) + " left)", wait);
+        sleep(wait);
+      }
+      changed = true;
     }
 
     /** Polls until the mailbox is usable, backing off up to the readiness timeout. */

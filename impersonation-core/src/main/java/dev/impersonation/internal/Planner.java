@@ -55,6 +55,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Planner {
   private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
+  /** How long a new application access policy is given to become effective before consent is granted (DOMAIN.md §4). */
+  static final java.time.Duration ACCESS_POLICY_SETTLE = java.time.Duration.ofHours(2);
   private static final String NO_EXCHANGE = "this connection has no Exchange backend: add one (impersonation-powershell)";
 
   private final ImpersonationSetup setup;
@@ -887,7 +889,9 @@ public final class Planner {
               ObjectNames.ownerMarker(setup)), deps);
     }
     if (!policy.graphPermissions().isEmpty()) {
-      grantConsent(app, policy, policyStep, principal);
+      java.util.Optional<java.time.Instant> created = existing.value().stream().map(dev.impersonation.spi.AccessPolicy::createdAt)
+          .filter(java.util.Objects::nonNull).max(java.time.Instant::compareTo);
+      grantConsent(app, policy, policyStep, principal, created);
     }
   }
 
@@ -895,7 +899,8 @@ public final class Planner {
    * The Microsoft Graph application permissions an access policy restricts: the app must have them (tenant-wide admin
    * consent). Granted after the policy step, so the restriction exists before the consent does.
    */
-  private void grantConsent(Application app, ApplicationAccessPolicy policy, int policyStep, PrincipalSteps principal) {
+  private void grantConsent(Application app, ApplicationAccessPolicy policy, int policyStep, PrincipalSteps principal,
+      java.util.Optional<java.time.Instant> policyCreated) {
     String resource = "tenant-wide consent of " + app.appId();
     if (consent.unknown()) {
       blocked(resource, consent.blockedReason("the app's tenant-wide consent"));
@@ -907,13 +912,22 @@ public final class Planner {
       noOp(resource, "Microsoft Graph " + String.join(", ", policy.graphPermissions()) + " already granted");
       return;
     }
+    // A new policy takes more than an hour to become effective (DOMAIN.md §4): wait for it before granting, so the
+    // consent is never wider than the policy allows.
+    int settled = policyStep;
+    java.time.Instant now = connection.clock().instant();
+    boolean young = policyStep > 0 || policyCreated.map(t -> t.plus(ACCESS_POLICY_SETTLE).isAfter(now)).orElse(false);
+    if (young) {
+      settled = add(StepAction.PREREQUISITE, "application access policy for " + app.appId(), "wait until the policy has had "
+          + Table.duration(ACCESS_POLICY_SETTLE) + " to become effective before consent is granted (D12)",
+          new Operation.AwaitAccessPolicy(app.appId(), ACCESS_POLICY_SETTLE), deps(policyStep));
+    }
     add(StepAction.CREATE, resource, "grant tenant-wide consent Microsoft Graph " + String.join(", ", missing)
-        + " after the access policy step, so the policy exists before the app holds the permissions; the policy "
-        + "restricts them to the members of '" + ((GroupScope) setup.scope()).name() + "' once effective (more than 1 h, D12)",
-        new Operation.GrantApplicationPermissions(app.appId(), consentSpId, missing), deps(policyStep, principal.ready()));
-    warnings.add("The plan grants tenant-wide consent Microsoft Graph " + String.join(", ", missing) + " after creating the "
-        + "access policy, but a new policy takes more than an hour to become effective: until then the app can reach "
-        + "every mailbox with that consent (D12). Verify with awaitVerification(...) before relying on the restriction.");
+        + " once the access policy is effective, so the app never holds the permissions beyond the members of '"
+        + ((GroupScope) setup.scope()).name() + "'",
+        new Operation.GrantApplicationPermissions(app.appId(), consentSpId, missing), deps(settled, principal.ready()));
+    warnings.add("Access policies are known to take longer than " + Table.duration(ACCESS_POLICY_SETTLE) + " at times (reports "
+        + "speak of days, D12): verify with awaitVerification(...) that the outsider is denied before relying on the restriction.");
   }
 
   private void fullAccess(PrincipalSteps principal, ScopeSteps scope) {

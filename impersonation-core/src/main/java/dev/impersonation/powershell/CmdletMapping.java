@@ -35,6 +35,10 @@ public final class CmdletMapping {
     } else if (op instanceof Operation.AwaitMailbox a) {
       return List.of(new Statement.WaitUntilFound(Cmdlet.of("Get-Mailbox").text("Identity", a.identity()), 60,
           "Waiting for the mailbox " + a.identity() + " to be provisioned (Exchange Online takes about 15 minutes)..."));
+    } else if (op instanceof Operation.AwaitAccessPolicy a) {
+      return List.of(new Statement.Comment("Wait until the new access policy is effective (more than an hour), so the consent "
+          + "granted next is restricted from the start."),
+          new Statement.Run(Cmdlet.of("Start-Sleep").text("Seconds", String.valueOf(a.settle().getSeconds()))));
     } else if (op instanceof Operation.NewDistributionGroup g) {
       return List.of(new Statement.RunUnlessFound(Cmdlet.of("Get-DistributionGroup").text("Identity", g.name()),
           List.of(newDistributionGroup(g))));

@@ -19,6 +19,7 @@ import java.util.Optional;
     @JsonSubTypes.Type(Operation.EnableOrganizationCustomization.class),
     @JsonSubTypes.Type(Operation.CreateServiceAccount.class),
     @JsonSubTypes.Type(Operation.AwaitMailbox.class),
+    @JsonSubTypes.Type(Operation.AwaitAccessPolicy.class),
     @JsonSubTypes.Type(Operation.NewDistributionGroup.class),
     @JsonSubTypes.Type(Operation.CreateDirectoryGroup.class),
     @JsonSubTypes.Type(Operation.SetGroup.class),
@@ -72,6 +73,20 @@ public sealed interface Operation {
    * @param identity the mailbox
    */
   record AwaitMailbox(String identity) implements Operation {
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Waits until the app's newest application access policy has had {@code settle} to become effective (DOMAIN.md §4:
+   * more than an hour), so that consent granted afterwards is never wider than the policy allows.
+   *
+   * @param appId the application
+   * @param settle how long after its creation a policy counts as effective
+   */
+  record AwaitAccessPolicy(String appId, java.time.Duration settle) implements Operation {
     @Override
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.empty();

@@ -109,13 +109,17 @@ class ApplicationPermissionsTest {
     assertEquals(StepAction.CREATE, policyStep.action(), plan::toString);
     assertEquals(StepAction.CREATE, grant.action(), plan::toString);
     assertTrue(grant.number() > policyStep.number(), plan::toString);
-    assertTrue(grant.dependsOn().contains(policyStep.number()), plan::toString);
-    assertTrue(grant.reason().contains("after the access policy step, so the policy exists before the app holds the permissions"),
-        grant.reason());
+    // Between them: a wait until the new policy is effective, so the consent is never wider than the policy.
+    Step settle = plan.steps().stream().filter(st -> st.operation().orElse(null) instanceof Operation.AwaitAccessPolicy)
+        .findFirst().orElseThrow(() -> new AssertionError(plan.toString()));
+    assertEquals(StepAction.PREREQUISITE, settle.action());
+    assertTrue(settle.number() > policyStep.number() && grant.number() > settle.number(), plan::toString);
+    assertTrue(settle.dependsOn().contains(policyStep.number()) && grant.dependsOn().contains(settle.number()), plan::toString);
+    assertTrue(grant.reason().contains("once the access policy is effective"), grant.reason());
     assertEquals(new Operation.GrantApplicationPermissions(APP, SP, List.of("Mail.Read", "Calendars.ReadWrite")),
         grant.operation().orElseThrow());
     assertEquals("fake-graph", grant.backend());
-    assertTrue(plan.warnings().stream().anyMatch(w -> w.contains("more than an hour to become effective")), plan::toString);
+    assertTrue(plan.warnings().stream().anyMatch(w -> w.contains("reports speak of days")), plan::toString);
   }
 
   @Test
@@ -143,6 +147,9 @@ class ApplicationPermissionsTest {
     assertTrue(setup.apply(tenant.connection()).succeeded());
     assertEquals(List.of("Calendars.ReadWrite"), consent(tenant));
     assertEquals(1, tenant.accessPolicyCount());
+    // Apply waited for the policy to settle before granting consent: the outsider was never reachable.
+    assertTrue(tenant.clock().totalSlept().compareTo(Duration.ofMinutes(90)) >= 0, tenant.clock()::toString);
+    assertEquals(AccessState.DENIED, state(setup.verify(tenant.connection()), CEO));
     Plan again = setup.plan(tenant.connection());
     assertTrue(again.isConverged(), again::toString);
     tenant.clock().advance(Duration.ofMinutes(91));

@@ -41,21 +41,9 @@ final class InMemoryDirectory implements DirectoryBackend {
   }
 
   private <T> T call(String operation, String detail, boolean write, Supplier<T> body) {
-    synchronized (s) {
-      try {
-        s.faults.beforeCall("directory", operation, write);
-        T result = body.get();
-        if (write) {
-          s.faults.afterWrite();
-        }
-        s.journal.add(new JournalEntry(s.now(), "directory", operation, detail, write, "ok"));
-        return result;
-      } catch (RuntimeException e) {
-        s.journal.add(new JournalEntry(s.now(), "directory", operation, detail, write, e.getClass().getSimpleName() + ": " + e.getMessage()));
-        throw e;
-      }
-    }
+    return s.call("directory", operation, detail, write, body);
   }
+
 
   /**
    * Runs a Graph-shaped call through the same fault check, journal and write counting as the SPI methods, for the HTTP

@@ -60,21 +60,9 @@ final class InMemoryExchange implements ExchangeBackend {
 
   /** Runs {@code body} as one Exchange call: faults first, then the journal (also used by the cmdlet interpreter). */
   <T> T call(String operation, String detail, boolean write, Supplier<T> body) {
-    synchronized (s) {
-      try {
-        s.faults.beforeCall("exchange", operation, write);
-        T result = body.get();
-        if (write) {
-          s.faults.afterWrite();
-        }
-        s.journal.add(new JournalEntry(s.now(), "exchange", operation, detail, write, "ok"));
-        return result;
-      } catch (RuntimeException e) {
-        s.journal.add(new JournalEntry(s.now(), "exchange", operation, detail, write, e.getClass().getSimpleName() + ": " + e.getMessage()));
-        throw e;
-      }
-    }
+    return s.call("exchange", operation, detail, write, body);
   }
+
 
   // ------------------------------------------------------------ reads
 

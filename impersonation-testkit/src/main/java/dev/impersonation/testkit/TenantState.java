@@ -136,6 +136,27 @@ final class TenantState {
     return clock.instant();
   }
 
+  /**
+   * Runs one backend call under the store's lock: the fault check first, then the body, write counting for crash
+   * injection, and a journal entry with the outcome. Every face of the tenant (in-memory backends, simulators) uses it.
+   */
+  <T> T call(String backend, String operation, String detail, boolean write, java.util.function.Supplier<T> body) {
+    synchronized (this) {
+      try {
+        faults.beforeCall(backend, operation, write);
+        T result = body.get();
+        if (write) {
+          faults.afterWrite();
+        }
+        journal.add(new JournalEntry(now(), backend, operation, detail, write, "ok"));
+        return result;
+      } catch (RuntimeException e) {
+        journal.add(new JournalEntry(now(), backend, operation, detail, write, e.getClass().getSimpleName() + ": " + e.getMessage()));
+        throw e;
+      }
+    }
+  }
+
   /** Records a newly created object for read-after-write lag (when {@link Faults#readAfterWriteLag} is on). */
   void created(String kind, String name) {
     String k = kind + ":" + key(name);

@@ -216,6 +216,17 @@ public final class Executor {
       changed = true;
     }
 
+    /** The Exchange backend, else a directory backend that reads mailboxes through Graph. */
+    private dev.impersonation.spi.MailboxReader mailboxReader(String identity) {
+      if (connection.exchange().isPresent()) {
+        return connection.exchange().get();
+      }
+      return connection.directory().filter(d -> d instanceof dev.impersonation.spi.MailboxReader)
+          .map(dev.impersonation.spi.MailboxReader.class::cast).orElseThrow(() -> new ImpersonationException(
+              "Cannot wait for the mailbox " + identity + ": this connection has no Exchange backend and its directory "
+                  + "backend cannot read mailboxes."));
+    }
+
     /** Polls until the mailbox is usable, backing off up to the readiness timeout. */
     private void awaitMailbox(String identity) {
       Instant deadline = connection.clock().instant().plus(policy.readinessTimeout());
@@ -225,8 +236,7 @@ public final class Executor {
         Optional<Recipient> r;
         TenantException transientError = null;
         try {
-          r = connection.exchange().orElseThrow(() -> new ImpersonationException(
-              "Cannot wait for the mailbox " + identity + ": this connection has no Exchange backend.")).findRecipient(identity);
+          r = mailboxReader(identity).findMailbox(identity);
         } catch (TenantException e) {
           if (!e.isTransient()) {
             throw e;

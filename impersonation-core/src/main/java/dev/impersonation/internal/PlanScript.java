@@ -47,7 +47,10 @@ public final class PlanScript {
     out.add("");
     for (Step s : plan.steps()) {
       out.add(ScriptRenderer.comment("Step " + s.number() + ": " + s.action() + " " + s.resource() + " - " + s.reason()));
-      if (s.action() == StepAction.NO_OP || s.action() == StepAction.BLOCKED || s.operation().isEmpty()) {
+      if (s.action() == StepAction.NO_OP && s.operation().isPresent()) {
+        // Not read on the planning connection: the script makes sure of it (every statement checks first).
+        mapping.statements(s.operation().get()).forEach(st -> out.add(ScriptRenderer.render(st)));
+      } else if (s.action() == StepAction.NO_OP || s.action() == StepAction.BLOCKED || s.operation().isEmpty()) {
         out.add(ScriptRenderer.comment(s.action() == StepAction.NO_OP ? "(nothing to do)" : "(blocked)"));
       } else {
         mapping.statements(s.operation().get()).forEach(st -> out.add(ScriptRenderer.render(st)));

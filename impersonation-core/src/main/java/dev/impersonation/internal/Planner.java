@@ -26,8 +26,10 @@ import dev.impersonation.spi.Capability;
 import dev.impersonation.spi.DirectoryBackend;
 import dev.impersonation.spi.EntraServicePrincipal;
 import dev.impersonation.spi.ExchangeBackend;
+import dev.impersonation.spi.ExchangeRbacReader;
 import dev.impersonation.spi.ExchangeServicePrincipal;
 import dev.impersonation.spi.MailGroup;
+import dev.impersonation.spi.MailboxReader;
 import dev.impersonation.spi.ManagementScope;
 import dev.impersonation.spi.Operation;
 import dev.impersonation.spi.Recipient;
@@ -63,6 +65,12 @@ public final class Planner {
   private final TenantConnection connection;
   private final Optional<ExchangeBackend> exchange;
   private final Optional<DirectoryBackend> directory;
+  /** Where RBAC-for-Applications objects are read: the Exchange backend, else a directory backend that reaches Graph's Exchange RBAC endpoints. */
+  private final Optional<ExchangeRbacReader> rbac;
+  /** True when RBAC for Applications goes through Graph because the connection has no Exchange backend. */
+  private final boolean rbacThroughGraph;
+  /** Where mailboxes are read: the Exchange backend, else a directory backend that reads them through Graph. */
+  private final Optional<MailboxReader> mailboxes;
   private final List<Step> steps = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
   /** The member steps of the group scope, which the grant waits for. */
@@ -77,6 +85,13 @@ public final class Planner {
     this.connection = connection;
     this.exchange = connection.exchange();
     this.directory = connection.directory();
+    boolean online = setup.target().isExchangeOnline();
+    Optional<ExchangeRbacReader> graphRbac = directory.filter(d -> online && d instanceof ExchangeRbacReader
+        && d.capabilities().contains(Capability.EXCHANGE_APPLICATION_RBAC)).map(ExchangeRbacReader.class::cast);
+    this.rbac = exchange.<ExchangeRbacReader>map(x -> x).or(() -> graphRbac);
+    this.rbacThroughGraph = exchange.isEmpty() && graphRbac.isPresent();
+    this.mailboxes = exchange.<MailboxReader>map(x -> x)
+        .or(() -> directory.filter(d -> online && d instanceof MailboxReader).map(MailboxReader.class::cast));
   }
 
   /** Plans {@code setup} against the tenant behind {@code connection}. */
@@ -101,6 +116,14 @@ public final class Planner {
 
   private <T> Observed<T> valueFromExchange(java.util.function.Function<ExchangeBackend, T> read) {
     return exchange.map(x -> Observed.readValue(() -> read.apply(x))).orElseGet(() -> Observed.unknown(NO_EXCHANGE));
+  }
+
+  private <T> Observed<T> fromRbac(java.util.function.Function<ExchangeRbacReader, Optional<T>> read) {
+    return rbac.map(x -> Observed.read(() -> read.apply(x))).orElseGet(() -> Observed.unknown(NO_EXCHANGE));
+  }
+
+  private <T> Observed<T> valueFromRbac(java.util.function.Function<ExchangeRbacReader, T> read) {
+    return rbac.map(x -> Observed.readValue(() -> read.apply(x))).orElseGet(() -> Observed.unknown(NO_EXCHANGE));
   }
 
   // ---------------------------------------------------------------- steps
@@ -169,8 +192,15 @@ public final class Planner {
     if (!setup.target().isExchangeOnline() || !rbacWrites) {
       return 0;
     }
-    Observed<dev.impersonation.spi.OrganizationConfig> config = valueFromExchange(ExchangeBackend::organizationConfig);
     String resource = "organization customization";
+    if (rbacThroughGraph) {
+      noOp(resource, "not read: IsDehydrated needs an Exchange backend, and Graph's Exchange RBAC endpoints work without it");
+      warnings.add("This connection has no Exchange backend, so whether the organization is dehydrated was not checked. "
+          + "If Graph refuses the role assignments, run Enable-OrganizationCustomization once (or add an Exchange backend) "
+          + "and apply again.");
+      return 0;
+    }
+    Observed<dev.impersonation.spi.OrganizationConfig> config = valueFromExchange(ExchangeBackend::organizationConfig);
     if (config.unknown()) {
       return blocked(resource, config.blockedReason("the organization configuration"));
     }
@@ -198,7 +228,8 @@ public final class Planner {
   private PrincipalSteps serviceAccount(ServiceAccount account) {
     String upn = account.userPrincipalName();
     String resource = "service account " + upn;
-    Observed<Recipient> mailbox = fromExchange(x -> x.findRecipient(upn));
+    Observed<Recipient> mailbox = exchange.isPresent() ? fromExchange(x -> x.findRecipient(upn))
+        : mailboxes.map(m -> Observed.read(() -> m.findMailbox(upn))).orElseGet(() -> Observed.unknown(NO_EXCHANGE));
     if (mailbox.present()) {
       if (!mailbox.value().type().isMailbox()) {
         return new PrincipalSteps(blocked(resource, upn + " is a " + mailbox.value().type().value()
@@ -297,6 +328,16 @@ public final class Planner {
       return new PrincipalSteps(0, objectId, objectId.isPresent());
     }
     String pointer = "Exchange service principal for " + app.appId();
+    if (rbacThroughGraph && objectId.isPresent()) {
+      // Graph's Exchange role assignments name the Entra service principal itself (/ServicePrincipals/{id}); Exchange's
+      // pointer cannot be read without an Exchange backend. The step keeps the operation so the exported script, which
+      // runs Exchange cmdlets, still creates the pointer if it is missing.
+      steps.add(new Step(steps.size() + 1, StepAction.NO_OP, pointer, "not read on this connection (no Exchange backend): "
+          + "Graph's role assignments refer to the Entra service principal " + objectId.get() + " directly; the exported "
+          + "script creates Exchange's pointer if it is missing", directory.get().name(),
+          Optional.of(new Operation.NewServicePrincipal(app.appId(), objectId.get(), displayName)), List.of()));
+      return new PrincipalSteps(0, objectId, true);
+    }
     Observed<ExchangeServicePrincipal> existing = fromExchange(x -> x.findServicePrincipal(app.appId()));
     if (existing.unknown()) {
       return new PrincipalSteps(blocked(pointer, existing.blockedReason("Exchange's service principal")), objectId, false);
@@ -674,7 +715,13 @@ public final class Planner {
     }
     String name = ObjectNames.managementScope(setup);
     String resource = "management scope '" + name + "'";
-    Observed<ManagementScope> existing = fromExchange(x -> x.findManagementScope(name));
+    if (rbacThroughGraph && filter.needsResolution()) {
+      blocked(resource, "a MemberOfGroup filter needs the group's Exchange DistinguishedName, which Microsoft Graph cannot "
+          + "read: add an Exchange backend (impersonation-powershell), or scope by an administrative unit "
+          + "(Scope.administrativeUnit(id)), which Graph can assign to");
+      return -1;
+    }
+    Observed<ManagementScope> existing = fromRbac(x -> x.findManagementScope(name));
     if (existing.unknown()) {
       blocked(resource, existing.blockedReason("the management scope"));
       return -1;
@@ -761,7 +808,7 @@ public final class Planner {
   private int assignment(String name, String role, String assignee, AssigneeType type, ScopeType scopeType, String scope,
       List<Integer> deps) {
     String resource = "role assignment '" + name + "'";
-    Observed<List<RoleAssignment>> existing = valueFromExchange(x -> x.roleAssignments(assignee));
+    Observed<List<RoleAssignment>> existing = valueFromRbac(x -> x.roleAssignments(assignee));
     if (existing.unknown()) {
       blocked(resource, existing.blockedReason("the role assignments of " + assignee));
       return -1;

@@ -9,11 +9,17 @@ public enum Capability {
   EXCHANGE_RECIPIENTS("create Exchange Server mailboxes", "an Exchange backend"),
   EXCHANGE_GROUPS("write distribution groups, mail-enabled security groups and room lists", "an Exchange backend"),
   EXCHANGE_RBAC("write management scopes, role assignments and role groups", "an Exchange backend"),
-  EXCHANGE_APPLICATIONS("write Exchange service principals and application access policies", "an Exchange backend"),
+  EXCHANGE_APPLICATIONS("write application access policies", "an Exchange backend"),
   EXCHANGE_MAILBOX_PERMISSIONS("write mailbox permissions", "an Exchange backend"),
   DIRECTORY_USERS("create users and assign licences", "a directory (Graph) backend"),
   DIRECTORY_GROUPS("write Microsoft 365 and security groups", "a directory (Graph) backend"),
-  DIRECTORY_APPLICATIONS("grant or revoke application permissions (admin consent)", "a directory (Graph) backend");
+  DIRECTORY_APPLICATIONS("grant or revoke application permissions (admin consent)", "a directory (Graph) backend"),
+  /**
+   * RBAC for Applications on Exchange Online: management scopes, the app's service principal pointer and its role
+   * assignments. Exchange backends have it; so does the Graph backend, through the Exchange RBAC endpoints of Graph beta.
+   */
+  EXCHANGE_APPLICATION_RBAC("write management scopes and role assignments for applications (RBAC for Applications)",
+      "an Exchange backend, or a Graph backend with RoleManagement.ReadWrite.Exchange");
 
   private final String description;
   private final String provider;

@@ -10,12 +10,18 @@ import java.util.Optional;
  * policies and mailbox permissions. Reads return {@link Optional#empty()} only when the service said the object
  * does not exist; any failure to read throws, so the planner can tell ABSENT from UNKNOWN.
  */
-public interface ExchangeBackend extends Backend {
+public interface ExchangeBackend extends Backend, ExchangeRbacReader, MailboxReader {
   /** {@code Get-OrganizationConfig}. */
   OrganizationConfig organizationConfig();
 
   /** {@code Get-Recipient -Identity}: a mailbox or group by UPN, SMTP address or name. */
   Optional<Recipient> findRecipient(String identity);
+
+  /** A mailbox is a recipient whose type is a mailbox: {@link #findRecipient} filtered. */
+  @Override
+  default Optional<Recipient> findMailbox(String identity) {
+    return findRecipient(identity).filter(r -> r.type().isMailbox());
+  }
 
   /** {@code Get-Recipient -RecipientTypeDetails UserMailbox,...}: up to {@code limit} mailboxes, in a stable order. */
   List<Recipient> listMailboxes(int limit);
@@ -27,9 +33,11 @@ public interface ExchangeBackend extends Backend {
   List<Recipient> groupMembers(String groupIdentity);
 
   /** {@code Get-ManagementScope}. */
+  @Override
   Optional<ManagementScope> findManagementScope(String name);
 
   /** {@code Get-ManagementRoleAssignment -RoleAssignee}: every assignment of this assignee. */
+  @Override
   List<RoleAssignment> roleAssignments(String assignee);
 
   /** {@code Get-RoleGroup}. */

@@ -213,9 +213,10 @@ public sealed interface Operation {
    * @param filter the filter
    */
   record NewManagementScope(String name, RecipientFilter filter) implements Operation {
+    /** On Exchange Online every scope serves RBAC for Applications (ApplicationImpersonation is refused there). */
     @Override
     public Optional<Capability> capability(TenantTarget.Kind target) {
-      return Optional.of(Capability.EXCHANGE_RBAC);
+      return Optional.of(target == TenantTarget.Kind.EXCHANGE_ONLINE ? Capability.EXCHANGE_APPLICATION_RBAC : Capability.EXCHANGE_RBAC);
     }
   }
 
@@ -231,9 +232,11 @@ public sealed interface Operation {
    */
   record NewManagementRoleAssignment(String name, String role, String assignee, AssigneeType assigneeType,
       ScopeType scopeType, String scope) implements Operation {
+    /** An app's assignment on Exchange Online is RBAC for Applications; any other is Exchange RBAC. */
     @Override
     public Optional<Capability> capability(TenantTarget.Kind target) {
-      return Optional.of(Capability.EXCHANGE_RBAC);
+      return Optional.of(assigneeType == AssigneeType.SERVICE_PRINCIPAL && target == TenantTarget.Kind.EXCHANGE_ONLINE
+          ? Capability.EXCHANGE_APPLICATION_RBAC : Capability.EXCHANGE_RBAC);
     }
   }
 
@@ -280,9 +283,10 @@ public sealed interface Operation {
    * @param displayName the display name
    */
   record NewServicePrincipal(String appId, String objectId, String displayName) implements Operation {
+    /** Part of RBAC for Applications (recipe R step 2). */
     @Override
     public Optional<Capability> capability(TenantTarget.Kind target) {
-      return Optional.of(Capability.EXCHANGE_APPLICATIONS);
+      return Optional.of(Capability.EXCHANGE_APPLICATION_RBAC);
     }
   }
 

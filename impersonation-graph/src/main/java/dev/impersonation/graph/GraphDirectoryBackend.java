@@ -17,6 +17,7 @@ import com.microsoft.graph.models.ServicePrincipal;
 import com.microsoft.graph.models.ServicePrincipalCollectionResponse;
 import com.microsoft.graph.models.User;
 import com.microsoft.graph.models.UserCollectionResponse;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.graph.users.item.assignlicense.AssignLicensePostRequestBody;
 import com.microsoft.kiota.ApiException;
@@ -29,6 +30,7 @@ import dev.impersonation.ObjectAlreadyExistsException;
 import dev.impersonation.ObjectNotFoundException;
 import dev.impersonation.TenantException;
 import dev.impersonation.ThrottledException;
+import dev.impersonation.graph.internal.ExchangeRbacEndpoints;
 import dev.impersonation.graph.internal.GraphErrors;
 import dev.impersonation.graph.internal.ODataFilter;
 import dev.impersonation.spi.ApplicationPermissionGrant;
@@ -36,6 +38,11 @@ import dev.impersonation.spi.Capability;
 import dev.impersonation.spi.DirectoryBackend;
 import dev.impersonation.spi.DirectoryUser;
 import dev.impersonation.spi.EntraServicePrincipal;
+import dev.impersonation.spi.ExchangeRbacReader;
+import dev.impersonation.spi.MailboxReader;
+import dev.impersonation.spi.ManagementScope;
+import dev.impersonation.spi.Recipient;
+import dev.impersonation.spi.RecipientType;
 import dev.impersonation.spi.MailGroup;
 import dev.impersonation.spi.Operation;
 import dev.impersonation.spi.Sleeper;
@@ -89,7 +96,7 @@ import okhttp3.ResponseBody;
  * executor retries on its clock. Passwords are sent once to {@code POST /users} and never logged or put in a message.
  * Thread-safe.
  */
-public final class GraphDirectoryBackend implements DirectoryBackend {
+public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRbacReader, MailboxReader {
   /** Graph's maximum of references per {@code members@odata.bind} request and of requests per {@code $batch}. */
   public static final int MAX_PER_REQUEST = 20;
   private static final int PAGE_SIZE = 999;
@@ -109,12 +116,15 @@ public final class GraphDirectoryBackend implements DirectoryBackend {
   private volatile GraphResource graphResource;
 
   private record GraphResource(UUID id, Map<String, UUID> roleIds) {}
+  /** Graph beta's Exchange RBAC provider (DOMAIN.md §4). */
+  private final ExchangeRbacEndpoints exchangeRbac;
 
   GraphDirectoryBackend(GraphServiceClient client, String referenceBase, Clock clock, Sleeper sleeper) {
     this.client = client;
     this.referenceBase = referenceBase.replaceAll("/+$", "");
     this.clock = clock;
     this.sleeper = sleeper;
+    this.exchangeRbac = new ExchangeRbacEndpoints(this::sendJson, this.referenceBase);
   }
 
   @Override
@@ -124,7 +134,8 @@ public final class GraphDirectoryBackend implements DirectoryBackend {
 
   @Override
   public Set<Capability> capabilities() {
-    return EnumSet.of(Capability.DIRECTORY_USERS, Capability.DIRECTORY_GROUPS, Capability.DIRECTORY_APPLICATIONS);
+    return EnumSet.of(Capability.DIRECTORY_USERS, Capability.DIRECTORY_GROUPS, Capability.DIRECTORY_APPLICATIONS,
+        Capability.EXCHANGE_APPLICATION_RBAC);
   }
 
   /** How many HTTP requests this backend has sent to Graph (a {@code $batch} counts as one). */
@@ -321,6 +332,101 @@ public final class GraphDirectoryBackend implements DirectoryBackend {
     return Optional.of(List.copyOf(members));
   }
 
+  // ------------------------------------------------------------------ mailboxes
+
+  /**
+   * {@code GET /users/{id}/mailboxSettings?$select=userPurpose}: 200 names the mailbox's kind, 404 means the user has no
+   * mailbox yet (DOMAIN.md §5). Reading mailbox settings needs MailboxSettings.Read; when the caller lacks it (403), the
+   * user's {@code provisionedPlans} (User.Read.All) tell instead: an {@code exchange} plan in {@code Success} is a
+   * provisioned mailbox (its kind is then taken as a user mailbox).
+   */
+  @Override
+  public Optional<Recipient> findMailbox(String identity) {
+    String who = identity.strip();
+    try {
+      com.microsoft.graph.models.MailboxSettings settings = call("GET /users/" + who + "/mailboxSettings", who,
+          () -> client.users().byUserId(who).mailboxSettings().get(rc -> rc.queryParameters.select = new String[] {"userPurpose"}));
+      RecipientType type = settings == null || settings.getUserPurpose() == null ? RecipientType.USER_MAILBOX
+          : switch (settings.getUserPurpose()) {
+            case Shared -> RecipientType.SHARED_MAILBOX;
+            case Room -> RecipientType.ROOM_MAILBOX;
+            case Equipment -> RecipientType.EQUIPMENT_MAILBOX;
+            default -> RecipientType.USER_MAILBOX;
+          };
+      return Optional.of(new Recipient(who, who, "", type, true));
+    } catch (ObjectNotFoundException noMailbox) {
+      return Optional.empty();
+    } catch (dev.impersonation.AccessDeniedException noMailboxSettingsRead) {
+      User u;
+      try {
+        u = call("GET /users/" + who + "?$select=provisionedPlans", who, () -> client.users().byUserId(who)
+            .get(rc -> rc.queryParameters.select = new String[] {"id", "userPrincipalName", "mail", "provisionedPlans"}));
+      } catch (ObjectNotFoundException noUser) {
+        return Optional.empty();
+      }
+      boolean provisioned = u != null && u.getProvisionedPlans() != null && u.getProvisionedPlans().stream()
+          .anyMatch(p -> "exchange".equalsIgnoreCase(p.getService()) && "Success".equalsIgnoreCase(p.getProvisioningStatus()));
+      return provisioned ? Optional.of(new Recipient(who, firstNonEmpty(u.getMail(), who), "", RecipientType.USER_MAILBOX, true))
+          : Optional.empty();
+    }
+  }
+
+  // ------------------------------------------------------------------ Exchange RBAC through Graph beta
+
+  /** {@code GET /beta/roleManagement/exchange/customAppScopes?$filter=displayName eq '...'}. */
+  @Override
+  public Optional<ManagementScope> findManagementScope(String name) {
+    return exchangeRbac.findScope(name);
+  }
+
+  /**
+   * {@code GET /beta/roleManagement/exchange/roleAssignments?$filter=principalId eq '/ServicePrincipals/<id>'}: the
+   * assignments of a service principal, by its Entra object id (other assignees are not service principals and have none).
+   */
+  @Override
+  public List<dev.impersonation.spi.RoleAssignment> roleAssignments(String assignee) {
+    if (!ODataFilter.isGuid(assignee)) {
+      return List.of();
+    }
+    return exchangeRbac.assignments(assignee);
+  }
+
+  /**
+   * Sends one JSON request through the SDK's request adapter (authentication, allowed hosts and the other middleware
+   * apply) and answers the parsed body; used for Graph beta endpoints the v1.0 SDK has no builders for. A non-2xx answer
+   * throws the typed exception {@link GraphErrors#classify} gives it.
+   */
+  private JsonNode sendJson(String method, String url, JsonNode body, String what, String identity) {
+    return call(what, identity, () -> {
+      try {
+        RequestInformation info = new RequestInformation();
+        info.httpMethod = com.microsoft.kiota.HttpMethod.valueOf(method);
+        info.setUri(java.net.URI.create(url));
+        info.headers.add("Accept", "application/json");
+        if (body != null) {
+          info.setStreamContent(new java.io.ByteArrayInputStream(JSON.writeValueAsBytes(body)), "application/json");
+        }
+        com.microsoft.kiota.NativeResponseHandler handler = new com.microsoft.kiota.NativeResponseHandler();
+        info.setResponseHandler(handler);
+        client.getRequestAdapter().sendPrimitive(info, new HashMap<>(), java.io.InputStream.class);
+        Response answer = (Response) handler.getValue();
+        if (answer == null) {
+          throw new dev.impersonation.TransientTenantException(what + ": no answer from Microsoft Graph; retry later.");
+        }
+        try (answer) {
+          if (!answer.isSuccessful()) {
+            throw GraphErrors.classify(what, identity, innerFailure(answer));
+          }
+          ResponseBody b = answer.body();
+          String text = b == null ? "" : new String(b.bytes(), StandardCharsets.UTF_8);
+          return text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
   // ------------------------------------------------------------------ writes
 
   @Override
@@ -343,6 +449,19 @@ public final class GraphDirectoryBackend implements DirectoryBackend {
       grantPermissions(grant);
     } else if (operation instanceof Operation.RevokeApplicationPermissions revoke) {
       revokePermissions(revoke);
+    } else if (operation instanceof Operation.NewManagementScope scope) {
+      exchangeRbac.createScope(scope.name(), scope.filter().toOpath(g -> {
+        throw new TenantException("The management scope '" + scope.name() + "' filters on the group '" + g + "', whose "
+            + "Exchange DistinguishedName Microsoft Graph cannot read: add an Exchange backend for this scope.");
+      }));
+    } else if (operation instanceof Operation.NewManagementRoleAssignment a
+        && a.assigneeType() == dev.impersonation.spi.AssigneeType.SERVICE_PRINCIPAL) {
+      exchangeRbac.createAssignment(servicePrincipalId(a.assignee()).toString(), a.role(), a.scopeType(), a.scope());
+    } else if (operation instanceof Operation.NewServicePrincipal sp) {
+      // Graph's Exchange role assignments name the Entra service principal itself: confirm it exists, write nothing.
+      UUID id = servicePrincipalId(sp.objectId());
+      call("GET /servicePrincipals/" + id, sp.appId(), () -> client.servicePrincipals().byServicePrincipalId(id.toString())
+          .get(rc -> rc.queryParameters.select = new String[] {"id", "appId"}));
     } else {
       throw new TenantException("Microsoft Graph cannot perform " + operation.getClass().getSimpleName()
           + ": it is an Exchange operation; add an Exchange backend.");

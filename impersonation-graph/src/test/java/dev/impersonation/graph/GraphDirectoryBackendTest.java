@@ -57,7 +57,8 @@ class GraphDirectoryBackendTest {
 
   @Test
   void capabilitiesAreTheDirectoryOnes() {
-    assertEquals(EnumSet.of(Capability.DIRECTORY_USERS, Capability.DIRECTORY_GROUPS, Capability.DIRECTORY_APPLICATIONS),
+    assertEquals(EnumSet.of(Capability.DIRECTORY_USERS, Capability.DIRECTORY_GROUPS, Capability.DIRECTORY_APPLICATIONS,
+        Capability.EXCHANGE_APPLICATION_RBAC),
         backend.capabilities());
   }
 

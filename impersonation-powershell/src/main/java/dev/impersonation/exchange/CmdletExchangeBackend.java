@@ -78,7 +78,7 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
   public Set<Capability> capabilities() {
     return target.isExchangeOnline()
         ? EnumSet.of(Capability.EXCHANGE_ORGANIZATION, Capability.EXCHANGE_GROUPS, Capability.EXCHANGE_RBAC,
-            Capability.EXCHANGE_APPLICATIONS, Capability.EXCHANGE_MAILBOX_PERMISSIONS)
+            Capability.EXCHANGE_APPLICATIONS, Capability.EXCHANGE_APPLICATION_RBAC, Capability.EXCHANGE_MAILBOX_PERMISSIONS)
         : EnumSet.of(Capability.EXCHANGE_RECIPIENTS, Capability.EXCHANGE_GROUPS, Capability.EXCHANGE_RBAC,
             Capability.EXCHANGE_MAILBOX_PERMISSIONS);
   }

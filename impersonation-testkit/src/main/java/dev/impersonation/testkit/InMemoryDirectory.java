@@ -4,6 +4,12 @@ import dev.impersonation.GroupKind;
 import dev.impersonation.ObjectAlreadyExistsException;
 import dev.impersonation.TenantException;
 import dev.impersonation.spi.ApplicationPermissionGrant;
+import dev.impersonation.spi.AssigneeType;
+import dev.impersonation.spi.ExchangeRbacReader;
+import dev.impersonation.spi.MailboxReader;
+import dev.impersonation.spi.ManagementScope;
+import dev.impersonation.spi.Recipient;
+import dev.impersonation.spi.RoleAssignment;
 import dev.impersonation.spi.Capability;
 import dev.impersonation.spi.DirectoryBackend;
 import dev.impersonation.spi.DirectoryUser;
@@ -23,11 +29,18 @@ import java.util.function.Supplier;
  * Microsoft 365 and security groups (DOMAIN.md §5): a write to a distribution group, mail-enabled security group or
  * room list answers Graph's error.
  */
-final class InMemoryDirectory implements DirectoryBackend {
+final class InMemoryDirectory implements DirectoryBackend, ExchangeRbacReader, MailboxReader {
   private final TenantState s;
+  private final GraphExchangeRbac rbac;
 
   InMemoryDirectory(TenantState state) {
     this.s = state;
+    this.rbac = new GraphExchangeRbac(state);
+  }
+
+  /** The Exchange RBAC provider of Graph beta over this store (shared with the HTTP simulator). */
+  GraphExchangeRbac exchangeRbac() {
+    return rbac;
   }
 
   @Override
@@ -37,7 +50,12 @@ final class InMemoryDirectory implements DirectoryBackend {
 
   @Override
   public Set<Capability> capabilities() {
-    return EnumSet.of(Capability.DIRECTORY_USERS, Capability.DIRECTORY_GROUPS, Capability.DIRECTORY_APPLICATIONS);
+    Set<Capability> all = EnumSet.of(Capability.DIRECTORY_USERS, Capability.DIRECTORY_GROUPS, Capability.DIRECTORY_APPLICATIONS);
+    if (s.target.isExchangeOnline()) {
+      // Graph beta's Exchange RBAC endpoints (DOMAIN.md §4).
+      all.add(Capability.EXCHANGE_APPLICATION_RBAC);
+    }
+    return all;
   }
 
   private <T> T call(String operation, String detail, boolean write, Supplier<T> body) {
@@ -96,6 +114,30 @@ final class InMemoryDirectory implements DirectoryBackend {
   public Optional<List<String>> administrativeUnitMembers(String administrativeUnitId) {
     return call("administrativeUnitMembers", administrativeUnitId, false, () -> Optional.ofNullable(
         s.administrativeUnits.get(TenantState.key(administrativeUnitId))).map(List::copyOf));
+  }
+
+  // ------------------------------------------------------------ Graph beta: Exchange RBAC, and mailboxes
+
+  @Override
+  public Optional<ManagementScope> findManagementScope(String name) {
+    return call("findManagementScope", name, false, () -> rbac.appScopes().stream()
+        .filter(a -> a.displayName().equalsIgnoreCase(name)).findFirst()
+        .map(a -> new ManagementScope(a.displayName(), a.recipientFilter(), false)));
+  }
+
+  @Override
+  public List<RoleAssignment> roleAssignments(String assignee) {
+    return call("roleAssignments", assignee, false, () -> s.assignments.values().stream()
+        .filter(a -> a.type() == AssigneeType.SERVICE_PRINCIPAL && a.assignee().equalsIgnoreCase(assignee))
+        .map(a -> new RoleAssignment(a.name(), a.role(), a.assignee(), a.type(), a.scopeType(), a.scope(), a.createdAt()))
+        .toList());
+  }
+
+  /** Like {@code GET /users/{id}/mailboxSettings}: the mailbox once it is usable, empty before. */
+  @Override
+  public Optional<Recipient> findMailbox(String identity) {
+    return call("findMailbox", identity, false, () -> s.usableMailbox(identity)
+        .map(m -> new Recipient(m.name, m.smtp, "", m.type, true)));
   }
 
   @Override
@@ -170,6 +212,26 @@ final class InMemoryDirectory implements DirectoryBackend {
       TenantState.AppObject app = appBySpId(revoke.servicePrincipalObjectId());
       // A permission that is not granted is already revoked.
       app.consent.removeIf(p -> revoke.permissions().stream().anyMatch(p::equalsIgnoreCase));
+    } else if (op instanceof Operation.NewManagementScope scope) {
+      rbac.createAppScope(scope.name(), scope.filter().toOpath(g -> {
+        throw new TenantException("Request_BadRequest: the recipient filter references a group whose DN was not resolved: " + g);
+      }));
+    } else if (op instanceof Operation.NewManagementRoleAssignment a && a.assigneeType() == AssigneeType.SERVICE_PRINCIPAL) {
+      String scopeId = switch (a.scopeType()) {
+        case ORGANIZATION -> null;
+        case ADMINISTRATIVE_UNIT -> null;
+        case MANAGEMENT_SCOPE -> rbac.appScopes().stream().filter(x -> x.displayName().equalsIgnoreCase(a.scope())).findFirst()
+            .orElseThrow(() -> graphNotFound(a.scope())).id();
+      };
+      String directory = switch (a.scopeType()) {
+        case ORGANIZATION -> "/";
+        case ADMINISTRATIVE_UNIT -> GraphExchangeRbac.AU_PREFIX + a.scope();
+        case MANAGEMENT_SCOPE -> null;
+      };
+      rbac.createAssignment(GraphExchangeRbac.SP_PREFIX + a.assignee(), rbac.roleId(a.role()), directory, scopeId);
+    } else if (op instanceof Operation.NewServicePrincipal sp) {
+      // Graph's assignments name the Entra service principal directly: confirm it exists, write nothing.
+      appBySpId(sp.objectId());
     } else {
       throw new TenantException("Microsoft Graph cannot perform " + op.getClass().getSimpleName() + ": it is an Exchange operation.");
     }

@@ -53,6 +53,7 @@ final class InMemoryExchange implements ExchangeBackend {
     if (s.target.isExchangeOnline()) {
       all.add(Capability.EXCHANGE_ORGANIZATION);
       all.add(Capability.EXCHANGE_APPLICATIONS);
+      all.add(Capability.EXCHANGE_APPLICATION_RBAC);
       all.remove(Capability.EXCHANGE_RECIPIENTS);
     }
     return all;

@@ -113,7 +113,7 @@ public final class GraphSimulator implements AutoCloseable {
     Handler handler = new Handler();
     this.server = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").port(b.port)
         .disableRequestJournal().notifier(new ConsoleNotifier(false)).extensions(handler));
-    server.stubFor(WireMock.any(WireMock.urlMatching("/v1\\.0(/.*)?")).willReturn(WireMock.aResponse().withTransformers(NAME)));
+    server.stubFor(WireMock.any(WireMock.urlMatching("/(v1\\.0|beta)(/.*)?")).willReturn(WireMock.aResponse().withTransformers(NAME)));
     server.stubFor(WireMock.post(WireMock.urlPathMatching("/[^/]+/oauth2/v2.0/token"))
         .willReturn(WireMock.okJson("{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,"
             + "\"access_token\":\"" + SIGN_IN_TOKEN + "\"}")));

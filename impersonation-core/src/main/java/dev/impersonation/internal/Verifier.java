@@ -158,11 +158,23 @@ public final class Verifier {
     String principal = setup.principal() instanceof ServiceAccount a ? a.userPrincipalName().toLowerCase(Locale.ROOT) : "";
     try {
       Set<String> groupMembers = scopeGroupMembers();
-      Optional<String> found = connection.exchange().map(x -> x.listMailboxes(500)).orElse(List.of()).stream()
+      Optional<dev.impersonation.spi.MailboxReader> graph = connection.exchange().isPresent() ? Optional.empty()
+          : connection.directory().filter(d -> d instanceof dev.impersonation.spi.MailboxReader)
+              .map(dev.impersonation.spi.MailboxReader.class::cast);
+      List<Recipient> listed = connection.exchange().map(x -> x.listMailboxes(500))
+          .orElseGet(() -> graph.map(g -> g.listMailboxes(500)).orElse(List.of()));
+      java.util.function.Predicate<String> isMailbox = m -> true;
+      if (graph.isPresent()) {
+        // Graph lists mail-enabled users: confirm a candidate has a mailbox (at most a few reads).
+        int[] tries = {0};
+        isMailbox = m -> tries[0]++ < 5 && graph.get().findMailbox(m).isPresent();
+      }
+      Optional<String> found = listed.stream()
           .filter(r -> r.type() == RecipientType.USER_MAILBOX || r.type() == RecipientType.ROOM_MAILBOX)
           .map(Recipient::primarySmtpAddress)
           .filter(m -> !scoped.contains(m.toLowerCase(Locale.ROOT)) && !m.equalsIgnoreCase(principal))
           .filter(m -> !groupMembers.contains(m.toLowerCase(Locale.ROOT)))
+          .filter(isMailbox)
           .findFirst();
       if (found.isEmpty()) {
         notes.add("No mailbox outside the scope was found to prove least privilege: name one with outsider(...).");
@@ -197,7 +209,7 @@ public final class Verifier {
     Observed<ConfiguredAccess> configured = cached != null ? new Observed<>(Observed.State.PRESENT, cached, "")
         : connection.exchange()
             .map(x -> Observed.readValue(() -> x.testConfiguredAccess(method, setup.principal(), mailbox)))
-            .orElseGet(() -> Observed.unknown("no Exchange backend to test the configuration"));
+            .orElseGet(() -> graphConfigured(mailbox, expected));
     if (configured.present() && connection.accessProbe().isPresent()) {
       configuredCache.put(mailbox.toLowerCase(Locale.ROOT), configured.value());
     }
@@ -247,6 +259,56 @@ public final class Verifier {
           + ": allow up to " + Table.duration(window) + " to take effect (D12)");
     }
     return new MailboxAccess(mailbox, expected, AccessState.GRANTED, config);
+  }
+
+  /**
+   * Without an Exchange backend, RBAC for Applications is read through Graph's Exchange RBAC endpoints: the setup's
+   * roles assigned to the app with the setup's scope count as configured for an in-scope mailbox (Graph cannot test one
+   * mailbox against a scope as Test-ServicePrincipalAuthorization does, nor say since when an assignment exists).
+   */
+  private Observed<ConfiguredAccess> graphConfigured(String mailbox, boolean expected) {
+    Optional<dev.impersonation.spi.ExchangeRbacReader> rbac = connection.directory()
+        .filter(d -> d instanceof dev.impersonation.spi.ExchangeRbacReader && setup.target().isExchangeOnline())
+        .map(dev.impersonation.spi.ExchangeRbacReader.class::cast);
+    if (rbac.isEmpty() || !(setup.access() instanceof dev.impersonation.RbacForApplications access)
+        || !(setup.principal() instanceof dev.impersonation.Application app)) {
+      return Observed.unknown("no Exchange backend to test the configuration");
+    }
+    return Observed.readValue(() -> {
+      String spId = graphServicePrincipalId(app);
+      dev.impersonation.spi.ScopeType type;
+      String scope;
+      if (setup.scope() instanceof OrganizationScope) {
+        type = dev.impersonation.spi.ScopeType.ORGANIZATION;
+        scope = "";
+      } else if (setup.scope() instanceof AdministrativeUnitScope au) {
+        type = dev.impersonation.spi.ScopeType.ADMINISTRATIVE_UNIT;
+        scope = au.objectId();
+      } else {
+        type = dev.impersonation.spi.ScopeType.MANAGEMENT_SCOPE;
+        scope = ObjectNames.managementScope(setup);
+      }
+      List<dev.impersonation.spi.RoleAssignment> assignments = rbac.get().roleAssignments(spId);
+      List<String> missing = access.roles().stream().filter(role -> assignments.stream().noneMatch(a ->
+          a.role().equalsIgnoreCase(role) && a.scopeType() == type && a.scope().equalsIgnoreCase(scope))).toList();
+      Optional<Instant> since = assignments.stream().map(dev.impersonation.spi.RoleAssignment::createdAt)
+          .filter(java.util.Objects::nonNull).max(Instant::compareTo);
+      String where = type == dev.impersonation.spi.ScopeType.ORGANIZATION ? "organization-wide" : "scoped to " + scope;
+      if (!missing.isEmpty()) {
+        return new ConfiguredAccess(false, Optional.empty(), "Graph lists no assignment of " + missing + " " + where);
+      }
+      return new ConfiguredAccess(expected, since, "Graph lists " + access.roles() + " " + where
+          + (expected ? "" : ", which this mailbox is not meant to be in") + (since.isEmpty() ? " (Graph does not say since when)" : ""));
+    });
+  }
+
+  private String graphServicePrincipalId(dev.impersonation.Application app) {
+    if (app.servicePrincipalObjectId().isPresent()) {
+      return app.servicePrincipalObjectId().get();
+    }
+    return connection.directory().orElseThrow().findServicePrincipal(app.appId())
+        .orElseThrow(() -> new dev.impersonation.ObjectNotFoundException(app.appId(), "The app " + app.appId()
+            + " has no service principal in this tenant.")).objectId();
   }
 
   /**

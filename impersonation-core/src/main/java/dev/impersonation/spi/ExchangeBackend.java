@@ -24,6 +24,7 @@ public interface ExchangeBackend extends Backend, ExchangeRbacReader, MailboxRea
   }
 
   /** {@code Get-Recipient -RecipientTypeDetails UserMailbox,...}: up to {@code limit} mailboxes, in a stable order. */
+  @Override
   List<Recipient> listMailboxes(int limit);
 
   /** {@code Get-DistributionGroup} / {@code Get-Group}: a group by name or SMTP address. */

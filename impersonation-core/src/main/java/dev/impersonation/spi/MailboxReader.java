@@ -1,5 +1,6 @@
 package dev.impersonation.spi;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,4 +14,11 @@ public interface MailboxReader {
    * to read throws.
    */
   Optional<Recipient> findMailbox(String identity);
+
+  /**
+   * Up to {@code limit} mailboxes in a stable order, for picking a mailbox outside the scope. Exchange lists mailboxes;
+   * Graph lists mail-enabled users, which may include some without a mailbox: check a candidate with
+   * {@link #findMailbox} before relying on it.
+   */
+  List<Recipient> listMailboxes(int limit);
 }

@@ -371,6 +371,22 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
     }
   }
 
+  /**
+   * {@code GET /users?$select=id,userPrincipalName,mail,displayName&$top=<limit>}, one page: the users with a mail
+   * address. Graph cannot tell a mailbox from a mail user in a list, so callers confirm one with {@link #findMailbox}.
+   */
+  @Override
+  public List<Recipient> listMailboxes(int limit) {
+    int top = Math.max(1, Math.min(limit, PAGE_SIZE));
+    UserCollectionResponse page = call("GET /users", "*", () -> client.users().get(rc -> {
+      rc.queryParameters.top = top;
+      rc.queryParameters.select = new String[] {"id", "userPrincipalName", "mail", "displayName"};
+    }));
+    List<User> users = page == null || page.getValue() == null ? List.of() : page.getValue();
+    return users.stream().filter(u -> u.getMail() != null && !u.getMail().isEmpty()).limit(limit)
+        .map(u -> new Recipient(nz(u.getDisplayName()), u.getMail(), "", RecipientType.USER_MAILBOX, true)).toList();
+  }
+
   // ------------------------------------------------------------------ Exchange RBAC through Graph beta
 
   /** {@code GET /beta/roleManagement/exchange/customAppScopes?$filter=displayName eq '...'}. */

@@ -916,9 +916,21 @@ public final class FakeGraphApi {
   /** {@code GET /users?$filter=mail eq '...'} or {@code userPrincipalName eq '...'}: zero or one user (findUser). */
   private Result listUsers(Call c) {
     String filter = c.query.get("$filter");
-    Matcher f = filter == null ? null : EQ_FILTER.matcher(filter);
-    if (f == null || !f.matches() || !(f.group(1).equalsIgnoreCase("mail") || f.group(1).equalsIgnoreCase("userPrincipalName"))) {
-      throw badRequest("Unsupported query: the fake lists users only with $filter=mail eq '...' or userPrincipalName eq '...'.");
+    if (filter == null) {
+      // Every user: directory users first, then mailbox users that have no directory object of their own.
+      List<JsonNode> rows = new ArrayList<>();
+      dir.graphCall("listUsers", "*", false, () -> {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        s.users.values().forEach(u -> lookupUser(u.upn).filter(v -> seen.add(v.id)).ifPresent(v -> rows.add(select(userJson(v, c), c.query))));
+        s.mailboxes.values().forEach(m -> lookupUser(m.upn).filter(v -> seen.add(v.id)).ifPresent(v -> rows.add(select(userJson(v, c), c.query))));
+        return null;
+      });
+      rows.forEach(r -> ((ObjectNode) r).remove("@odata.context"));
+      return ok(page(c, rows, c.base + "/$metadata#users"));
+    }
+    Matcher f = EQ_FILTER.matcher(filter);
+    if (!f.matches() || !(f.group(1).equalsIgnoreCase("mail") || f.group(1).equalsIgnoreCase("userPrincipalName"))) {
+      throw badRequest("Unsupported query: the fake lists users unfiltered, or with $filter=mail eq '...' or userPrincipalName eq '...'.");
     }
     String value = f.group(2).replace("''", "'");
     List<JsonNode> rows = new ArrayList<>();

@@ -140,6 +140,14 @@ final class InMemoryDirectory implements DirectoryBackend, ExchangeRbacReader, M
         .map(m -> new Recipient(m.name, m.smtp, "", m.type, true)));
   }
 
+  /** Like {@code GET /users?$select=mail}: mail-enabled users with a usable mailbox, in creation order. */
+  @Override
+  public List<Recipient> listMailboxes(int limit) {
+    return call("listMailboxes", String.valueOf(limit), false, () -> s.mailboxes.values().stream()
+        .filter(m -> s.usableMailbox(m.smtp).isPresent()).limit(limit)
+        .map(m -> new Recipient(m.name, m.smtp, "", m.type, true)).toList());
+  }
+
   @Override
   public void execute(Operation op) {
     call(op.getClass().getSimpleName(), op.toString(), true, () -> {

@@ -725,6 +725,17 @@ public final class FakeGraphApi {
       l.putArray("disabledPlans");
       l.put("skuId", sku);
     }
+    String select = c.query.getOrDefault("$select", "");
+    if (select.toLowerCase(Locale.ROOT).contains("provisionedplans")) {
+      // Returned only on $select, like Graph: the Exchange plan succeeds once the mailbox is usable.
+      ArrayNode plans = o.putArray("provisionedPlans");
+      if (v.mail != null || !v.licenses.isEmpty()) {
+        ObjectNode p = plans.addObject();
+        p.put("capabilityStatus", "Enabled");
+        p.put("provisioningStatus", v.mail != null ? "Success" : "PendingInput");
+        p.put("service", "exchange");
+      }
+    }
     return o;
   }
 

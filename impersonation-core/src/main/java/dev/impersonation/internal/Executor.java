@@ -140,12 +140,12 @@ public final class Executor {
             .toList();
         write(new Operation.NewManagementScope(s.name(), new RecipientFilter.MemberOfGroups(resolved)));
       } else if (op instanceof Operation.AddGroupMembers m) {
-        for (String member : m.members()) {
-          write(new Operation.AddGroupMembers(m.group(), m.kind(), List.of(member)));
+        for (List<String> part : parts(m.members(), backendFor(op).maxMembersPerWrite())) {
+          write(new Operation.AddGroupMembers(m.group(), m.kind(), part));
         }
       } else if (op instanceof Operation.RemoveGroupMembers m) {
-        for (String member : m.members()) {
-          write(new Operation.RemoveGroupMembers(m.group(), m.kind(), List.of(member)));
+        for (List<String> part : parts(m.members(), backendFor(op).maxMembersPerWrite())) {
+          write(new Operation.RemoveGroupMembers(m.group(), m.kind(), part));
         }
       } else if (op instanceof Operation.AddMailboxPermissions p) {
         for (String mailbox : p.mailboxes()) {
@@ -154,6 +154,16 @@ public final class Executor {
       } else {
         write(op);
       }
+    }
+
+    /** {@code members} in consecutive parts of at most {@code size} (at least 1). */
+    private static List<List<String>> parts(List<String> members, int size) {
+      int n = Math.max(1, size);
+      List<List<String>> out = new ArrayList<>();
+      for (int i = 0; i < members.size(); i += n) {
+        out.add(List.copyOf(members.subList(i, Math.min(members.size(), i + n))));
+      }
+      return out;
     }
 
     private Backend backendFor(Operation op) {

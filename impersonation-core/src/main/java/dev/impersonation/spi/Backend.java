@@ -16,4 +16,14 @@ public interface Backend {
    * with the service's Retry-After, {@link dev.impersonation.ObjectNotFoundException} for missing references.
    */
   void execute(Operation operation);
+
+  /**
+   * How many members one {@link Operation.AddGroupMembers} or {@link Operation.RemoveGroupMembers} given to this backend
+   * may carry. The executor splits longer lists into parts of this size. The default, 1, suits backends that write one
+   * member per call (Exchange cmdlets); a backend that batches (Graph: 20 references per request, 20 requests per
+   * {@code $batch}) answers more, and must then treat "already a member" and "not a member" as success per member.
+   */
+  default int maxMembersPerWrite() {
+    return 1;
+  }
 }

@@ -138,6 +138,15 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
         Capability.EXCHANGE_APPLICATION_RBAC);
   }
 
+  /**
+   * One full {@code $batch} of member writes: 20 requests of 20 references for adds, 20 deletes for removals (the
+   * executor hands over lists of at most this many members).
+   */
+  @Override
+  public int maxMembersPerWrite() {
+    return MAX_PER_REQUEST * MAX_PER_REQUEST;
+  }
+
   /** How many HTTP requests this backend has sent to Graph (a {@code $batch} counts as one). */
   public long requestCount() {
     return requests.get();
@@ -692,15 +701,110 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
     // closeMembership: Graph groups have no MemberJoinRestriction; nothing to write.
   }
 
+  /**
+   * Removes members in {@code $batch}es: UPNs are first resolved to object ids ({@code GET /users/{upn}?$select=id}, 20
+   * per batch; a user that does not exist is no member), then {@code DELETE /groups/{id}/members/{memberId}/$ref}, 20 per
+   * batch, where 404 means already gone, which is success.
+   */
   private void removeMembers(GroupRef group, List<String> members) {
-    for (String member : members) {
-      String memberId = ODataFilter.isGuid(member) ? member.strip() : findUser(member)
-          .orElseThrow(() -> new ObjectNotFoundException(member, "No user '" + member + "' in the directory.")).id();
-      call("DELETE /groups/" + group.id() + "/members/" + memberId + "/$ref", member, () -> {
-        client.groups().byGroupId(group.id()).members().byDirectoryObjectId(memberId).ref().delete();
-        return null;
-      });
+    List<String> distinct = members.stream().map(String::strip).distinct().toList();
+    List<String> names = distinct.stream().filter(m -> !ODataFilter.isGuid(m)).toList();
+    Map<String, String> ids = new LinkedHashMap<>();
+    distinct.stream().filter(ODataFilter::isGuid).forEach(m -> ids.put(m, m));
+    List<RequestInformation> lookups = names.stream().map(m -> client.users().byUserId(m)
+        .toGetRequestInformation(rc -> rc.queryParameters.select = new String[] {"id"})).toList();
+    Map<Integer, Response> found = runBatches(lookups, "GET /users/{upn} in $batch (members to remove from " + group.id() + ")", group.id());
+    for (Map.Entry<Integer, Response> e : found.entrySet()) {
+      Response r = e.getValue();
+      String member = names.get(e.getKey());
+      if (r.code() == 404) {
+        continue;
+      }
+      if (!r.isSuccessful()) {
+        throw GraphErrors.classify("GET /users/" + member + " in $batch", member, innerFailure(r));
+      }
+      ids.put(member, readId(r, member));
     }
+    List<String> memberIds = ids.values().stream().distinct().toList();
+    List<RequestInformation> deletes = memberIds.stream().map(id -> client.groups().byGroupId(group.id()).members()
+        .byDirectoryObjectId(id).ref().toDeleteRequestInformation()).toList();
+    Map<Integer, Response> removed = runBatches(deletes, "DELETE /groups/" + group.id() + "/members/{id}/$ref in $batch", group.id());
+    for (Map.Entry<Integer, Response> e : removed.entrySet()) {
+      Response r = e.getValue();
+      if (r.code() == 404 || r.isSuccessful()) {
+        continue;
+      }
+      String id = memberIds.get(e.getKey());
+      throw GraphErrors.classify("DELETE /groups/" + group.id() + "/members/" + id + "/$ref in $batch", id, innerFailure(r));
+    }
+  }
+
+  private String readId(Response r, String member) {
+    ResponseBody body = r.body();
+    try {
+      String text = body == null ? "" : new String(body.bytes(), StandardCharsets.UTF_8);
+      String id = JSON.readTree(text.isEmpty() ? "{}" : text).path("id").asText("");
+      if (id.isEmpty()) {
+        throw new TenantException("Graph answered the user " + member + " without an id.");
+      }
+      return id;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Sends {@code requests} in {@code $batch}es of at most 20 and answers each one's final response by its index; inner
+   * requests throttled with 429 are sent again on their own after their {@code Retry-After} (at most
+   * {@value #INNER_THROTTLE_ROUNDS} rounds). The caller judges every other status.
+   */
+  private Map<Integer, Response> runBatches(List<RequestInformation> requests, String what, String identity) {
+    Map<Integer, Response> answers = new java.util.TreeMap<>();
+    Deque<Integer> work = new ArrayDeque<>();
+    for (int i = 0; i < requests.size(); i++) {
+      work.add(i);
+    }
+    int throttledRounds = 0;
+    while (!work.isEmpty()) {
+      List<Integer> round = new ArrayList<>();
+      while (!work.isEmpty() && round.size() < MAX_PER_REQUEST) {
+        round.add(work.poll());
+      }
+      BatchRequestContent batch = new BatchRequestContent(client);
+      Map<String, Integer> byStepId = new LinkedHashMap<>();
+      for (int index : round) {
+        byStepId.put(batch.addBatchRequestStep(requests.get(index)), index);
+      }
+      Map<String, Response> responses = postBatch(batch, "POST /$batch (" + what + ")", identity).getResponses();
+      List<Integer> throttled = new ArrayList<>();
+      Duration wait = Duration.ZERO;
+      for (Map.Entry<String, Integer> e : byStepId.entrySet()) {
+        Response r = responses.get(e.getKey());
+        if (r == null) {
+          throw new dev.impersonation.TransientTenantException("Graph's $batch answer had no response for one of its requests ("
+              + what + "); retry later.");
+        }
+        if (r.code() == 429) {
+          throttled.add(e.getValue());
+          Duration d = GraphErrors.retryAfter(r.header("Retry-After"), clock).orElse(Duration.ofSeconds(1L << Math.min(throttledRounds, 5)));
+          wait = d.compareTo(wait) > 0 ? d : wait;
+          r.close();
+        } else {
+          answers.put(e.getValue(), r);
+        }
+      }
+      if (!throttled.isEmpty()) {
+        if (++throttledRounds > INNER_THROTTLE_ROUNDS) {
+          throw new ThrottledException("Graph kept throttling " + throttled.size() + " request(s) inside $batch (" + what
+              + "); retry later.", wait.isZero() ? null : wait);
+        }
+        pause(wait);
+        for (int i = throttled.size() - 1; i >= 0; i--) {
+          work.addFirst(throttled.get(i));
+        }
+      }
+    }
+    return answers;
   }
 
   // ------------------------------------------------------------------ adding members in batches

@@ -312,6 +312,25 @@ class GraphDirectoryBackendTest {
   }
 
   @Test
+  void removalsAreBatchedAndMissingUsersOrMembersAreAlreadyGone() {
+    graph.handler = c -> {
+      if (c.method().equals("GET")) {
+        String upn = c.path().substring(c.path().lastIndexOf('/') + 1);
+        return upn.equals("user7@contoso.com") ? Answer.error(404, "Request_ResourceNotFound", "Resource does not exist.")
+            : Answer.ok("{\"id\":\"id-" + upn + "\"}");
+      }
+      return c.path().contains("id-user9@") ? Answer.error(404, "Request_ResourceNotFound", "Resource does not exist.")
+          : Answer.noContent();
+    };
+    backend.execute(new Operation.RemoveGroupMembers(GROUP_ID, GroupKind.SECURITY, users(45)));
+    // 45 look-ups in 3 batches, 44 deletes (user7 does not exist) in 3 batches; user9's 404 means already removed.
+    assertEquals(6, graph.requestCount());
+    assertEquals(44, graph.calls.stream().filter(c -> c.method().equals("DELETE")).count());
+    assertTrue(graph.calls.stream().allMatch(Call::inBatch), graph.calls.toString());
+    assertEquals(400, backend.maxMembersPerWrite());
+  }
+
+  @Test
   void permissionGrantsAreNamedFromTheResourceAppRoles() {
     String role = "e2a3a72e-5f79-4c64-b1b1-878b674786c9";
     String resource = "9f2c9a4e-0000-4000-8000-000000000abc";

@@ -74,7 +74,14 @@ import okhttp3.ResponseBody;
  * <p>Like Graph itself it reads every group but writes only Microsoft 365 groups and non-mail security groups
  * (DOMAIN.md §5): a write to a distribution group, mail-enabled security group or room list is refused before any
  * request with Graph's own text, {@value GraphErrors#GRAPH_DL_TEXT} Its capabilities are
- * {@link Capability#DIRECTORY_USERS}, {@link Capability#DIRECTORY_GROUPS} and {@link Capability#DIRECTORY_APPLICATIONS}.
+ * {@link Capability#DIRECTORY_USERS}, {@link Capability#DIRECTORY_GROUPS}, {@link Capability#DIRECTORY_APPLICATIONS} and
+ * {@link Capability#EXCHANGE_APPLICATION_RBAC}: management scopes and app role assignments through Graph beta's Exchange
+ * RBAC provider ({@code /beta/roleManagement/exchange}, which needs RoleManagement.ReadWrite.Exchange), used when the
+ * connection has no Exchange backend (Exchange backends come first in routing). It also reads mailboxes
+ * ({@link MailboxReader}: {@code mailboxSettings}, else {@code provisionedPlans}).
+ *
+ * <p>Members are removed in {@code $batch}es too: ids looked up 20 per batch, then 20 deletes per batch; a user that does
+ * not exist or is no longer a member is already removed.
  *
  * <p>Application permissions (tenant-wide admin consent) are Microsoft Graph app roles: the Microsoft Graph service
  * principal ({@value #MICROSOFT_GRAPH_APP_ID}) is looked up once by app id and its {@code appRoles} map permission names

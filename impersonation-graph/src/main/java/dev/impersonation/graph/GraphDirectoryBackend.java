@@ -821,76 +821,39 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
 
   private void addMembers(GroupRef group, List<String> members) {
     List<String> distinct = members.stream().map(String::strip).distinct().toList();
-    Deque<Step> work = new ArrayDeque<>();
+    List<Step> chunks = new ArrayList<>();
     for (int i = 0; i < distinct.size(); i += MAX_PER_REQUEST) {
-      work.add(new Step(distinct.subList(i, Math.min(distinct.size(), i + MAX_PER_REQUEST)), false));
+      chunks.add(new Step(distinct.subList(i, Math.min(distinct.size(), i + MAX_PER_REQUEST)), false));
     }
-    int throttledRounds = 0;
-    while (!work.isEmpty()) {
-      List<Step> round = new ArrayList<>();
-      while (!work.isEmpty() && round.size() < MAX_PER_REQUEST) {
-        round.add(work.poll());
+    // Some member of a chunk already there fails the whole PATCH (all or nothing): those chunks go again member by member.
+    List<Step> singles = new ArrayList<>();
+    sendMemberSteps(group, chunks, step -> step.members().forEach(m -> singles.add(new Step(List.of(m), true))));
+    sendMemberSteps(group, singles, step -> { });
+  }
+
+  /** Sends member-adding steps in batches; "already exists" goes to {@code onAlreadyExists}, other failures throw. */
+  private void sendMemberSteps(GroupRef group, List<Step> steps, java.util.function.Consumer<Step> onAlreadyExists) {
+    List<RequestInformation> requests = steps.stream().map(step -> request(group.id(), step)).toList();
+    Map<Integer, Response> answers = runBatches(requests, "add members to " + group.id(), group.id());
+    TenantException failure = null;
+    for (Map.Entry<Integer, Response> e : answers.entrySet()) {
+      Step step = steps.get(e.getKey());
+      Response r = e.getValue();
+      // Inner responses without a body (204) must not be closed: only error bodies are read (and closed).
+      if (r.isSuccessful()) {
+        continue;
       }
-      BatchRequestContent batch = new BatchRequestContent(client);
-      Map<String, Step> byId = new LinkedHashMap<>();
-      for (Step step : round) {
-        // Steps are added one by one: the list constructor refuses 20 steps (DESIGN.md §8).
-        byId.put(batch.addBatchRequestStep(request(group.id(), step)), step);
+      GraphErrors.Failure f = innerFailure(r);
+      if (f.alreadyExists()) {
+        onAlreadyExists.accept(step);
+      } else if (failure == null) {
+        String what = step.single() ? "POST /groups/" + group.id() + "/members/$ref" : "PATCH /groups/" + group.id()
+            + " (members@odata.bind, " + step.members().size() + " members)";
+        failure = GraphErrors.classify(what + " in $batch", step.single() ? step.members().get(0) : group.id(), f);
       }
-      BatchResponseContent answer = postBatch(batch, "POST /$batch (add members to " + group.id() + ")", group.id());
-      Map<String, Response> responses = answer.getResponses();
-      List<Step> throttled = new ArrayList<>();
-      Duration wait = Duration.ZERO;
-      TenantException failure = null;
-      for (Map.Entry<String, Step> e : byId.entrySet()) {
-        Step step = e.getValue();
-        Response r = responses.get(e.getKey());
-        if (r == null) {
-          if (failure == null) {
-            failure = new dev.impersonation.TransientTenantException("Graph's $batch answer had no response for one of its "
-                + "requests while adding members to " + group.id() + "; retry later.");
-          }
-          continue;
-        }
-        // Inner responses without a body (204) must not be closed: only error bodies are read (and closed).
-        int status = r.code();
-        if (status >= 200 && status < 300) {
-          continue;
-        }
-        GraphErrors.Failure f = innerFailure(r);
-        if (f.alreadyExists()) {
-          if (!step.single()) {
-            // Some member of the chunk is already there: the PATCH is all-or-nothing, so add them one by one.
-            step.members().forEach(m -> work.add(new Step(List.of(m), true)));
-          }
-          continue;
-        }
-        if (status == 429) {
-          throttled.add(step);
-          Duration d = f.retryAfter().orElse(Duration.ofSeconds(1L << Math.min(throttledRounds, 5)));
-          wait = d.compareTo(wait) > 0 ? d : wait;
-          continue;
-        }
-        if (failure == null) {
-          String what = step.single() ? "POST /groups/" + group.id() + "/members/$ref" : "PATCH /groups/" + group.id()
-              + " (members@odata.bind, " + step.members().size() + " members)";
-          failure = GraphErrors.classify(what + " in $batch", step.single() ? step.members().get(0) : group.id(), f);
-        }
-      }
-      if (failure != null) {
-        throw failure;
-      }
-      if (!throttled.isEmpty()) {
-        if (++throttledRounds > INNER_THROTTLE_ROUNDS) {
-          throw new ThrottledException("Graph kept throttling " + throttled.size() + " request(s) inside $batch while adding "
-              + "members to " + group.id() + "; retry later.", wait.isZero() ? null : wait);
-        }
-        pause(wait);
-        // Throttled steps go first in the next round, on their own when nothing else is pending.
-        for (int i = throttled.size() - 1; i >= 0; i--) {
-          work.addFirst(throttled.get(i));
-        }
-      }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 

@@ -13,7 +13,8 @@ public enum Capability {
   EXCHANGE_MAILBOX_PERMISSIONS("write mailbox permissions", "an Exchange backend"),
   DIRECTORY_USERS("create users and assign licences", "a directory (Graph) backend"),
   DIRECTORY_GROUPS("write Microsoft 365 and security groups", "a directory (Graph) backend"),
-  DIRECTORY_APPLICATIONS("grant or revoke application permissions (admin consent)", "a directory (Graph) backend");
+  DIRECTORY_APPLICATIONS("grant or revoke application permissions (admin consent)", "a directory (Graph) backend"),
+  DIRECTORY_ADMINISTRATIVE_UNITS("write administrative unit membership", "a directory (Graph) backend");
 
   private final String description;
   private final String provider;

@@ -67,7 +67,15 @@ import okhttp3.ResponseBody;
  * <p>Like Graph itself it reads every group but writes only Microsoft 365 groups and non-mail security groups
  * (DOMAIN.md §5): a write to a distribution group, mail-enabled security group or room list is refused before any
  * request with Graph's own text, {@value GraphErrors#GRAPH_DL_TEXT} Its capabilities are
- * {@link Capability#DIRECTORY_USERS}, {@link Capability#DIRECTORY_GROUPS} and {@link Capability#DIRECTORY_APPLICATIONS}.
+ * {@link Capability#DIRECTORY_USERS}, {@link Capability#DIRECTORY_GROUPS}, {@link Capability#DIRECTORY_APPLICATIONS} and
+ * {@link Capability#DIRECTORY_ADMINISTRATIVE_UNITS}.
+ *
+ * <p>Administrative-unit members are added with one {@code POST /directory/administrativeUnits/{id}/members/$ref} per
+ * member (Graph adds one member per request to a unit), at most 20 per {@code $batch}, so 1,000 members take 50 batch
+ * requests; "One or more added object references already exist" means success. Removing members first lists the unit
+ * once (its members' object ids, paged at 999), skips the ones that are no longer there, and sends one
+ * {@code DELETE /directory/administrativeUnits/{id}/members/{memberId}/$ref} per member, 20 per {@code $batch}; a 404
+ * (already gone) is success. An unknown unit is an {@link ObjectNotFoundException} naming it.
  *
  * <p>Application permissions (tenant-wide admin consent) are Microsoft Graph app roles: the Microsoft Graph service
  * principal ({@value #MICROSOFT_GRAPH_APP_ID}) is looked up once by app id and its {@code appRoles} map permission names
@@ -124,7 +132,8 @@ public final class GraphDirectoryBackend implements DirectoryBackend {
 
   @Override
   public Set<Capability> capabilities() {
-    return EnumSet.of(Capability.DIRECTORY_USERS, Capability.DIRECTORY_GROUPS, Capability.DIRECTORY_APPLICATIONS);
+    return EnumSet.of(Capability.DIRECTORY_USERS, Capability.DIRECTORY_GROUPS, Capability.DIRECTORY_APPLICATIONS,
+        Capability.DIRECTORY_ADMINISTRATIVE_UNITS);
   }
 
   /** How many HTTP requests this backend has sent to Graph (a {@code $batch} counts as one). */
@@ -339,6 +348,10 @@ public final class GraphDirectoryBackend implements DirectoryBackend {
     } else if (operation instanceof Operation.SetGroup set) {
       refuseExchangeKind(set.kind(), set.identity());
       setGroup(groupId(set.identity()), set);
+    } else if (operation instanceof Operation.AddAdministrativeUnitMembers add) {
+      addAdministrativeUnitMembers(add.administrativeUnitId().strip(), add.members());
+    } else if (operation instanceof Operation.RemoveAdministrativeUnitMembers remove) {
+      removeAdministrativeUnitMembers(remove.administrativeUnitId().strip(), remove.members());
     } else if (operation instanceof Operation.GrantApplicationPermissions grant) {
       grantPermissions(grant);
     } else if (operation instanceof Operation.RevokeApplicationPermissions revoke) {
@@ -641,6 +654,127 @@ public final class GraphDirectoryBackend implements DirectoryBackend {
         }
         pause(wait);
         // Throttled steps go first in the next round, on their own when nothing else is pending.
+        for (int i = throttled.size() - 1; i >= 0; i--) {
+          work.addFirst(throttled.get(i));
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ administrative units in batches
+
+  private void addAdministrativeUnitMembers(String unitId, List<String> members) {
+    List<String> distinct = members.stream().map(String::strip).distinct().toList();
+    String route = "POST /directory/administrativeUnits/" + unitId + "/members/$ref";
+    batched(distinct, member -> {
+      ReferenceCreate ref = new ReferenceCreate();
+      ref.setOdataId(reference(member));
+      return client.directory().administrativeUnits().byAdministrativeUnitId(unitId).members().ref().toPostRequestInformation(ref);
+    }, (member, f) -> f.alreadyExists(), // already a member (DOMAIN.md §8): success
+        (member, f) -> GraphErrors.classify(route + " (" + member + ") in $batch", unitOrMember(unitId, member, f), f),
+        "POST /$batch (add members to administrative unit " + unitId + ")", unitId);
+  }
+
+  private void removeAdministrativeUnitMembers(String unitId, List<String> members) {
+    Map<String, String> ids = administrativeUnitMemberIds(unitId);
+    // Members the unit no longer lists are already removed.
+    List<String> memberIds = members.stream().map(m -> ids.get(m.strip().toLowerCase(java.util.Locale.ROOT)))
+        .filter(java.util.Objects::nonNull).distinct().toList();
+    String route = "DELETE /directory/administrativeUnits/" + unitId + "/members/{memberId}/$ref";
+    batched(memberIds, memberId -> client.directory().administrativeUnits().byAdministrativeUnitId(unitId).members()
+        .byDirectoryObjectId(memberId).ref().toDeleteRequestInformation(),
+        (memberId, f) -> f.status() == 404, // removed meanwhile: the goal is reached
+        (memberId, f) -> GraphErrors.classify(route.replace("{memberId}", memberId) + " in $batch", memberId, f),
+        "POST /$batch (remove members from administrative unit " + unitId + ")", unitId);
+  }
+
+  /** Every member of a unit by lower-case UPN, mail and object id, to its object id; the unit missing is a 404. */
+  private Map<String, String> administrativeUnitMemberIds(String unitId) {
+    DirectoryObjectCollectionResponse first = call("GET /directory/administrativeUnits/" + unitId + "/members", unitId,
+        () -> client.directory().administrativeUnits().byAdministrativeUnitId(unitId).members().get(rc -> {
+          rc.queryParameters.top = PAGE_SIZE;
+          rc.queryParameters.select = new String[] {"id", "userPrincipalName", "mail"};
+        }));
+    Map<String, String> ids = new HashMap<>();
+    iterate(first, DirectoryObjectCollectionResponse::createFromDiscriminatorValue, (DirectoryObject o) -> {
+      if (o.getId() == null) {
+        return;
+      }
+      ids.put(o.getId().toLowerCase(java.util.Locale.ROOT), o.getId());
+      ids.put(address(o).toLowerCase(java.util.Locale.ROOT), o.getId());
+      if (o instanceof User u && u.getMail() != null) {
+        ids.put(u.getMail().toLowerCase(java.util.Locale.ROOT), o.getId());
+      }
+    }, "GET /directory/administrativeUnits/" + unitId + "/members (next page)", unitId);
+    return ids;
+  }
+
+  /** A 404 names the unit when Graph's message does (the unit is missing), else the member. */
+  private static String unitOrMember(String unitId, String member, GraphErrors.Failure f) {
+    return f.status() == 404 && f.message().toLowerCase(java.util.Locale.ROOT).contains(unitId.toLowerCase(java.util.Locale.ROOT))
+        ? unitId : member;
+  }
+
+  /**
+   * Sends one request per item in {@code $batch}es of at most {@value #MAX_PER_REQUEST} (steps added one by one, the outer
+   * status checked). An inner answer {@code done} accepts is success; an inner 429 is resent in the next round after
+   * its {@code Retry-After} on the {@link Sleeper} (at most {@value #INNER_THROTTLE_ROUNDS} rounds); any other failure is
+   * thrown, as {@code failure} classifies it, once the round is read.
+   */
+  private void batched(List<String> items, java.util.function.Function<String, RequestInformation> request,
+      java.util.function.BiPredicate<String, GraphErrors.Failure> done,
+      java.util.function.BiFunction<String, GraphErrors.Failure, TenantException> failure, String what, String identity) {
+    Deque<String> work = new ArrayDeque<>(items);
+    int throttledRounds = 0;
+    while (!work.isEmpty()) {
+      BatchRequestContent batch = new BatchRequestContent(client);
+      Map<String, String> byId = new LinkedHashMap<>();
+      while (!work.isEmpty() && byId.size() < MAX_PER_REQUEST) {
+        String item = work.poll();
+        // Steps are added one by one: the list constructor refuses 20 steps (DESIGN.md §8).
+        byId.put(batch.addBatchRequestStep(request.apply(item)), item);
+      }
+      Map<String, Response> responses = postBatch(batch, what, identity).getResponses();
+      List<String> throttled = new ArrayList<>();
+      Duration wait = Duration.ZERO;
+      TenantException error = null;
+      for (Map.Entry<String, String> e : byId.entrySet()) {
+        Response r = responses.get(e.getKey());
+        if (r == null) {
+          if (error == null) {
+            error = new dev.impersonation.TransientTenantException("Graph's $batch answer had no response for one of its "
+                + "requests (" + what + "); retry later.");
+          }
+          continue;
+        }
+        // Inner responses without a body (204) must not be closed: only error bodies are read (and closed).
+        if (r.code() >= 200 && r.code() < 300) {
+          continue;
+        }
+        GraphErrors.Failure f = innerFailure(r);
+        if (done.test(e.getValue(), f)) {
+          continue;
+        }
+        if (r.code() == 429) {
+          throttled.add(e.getValue());
+          Duration d = f.retryAfter().orElse(Duration.ofSeconds(1L << Math.min(throttledRounds, 5)));
+          wait = d.compareTo(wait) > 0 ? d : wait;
+          continue;
+        }
+        if (error == null) {
+          error = failure.apply(e.getValue(), f);
+        }
+      }
+      if (error != null) {
+        throw error;
+      }
+      if (!throttled.isEmpty()) {
+        if (++throttledRounds > INNER_THROTTLE_ROUNDS) {
+          throw new ThrottledException("Graph kept throttling " + throttled.size() + " request(s) inside $batch ("
+              + what + "); retry later.", wait.isZero() ? null : wait);
+        }
+        pause(wait);
+        // Throttled requests go first in the next round, on their own when nothing else is pending.
         for (int i = throttled.size() - 1; i >= 0; i--) {
           work.addFirst(throttled.get(i));
         }

@@ -57,8 +57,8 @@ class GraphDirectoryBackendTest {
 
   @Test
   void capabilitiesAreTheDirectoryOnes() {
-    assertEquals(EnumSet.of(Capability.DIRECTORY_USERS, Capability.DIRECTORY_GROUPS, Capability.DIRECTORY_APPLICATIONS),
-        backend.capabilities());
+    assertEquals(EnumSet.of(Capability.DIRECTORY_USERS, Capability.DIRECTORY_GROUPS, Capability.DIRECTORY_APPLICATIONS,
+        Capability.DIRECTORY_ADMINISTRATIVE_UNITS), backend.capabilities());
   }
 
   @Test

@@ -68,6 +68,10 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code DELETE /servicePrincipals/{id}/appRoleAssignments/{assignmentId}}</td>
  *       <td>{@code RevokeApplicationPermissions} (write)</td></tr>
  *   <tr><td>{@code GET /directory/administrativeUnits/{id}[/members]}</td><td>{@code administrativeUnitMembers}</td></tr>
+ *   <tr><td>{@code POST /directory/administrativeUnits/{id}/members/$ref}</td>
+ *       <td>{@code AddAdministrativeUnitMembers} (write)</td></tr>
+ *   <tr><td>{@code DELETE /directory/administrativeUnits/{id}/members/{memberId}/$ref}</td>
+ *       <td>{@code RemoveAdministrativeUnitMembers} (write)</td></tr>
  *   <tr><td>{@code GET /users/{id}/calendar}, {@code /mailboxSettings}, {@code /mailFolders/inbox}</td>
  *       <td>{@code probe} (backend {@code "probe"})</td></tr>
  * </table>
@@ -398,6 +402,12 @@ public final class FakeGraphApi {
         throw badSegment(c.seg(n - 1));
       }
       case "directory" -> {
+        if (n == 5 && c.is(1, "administrativeUnits") && c.is(3, "members") && c.is(4, "$ref") && c.method.equals("POST")) {
+          return addAdministrativeUnitMemberRef(c, c.seg(2));
+        }
+        if (n == 6 && c.is(1, "administrativeUnits") && c.is(3, "members") && c.is(5, "$ref") && c.method.equals("DELETE")) {
+          return removeAdministrativeUnitMember(c.seg(2), c.seg(4));
+        }
         if (n >= 3 && c.is(1, "administrativeUnits") && c.method.equals("GET")) {
           String id = c.seg(2);
           List<String> members = dir.administrativeUnitMembers(id).orElseThrow(() -> notFound(id));
@@ -992,6 +1002,43 @@ public final class FakeGraphApi {
       TenantState.GroupObject g = dir.writableGroup(id);
       String key = resolveRef(index(), memberId);
       if (!g.members.remove(key)) {
+        throw notFound(memberId);
+      }
+      return null;
+    });
+    return new Result(204, null);
+  }
+
+  /**
+   * {@code POST /directory/administrativeUnits/{id}/members/$ref}: 204; Graph's 400 "One or more added object
+   * references already exist ..." when the object is already a member; 404 for an unknown unit or object.
+   */
+  private Result addAdministrativeUnitMemberRef(Call c, String id) {
+    String ref = c.json().path("@odata.id").asText("");
+    if (ref.isEmpty()) {
+      throw badRequest("Invalid request body: '@odata.id' is required.");
+    }
+    dir.graphCall("AddAdministrativeUnitMembers", id + " += " + ref, true, () -> {
+      Set<String> unit = dir.administrativeUnit(id);
+      String key = resolveRef(index(), ref);
+      if (unit.contains(key)) {
+        throw new ObjectAlreadyExistsException(key, TenantState.GRAPH_DUPLICATE_MEMBER_TEXT);
+      }
+      unit.add(key);
+      return null;
+    });
+    return new Result(204, null);
+  }
+
+  /**
+   * {@code DELETE /directory/administrativeUnits/{id}/members/{memberId}/$ref}: 204; 404 for an unknown unit or object,
+   * or an object that is not a member.
+   */
+  private Result removeAdministrativeUnitMember(String id, String memberId) {
+    dir.graphCall("RemoveAdministrativeUnitMembers", id + " -= " + memberId, true, () -> {
+      Set<String> unit = dir.administrativeUnit(id);
+      String key = resolveRef(index(), memberId);
+      if (!unit.remove(key)) {
         throw notFound(memberId);
       }
       return null;

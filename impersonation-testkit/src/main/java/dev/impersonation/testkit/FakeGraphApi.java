@@ -106,7 +106,8 @@ public final class FakeGraphApi {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern TYPED = Pattern.compile("^(Request_[A-Za-z]+|[A-Z][A-Za-z]+Exception): (.*)$", Pattern.DOTALL);
   private static final Pattern EQ_FILTER = Pattern.compile("^\\s*(\\w+)\\s+eq\\s+'((?:[^']|'')*)'\\s*$", Pattern.CASE_INSENSITIVE);
-  private static final Pattern REF_ID = Pattern.compile("^.*/(?:directoryObjects|users|groups|servicePrincipals)(?:/|\\(')([^/']+?)(?:'\\))?(?:/.*)?$",
+  /** A reference's key: {@code .../users('o''brien@x')} (quotes doubled) or the key segment {@code .../users/o'brien@x}. */
+  private static final Pattern REF_ID = Pattern.compile("^.*/(?:directoryObjects|users|groups|servicePrincipals)(?:\\('((?:[^']|'')+)'\\)|/([^/]+))(?:/.*)?$",
       Pattern.CASE_INSENSITIVE);
 
   private final TenantState s;
@@ -875,7 +876,8 @@ public final class FakeGraphApi {
   /** The member key of a referenced directory object; 404 in Graph's words when it is missing. */
   private String resolveRef(Index index, String ref) {
     Matcher m = REF_ID.matcher(ref == null ? "" : ref.trim());
-    String id = m.matches() ? decodePath(m.group(1)) : ref == null ? "" : ref.trim();
+    String id = !m.matches() ? (ref == null ? "" : ref.trim())
+        : m.group(1) != null ? decodePath(m.group(1)).replace("''", "'") : decodePath(m.group(2));
     String key = index.keyById.get(TenantState.key(id));
     String[] lag = key == null ? null : index.lagByKey.get(key);
     if (lag != null && s.lagging(lag[0], lag[1])) {

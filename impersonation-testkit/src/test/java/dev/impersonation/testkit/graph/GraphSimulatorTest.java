@@ -371,7 +371,8 @@ class GraphSimulatorTest {
     Map<String, Object> carl = Map.of("@odata.id", "https://graph.microsoft.com/v1.0/users/" + CARL);
     assertEquals(204, http.send("POST", members, carl).status());
     assertEquals(List.of(ANN, BOB, CARL), tenant.administrativeUnitMembers("au-1"));
-    GraphHttp.Response again = http.send("POST", members, ref(userId(CARL)));
+    assertEquals(400, http.send("POST", members, ref(userId(CARL))).status());
+    GraphHttp.Response again = http.send("POST", members, Map.of("@odata.id", "https://graph.microsoft.com/v1.0/users('" + CARL + "')"));
     assertEquals(400, again.status());
     assertEquals("Request_BadRequest", again.code());
     assertEquals(DUP_TEXT, again.message());
@@ -385,7 +386,7 @@ class GraphSimulatorTest {
     assertEquals(List.of(ANN, BOB), tenant.administrativeUnitMembers("au-1"));
     assertEquals(404, http.send("DELETE", carlRef, null).status(), "not a member any more");
     assertEquals(404, http.send("DELETE", "/directory/administrativeUnits/au-2/members/" + userId(ANN) + "/$ref", null).status());
-    assertEquals(4, sim.requestCount("POST /directory/administrativeUnits/{id}/members/$ref"));
+    assertEquals(5, sim.requestCount("POST /directory/administrativeUnits/{id}/members/$ref"));
     assertEquals(3, sim.requestCount("DELETE /directory/administrativeUnits/{id}/members/{memberId}/$ref"));
     tenant.assertJournal().wrote("AddAdministrativeUnitMembers", "au-1 += https://graph.microsoft.com/v1.0/users/" + CARL)
         .wrote("RemoveAdministrativeUnitMembers", "au-1 -= ");

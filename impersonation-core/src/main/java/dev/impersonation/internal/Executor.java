@@ -147,6 +147,11 @@ public final class Executor {
         for (List<String> part : parts(m.members(), backendFor(op).maxMembersPerWrite())) {
           write(new Operation.RemoveGroupMembers(m.group(), m.kind(), part));
         }
+      } else if (op instanceof Operation.AddAdministrativeUnitMembers || op instanceof Operation.RemoveAdministrativeUnitMembers) {
+        // One write with the whole list: a directory backend batches it (Graph: 20 requests per $batch) and takes
+        // "already a member" / "not a member" as success, so retrying the list after a throttled batch, a partial
+        // failure or a crash repeats nothing harmful.
+        write(op);
       } else if (op instanceof Operation.AddMailboxPermissions p) {
         for (String mailbox : p.mailboxes()) {
           write(new Operation.AddMailboxPermissions(p.user(), List.of(mailbox)));
@@ -181,7 +186,7 @@ public final class Executor {
           backend.execute(op);
           changed = true;
         } catch (ObjectAlreadyExistsException e) {
-          if (op instanceof Operation.RemoveGroupMembers) {
+          if (op instanceof Operation.RemoveGroupMembers || op instanceof Operation.RemoveAdministrativeUnitMembers) {
             throw e;
           }
           LOG.debug("Step {}: {} already in place: {}", step.number(), op.getClass().getSimpleName(), e.getMessage());

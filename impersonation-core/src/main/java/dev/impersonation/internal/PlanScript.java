@@ -74,13 +74,22 @@ public final class PlanScript {
       boolean consent = plan.steps().stream().anyMatch(s -> s.action() != StepAction.NO_OP
           && (s.operation().orElse(null) instanceof Operation.GrantApplicationPermissions
           || s.operation().orElse(null) instanceof Operation.RevokeApplicationPermissions));
-      if (graph || consent) {
+      boolean administrativeUnit = plan.steps().stream().anyMatch(s -> s.action() != StepAction.NO_OP
+          && (s.operation().orElse(null) instanceof Operation.AddAdministrativeUnitMembers
+          || s.operation().orElse(null) instanceof Operation.RemoveAdministrativeUnitMembers));
+      if (graph || consent || administrativeUnit) {
         List<String> scopes = new ArrayList<>();
         if (graph) {
           scopes.addAll(List.of("User.ReadWrite.All", "Organization.Read.All"));
         }
         if (consent) {
           scopes.addAll(List.of("AppRoleAssignment.ReadWrite.All", "Application.Read.All"));
+        }
+        if (administrativeUnit) {
+          scopes.add("AdministrativeUnit.ReadWrite.All");
+          if (!graph) {
+            scopes.add("User.Read.All");
+          }
         }
         String environment = switch (cloud) {
           case GLOBAL -> "Global";

@@ -382,11 +382,89 @@ public final class Planner {
           blocked(resource, "no such administrative unit: create it in Entra (Roles & admins > Admin units) and add the mailboxes");
           return new ScopeSteps(List.of(), List.of(), "", List.of(), false);
         }
-        noOp(resource, "exists with " + members.value().size() + " member(s)");
+        noOp(resource, "exists with " + members.value().size() + " member(s)"
+            + (au.membershipMode() == MembershipMode.UNMANAGED ? "; existingMembership(): its members are left as they are" : ""));
+        if (au.managesMembers()) {
+          return administrativeUnitMembers(au, members.value());
+        }
+      } else if (au.managesMembers()) {
+        blocked("administrative unit " + au.objectId() + " members", "this connection has no directory (Graph) backend to "
+            + "read and write the administrative unit's members: add one (impersonation-graph)");
+        return new ScopeSteps(List.of(), List.of(), "", List.of(), false);
       }
       return new ScopeSteps(List.of(), List.of(), "", List.of(), true);
     }
     return new ScopeSteps(List.of(), List.of(), "", List.of(), true);
+  }
+
+  /**
+   * The declared members of an administrative unit: adds the missing ones through the directory and, with EXACT
+   * membership only, removes the undeclared ones. Every member to add must be a directory user (looked up by UPN or
+   * mail, as Graph refers to it); a failed look-up blocks, never counts as absent.
+   */
+  private ScopeSteps administrativeUnitMembers(AdministrativeUnitScope au, List<String> current) {
+    String resource = "administrative unit " + au.objectId() + " members";
+    Set<String> present = current.stream().map(m -> m.toLowerCase(Locale.ROOT)).collect(Collectors.toCollection(LinkedHashSet::new));
+    Set<String> desired = au.members().stream().map(m -> m.toLowerCase(Locale.ROOT)).collect(Collectors.toCollection(LinkedHashSet::new));
+    List<String> toAdd = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    List<String> unreadable = new ArrayList<>();
+    for (String m : au.members()) {
+      if (present.contains(m.toLowerCase(Locale.ROOT))) {
+        continue;
+      }
+      Observed<dev.impersonation.spi.DirectoryUser> user = Observed.read(() -> directory.get().findUser(m));
+      if (user.unknown()) {
+        unreadable.add(m + " (" + user.error() + ")");
+      } else if (user.absent()) {
+        missing.add(m);
+      } else {
+        String upn = user.value().userPrincipalName().isEmpty() ? m : user.value().userPrincipalName();
+        desired.add(upn.toLowerCase(Locale.ROOT));
+        if (!present.contains(upn.toLowerCase(Locale.ROOT))) {
+          toAdd.add(upn);
+        }
+      }
+    }
+    boolean ok = true;
+    if (!unreadable.isEmpty()) {
+      blocked(resource, "could not look up " + unreadable + "; a failed read is never taken as absent: plan again");
+      ok = false;
+    }
+    if (!missing.isEmpty()) {
+      blocked(resource, "no directory user found for " + missing + " (D9 address mismatch): an administrative unit's "
+          + "members are Entra users, so fix the addresses (user principal names) or create the users");
+      ok = false;
+    }
+    if (!ok) {
+      return new ScopeSteps(List.of(), List.of(), "", List.of(), false);
+    }
+    List<String> extra = current.stream().filter(m -> !desired.contains(m.toLowerCase(Locale.ROOT))).toList();
+    boolean exact = au.membershipMode() == MembershipMode.EXACT;
+    String left = exact || extra.isEmpty() ? "" : "; " + extra.size() + " undeclared member(s) left as they are (ADD_ONLY: "
+        + "exactMembership() would remove them)";
+    List<Integer> steps = new ArrayList<>();
+    if (!toAdd.isEmpty()) {
+      steps.add(add(StepAction.ADD_MEMBERS, resource, "add " + toAdd.size() + " member(s): " + preview(toAdd) + left,
+          new Operation.AddAdministrativeUnitMembers(au.objectId(), toAdd), List.of()));
+    }
+    if (exact && !extra.isEmpty()) {
+      steps.add(add(StepAction.REMOVE_MEMBERS, resource, "EXACT membership: remove " + extra.size()
+          + " undeclared member(s): " + preview(extra), new Operation.RemoveAdministrativeUnitMembers(au.objectId(), extra),
+          List.of()));
+      warnings.add("REMOVES EXISTING MEMBERS: exactMembership() removes " + extra.size() + " undeclared member(s) from "
+          + "administrative unit " + au.objectId() + " (" + preview(extra) + "). The unit may scope other role assignments "
+          + "or admins too: they lose those members as well. Drop exactMembership() to keep them.");
+    }
+    if (steps.isEmpty()) {
+      noOp(resource, current.size() + " member(s), all declared members present" + left);
+    }
+    memberSteps.addAll(steps);
+    List<String> inScope = new ArrayList<>(au.members());
+    if (!exact) {
+      inScope.addAll(extra);
+    }
+    return new ScopeSteps(List.copyOf(steps), List.of(), "", inScope, true);
   }
 
   private Observed<MailGroup> readGroup(String name, GroupKind kind) {
@@ -860,11 +938,21 @@ public final class Planner {
     List<Integer> assignments = new ArrayList<>();
     for (String role : roles) {
       assignments.add(assignment(ObjectNames.roleAssignment(setup, role, roles.size()), role, principal.assigneeId().get(),
-          AssigneeType.SERVICE_PRINCIPAL, type, scopeValue, deps(principal.ready(), scopeStep, org)));
+          AssigneeType.SERVICE_PRINCIPAL, type, scopeValue, administrativeUnitReady(deps(principal.ready(), scopeStep, org), scope)));
     }
     if (access.removeTenantWideConsent()) {
       revokeConsent(assignments);
     }
+  }
+
+  /** An administrative unit's member steps join a grant's dependencies: the grant waits until the unit is filled. */
+  private List<Integer> administrativeUnitReady(List<Integer> deps, ScopeSteps scope) {
+    if (!(setup.scope() instanceof AdministrativeUnitScope) || scope.ready().isEmpty()) {
+      return deps;
+    }
+    List<Integer> all = new ArrayList<>(deps);
+    all.addAll(scope.ready());
+    return all;
   }
 
   /**

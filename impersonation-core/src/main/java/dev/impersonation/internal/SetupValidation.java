@@ -135,9 +135,22 @@ public final class SetupValidation {
     } else if (scope instanceof AdministrativeUnitScope && method != AccessMethod.RBAC_FOR_APPLICATIONS) {
       throw new InvalidSetupException("An administrative unit scopes RBAC for Applications only; " + name
           + " needs a group scope.");
+    } else if (scope instanceof AdministrativeUnitScope au) {
+      administrativeUnit(au);
     } else if (scope instanceof OrganizationScope && (method == AccessMethod.FULL_ACCESS_DELEGATION
         || method == AccessMethod.APPLICATION_ACCESS_POLICY)) {
       throw new InvalidSetupException(name + " cannot be organization-wide in this library: list the mailboxes or use a group.");
+    }
+  }
+
+  private static void administrativeUnit(AdministrativeUnitScope au) {
+    if (au.membershipMode() == MembershipMode.UNMANAGED && !au.members().isEmpty()) {
+      throw new InvalidSetupException("existingMembership() leaves the administrative unit's members as they are, so "
+          + "members(...) cannot be used with it: drop the members, or use the default ADD_ONLY membership.");
+    }
+    if (au.membershipMode() == MembershipMode.EXACT && au.members().isEmpty()) {
+      throw new InvalidSetupException("exactMembership() on administrative unit " + au.objectId() + " without declared "
+          + "members would remove every member of the unit: declare them with members(...), or drop exactMembership().");
     }
   }
 }

@@ -126,11 +126,17 @@ public final class Verifier {
       }
     } else if (setup.scope() instanceof MailboxListScope list) {
       candidates.addAll(list.mailboxes());
-    } else if (setup.scope() instanceof AdministrativeUnitScope au && connection.directory().isPresent()) {
-      try {
-        connection.directory().get().administrativeUnitMembers(au.objectId()).ifPresent(candidates::addAll);
-      } catch (RuntimeException e) {
-        notes.add("Could not read the administrative unit's members (" + e.getMessage() + ").");
+    } else if (setup.scope() instanceof AdministrativeUnitScope au) {
+      if (connection.directory().isPresent()) {
+        try {
+          connection.directory().get().administrativeUnitMembers(au.objectId()).ifPresent(candidates::addAll);
+        } catch (RuntimeException e) {
+          notes.add("Could not read the administrative unit's members (" + e.getMessage() + ").");
+        }
+      }
+      if (au.managesMembers()) {
+        // Declared members are in scope even before they are added: they must end up granted.
+        candidates.addAll(au.members());
       }
     }
     candidates.addAll(setup.verifyMailboxes());

@@ -50,6 +50,10 @@ public final class CmdletMapping {
       return a.members().stream().map(m -> memberStatement(a.group(), a.kind(), m, true)).toList();
     } else if (op instanceof Operation.RemoveGroupMembers r) {
       return r.members().stream().map(m -> memberStatement(r.group(), r.kind(), m, false)).toList();
+    } else if (op instanceof Operation.AddAdministrativeUnitMembers a) {
+      return addAdministrativeUnitMembers(a);
+    } else if (op instanceof Operation.RemoveAdministrativeUnitMembers r) {
+      return removeAdministrativeUnitMembers(r);
     } else if (op instanceof Operation.ResolveGroupDistinguishedName r) {
       return List.of(new Statement.Assign(dnVariableOf.apply(r.group()), readGroup(r.group(), r.kind()), "DistinguishedName"));
     } else if (op instanceof Operation.NewManagementScope s) {
@@ -143,6 +147,59 @@ public final class CmdletMapping {
       out.add(new Statement.Comment(p + " has AppRoleId $" + appRoleVariable(p) + "; remove it with: "
           + ScriptRenderer.render(Cmdlet.of("Remove-MgServicePrincipalAppRoleAssignment").text("ServicePrincipalId", sp)
               .text("AppRoleAssignmentId", "<Id of that row>"))));
+    }
+    return out;
+  }
+
+  /** The Microsoft Graph v1.0 base URL of the target's cloud, for {@code @odata.id} references. */
+  private String graphBase() {
+    return "https://" + target.cloud().orElse(dev.impersonation.Cloud.GLOBAL).graphHost() + "/v1.0";
+  }
+
+  /** Whether a member is given as an object id rather than a user principal name. */
+  private static boolean objectId(String member) {
+    return member.strip().matches("[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}");
+  }
+
+  /** The {@code @odata.id} of a member: {@code <base>/directoryObjects/<id>} or {@code <base>/users/<upn>} (percent-encoded). */
+  private String memberReference(String member) {
+    String m = member.strip();
+    if (objectId(m)) {
+      return graphBase() + "/directoryObjects/" + m;
+    }
+    return graphBase() + "/users/" + java.net.URLEncoder.encode(m, java.nio.charset.StandardCharsets.UTF_8)
+        .replace("+", "%20").replace("%40", "@").replace("%27", "'");
+  }
+
+  private List<Statement> addAdministrativeUnitMembers(Operation.AddAdministrativeUnitMembers a) {
+    List<Statement> out = new ArrayList<>();
+    out.add(new Statement.Comment("Administrative unit " + a.administrativeUnitId() + ": add " + a.members().size()
+        + " member(s) with Microsoft Graph PowerShell; a member that is already there counts as done."));
+    for (String m : a.members()) {
+      out.add(new Statement.RunIdempotent(Cmdlet.of("New-MgDirectoryAdministrativeUnitMemberByRef")
+          .text("AdministrativeUnitId", a.administrativeUnitId()).text("OdataId", memberReference(m))));
+    }
+    return out;
+  }
+
+  private static List<Statement> removeAdministrativeUnitMembers(Operation.RemoveAdministrativeUnitMembers r) {
+    List<Statement> out = new ArrayList<>();
+    String au = r.administrativeUnitId();
+    out.add(new Statement.Comment("REMOVES " + r.members().size() + " undeclared member(s) from administrative unit " + au
+        + " (exactMembership). Each user's object id is read first; a member that is already gone is skipped. "
+        + "Microsoft.Graph modules before 2.17 name the removal cmdlet Remove-MgDirectoryAdministrativeUnitMemberByRef."));
+    int n = 0;
+    for (String m : r.members()) {
+      Cmdlet remove = Cmdlet.of("Remove-MgDirectoryAdministrativeUnitMemberDirectoryObjectByRef").text("AdministrativeUnitId", au);
+      if (objectId(m)) {
+        out.add(new Statement.Run(remove.text("DirectoryObjectId", m.strip())));
+        continue;
+      }
+      String variable = "auMember" + (++n);
+      out.add(new Statement.Assign(variable, Cmdlet.of("Get-MgUser").text("UserId", m), "Id"));
+      ParameterValue id = new ParameterValue.Variable(variable);
+      out.add(new Statement.RunIfFound(Cmdlet.of("Get-MgDirectoryAdministrativeUnitMemberAsUser").text("AdministrativeUnitId", au)
+          .param("DirectoryObjectId", id), List.of(remove.param("DirectoryObjectId", id))));
     }
     return out;
   }

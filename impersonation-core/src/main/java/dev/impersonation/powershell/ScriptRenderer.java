@@ -102,6 +102,9 @@ public final class ScriptRenderer {
     } else if (statement instanceof Statement.RunUnlessFound r) {
       String body = r.actions().stream().map(a -> "  " + render(a)).collect(Collectors.joining("\n"));
       return "if (-not (" + render(r.probe()) + " -ErrorAction SilentlyContinue)) {\n" + body + "\n}";
+    } else if (statement instanceof Statement.RunIfFound r) {
+      String body = r.actions().stream().map(a -> "  " + render(a)).collect(Collectors.joining("\n"));
+      return "if (" + render(r.probe()) + " -ErrorAction SilentlyContinue) {\n" + body + "\n}";
     } else if (statement instanceof Statement.RunIdempotent r) {
       return IDEMPOTENT_HELPER + " { " + render(r.cmdlet()) + " }";
     } else if (statement instanceof Statement.Assign a) {
@@ -133,7 +136,7 @@ public final class ScriptRenderer {
         "function " + IDEMPOTENT_HELPER + "([scriptblock] $Action) {\n"
             + "  try { & $Action }\n"
             + "  catch {\n"
-            + "    if ($_.Exception.Message -match 'AlreadyExists|already (a member|exists|being used)|not required') {\n"
+            + "    if ($_.Exception.Message -match 'AlreadyExists|already (a member|exists?|being used)|not required') {\n"
             + "      Write-Warning ('Already done: ' + $_.Exception.Message)\n"
             + "    } else { throw }\n"
             + "  }\n"

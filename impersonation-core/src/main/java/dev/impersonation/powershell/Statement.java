@@ -23,6 +23,19 @@ public sealed interface Statement {
     }
   }
 
+  /**
+   * Runs {@code actions} only when {@code probe} finds something: {@code if (probe) { action }}, e.g. a removal that
+   * must not fail when the object is already gone.
+   *
+   * @param probe a Get- cmdlet, run with {@code -ErrorAction SilentlyContinue}
+   * @param actions the cmdlets to run when it finds something
+   */
+  record RunIfFound(Cmdlet probe, List<Cmdlet> actions) implements Statement {
+    public RunIfFound {
+      actions = List.copyOf(actions);
+    }
+  }
+
   /** Runs a cmdlet, treating "already exists / already a member" as done. @param cmdlet the cmdlet */
   record RunIdempotent(Cmdlet cmdlet) implements Statement {}
 

@@ -19,7 +19,8 @@ public enum Capability {
    * assignments. Exchange backends have it; so does the Graph backend, through the Exchange RBAC endpoints of Graph beta.
    */
   EXCHANGE_APPLICATION_RBAC("write management scopes and role assignments for applications (RBAC for Applications)",
-      "an Exchange backend, or a Graph backend with RoleManagement.ReadWrite.Exchange");
+      "an Exchange backend, or a Graph backend with RoleManagement.ReadWrite.Exchange"),
+  DIRECTORY_ADMINISTRATIVE_UNITS("write administrative unit membership", "a directory (Graph) backend");
 
   private final String description;
   private final String provider;

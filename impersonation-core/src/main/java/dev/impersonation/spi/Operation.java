@@ -25,6 +25,8 @@ import java.util.Optional;
     @JsonSubTypes.Type(Operation.SetGroup.class),
     @JsonSubTypes.Type(Operation.AddGroupMembers.class),
     @JsonSubTypes.Type(Operation.RemoveGroupMembers.class),
+    @JsonSubTypes.Type(Operation.AddAdministrativeUnitMembers.class),
+    @JsonSubTypes.Type(Operation.RemoveAdministrativeUnitMembers.class),
     @JsonSubTypes.Type(Operation.ResolveGroupDistinguishedName.class),
     @JsonSubTypes.Type(Operation.NewManagementScope.class),
     @JsonSubTypes.Type(Operation.NewManagementRoleAssignment.class),
@@ -190,6 +192,43 @@ public sealed interface Operation {
     @Override
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.of(kind.isExchangeWritten() ? Capability.EXCHANGE_GROUPS : Capability.DIRECTORY_GROUPS);
+    }
+  }
+
+  /**
+   * Adds members to an existing Entra administrative unit through the directory; the whole list goes to the backend in
+   * one call (the Graph backend batches it). A member that is already there counts as success, so the operation can be
+   * repeated after a partial failure.
+   *
+   * @param administrativeUnitId the administrative unit's object id
+   * @param members the members to add (user principal names or object ids)
+   */
+  record AddAdministrativeUnitMembers(String administrativeUnitId, List<String> members) implements Operation {
+    public AddAdministrativeUnitMembers {
+      members = List.copyOf(members);
+    }
+
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.of(Capability.DIRECTORY_ADMINISTRATIVE_UNITS);
+    }
+  }
+
+  /**
+   * Removes members from an Entra administrative unit (EXACT membership only); the whole list goes to the backend in
+   * one call. A member that is no longer there counts as success.
+   *
+   * @param administrativeUnitId the administrative unit's object id
+   * @param members the members to remove (user principal names, addresses or object ids, as the unit lists them)
+   */
+  record RemoveAdministrativeUnitMembers(String administrativeUnitId, List<String> members) implements Operation {
+    public RemoveAdministrativeUnitMembers {
+      members = List.copyOf(members);
+    }
+
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.of(Capability.DIRECTORY_ADMINISTRATIVE_UNITS);
     }
   }
 

@@ -74,14 +74,21 @@ import okhttp3.ResponseBody;
  * <p>Like Graph itself it reads every group but writes only Microsoft 365 groups and non-mail security groups
  * (DOMAIN.md §5): a write to a distribution group, mail-enabled security group or room list is refused before any
  * request with Graph's own text, {@value GraphErrors#GRAPH_DL_TEXT} Its capabilities are
- * {@link Capability#DIRECTORY_USERS}, {@link Capability#DIRECTORY_GROUPS}, {@link Capability#DIRECTORY_APPLICATIONS} and
- * {@link Capability#EXCHANGE_APPLICATION_RBAC}: management scopes and app role assignments through Graph beta's Exchange
- * RBAC provider ({@code /beta/roleManagement/exchange}, which needs RoleManagement.ReadWrite.Exchange), used when the
+ * {@link Capability#DIRECTORY_USERS}, {@link Capability#DIRECTORY_GROUPS}, {@link Capability#DIRECTORY_APPLICATIONS},
+ * {@link Capability#DIRECTORY_ADMINISTRATIVE_UNITS} and {@link Capability#EXCHANGE_APPLICATION_RBAC}: management scopes
+ * and app role assignments through Graph beta's Exchange RBAC provider ({@code /beta/roleManagement/exchange}, which needs RoleManagement.ReadWrite.Exchange), used when the
  * connection has no Exchange backend (Exchange backends come first in routing). It also reads mailboxes
  * ({@link MailboxReader}: {@code mailboxSettings}, else {@code provisionedPlans}).
  *
  * <p>Members are removed in {@code $batch}es too: ids looked up 20 per batch, then 20 deletes per batch; a user that does
  * not exist or is no longer a member is already removed.
+ *
+ * <p>Administrative-unit members are added with one {@code POST /directory/administrativeUnits/{id}/members/$ref} per
+ * member (Graph adds one member per request to a unit), at most 20 per {@code $batch}, so 1,000 members take 50 batch
+ * requests; "One or more added object references already exist" means success. Removing members first lists the unit
+ * once (its members' object ids, paged at 999), skips the ones that are no longer there, and sends one
+ * {@code DELETE /directory/administrativeUnits/{id}/members/{memberId}/$ref} per member, 20 per {@code $batch}; a 404
+ * (already gone) is success. An unknown unit is an {@link ObjectNotFoundException} naming it.
  *
  * <p>Application permissions (tenant-wide admin consent) are Microsoft Graph app roles: the Microsoft Graph service
  * principal ({@value #MICROSOFT_GRAPH_APP_ID}) is looked up once by app id and its {@code appRoles} map permission names
@@ -142,7 +149,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
   @Override
   public Set<Capability> capabilities() {
     return EnumSet.of(Capability.DIRECTORY_USERS, Capability.DIRECTORY_GROUPS, Capability.DIRECTORY_APPLICATIONS,
-        Capability.EXCHANGE_APPLICATION_RBAC);
+        Capability.EXCHANGE_APPLICATION_RBAC, Capability.DIRECTORY_ADMINISTRATIVE_UNITS);
   }
 
   /**
@@ -477,6 +484,10 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
     } else if (operation instanceof Operation.SetGroup set) {
       refuseExchangeKind(set.kind(), set.identity());
       setGroup(groupId(set.identity()), set);
+    } else if (operation instanceof Operation.AddAdministrativeUnitMembers add) {
+      addAdministrativeUnitMembers(add.administrativeUnitId().strip(), add.members());
+    } else if (operation instanceof Operation.RemoveAdministrativeUnitMembers remove) {
+      removeAdministrativeUnitMembers(remove.administrativeUnitId().strip(), remove.members());
     } else if (operation instanceof Operation.GrantApplicationPermissions grant) {
       grantPermissions(grant);
     } else if (operation instanceof Operation.RevokeApplicationPermissions revoke) {
@@ -855,6 +866,76 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
     if (failure != null) {
       throw failure;
     }
+  }
+
+  // ------------------------------------------------------------------ administrative units in batches
+
+  private void addAdministrativeUnitMembers(String unitId, List<String> members) {
+    List<String> distinct = members.stream().map(String::strip).distinct().toList();
+    List<RequestInformation> requests = distinct.stream().map(member -> {
+      ReferenceCreate ref = new ReferenceCreate();
+      ref.setOdataId(reference(member));
+      return client.directory().administrativeUnits().byAdministrativeUnitId(unitId).members().ref().toPostRequestInformation(ref);
+    }).toList();
+    String route = "POST /directory/administrativeUnits/" + unitId + "/members/$ref";
+    Map<Integer, Response> answers = runBatches(requests, "add members to administrative unit " + unitId, unitId);
+    for (Map.Entry<Integer, Response> e : answers.entrySet()) {
+      Response r = e.getValue();
+      if (r.isSuccessful()) {
+        continue;
+      }
+      GraphErrors.Failure f = innerFailure(r);
+      String member = distinct.get(e.getKey());
+      if (!f.alreadyExists()) { // already a member (DOMAIN.md §8): success
+        throw GraphErrors.classify(route + " (" + member + ") in $batch", unitOrMember(unitId, member, f), f);
+      }
+    }
+  }
+
+  private void removeAdministrativeUnitMembers(String unitId, List<String> members) {
+    Map<String, String> ids = administrativeUnitMemberIds(unitId);
+    // Members the unit no longer lists are already removed.
+    List<String> memberIds = members.stream().map(m -> ids.get(m.strip().toLowerCase(java.util.Locale.ROOT)))
+        .filter(java.util.Objects::nonNull).distinct().toList();
+    List<RequestInformation> requests = memberIds.stream().map(memberId -> client.directory().administrativeUnits()
+        .byAdministrativeUnitId(unitId).members().byDirectoryObjectId(memberId).ref().toDeleteRequestInformation()).toList();
+    Map<Integer, Response> answers = runBatches(requests, "remove members from administrative unit " + unitId, unitId);
+    for (Map.Entry<Integer, Response> e : answers.entrySet()) {
+      Response r = e.getValue();
+      if (r.isSuccessful() || r.code() == 404) { // 404: removed meanwhile, the goal is reached
+        continue;
+      }
+      String memberId = memberIds.get(e.getKey());
+      throw GraphErrors.classify("DELETE /directory/administrativeUnits/" + unitId + "/members/" + memberId + "/$ref in $batch",
+          memberId, innerFailure(r));
+    }
+  }
+
+  /** Every member of a unit by lower-case UPN, mail and object id, to its object id; the unit missing is a 404. */
+  private Map<String, String> administrativeUnitMemberIds(String unitId) {
+    DirectoryObjectCollectionResponse first = call("GET /directory/administrativeUnits/" + unitId + "/members", unitId,
+        () -> client.directory().administrativeUnits().byAdministrativeUnitId(unitId).members().get(rc -> {
+          rc.queryParameters.top = PAGE_SIZE;
+          rc.queryParameters.select = new String[] {"id", "userPrincipalName", "mail"};
+        }));
+    Map<String, String> ids = new HashMap<>();
+    iterate(first, DirectoryObjectCollectionResponse::createFromDiscriminatorValue, (DirectoryObject o) -> {
+      if (o.getId() == null) {
+        return;
+      }
+      ids.put(o.getId().toLowerCase(java.util.Locale.ROOT), o.getId());
+      ids.put(address(o).toLowerCase(java.util.Locale.ROOT), o.getId());
+      if (o instanceof User u && u.getMail() != null) {
+        ids.put(u.getMail().toLowerCase(java.util.Locale.ROOT), o.getId());
+      }
+    }, "GET /directory/administrativeUnits/" + unitId + "/members (next page)", unitId);
+    return ids;
+  }
+
+  /** A 404 names the unit when Graph's message does (the unit is missing), else the member. */
+  private static String unitOrMember(String unitId, String member, GraphErrors.Failure f) {
+    return f.status() == 404 && f.message().toLowerCase(java.util.Locale.ROOT).contains(unitId.toLowerCase(java.util.Locale.ROOT))
+        ? unitId : member;
   }
 
   /**

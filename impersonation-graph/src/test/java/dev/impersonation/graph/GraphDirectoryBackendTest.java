@@ -58,7 +58,7 @@ class GraphDirectoryBackendTest {
   @Test
   void capabilitiesAreTheDirectoryOnes() {
     assertEquals(EnumSet.of(Capability.DIRECTORY_USERS, Capability.DIRECTORY_GROUPS, Capability.DIRECTORY_APPLICATIONS,
-        Capability.EXCHANGE_APPLICATION_RBAC),
+        Capability.EXCHANGE_APPLICATION_RBAC, Capability.DIRECTORY_ADMINISTRATIVE_UNITS),
         backend.capabilities());
   }
 

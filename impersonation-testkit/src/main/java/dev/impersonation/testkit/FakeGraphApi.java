@@ -68,6 +68,10 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code DELETE /servicePrincipals/{id}/appRoleAssignments/{assignmentId}}</td>
  *       <td>{@code RevokeApplicationPermissions} (write)</td></tr>
  *   <tr><td>{@code GET /directory/administrativeUnits/{id}[/members]}</td><td>{@code administrativeUnitMembers}</td></tr>
+ *   <tr><td>{@code POST /directory/administrativeUnits/{id}/members/$ref}</td>
+ *       <td>{@code AddAdministrativeUnitMembers} (write)</td></tr>
+ *   <tr><td>{@code DELETE /directory/administrativeUnits/{id}/members/{memberId}/$ref}</td>
+ *       <td>{@code RemoveAdministrativeUnitMembers} (write)</td></tr>
  *   <tr><td>{@code GET /users/{id}/calendar}, {@code /mailboxSettings}, {@code /mailFolders/inbox}</td>
  *       <td>{@code probe} (backend {@code "probe"})</td></tr>
  * </table>
@@ -102,7 +106,8 @@ public final class FakeGraphApi {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern TYPED = Pattern.compile("^(Request_[A-Za-z]+|[A-Z][A-Za-z]+Exception): (.*)$", Pattern.DOTALL);
   private static final Pattern EQ_FILTER = Pattern.compile("^\\s*(\\w+)\\s+eq\\s+'((?:[^']|'')*)'\\s*$", Pattern.CASE_INSENSITIVE);
-  private static final Pattern REF_ID = Pattern.compile("^.*/(?:directoryObjects|users|groups|servicePrincipals)(?:/|\\(')([^/']+?)(?:'\\))?(?:/.*)?$",
+  /** A reference's key: {@code .../users('o''brien@x')} (quotes doubled) or the key segment {@code .../users/o'brien@x}. */
+  private static final Pattern REF_ID = Pattern.compile("^.*/(?:directoryObjects|users|groups|servicePrincipals)(?:\\('((?:[^']|'')+)'\\)|/([^/]+))(?:/.*)?$",
       Pattern.CASE_INSENSITIVE);
 
   private final TenantState s;
@@ -399,6 +404,12 @@ public final class FakeGraphApi {
         throw badSegment(c.seg(n - 1));
       }
       case "directory" -> {
+        if (n == 5 && c.is(1, "administrativeUnits") && c.is(3, "members") && c.is(4, "$ref") && c.method.equals("POST")) {
+          return addAdministrativeUnitMemberRef(c, c.seg(2));
+        }
+        if (n == 6 && c.is(1, "administrativeUnits") && c.is(3, "members") && c.is(5, "$ref") && c.method.equals("DELETE")) {
+          return removeAdministrativeUnitMember(c.seg(2), c.seg(4));
+        }
         if (n >= 3 && c.is(1, "administrativeUnits") && c.method.equals("GET")) {
           String id = c.seg(2);
           List<String> members = dir.administrativeUnitMembers(id).orElseThrow(() -> notFound(id));
@@ -1035,7 +1046,8 @@ public final class FakeGraphApi {
   /** The member key of a referenced directory object; 404 in Graph's words when it is missing. */
   private String resolveRef(Index index, String ref) {
     Matcher m = REF_ID.matcher(ref == null ? "" : ref.trim());
-    String id = m.matches() ? decodePath(m.group(1)) : ref == null ? "" : ref.trim();
+    String id = !m.matches() ? (ref == null ? "" : ref.trim())
+        : m.group(1) != null ? decodePath(m.group(1)).replace("''", "'") : decodePath(m.group(2));
     String key = index.keyById.get(TenantState.key(id));
     String[] lag = key == null ? null : index.lagByKey.get(key);
     if (lag != null && s.lagging(lag[0], lag[1])) {
@@ -1162,6 +1174,43 @@ public final class FakeGraphApi {
       TenantState.GroupObject g = dir.writableGroup(id);
       String key = resolveRef(index(), memberId);
       if (!g.members.remove(key)) {
+        throw notFound(memberId);
+      }
+      return null;
+    });
+    return new Result(204, null);
+  }
+
+  /**
+   * {@code POST /directory/administrativeUnits/{id}/members/$ref}: 204; Graph's 400 "One or more added object
+   * references already exist ..." when the object is already a member; 404 for an unknown unit or object.
+   */
+  private Result addAdministrativeUnitMemberRef(Call c, String id) {
+    String ref = c.json().path("@odata.id").asText("");
+    if (ref.isEmpty()) {
+      throw badRequest("Invalid request body: '@odata.id' is required.");
+    }
+    dir.graphCall("AddAdministrativeUnitMembers", id + " += " + ref, true, () -> {
+      Set<String> unit = dir.administrativeUnit(id);
+      String key = resolveRef(index(), ref);
+      if (unit.contains(key)) {
+        throw new ObjectAlreadyExistsException(key, TenantState.GRAPH_DUPLICATE_MEMBER_TEXT);
+      }
+      unit.add(key);
+      return null;
+    });
+    return new Result(204, null);
+  }
+
+  /**
+   * {@code DELETE /directory/administrativeUnits/{id}/members/{memberId}/$ref}: 204; 404 for an unknown unit or object,
+   * or an object that is not a member.
+   */
+  private Result removeAdministrativeUnitMember(String id, String memberId) {
+    dir.graphCall("RemoveAdministrativeUnitMembers", id + " -= " + memberId, true, () -> {
+      Set<String> unit = dir.administrativeUnit(id);
+      String key = resolveRef(index(), memberId);
+      if (!unit.remove(key)) {
         throw notFound(memberId);
       }
       return null;

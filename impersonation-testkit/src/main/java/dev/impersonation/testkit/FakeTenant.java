@@ -247,6 +247,17 @@ public final class FakeTenant {
     }
   }
 
+  /**
+   * The members of an administrative unit (the store's member keys: SMTP addresses or UPNs, lower case), in the order
+   * they were added; empty when the unit does not exist.
+   */
+  public List<String> administrativeUnitMembers(String administrativeUnitId) {
+    synchronized (state) {
+      return Optional.ofNullable(state.administrativeUnits.get(TenantState.key(administrativeUnitId))).map(List::copyOf)
+          .orElse(List.of());
+    }
+  }
+
   /** All groups' names. */
   public List<String> groupNames() {
     synchronized (state) {
@@ -332,6 +343,8 @@ public final class FakeTenant {
       state.permissions.forEach((m, list) -> lines.put("permissions " + m, list.stream().map(p -> p.user() + ":" + p.rights())
           .sorted().toList().toString()));
       state.exchangeServicePrincipals.values().forEach(p -> lines.put("exchange-sp " + p.appId(), p.objectId()));
+      state.administrativeUnits.forEach((id, members) -> lines.put("administrative-unit " + id, "members="
+          + members.stream().sorted().toList()));
       for (TenantState.PolicyObject p : state.policies) {
         lines.merge("policy " + p.appId() + " " + p.groupKey() + " " + p.right(), "1", (a, b) -> String.valueOf(Integer.parseInt(a) + 1));
       }

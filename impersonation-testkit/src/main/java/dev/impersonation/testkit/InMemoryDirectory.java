@@ -27,7 +27,9 @@ import java.util.function.Supplier;
 /**
  * The in-memory directory (Graph) backend of a {@link FakeTenant}. Like Graph it reads every group but writes only
  * Microsoft 365 and security groups (DOMAIN.md §5): a write to a distribution group, mail-enabled security group or
- * room list answers Graph's error.
+ * room list answers Graph's error. It writes administrative-unit membership as the Graph backend does: adding a
+ * member that is already there and removing one that is gone both succeed; an unknown unit or member answers Graph's
+ * 404 text.
  */
 final class InMemoryDirectory implements DirectoryBackend, ExchangeRbacReader, MailboxReader {
   private final TenantState s;
@@ -50,7 +52,8 @@ final class InMemoryDirectory implements DirectoryBackend, ExchangeRbacReader, M
 
   @Override
   public Set<Capability> capabilities() {
-    Set<Capability> all = EnumSet.of(Capability.DIRECTORY_USERS, Capability.DIRECTORY_GROUPS, Capability.DIRECTORY_APPLICATIONS);
+    Set<Capability> all = EnumSet.of(Capability.DIRECTORY_USERS, Capability.DIRECTORY_GROUPS, Capability.DIRECTORY_APPLICATIONS,
+        Capability.DIRECTORY_ADMINISTRATIVE_UNITS);
     if (s.target.isExchangeOnline()) {
       // Graph beta's Exchange RBAC endpoints (DOMAIN.md §4).
       all.add(Capability.EXCHANGE_APPLICATION_RBAC);
@@ -193,6 +196,20 @@ final class InMemoryDirectory implements DirectoryBackend, ExchangeRbacReader, M
           throw graphNotFound(member);
         }
       }
+    } else if (op instanceof Operation.AddAdministrativeUnitMembers add) {
+      Set<String> unit = administrativeUnit(add.administrativeUnitId());
+      // Every member is resolved before any is added; one already there counts as success (as the backends treat
+      // Graph's "already exist" answer).
+      List<String> keys = add.members().stream().map(this::directoryMemberKey).toList();
+      unit.addAll(keys);
+    } else if (op instanceof Operation.RemoveAdministrativeUnitMembers remove) {
+      Set<String> unit = administrativeUnit(remove.administrativeUnitId());
+      for (String member : remove.members()) {
+        // A member that is gone (or an object that no longer exists) is already removed.
+        unit.remove(TenantState.key(member));
+        s.mailbox(member).ifPresent(m -> unit.remove(TenantState.key(m.smtp)));
+        s.user(member).ifPresent(u -> unit.remove(TenantState.key(u.upn)));
+      }
     } else if (op instanceof Operation.SetGroup set) {
       TenantState.GroupObject g = writableGroup(set.identity());
       List<String> owners = new ArrayList<>(g.managedBy);
@@ -242,6 +259,26 @@ final class InMemoryDirectory implements DirectoryBackend, ExchangeRbacReader, M
       appBySpId(sp.objectId());
     } else {
       throw new TenantException("Microsoft Graph cannot perform " + op.getClass().getSimpleName() + ": it is an Exchange operation.");
+    }
+  }
+
+  /** An administrative unit's member keys (live, for writing); Graph's 404 when it does not exist. */
+  Set<String> administrativeUnit(String id) {
+    Set<String> unit = s.administrativeUnits.get(TenantState.key(id));
+    if (unit == null) {
+      throw graphNotFound(id);
+    }
+    return unit;
+  }
+
+  /** The store's member key of a directory object given by UPN, address or id; Graph's 404 when there is none. */
+  String directoryMemberKey(String member) {
+    String m = member.strip();
+    Optional<TenantState.UserObject> byId = s.users.values().stream().filter(u -> u.id.equalsIgnoreCase(m)).findFirst();
+    try {
+      return s.memberKey(byId.map(u -> u.upn).orElse(m));
+    } catch (dev.impersonation.ObjectNotFoundException e) {
+      throw graphNotFound(m);
     }
   }
 

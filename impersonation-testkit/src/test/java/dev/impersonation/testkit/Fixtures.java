@@ -140,6 +140,21 @@ final class Fixtures {
   }
 
   static List<Scenario> crashScenarios() {
-    return List.of(revenueInboxOnline(), revenueInboxServer(), roomsOnline(), roomsServer(), fullAccessOnline());
+    return List.of(revenueInboxOnline(), revenueInboxServer(), roomsOnline(), roomsServer(), fullAccessOnline(),
+        administrativeUnitOnline());
+  }
+
+  static final String AU = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+
+  /** RBAC for Applications scoped to an existing administrative unit with an undeclared member; three members declared. */
+  static Scenario administrativeUnitOnline() {
+    ImpersonationSetup setup = ImpersonationSetup.builder().name("AuSync").target(target(TenantTarget.Kind.EXCHANGE_ONLINE))
+        .principal(Principal.application(RI_APP)).outsider(CEO)
+        .scope(Scope.administrativeUnit(AU).members(ANN, BOB, DAN))
+        .access(Access.rbacForApplications("Application Mail.ReadWrite", "Application Calendars.ReadWrite"))
+        .build();
+    return new Scenario("Administrative unit on Exchange Online (existing unit, one undeclared member)",
+        () -> people(TenantTarget.Kind.EXCHANGE_ONLINE).application(RI_APP, RI_SP, "AU Sync").administrativeUnit(AU, ANN, EVE)
+            .build(), setup, List.of(), "");
   }
 }

@@ -54,7 +54,10 @@ import java.util.Optional;
  *       {@code POST /servicePrincipals/{id}/appRoleAssignments} (admin consent: 201, or 400 for an unknown app role or a
  *       duplicate) and {@code DELETE /servicePrincipals/{id}/appRoleAssignments/{assignmentId}} (204, or 404
  *       {@code Request_ResourceNotFound});</li>
- *   <li>{@code GET /directory/administrativeUnits/{id}} and {@code /members};</li>
+ *   <li>{@code GET /directory/administrativeUnits/{id}} and {@code /members};
+ *       {@code POST /directory/administrativeUnits/{id}/members/$ref} (204; 400 "One or more added object references
+ *       already exist ..." for a member already there; 404 for an unknown unit or object) and
+ *       {@code DELETE /directory/administrativeUnits/{id}/members/{memberId}/$ref} (204; 404 when not a member);</li>
  *   <li>probes {@code GET /users/{id}/calendar}, {@code /mailboxSettings}, {@code /mailFolders/inbox}: 200, 403
  *       {@code ErrorAccessDenied} or 404 {@code MailboxNotEnabledForRESTAPI}, decided by the tenant's effective access
  *       for the application the bearer token is mapped to ({@link Builder#appToken}); an unmapped token is an app the

@@ -38,6 +38,19 @@ public sealed interface ParsedStatement {
   }
 
   /**
+   * {@code if (probe) { body }}: the body runs only when the probe finds something (e.g. a removal that is skipped
+   * when the object is already gone).
+   *
+   * @param probe the probe, e.g. {@code Get-MgDirectoryAdministrativeUnitMemberAsUser ... -ErrorAction SilentlyContinue}
+   * @param body the commands of the block, in order
+   */
+  record IfFoundBlock(ParsedCommand probe, List<ParsedCommand> body) implements ParsedStatement {
+    public IfFoundBlock {
+      body = List.copyOf(body);
+    }
+  }
+
+  /**
    * {@code Invoke-Idempotent { command }}: "already exists / already a member" counts as done.
    *
    * @param command the command in the block

@@ -18,7 +18,7 @@ import java.util.Set;
  *
  * <ul>
  *   <li>statements, one per line: {@code # comments} (and {@code #Requires}), {@code $XPreference = 'v'}, commands,
- *       {@code if (-not (probe)) {} } and {@code while (-not (probe)) {} } blocks whose bodies are commands one per
+ *       {@code if (-not (probe)) {} }, {@code if (probe) {} } and {@code while (-not (probe)) {} } blocks whose bodies are commands one per
  *       line, {@code Invoke-Idempotent { command }}, {@code $v = (command).Property}, {@code throw '...'}, and
  *       {@code function Name(...) { ... }} (kept by name only);
  *   <li>commands named {@code Verb-Noun}, with {@code -Parameter value}, {@code -Switch}, {@code -Param:$true|$false}
@@ -167,18 +167,27 @@ public final class ScriptParser {
     return new ParsedStatement.Assignment(var.text(), read, property.text());
   }
 
-  /** {@code if|while (-not (probe)) {\n commands \n}}. */
+  /** {@code if|while (-not (probe)) {\n commands \n}}, and {@code if (probe) {\n commands \n}}. */
   private ParsedStatement guarded(boolean isIf) {
     Token keyword = next();
     expectPunct("(", "'(' after " + keyword.text());
-    Token not = next();
-    if (!not.is(Kind.PARAMETER, "not") || not.colon()) {
-      throw error(not, "only '" + keyword.text() + " (-not (probe))' is supported, found " + not.describe());
+    boolean negated = true;
+    if (isIf && peek().kind() == Kind.WORD) {
+      // if (probe) { ... }: the block runs when the probe finds something.
+      negated = false;
+    } else {
+      Token not = next();
+      if (!not.is(Kind.PARAMETER, "not") || not.colon()) {
+        throw error(not, "only '" + keyword.text() + " (-not (probe))' is supported" + (isIf ? " (or 'if (probe)')" : "")
+            + ", found " + not.describe());
+      }
+      expectPunct("(", "'(' after -not");
     }
-    expectPunct("(", "'(' after -not");
     ParsedCommand probe = command();
-    expectPunct(")", "')' after the probe");
-    expectPunct(")", "')' closing the condition");
+    expectPunct(")", negated ? "')' after the probe" : "')' closing the condition");
+    if (negated) {
+      expectPunct(")", "')' closing the condition");
+    }
     expectPunct("{", "'{' opening the block");
     Token nl = next();
     if (nl.kind() != Kind.NEWLINE) {
@@ -199,6 +208,9 @@ public final class ScriptParser {
       if (end.kind() != Kind.NEWLINE) {
         throw error(end, "expected a line break after a command in the block, not " + end.describe());
       }
+    }
+    if (!negated) {
+      return new ParsedStatement.IfFoundBlock(probe, body);
     }
     return isIf ? new ParsedStatement.GuardedBlock(probe, body) : new ParsedStatement.WaitLoop(probe, body);
   }

@@ -365,6 +365,47 @@ class GraphSimulatorTest {
     assertEquals(404, http.get("/directory/administrativeUnits/au-2").status());
   }
 
+  @Test
+  void administrativeUnitMembershipIsWrittenWithReferences() {
+    String members = "/directory/administrativeUnits/au-1/members/$ref";
+    Map<String, Object> carl = Map.of("@odata.id", "https://graph.microsoft.com/v1.0/users/" + CARL);
+    assertEquals(204, http.send("POST", members, carl).status());
+    assertEquals(List.of(ANN, BOB, CARL), tenant.administrativeUnitMembers("au-1"));
+    assertEquals(400, http.send("POST", members, ref(userId(CARL))).status());
+    GraphHttp.Response again = http.send("POST", members, Map.of("@odata.id", "https://graph.microsoft.com/v1.0/users('" + CARL + "')"));
+    assertEquals(400, again.status());
+    assertEquals("Request_BadRequest", again.code());
+    assertEquals(DUP_TEXT, again.message());
+    assertEquals(404, http.send("POST", "/directory/administrativeUnits/au-2/members/$ref", carl).status());
+    GraphHttp.Response nobody = http.send("POST", members, Map.of("@odata.id", "https://graph.microsoft.com/v1.0/users/nobody@contoso.com"));
+    assertEquals(404, nobody.status());
+    assertEquals("Request_ResourceNotFound", nobody.code());
+
+    String carlRef = "/directory/administrativeUnits/au-1/members/" + userId(CARL) + "/$ref";
+    assertEquals(204, http.send("DELETE", carlRef, null).status());
+    assertEquals(List.of(ANN, BOB), tenant.administrativeUnitMembers("au-1"));
+    assertEquals(404, http.send("DELETE", carlRef, null).status(), "not a member any more");
+    assertEquals(404, http.send("DELETE", "/directory/administrativeUnits/au-2/members/" + userId(ANN) + "/$ref", null).status());
+    assertEquals(5, sim.requestCount("POST /directory/administrativeUnits/{id}/members/$ref"));
+    assertEquals(3, sim.requestCount("DELETE /directory/administrativeUnits/{id}/members/{memberId}/$ref"));
+    tenant.assertJournal().wrote("AddAdministrativeUnitMembers", "au-1 += https://graph.microsoft.com/v1.0/users/" + CARL)
+        .wrote("RemoveAdministrativeUnitMembers", "au-1 -= ");
+
+    // The same routes inside $batch: each request answered on its own.
+    Map<String, Object> batch = Map.of("requests", List.of(
+        Map.of("id", "1", "method", "POST", "url", members, "headers", Map.of("Content-Type", "application/json"), "body", carl),
+        Map.of("id", "2", "method", "POST", "url", members, "headers", Map.of("Content-Type", "application/json"),
+            "body", Map.of("@odata.id", "https://graph.microsoft.com/v1.0/users/" + ANN)),
+        Map.of("id", "3", "method", "DELETE", "url", "/directory/administrativeUnits/au-1/members/" + userId(BOB) + "/$ref")));
+    GraphHttp.Response answer = http.send("POST", "/$batch", batch);
+    assertEquals(200, answer.status());
+    Map<String, Integer> statuses = new java.util.TreeMap<>();
+    answer.body().get("responses").forEach(r -> statuses.put(r.get("id").asText(), r.get("status").asInt()));
+    assertEquals(Map.of("1", 204, "2", 400, "3", 204), statuses);
+    assertEquals(List.of(ANN, CARL), tenant.administrativeUnitMembers("au-1"));
+    assertEquals(2, sim.batchedRequestCount("POST /directory/administrativeUnits/{id}/members/$ref"));
+  }
+
   // ------------------------------------------------------------ faults as data
 
   @Test

@@ -221,6 +221,24 @@ class ScriptParserTest {
     }
 
     @Test
+    @DisplayName("if (probe) runs its block when the probe finds something (a removal skipped once the object is gone)")
+    void ifFound() {
+      ParsedScript s = ScriptParser.parse("$m = (Get-MgUser -UserId 'o''brien@contoso.com').Id\n"
+          + "if (Get-MgDirectoryAdministrativeUnitMemberAsUser -AdministrativeUnitId 'au' -DirectoryObjectId $m"
+          + " -ErrorAction SilentlyContinue) {\n"
+          + "  Remove-MgDirectoryAdministrativeUnitMemberDirectoryObjectByRef -AdministrativeUnitId 'au' -DirectoryObjectId $m\n"
+          + "}\n");
+      ParsedStatement.IfFoundBlock block = assertInstanceOf(ParsedStatement.IfFoundBlock.class, s.statements().get(1));
+      assertEquals(new ParsedValue.Variable("m"), block.probe().parameter("DirectoryObjectId").orElseThrow());
+      assertEquals(List.of("Remove-MgDirectoryAdministrativeUnitMemberDirectoryObjectByRef"),
+          block.body().stream().map(ParsedCommand::name).toList());
+      assertEquals("o'brien@contoso.com", s.assignmentOf("m").orElseThrow().read().text("UserId"));
+      assertThrows(ScriptParseException.class, () -> ScriptParser.parse("while (Get-X) {\n  New-X\n}"),
+          "a wait loop still needs -not");
+      assertThrows(ScriptParseException.class, () -> ScriptParser.parse("if (Get-X) { New-X }"));
+    }
+
+    @Test
     @DisplayName("commands inside parameter values are listed after the command that holds them")
     void nestedCommands() {
       ParsedScript s = ScriptParser.parse("New-Mailbox -Name 'n' -Password (Read-Host -Prompt 'p' -AsSecureString)\n"

@@ -110,20 +110,22 @@ public final class Planner {
 
   // ---------------------------------------------------------------- reads
 
+  /** A read of something that may be absent, from {@code source}; UNKNOWN when the connection has no such source. */
+  private static <S, T> Observed<T> readFrom(Optional<S> source, java.util.function.Function<S, Optional<T>> read) {
+    return source.map(x -> Observed.read(() -> read.apply(x))).orElseGet(() -> Observed.unknown(NO_EXCHANGE));
+  }
+
+  /** A read of a value (a list, a configuration) from {@code source}; UNKNOWN when the connection has no such source. */
+  private static <S, T> Observed<T> readValueFrom(Optional<S> source, java.util.function.Function<S, T> read) {
+    return source.map(x -> Observed.readValue(() -> read.apply(x))).orElseGet(() -> Observed.unknown(NO_EXCHANGE));
+  }
+
   private <T> Observed<T> fromExchange(java.util.function.Function<ExchangeBackend, Optional<T>> read) {
-    return exchange.map(x -> Observed.read(() -> read.apply(x))).orElseGet(() -> Observed.unknown(NO_EXCHANGE));
+    return readFrom(exchange, read);
   }
 
   private <T> Observed<T> valueFromExchange(java.util.function.Function<ExchangeBackend, T> read) {
-    return exchange.map(x -> Observed.readValue(() -> read.apply(x))).orElseGet(() -> Observed.unknown(NO_EXCHANGE));
-  }
-
-  private <T> Observed<T> fromRbac(java.util.function.Function<ExchangeRbacReader, Optional<T>> read) {
-    return rbac.map(x -> Observed.read(() -> read.apply(x))).orElseGet(() -> Observed.unknown(NO_EXCHANGE));
-  }
-
-  private <T> Observed<T> valueFromRbac(java.util.function.Function<ExchangeRbacReader, T> read) {
-    return rbac.map(x -> Observed.readValue(() -> read.apply(x))).orElseGet(() -> Observed.unknown(NO_EXCHANGE));
+    return readValueFrom(exchange, read);
   }
 
   // ---------------------------------------------------------------- steps
@@ -229,7 +231,7 @@ public final class Planner {
     String upn = account.userPrincipalName();
     String resource = "service account " + upn;
     Observed<Recipient> mailbox = exchange.isPresent() ? fromExchange(x -> x.findRecipient(upn))
-        : mailboxes.map(m -> Observed.read(() -> m.findMailbox(upn))).orElseGet(() -> Observed.unknown(NO_EXCHANGE));
+        : readFrom(mailboxes, m -> m.findMailbox(upn));
     if (mailbox.present()) {
       if (!mailbox.value().type().isMailbox()) {
         return new PrincipalSteps(blocked(resource, upn + " is a " + mailbox.value().type().value()
@@ -799,7 +801,7 @@ public final class Planner {
           + "(Scope.administrativeUnit(id)), which Graph can assign to");
       return -1;
     }
-    Observed<ManagementScope> existing = fromRbac(x -> x.findManagementScope(name));
+    Observed<ManagementScope> existing = readFrom(rbac, x -> x.findManagementScope(name));
     if (existing.unknown()) {
       blocked(resource, existing.blockedReason("the management scope"));
       return -1;
@@ -886,7 +888,7 @@ public final class Planner {
   private int assignment(String name, String role, String assignee, AssigneeType type, ScopeType scopeType, String scope,
       List<Integer> deps) {
     String resource = "role assignment '" + name + "'";
-    Observed<List<RoleAssignment>> existing = valueFromRbac(x -> x.roleAssignments(assignee));
+    Observed<List<RoleAssignment>> existing = readValueFrom(rbac, x -> x.roleAssignments(assignee));
     if (existing.unknown()) {
       blocked(resource, existing.blockedReason("the role assignments of " + assignee));
       return -1;
@@ -921,24 +923,13 @@ public final class Planner {
       blocked("access grant", "waits for the blocked management scope");
       return;
     }
-    ScopeType type;
-    String scopeValue;
-    if (setup.scope() instanceof OrganizationScope) {
-      type = ScopeType.ORGANIZATION;
-      scopeValue = "";
-    } else if (setup.scope() instanceof AdministrativeUnitScope au) {
-      type = ScopeType.ADMINISTRATIVE_UNIT;
-      scopeValue = au.objectId();
-    } else {
-      type = ScopeType.MANAGEMENT_SCOPE;
-      scopeValue = ObjectNames.managementScope(setup);
-    }
+    AppAssignmentScope target = AppAssignmentScope.of(setup);
     RbacForApplications access = (RbacForApplications) setup.access();
     List<String> roles = access.roles();
     List<Integer> assignments = new ArrayList<>();
     for (String role : roles) {
       assignments.add(assignment(ObjectNames.roleAssignment(setup, role, roles.size()), role, principal.assigneeId().get(),
-          AssigneeType.SERVICE_PRINCIPAL, type, scopeValue, administrativeUnitReady(deps(principal.ready(), scopeStep, org), scope)));
+          AssigneeType.SERVICE_PRINCIPAL, target.type(), target.value(), administrativeUnitReady(deps(principal.ready(), scopeStep, org), scope)));
     }
     if (access.removeTenantWideConsent()) {
       revokeConsent(assignments);

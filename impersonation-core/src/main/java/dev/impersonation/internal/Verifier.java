@@ -282,18 +282,9 @@ public final class Verifier {
     }
     return Observed.readValue(() -> {
       String spId = graphServicePrincipalId(app);
-      dev.impersonation.spi.ScopeType type;
-      String scope;
-      if (setup.scope() instanceof OrganizationScope) {
-        type = dev.impersonation.spi.ScopeType.ORGANIZATION;
-        scope = "";
-      } else if (setup.scope() instanceof AdministrativeUnitScope au) {
-        type = dev.impersonation.spi.ScopeType.ADMINISTRATIVE_UNIT;
-        scope = au.objectId();
-      } else {
-        type = dev.impersonation.spi.ScopeType.MANAGEMENT_SCOPE;
-        scope = ObjectNames.managementScope(setup);
-      }
+      AppAssignmentScope target = AppAssignmentScope.of(setup);
+      dev.impersonation.spi.ScopeType type = target.type();
+      String scope = target.value();
       List<dev.impersonation.spi.RoleAssignment> assignments = rbac.get().roleAssignments(spId);
       List<String> missing = access.roles().stream().filter(role -> assignments.stream().noneMatch(a ->
           a.role().equalsIgnoreCase(role) && a.scopeType() == type && a.scope().equalsIgnoreCase(scope))).toList();

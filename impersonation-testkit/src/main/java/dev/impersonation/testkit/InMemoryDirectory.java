@@ -130,10 +130,9 @@ final class InMemoryDirectory implements DirectoryBackend, ExchangeRbacReader, M
 
   @Override
   public List<RoleAssignment> roleAssignments(String assignee) {
-    return call("roleAssignments", assignee, false, () -> s.assignments.values().stream()
-        .filter(a -> a.type() == AssigneeType.SERVICE_PRINCIPAL && a.assignee().equalsIgnoreCase(assignee))
-        .map(a -> new RoleAssignment(a.name(), a.role(), a.assignee(), a.type(), a.scopeType(), a.scope(), a.createdAt()))
-        .toList());
+    // Graph's Exchange provider lists service principals' assignments.
+    return call("roleAssignments", assignee, false, () -> s.roleAssignmentsOf(assignee).stream()
+        .filter(a -> a.assigneeType() == AssigneeType.SERVICE_PRINCIPAL).toList());
   }
 
   /** Like {@code GET /users/{id}/mailboxSettings}: the mailbox once it is usable, empty before. */

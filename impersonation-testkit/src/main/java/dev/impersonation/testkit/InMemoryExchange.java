@@ -134,10 +134,7 @@ final class InMemoryExchange implements ExchangeBackend {
 
   @Override
   public List<RoleAssignment> roleAssignments(String assignee) {
-    return call("roleAssignments", assignee, false, () -> s.assignments.values().stream()
-        .filter(a -> a.assignee().equalsIgnoreCase(assignee))
-        .map(a -> new RoleAssignment(a.name(), a.role(), a.assignee(), a.type(), a.scopeType(), a.scope(), a.createdAt()))
-        .toList());
+    return call("roleAssignments", assignee, false, () -> s.roleAssignmentsOf(assignee));
   }
 
   @Override

@@ -423,6 +423,13 @@ final class TenantState {
     };
   }
 
+  /** Every role assignment of one assignee, as the SPI shows them (Get-ManagementRoleAssignment -RoleAssignee). */
+  List<dev.impersonation.spi.RoleAssignment> roleAssignmentsOf(String assignee) {
+    return assignments.values().stream().filter(a -> a.assignee().equalsIgnoreCase(assignee))
+        .map(a -> new dev.impersonation.spi.RoleAssignment(a.name(), a.role(), a.assignee(), a.type(), a.scopeType(), a.scope(),
+            a.createdAt())).toList();
+  }
+
   boolean roleGroupCovers(RoleGroupObject rg, MailboxObject m) {
     return rg.scope.isEmpty() || inManagementScope(rg.scope, m);
   }

@@ -101,14 +101,33 @@ final class GraphExchangeRbac {
         : s.uuid("assignment:" + TenantState.key(a.name()));
   }
 
-  private Assignment view(TenantState.AssignmentObject a) {
-    String directory = switch (a.scopeType()) {
+  /** Graph's {@code directoryScopeId} of a scope: {@code /}, {@code /AdministrativeUnits/{id}}, or null for an app scope. */
+  private static String directoryScopeId(ScopeType type, String scope) {
+    return switch (type) {
       case ORGANIZATION -> "/";
-      case ADMINISTRATIVE_UNIT -> AU_PREFIX + a.scope();
+      case ADMINISTRATIVE_UNIT -> AU_PREFIX + scope;
       case MANAGEMENT_SCOPE -> null;
     };
+  }
+
+  private Assignment view(TenantState.AssignmentObject a) {
     String app = a.scopeType() == ScopeType.MANAGEMENT_SCOPE ? scopeId(a.scope()) : null;
-    return new Assignment(assignmentId(a), SP_PREFIX + a.assignee(), roleId(a.role()), directory, app);
+    return new Assignment(assignmentId(a), SP_PREFIX + a.assignee(), roleId(a.role()),
+        directoryScopeId(a.scopeType(), a.scope()), app);
+  }
+
+  /**
+   * Creates an assignment given as the SPI names it (role and scope by name), as a client of the endpoint would after
+   * looking up the role's id and the app scope's id; an app scope not visible yet is a 404.
+   */
+  Assignment createAssignment(String servicePrincipalObjectId, String role, ScopeType type, String scope) {
+    String app = null;
+    if (type == ScopeType.MANAGEMENT_SCOPE) {
+      app = appScopes().stream().filter(x -> x.displayName().equalsIgnoreCase(scope)).findFirst()
+          .orElseThrow(() -> new ObjectNotFoundException(scope, "Request_ResourceNotFound: Resource '" + scope
+              + "' does not exist or one of its queried reference-property objects are not present.")).id();
+    }
+    return createAssignment(SP_PREFIX + servicePrincipalObjectId, roleId(role), directoryScopeId(type, scope), app);
   }
 
   /** The service principals' assignments, optionally only those of one {@code principalId} ({@code /ServicePrincipals/{id}}). */

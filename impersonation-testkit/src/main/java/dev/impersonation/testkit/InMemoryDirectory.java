@@ -241,18 +241,7 @@ final class InMemoryDirectory implements DirectoryBackend, ExchangeRbacReader, M
         throw new TenantException("Request_BadRequest: the recipient filter references a group whose DN was not resolved: " + g);
       }));
     } else if (op instanceof Operation.NewManagementRoleAssignment a && a.assigneeType() == AssigneeType.SERVICE_PRINCIPAL) {
-      String scopeId = switch (a.scopeType()) {
-        case ORGANIZATION -> null;
-        case ADMINISTRATIVE_UNIT -> null;
-        case MANAGEMENT_SCOPE -> rbac.appScopes().stream().filter(x -> x.displayName().equalsIgnoreCase(a.scope())).findFirst()
-            .orElseThrow(() -> graphNotFound(a.scope())).id();
-      };
-      String directory = switch (a.scopeType()) {
-        case ORGANIZATION -> "/";
-        case ADMINISTRATIVE_UNIT -> GraphExchangeRbac.AU_PREFIX + a.scope();
-        case MANAGEMENT_SCOPE -> null;
-      };
-      rbac.createAssignment(GraphExchangeRbac.SP_PREFIX + a.assignee(), rbac.roleId(a.role()), directory, scopeId);
+      rbac.createAssignment(a.assignee(), a.role(), a.scopeType(), a.scope());
     } else if (op instanceof Operation.NewServicePrincipal sp) {
       // Graph's assignments name the Entra service principal directly: confirm it exists, write nothing.
       appBySpId(sp.objectId());

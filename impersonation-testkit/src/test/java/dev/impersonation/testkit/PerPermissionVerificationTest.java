@@ -193,6 +193,54 @@ class PerPermissionVerificationTest {
   }
 
   @Test
+  void anAccessPolicyNarrowsTheConsentAndIsNamedAsTheGrant() {
+    FakeTenant tenant = tenant();
+    ImpersonationSetup policy = ImpersonationSetup.builder().name("LegacySync").target(TenantTarget.exchangeOnline(DOMAIN))
+        .principal(Principal.application(APP)).scope(Scope.mailEnabledSecurityGroup("Sync Users").members(ANN, BOB))
+        .access(Access.applicationAccessPolicy().withGraphPermissions("Mail.Read")).addVerifyPermissions("Calendars.Read").build();
+    assertTrue(policy.apply(tenant.connection()).succeeded());
+    tenant.clock().advance(Duration.ofHours(3));
+    VerificationReport r = policy.verify(tenant.connection());
+    assertTrue(r.isSatisfied(), r.toString());
+    assertEquals(Set.of(GrantSource.ACCESS_POLICY), perm(r, ANN, "Mail.Read").grantedBy(), r.toString());
+    assertTrue(perm(r, ANN, "Mail.Read").evidence().contains("Test-ApplicationAccessPolicy"), r.toString());
+    assertEquals(AccessState.DENIED, perm(r, CEO, "Mail.Read").state());
+    assertEquals(AccessState.DENIED, perm(r, ANN, "Calendars.Read").state());
+    assertTrue(r.findings().isEmpty(), "a consent narrowed by a policy is the design, not a finding: " + r);
+  }
+
+  @Test
+  void routingSendsEwsPermissionsToTheEwsProbe() {
+    java.util.List<String> calls = new java.util.ArrayList<>();
+    dev.impersonation.spi.AccessProbe graph = new dev.impersonation.spi.AccessProbe() {
+      public String name() {
+        return "graph";
+      }
+
+      public dev.impersonation.spi.ProbeOutcome probe(Principal p, String m) {
+        calls.add("graph " + m);
+        return new dev.impersonation.spi.ProbeOutcome(dev.impersonation.spi.ProbeOutcome.Result.GRANTED, "g");
+      }
+    };
+    dev.impersonation.spi.AccessProbe ews = new dev.impersonation.spi.AccessProbe() {
+      public String name() {
+        return "ews";
+      }
+
+      public dev.impersonation.spi.ProbeOutcome probe(Principal p, String m) {
+        calls.add("ews " + m);
+        return new dev.impersonation.spi.ProbeOutcome(dev.impersonation.spi.ProbeOutcome.Result.DENIED, "e");
+      }
+    };
+    dev.impersonation.spi.AccessProbe both = dev.impersonation.spi.AccessProbe.routing(graph, ews);
+    both.probe(Principal.application(APP), ANN, "Mail.Read");
+    both.probe(Principal.application(APP), ANN, "EWS.AccessAsApp");
+    both.probe(Principal.serviceAccount("svc@contoso.com"), BOB, "FullAccess");
+    assertEquals(List.of("graph " + ANN, "ews " + ANN, "ews " + BOB), calls);
+    assertEquals("graph+ews", both.name());
+  }
+
+  @Test
   void badPermissionNamesAreRefusedAtBuild() {
     InvalidSetupException e = assertThrows(InvalidSetupException.class,
         () -> setup(Access.rbacForApplications("Application Mail.Read")).addVerifyPermissions("Mail Read").build());

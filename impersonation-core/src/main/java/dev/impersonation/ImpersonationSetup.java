@@ -64,6 +64,18 @@ public abstract class ImpersonationSetup {
   /** A mailbox outside the scope that must be denied; picked from the tenant when not given. */
   public abstract Optional<String> outsider();
 
+  /**
+   * Extra permissions {@link #verify} checks on every mailbox besides the declared ones, e.g. {@code "Calendars.Read"}
+   * for an app declared with {@code Application Mail.Read} only: a permission the setup does not grant must be denied.
+   */
+  public abstract List<String> verifyPermissions();
+
+  /** How long {@link #verify} treats a configured but refused grant as pending propagation. */
+  @Value.Default
+  public dev.impersonation.verify.PropagationWindows propagationWindows() {
+    return dev.impersonation.verify.PropagationWindows.defaults();
+  }
+
   /** Retries and waits for {@link #apply}. */
   @Value.Default
   public RetryPolicy retryPolicy() {
@@ -101,6 +113,12 @@ public abstract class ImpersonationSetup {
 
   @Value.Check
   protected void validate() {
+    for (String p : verifyPermissions()) {
+      if (p == null || !p.matches("[A-Za-z][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)*")) {
+        throw new InvalidSetupException("verifyPermissions: not a permission name: " + Names.quoted(p)
+            + ". Name permissions like \"Mail.Read\", \"Calendars.ReadWrite\" or \"full_access_as_app\".");
+      }
+    }
     dev.impersonation.internal.SetupValidation.validate(this);
   }
 

@@ -11,6 +11,7 @@ import dev.impersonation.OrganizationScope;
 import dev.impersonation.ServiceAccount;
 import dev.impersonation.plan.ProgressEvent;
 import dev.impersonation.plan.ProgressListener;
+import dev.impersonation.spi.AccessProbe;
 import dev.impersonation.spi.ConfiguredAccess;
 import dev.impersonation.spi.ProbeOutcome;
 import dev.impersonation.spi.Recipient;
@@ -40,9 +41,12 @@ public final class Verifier {
   /** Configuration answers already read in this verification; while waiting, only the effective access can change. */
   private final java.util.Map<String, ConfiguredAccess> configuredCache = new java.util.HashMap<>();
 
+  private final PermissionVerifier permissions;
+
   private Verifier(ImpersonationSetup setup, TenantConnection connection) {
     this.setup = setup;
     this.connection = connection;
+    this.permissions = new PermissionVerifier(setup, connection, this, notes);
   }
 
   public static VerificationReport verify(ImpersonationSetup setup, TenantConnection connection) {
@@ -74,7 +78,7 @@ public final class Verifier {
         rows.add(pending ? verifier.check(row.mailbox(), row.inScope()) : row);
       }
       report = new VerificationReport(report.setupName(), report.principal(), rows, report.notes(), report.organizationWide(),
-          connection.clock().instant());
+          connection.clock().instant(), report.findings());
     }
     return report;
   }
@@ -93,7 +97,7 @@ public final class Verifier {
           + "effective access was not tried.");
     }
     return new VerificationReport(setup.name(), setup.principal().displayIdentity(), rows, notes,
-        setup.scope() instanceof OrganizationScope, connection.clock().instant());
+        setup.scope() instanceof OrganizationScope, connection.clock().instant(), permissions.findings());
   }
 
   private List<String> inScopeMailboxes() {
@@ -209,48 +213,45 @@ public final class Verifier {
     return members;
   }
 
-  private MailboxAccess check(String mailbox, boolean expected) {
+  MailboxAccess check(String mailbox, boolean expected) {
+    if (setup.principal() instanceof dev.impersonation.Application && (setup.access().method() == AccessMethod.RBAC_FOR_APPLICATIONS
+        || setup.access().method() == AccessMethod.APPLICATION_ACCESS_POLICY)) {
+      return permissions.check(mailbox, expected);
+    }
+    return checkServiceAccount(mailbox, expected);
+  }
+
+  /** A service account (ApplicationImpersonation or FullAccess over EWS): one permission, one configuration test. */
+  private MailboxAccess checkServiceAccount(String mailbox, boolean expected) {
     AccessMethod method = setup.access().method();
-    ConfiguredAccess cached = configuredCache.get(mailbox.toLowerCase(Locale.ROOT));
+    String permission = method == AccessMethod.FULL_ACCESS_DELEGATION ? dev.impersonation.spi.AppPermissions.FULL_ACCESS
+        : dev.impersonation.spi.AppPermissions.APPLICATION_IMPERSONATION;
+    dev.impersonation.verify.GrantSource source = method == AccessMethod.FULL_ACCESS_DELEGATION
+        ? dev.impersonation.verify.GrantSource.MAILBOX_PERMISSION : dev.impersonation.verify.GrantSource.APPLICATION_IMPERSONATION;
+    MailboxAccess row = checkConfiguredAndProbed(mailbox, expected, permission);
+    Set<dev.impersonation.verify.GrantSource> by = configuredCache.containsKey(mailbox.toLowerCase(Locale.ROOT))
+        && configuredCache.get(mailbox.toLowerCase(Locale.ROOT)).inScope() ? Set.of(source) : Set.of();
+    return new MailboxAccess(row.mailbox(), row.inScope(), row.state(), row.evidence(),
+        List.of(new dev.impersonation.verify.PermissionAccess(permission, expected, row.state(), by, row.evidence())));
+  }
+
+  private MailboxAccess checkConfiguredAndProbed(String mailbox, boolean expected, String permission) {
+    AccessMethod method = setup.access().method();
+    ConfiguredAccess cached = connection.accessProbe().isPresent() ? configuredCache.get(mailbox.toLowerCase(Locale.ROOT)) : null;
     Observed<ConfiguredAccess> configured = cached != null ? new Observed<>(Observed.State.PRESENT, cached, "")
         : connection.exchange()
             .map(x -> Observed.readValue(() -> x.testConfiguredAccess(method, setup.principal(), mailbox)))
-            .orElseGet(() -> graphConfigured(mailbox, expected));
-    if (configured.present() && connection.accessProbe().isPresent()) {
+            .orElseGet(() -> Observed.unknown("no Exchange backend to test the configuration"));
+    if (configured.present()) {
       configuredCache.put(mailbox.toLowerCase(Locale.ROOT), configured.value());
     }
+    String at = " (at " + connection.clock().instant() + ")";
     String config = configured.present()
-        ? configured.value().evidence()
+        ? configured.value().evidence() + at
         : "configuration test failed: " + configured.error();
     if (connection.accessProbe().isPresent()) {
-      Observed<ProbeOutcome> probe = Observed.readValue(() -> connection.accessProbe().get().probe(setup.principal(), mailbox));
-      if (probe.unknown()) {
-        return new MailboxAccess(mailbox, expected, AccessState.UNKNOWN, "probe failed: " + probe.error() + "; " + config);
-      }
-      ProbeOutcome outcome = probe.value();
-      switch (outcome.result()) {
-        case GRANTED:
-          return new MailboxAccess(mailbox, expected, AccessState.GRANTED, outcome.evidence());
-        case MAILBOX_NOT_READY:
-          return new MailboxAccess(mailbox, expected, AccessState.MAILBOX_NOT_READY, outcome.evidence() + " (D1/D7)");
-        default:
-          if (configured.present() && configured.value().inScope()) {
-            Duration window = propagationWindow(method);
-            Optional<Instant> since = configured.value().grantedSince();
-            if (since.isPresent() && !since.get().plus(window).isAfter(connection.clock().instant())) {
-              return new MailboxAccess(mailbox, expected, AccessState.DENIED, outcome.evidence() + "; although " + config
-                  + " since " + since.get() + ", more than " + Table.duration(window) + " ago: something else blocks it "
-                  + "(EWS disabled, missing consent, a deny entry; run diagnose)");
-            }
-            return new MailboxAccess(mailbox, expected, AccessState.PENDING_PROPAGATION, outcome.evidence() + "; but " + config
-                + since.map(t -> " since " + t).orElse("") + ": not effective yet, allow up to " + Table.duration(window) + " (D12)");
-          }
-          if (configured.unknown() && expected) {
-            return new MailboxAccess(mailbox, expected, AccessState.UNKNOWN, outcome.evidence() + "; " + config
-                + " (cannot tell denied from pending)");
-          }
-          return new MailboxAccess(mailbox, expected, AccessState.DENIED, outcome.evidence() + "; " + config);
-      }
+      Observed<ProbeOutcome> probe = Observed.readValue(() -> connection.accessProbe().get().probe(setup.principal(), mailbox, permission));
+      return decide(mailbox, expected, method, configured, config, probe);
     }
     if (configured.unknown()) {
       return new MailboxAccess(mailbox, expected, AccessState.UNKNOWN, config);
@@ -261,10 +262,45 @@ public final class Verifier {
     }
     Duration window = propagationWindow(method);
     if (c.grantedSince().isPresent() && c.grantedSince().get().plus(window).isAfter(connection.clock().instant())) {
-      return new MailboxAccess(mailbox, expected, AccessState.PENDING_PROPAGATION, config + " since " + c.grantedSince().get()
-          + ": allow up to " + Table.duration(window) + " to take effect (D12)");
+      return new MailboxAccess(mailbox, expected, AccessState.PENDING_PROPAGATION, config + "; granted since " + c.grantedSince().get()
+          + ": allow up to " + Table.duration(window) + " to take effect (docs/verification.md, docs/diagnostics.md#d12)");
     }
     return new MailboxAccess(mailbox, expected, AccessState.GRANTED, config);
+  }
+
+  /** Combines a configuration answer and a probe's answer into one state (shared by the per-permission check). */
+  MailboxAccess decide(String mailbox, boolean expected, AccessMethod method, Observed<ConfiguredAccess> configured, String config,
+      Observed<ProbeOutcome> probe) {
+    String at = " (at " + connection.clock().instant() + ")";
+    if (probe.unknown()) {
+      return new MailboxAccess(mailbox, expected, AccessState.UNKNOWN, "probe failed: " + probe.error() + at + "; " + config);
+    }
+    ProbeOutcome outcome = probe.value();
+    String probed = connection.accessProbe().map(AccessProbe::name).orElse("probe") + " " + outcome.evidence() + at;
+    switch (outcome.result()) {
+      case GRANTED:
+        return new MailboxAccess(mailbox, expected, AccessState.GRANTED, probed + "; " + config);
+      case MAILBOX_NOT_READY:
+        return new MailboxAccess(mailbox, expected, AccessState.MAILBOX_NOT_READY, probed + " (docs/diagnostics.md#d1)");
+      default:
+        if (configured.present() && configured.value().inScope()) {
+          Duration window = propagationWindow(method);
+          Optional<Instant> since = configured.value().grantedSince();
+          if (since.isPresent() && !since.get().plus(window).isAfter(connection.clock().instant())) {
+            return new MailboxAccess(mailbox, expected, AccessState.DENIED, probed + "; although " + config
+                + " since " + since.get() + ", more than " + Table.duration(window) + " ago: something else blocks it "
+                + "(EWS disabled, missing consent, a deny entry; run diagnose)");
+          }
+          return new MailboxAccess(mailbox, expected, AccessState.PENDING_PROPAGATION, probed + "; but " + config
+              + since.map(t -> " since " + t).orElse("") + ": not effective yet, allow up to " + Table.duration(window)
+              + " (docs/verification.md, docs/diagnostics.md#d12)");
+        }
+        if (configured.unknown() && expected) {
+          return new MailboxAccess(mailbox, expected, AccessState.UNKNOWN, probed + "; " + config
+              + " (cannot tell denied from pending)");
+        }
+        return new MailboxAccess(mailbox, expected, AccessState.DENIED, probed + "; " + config);
+    }
   }
 
   /**
@@ -272,7 +308,7 @@ public final class Verifier {
    * roles assigned to the app with the setup's scope count as configured for an in-scope mailbox (Graph cannot test one
    * mailbox against a scope as Test-ServicePrincipalAuthorization does, nor say since when an assignment exists).
    */
-  private Observed<ConfiguredAccess> graphConfigured(String mailbox, boolean expected) {
+  Observed<ConfiguredAccess> graphConfigured(String mailbox, boolean expected, String permission) {
     Optional<dev.impersonation.spi.ExchangeRbacReader> rbac = connection.directory()
         .filter(d -> d instanceof dev.impersonation.spi.ExchangeRbacReader && setup.target().isExchangeOnline())
         .map(dev.impersonation.spi.ExchangeRbacReader.class::cast);
@@ -286,20 +322,28 @@ public final class Verifier {
       dev.impersonation.spi.ScopeType type = target.type();
       String scope = target.value();
       List<dev.impersonation.spi.RoleAssignment> assignments = rbac.get().roleAssignments(spId);
-      List<String> missing = access.roles().stream().filter(role -> assignments.stream().noneMatch(a ->
-          a.role().equalsIgnoreCase(role) && a.scopeType() == type && a.scope().equalsIgnoreCase(scope))).toList();
-      Optional<Instant> since = assignments.stream().map(dev.impersonation.spi.RoleAssignment::createdAt)
-          .filter(java.util.Objects::nonNull).max(Instant::compareTo);
       String where = type == dev.impersonation.spi.ScopeType.ORGANIZATION ? "organization-wide" : "scoped to " + scope;
-      if (!missing.isEmpty()) {
-        return new ConfiguredAccess(false, Optional.empty(), "Graph lists no assignment of " + missing + " " + where);
+      // Only the setup's own roles with the setup's own scope are known to cover an in-scope mailbox; an
+      // organization-wide assignment covers every mailbox.
+      List<dev.impersonation.spi.RoleAssignment> granting = assignments.stream()
+          .filter(a -> dev.impersonation.spi.AppPermissions.anyImplies(dev.impersonation.spi.AppPermissions.grantedByRole(a.role()), permission))
+          .filter(a -> a.isOrganizationWide() || (expected && access.roles().stream().anyMatch(r -> r.equalsIgnoreCase(a.role()))
+              && a.scopeType() == type && a.scope().equalsIgnoreCase(scope)))
+          .toList();
+      if (granting.isEmpty()) {
+        return new ConfiguredAccess(false, Optional.empty(), "Graph /beta/roleManagement/exchange/roleAssignments lists no "
+            + "assignment granting " + permission + (expected ? " " + where : " that covers this mailbox"));
       }
-      return new ConfiguredAccess(expected, since, "Graph lists " + access.roles() + " " + where
-          + (expected ? "" : ", which this mailbox is not meant to be in") + (since.isEmpty() ? " (Graph does not say since when)" : ""));
+      Optional<Instant> since = granting.stream().map(dev.impersonation.spi.RoleAssignment::createdAt)
+          .filter(java.util.Objects::nonNull).min(Instant::compareTo);
+      return new ConfiguredAccess(true, since, "Graph /beta/roleManagement/exchange/roleAssignments lists "
+          + granting.stream().map(dev.impersonation.spi.RoleAssignment::role).distinct().toList() + " granting " + permission + " "
+          + (granting.stream().anyMatch(dev.impersonation.spi.RoleAssignment::isOrganizationWide) ? "organization-wide" : where)
+          + (since.isEmpty() ? " (Graph does not say since when)" : ""));
     });
   }
 
-  private String graphServicePrincipalId(dev.impersonation.Application app) {
+  String graphServicePrincipalId(dev.impersonation.Application app) {
     if (app.servicePrincipalObjectId().isPresent()) {
       return app.servicePrincipalObjectId().get();
     }
@@ -309,13 +353,10 @@ public final class Verifier {
   }
 
   /**
-   * How long a configured grant may take to become effective before a denial counts as real (DOMAIN.md §4: RBAC for
-   * Applications caches for 30 min to 2 h; access policies take more than 1 h, with reports of much longer).
+   * How long a configured grant may take to become effective before a denial counts as real: the setup's
+   * {@link dev.impersonation.verify.PropagationWindows} (defaults and sources in {@code docs/verification.md}).
    */
-  static Duration propagationWindow(AccessMethod method) {
-    return switch (method) {
-      case RBAC_FOR_APPLICATIONS, APPLICATION_IMPERSONATION, FULL_ACCESS_DELEGATION -> Duration.ofHours(2);
-      case APPLICATION_ACCESS_POLICY -> Duration.ofHours(24);
-    };
+  Duration propagationWindow(AccessMethod method) {
+    return setup.propagationWindows().forMethod(method);
   }
 }

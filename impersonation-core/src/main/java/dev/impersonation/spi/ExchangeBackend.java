@@ -59,4 +59,15 @@ public interface ExchangeBackend extends Backend, ExchangeRbacReader, MailboxRea
    * {@code Get-MailboxPermission}, or the effective ApplicationImpersonation assignments).
    */
   ConfiguredAccess testConfiguredAccess(AccessMethod method, Principal principal, String mailbox);
+
+  /**
+   * The configuration test for one permission: with RBAC for Applications, only a
+   * {@code Test-ServicePrincipalAuthorization -Resource} row whose {@code GrantedPermissions} gives {@code permission}
+   * (see {@link AppPermissions#implies}) and whose {@code InScope} is True counts; other methods answer as
+   * {@link #testConfiguredAccess(AccessMethod, Principal, String)}. The default (for backends written before) ignores
+   * the permission.
+   */
+  default ConfiguredAccess testConfiguredAccess(AccessMethod method, Principal principal, String mailbox, String permission) {
+    return testConfiguredAccess(method, principal, mailbox);
+  }
 }

@@ -14,12 +14,20 @@ import java.util.List;
  * @param notes caveats, e.g. "no access probe configured: configured state only"
  * @param organizationWide whether the scope is the whole organization (then no outsider exists to check)
  * @param verifiedAt when, on the connection's clock
+ * @param findings least-privilege findings, e.g. tenant-wide Entra consent that reaches beyond the declared scope
  */
 public record VerificationReport(String setupName, String principal, List<MailboxAccess> mailboxes, List<String> notes,
-    boolean organizationWide, Instant verifiedAt) {
+    boolean organizationWide, Instant verifiedAt, List<Finding> findings) {
   public VerificationReport {
     mailboxes = List.copyOf(mailboxes);
     notes = List.copyOf(notes);
+    findings = List.copyOf(findings);
+  }
+
+  /** A report without findings. */
+  public VerificationReport(String setupName, String principal, List<MailboxAccess> mailboxes, List<String> notes,
+      boolean organizationWide, Instant verifiedAt) {
+    this(setupName, principal, mailboxes, notes, organizationWide, verifiedAt, List.of());
   }
 
   /**
@@ -39,6 +47,11 @@ public record VerificationReport(String setupName, String principal, List<Mailbo
         && mailboxes.stream().anyMatch(m -> m.state() == AccessState.PENDING_PROPAGATION || m.state() == AccessState.MAILBOX_NOT_READY);
   }
 
+  /** The row of one mailbox, if it was checked. */
+  public java.util.Optional<MailboxAccess> mailbox(String mailbox) {
+    return mailboxes.stream().filter(m -> m.mailbox().equalsIgnoreCase(mailbox)).findFirst();
+  }
+
   /** Rows in the given state. */
   public List<MailboxAccess> inState(AccessState state) {
     return mailboxes.stream().filter(m -> m.state() == state).toList();
@@ -54,6 +67,20 @@ public record VerificationReport(String setupName, String principal, List<Mailbo
     StringBuilder out = new StringBuilder("Verification of '").append(setupName).append("' for ").append(principal)
         .append(": ").append(isSatisfied() ? "SATISFIED" : isPending() ? "PENDING" : "NOT SATISFIED").append('\n')
         .append(table.render());
+    if (mailboxes.stream().anyMatch(m -> !m.permissions().isEmpty())) {
+      Table perms = new Table("MAILBOX", "PERMISSION", "EXPECTED", "STATE", "GRANTED BY", "OK", "EVIDENCE");
+      for (MailboxAccess m : mailboxes) {
+        for (PermissionAccess p : m.permissions()) {
+          perms.row(m.mailbox(), p.permission(), p.expected() ? "granted" : "denied", p.state().name(),
+              p.grantedBy().isEmpty() ? "-" : p.grantedBy().stream().map(Enum::name).sorted()
+                  .collect(java.util.stream.Collectors.joining(", ")),
+              p.asIntended() ? "yes" : "NO", p.evidence());
+        }
+      }
+      out.append("Per permission:\n").append(perms.render());
+    }
+    findings.forEach(f -> out.append("FINDING ").append(f.code()).append(' ').append(f.severity()).append(": ")
+        .append(f.problem()).append(" Fix: ").append(f.fix()).append('\n'));
     notes.forEach(n -> out.append("NOTE: ").append(n).append('\n'));
     return out.toString();
   }

@@ -13,8 +13,8 @@ import dev.impersonation.spi.ProbeOutcome;
 import java.time.Clock;
 
 /**
- * Tries real app-only access over Microsoft Graph (DOMAIN.md §5): {@code GET /users/{mailbox}/calendar} with the
- * connection's app-only token. 200 is {@link ProbeOutcome.Result#GRANTED}; 403 {@code ErrorAccessDenied} is
+ * Tries real app-only access over Microsoft Graph with the connection's app-only token, per permission: the request
+ * that needs that permission (messages, calendar, contacts or mailboxSettings; see {@link #probe(Principal, String, String)}). 200 is {@link ProbeOutcome.Result#GRANTED}; 403 {@code ErrorAccessDenied} is
  * {@link ProbeOutcome.Result#DENIED} (out of scope, or not yet effective: the verifier tells those apart by waiting);
  * 404 {@code MailboxNotEnabledForRESTAPI} is {@link ProbeOutcome.Result#MAILBOX_NOT_READY}. Any other answer throws a
  * {@link TenantException}, which the verifier reports as UNKNOWN, never as DENIED.
@@ -41,6 +41,21 @@ public final class GraphAccessProbe implements AccessProbe {
 
   @Override
   public ProbeOutcome probe(Principal principal, String mailbox) {
+    return probe(principal, mailbox, "Calendars.Read");
+  }
+
+  /**
+   * Probes the request that proves {@code permission}: {@code Mail.*} {@code GET /users/{id}/messages?$top=1},
+   * {@code Calendars.*} {@code /calendar}, {@code Contacts.*} {@code /contacts?$top=1}, {@code MailboxSettings.*}
+   * {@code /mailboxSettings}. EWS permissions ({@code full_access_as_app}) and permissions no harmless read proves
+   * ({@code Mail.Send}) throw: use {@code ExchangeConnection.ewsProbe()} for EWS.
+   */
+  @Override
+  public ProbeOutcome probe(Principal principal, String mailbox, String permission) {
+    if (dev.impersonation.spi.AppPermissions.isEws(permission) && principal instanceof Application) {
+      throw new TenantException("The Graph probe cannot prove " + permission + ", which is used over EWS: combine it with an "
+          + "EWS probe, AccessProbe.routing(graphConnection.probe(), exchangeConnection.ewsProbe()).");
+    }
     if (principal instanceof ServiceAccount account) {
       throw new TenantException("EWS probing is not available over Graph: " + account.userPrincipalName() + " uses EWS "
           + "impersonation or FullAccess, which only an EWS call as that account can prove. Verify it with an EWS probe, "
@@ -55,9 +70,27 @@ public final class GraphAccessProbe implements AccessProbe {
       throw new TenantException("The Graph probe signs in as application " + credentials.appId().get() + " but was asked to "
           + "probe " + app.appId() + "; connect with that application's credentials to probe it.");
     }
-    String path = "GET /users/" + mailbox + "/calendar";
+    String relative = dev.impersonation.spi.AppPermissions.graphProbePath(permission).orElseThrow(() -> new TenantException(
+        "No harmless Graph request proves " + permission + "; verification relies on the configuration for it."));
+    String path = "GET /users/" + mailbox + "/" + relative;
+    String family = permission.toLowerCase(java.util.Locale.ROOT);
     try {
-      client.users().byUserId(mailbox).calendar().get(rc -> rc.queryParameters.select = new String[] {"id"});
+      var user = client.users().byUserId(mailbox);
+      if (family.startsWith("mail.")) {
+        user.messages().get(rc -> {
+          rc.queryParameters.top = 1;
+          rc.queryParameters.select = new String[] {"id"};
+        });
+      } else if (family.startsWith("contacts.")) {
+        user.contacts().get(rc -> {
+          rc.queryParameters.top = 1;
+          rc.queryParameters.select = new String[] {"id"};
+        });
+      } else if (family.startsWith("mailboxsettings.")) {
+        user.mailboxSettings().get();
+      } else {
+        user.calendar().get(rc -> rc.queryParameters.select = new String[] {"id"});
+      }
       return new ProbeOutcome(ProbeOutcome.Result.GRANTED, path + ": 200 OK");
     } catch (ApiException e) {
       GraphErrors.Failure f = GraphErrors.failure(e, clock);

@@ -49,6 +49,31 @@ class GraphAccessProbeTest {
   }
 
   @Test
+  void eachPermissionProbesTheRequestThatNeedsIt() {
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    graph.handler = c -> {
+      seen.add(c.path() + (c.query() == null ? "" : "?" + c.query()));
+      return c.path().endsWith("/messages") || c.path().endsWith("/contacts") ? Answer.ok("{\"value\":[{\"id\":\"x\"}]}")
+          : c.path().endsWith("/mailboxSettings") ? Answer.ok("{\"userPurpose\":\"user\"}")
+          : Answer.error(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
+    };
+    Principal app = Principal.application(APP);
+    ProbeOutcome mail = probe.probe(app, "m@contoso.com", "Mail.Read");
+    assertEquals(ProbeOutcome.Result.GRANTED, mail.result());
+    assertTrue(mail.evidence().startsWith("GET /users/m@contoso.com/messages?$top=1"), mail.evidence());
+    assertEquals(ProbeOutcome.Result.DENIED, probe.probe(app, "m@contoso.com", "Calendars.ReadWrite").result());
+    assertEquals(ProbeOutcome.Result.GRANTED, probe.probe(app, "m@contoso.com", "Contacts.Read").result());
+    assertEquals(ProbeOutcome.Result.GRANTED, probe.probe(app, "m@contoso.com", "MailboxSettings.Read").result());
+    assertEquals("/v1.0/users/m@contoso.com/messages", seen.get(0).replaceAll("\\?.*", ""));
+    assertTrue(seen.get(0).contains("top=1"), seen.get(0));
+    assertEquals("/v1.0/users/m@contoso.com/calendar", seen.get(1).replaceAll("\\?.*", ""));
+    assertEquals("/v1.0/users/m@contoso.com/contacts", seen.get(2).replaceAll("\\?.*", ""));
+    assertEquals("/v1.0/users/m@contoso.com/mailboxSettings", seen.get(3).replaceAll("\\?.*", ""));
+    assertThrows(TenantException.class, () -> probe.probe(app, "m@contoso.com", "full_access_as_app"), "EWS needs the EWS probe");
+    assertThrows(TenantException.class, () -> probe.probe(app, "m@contoso.com", "Mail.Send"), "no harmless request proves Mail.Send");
+  }
+
+  @Test
   void accessDeniedIsDenied() {
     graph.handler = c -> Answer.error(403, "ErrorAccessDenied", "Access to OData is disabled.");
     ProbeOutcome o = probe.probe(Principal.application(APP), "m@contoso.com");

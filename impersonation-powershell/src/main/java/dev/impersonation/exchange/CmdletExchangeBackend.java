@@ -274,6 +274,49 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
         .toList();
   }
 
+  /**
+   * Per permission with RBAC for Applications: {@code Test-ServicePrincipalAuthorization -Identity <sp> -Resource
+   * <mailbox>} answers one row per assignment ({@code RoleName}, {@code GrantedPermissions}, {@code AllowedResourceScope},
+   * {@code ScopeType}, {@code InScope}, as the cmdlet's reference page shows). Only a row whose
+   * {@code GrantedPermissions} gives {@code permission} and whose {@code InScope} is True counts; a row of another role
+   * that is in scope says nothing about this permission. A row without {@code GrantedPermissions} falls back to the
+   * role's documented permissions, and says so.
+   */
+  @Override
+  public ConfiguredAccess testConfiguredAccess(AccessMethod method, Principal principal, String mailbox, String permission) {
+    if (method != AccessMethod.RBAC_FOR_APPLICATIONS) {
+      return testConfiguredAccess(method, principal, mailbox);
+    }
+    Application app = (Application) principal;
+    ExchangeServicePrincipal sp = knownServicePrincipal(app.appId());
+    List<Map<String, Object>> rows = run(Cmdlet.of("Test-ServicePrincipalAuthorization").text("Identity", sp.objectId())
+        .text("Resource", mailbox));
+    List<String> seen = new ArrayList<>();
+    Optional<Map<String, Object>> granting = Optional.empty();
+    boolean fellBack = false;
+    for (Map<String, Object> r : rows) {
+      String role = str(r, "RoleName");
+      String grantedText = str(r, "GrantedPermissions");
+      boolean fromRole = grantedText.isBlank();
+      List<String> granted = fromRole ? dev.impersonation.spi.AppPermissions.grantedByRole(role)
+          : dev.impersonation.spi.AppPermissions.parseGranted(grantedText);
+      boolean inScope = "True".equalsIgnoreCase(String.valueOf(r.get("InScope")));
+      seen.add(role + " " + granted + " InScope " + (inScope ? "True" : String.valueOf(r.get("InScope"))));
+      if (inScope && dev.impersonation.spi.AppPermissions.anyImplies(granted, permission) && granting.isEmpty()) {
+        granting = Optional.of(r);
+        fellBack = fromRole;
+      }
+    }
+    Optional<Instant> since = granting.flatMap(r -> assignedSince(sp.objectId(), str(r, "RoleName")));
+    String head = "Test-ServicePrincipalAuthorization -Resource " + mailbox + ": ";
+    if (granting.isPresent()) {
+      return new ConfiguredAccess(true, since, head + str(granting.get(), "RoleName") + " grants " + permission + ", InScope True"
+          + (fellBack ? " (no GrantedPermissions column: the role's documented permissions were used)" : ""));
+    }
+    return new ConfiguredAccess(false, Optional.empty(), head + "no row granting " + permission + " is InScope"
+        + (seen.isEmpty() ? " (no assignment at all)" : " (rows: " + String.join("; ", seen) + ")"));
+  }
+
   @Override
   public ConfiguredAccess testConfiguredAccess(AccessMethod method, Principal principal, String mailbox) {
     switch (method) {

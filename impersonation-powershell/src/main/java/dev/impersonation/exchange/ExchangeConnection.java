@@ -305,6 +305,19 @@ public final class ExchangeConnection {
   }
 
   /**
+   * An EWS access probe ({@link EwsAccessProbe}) on {@code https://<exchange host>/EWS/Exchange.asmx} (or the
+   * {@link #baseUrl(String)}), signing in as this connection does, with the same HTTP client. To prove an app's EWS
+   * access the connection must sign in as that app (app-only).
+   */
+  public EwsAccessProbe ewsProbe() {
+    ExchangeCredentials c = credentials();
+    String scope = scope();
+    HttpUrl base = HttpUrl.get(baseUrl != null ? baseUrl : "https://" + exchangeHost());
+    String url = base.newBuilder().addPathSegment("EWS").addPathSegment("Exchange.asmx").build().toString();
+    return EwsAccessProbe.of(url, () -> c.tokenFor(scope), httpClient != null ? httpClient : defaultHttpClient());
+  }
+
+  /**
    * The Exchange backend: {@link CmdletExchangeBackend} over a new {@link ExchangeRestTransport}, or over a
    * {@link PowerShellProcessTransport} when {@link #powerShell(Path)} was chosen (always for Exchange Server).
    */

@@ -590,7 +590,9 @@ final class ExchangeCmdlets {
       return s.assignments.values().stream()
           .filter(a -> a.type() == AssigneeType.SERVICE_PRINCIPAL && a.assignee().equalsIgnoreCase(sp.objectId()))
           .map(a -> row("RoleName", a.role(),
-              "GrantedPermissions", a.role().startsWith("Application ") ? a.role().substring("Application ".length()) : a.role(),
+              // Live shape (Test-ServicePrincipalAuthorization's cmdlet page): GrantedPermissions names the Graph
+              // permission(s) the role grants, e.g. "Mail.Read"; a composite role lists several (separator [U]).
+              "GrantedPermissions", String.join(", ", dev.impersonation.spi.AppPermissions.grantedByRole(a.role())),
               "AllowedResourceScope", a.scopeType() == ScopeType.ORGANIZATION ? "Organization" : a.scope(),
               "ScopeType", switch (a.scopeType()) {
                 case ORGANIZATION -> "Organization";

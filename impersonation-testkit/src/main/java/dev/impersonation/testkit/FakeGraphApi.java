@@ -72,8 +72,9 @@ import java.util.regex.Pattern;
  *       <td>{@code AddAdministrativeUnitMembers} (write)</td></tr>
  *   <tr><td>{@code DELETE /directory/administrativeUnits/{id}/members/{memberId}/$ref}</td>
  *       <td>{@code RemoveAdministrativeUnitMembers} (write)</td></tr>
- *   <tr><td>{@code GET /users/{id}/calendar}, {@code /mailboxSettings}, {@code /mailFolders/inbox}</td>
- *       <td>{@code probe} (backend {@code "probe"})</td></tr>
+ *   <tr><td>{@code GET /users/{id}/messages}, {@code /mailFolders/inbox} (Mail.ReadBasic or more), {@code /calendar}
+ *       (Calendars.Read), {@code /contacts} (Contacts.Read), {@code /mailboxSettings} (MailboxSettings.Read)</td>
+ *       <td>{@code probe} (backend {@code "probe"}), per permission: 403 unless the app's grants give it</td></tr>
  * </table>
  * A {@link dev.impersonation.ThrottledException} answers 429 with {@code Retry-After} (seconds), a
  * {@link dev.impersonation.TransientTenantException} 503, a strict-mode violation or simulated crash 500.
@@ -343,8 +344,8 @@ public final class FakeGraphApi {
         if (n == 3 && c.is(2, "checkMemberGroups") && c.method.equals("POST")) {
           return checkMemberGroups(c, id);
         }
-        if (c.method.equals("GET") && ((n == 3 && (c.is(2, "calendar") || c.is(2, "mailboxSettings")))
-            || (n == 4 && c.is(2, "mailFolders") && c.is(3, "inbox")))) {
+        if (c.method.equals("GET") && ((n == 3 && (c.is(2, "calendar") || c.is(2, "mailboxSettings") || c.is(2, "messages")
+            || c.is(2, "contacts"))) || (n == 4 && c.is(2, "mailFolders") && c.is(3, "inbox")))) {
           return probe(c, id, c.seg(2).toLowerCase(Locale.ROOT));
         }
         throw badSegment(c.seg(n - 1));
@@ -861,10 +862,24 @@ public final class FakeGraphApi {
 
   private Result probe(Call c, String id, String what) {
     UserView v = findUser(id, "findUser");
-    ProbeOutcome outcome = probe.probe(new Application(c.appId, Optional.empty(), Optional.empty()), v.upn);
+    // Each endpoint needs its own permission (Graph's API reference, "Permissions" of each call): the least one
+    // that reads it; any permission that implies it (ReadWrite for Read) also answers 200.
+    String needed = switch (what) {
+      case "mailboxsettings" -> "MailboxSettings.Read";
+      case "calendar" -> "Calendars.Read";
+      case "contacts" -> "Contacts.Read";
+      default -> "Mail.ReadBasic";
+    };
+    ProbeOutcome outcome = probe.probe(new Application(c.appId, Optional.empty(), Optional.empty()), v.upn, needed);
     switch (outcome.result()) {
       case GRANTED -> {
         ObjectNode o = JSON.createObjectNode();
+        if (what.equals("messages") || what.equals("contacts")) {
+          o.put("@odata.context", c.base + "/$metadata#users('" + v.upn + "')/" + what + "(id)");
+          var items = o.putArray("value");
+          items.addObject().put("id", s.uuid(what + ":" + v.upn));
+          return ok(o);
+        }
         if (what.equals("mailboxsettings")) {
           o.put("@odata.context", c.base + "/$metadata#users('" + v.upn + "')/mailboxSettings");
           RecipientType type = s.mailbox(v.upn).map(m -> m.type).orElse(RecipientType.USER_MAILBOX);

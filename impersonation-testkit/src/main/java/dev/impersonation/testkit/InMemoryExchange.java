@@ -185,6 +185,38 @@ final class InMemoryExchange implements ExchangeBackend {
     });
   }
 
+  /**
+   * Per permission: only assignments whose role grants {@code permission} (Microsoft's role-to-permission table, see
+   * {@link dev.impersonation.spi.AppPermissions#grantedByRole}) count, as a caller matching
+   * {@code Test-ServicePrincipalAuthorization}'s {@code GrantedPermissions} would.
+   */
+  @Override
+  public ConfiguredAccess testConfiguredAccess(AccessMethod method, Principal principal, String mailbox, String permission) {
+    if (method != AccessMethod.RBAC_FOR_APPLICATIONS) {
+      return testConfiguredAccess(method, principal, mailbox);
+    }
+    return call("testConfiguredAccess", method + " " + mailbox + " " + permission, false, () -> {
+      TenantState.MailboxObject m = s.usableMailbox(mailbox).orElseThrow(() -> s.notFound(mailbox));
+      Application app = (Application) principal;
+      TenantState.ServicePrincipalObject sp = s.exchangeServicePrincipals.get(TenantState.key(app.appId()));
+      if (sp == null) {
+        throw s.notFound(app.appId());
+      }
+      Optional<TenantState.AssignmentObject> covering = rbacGrants(sp.objectId(), m, permission)
+          .min(java.util.Comparator.comparing(TenantState.AssignmentObject::createdAt));
+      return new ConfiguredAccess(covering.isPresent(), covering.map(TenantState.AssignmentObject::createdAt),
+          "Test-ServicePrincipalAuthorization -Resource " + m.smtp + ": " + (covering.isPresent() ? covering.get().role()
+              + " grants " + permission + ", InScope True" : "no row granting " + permission + " is InScope"));
+    });
+  }
+
+  /** The app's assignments that grant {@code permission} and whose scope covers {@code m}. */
+  java.util.stream.Stream<TenantState.AssignmentObject> rbacGrants(String spObjectId, TenantState.MailboxObject m, String permission) {
+    return s.assignments.values().stream()
+        .filter(a -> a.type() == AssigneeType.SERVICE_PRINCIPAL && a.assignee().equalsIgnoreCase(spObjectId) && s.covers(a, m))
+        .filter(a -> dev.impersonation.spi.AppPermissions.anyImplies(dev.impersonation.spi.AppPermissions.grantedByRole(a.role()), permission));
+  }
+
   private ConfiguredAccess rbac(Application app, TenantState.MailboxObject m) {
     TenantState.ServicePrincipalObject sp = s.exchangeServicePrincipals.get(TenantState.key(app.appId()));
     if (sp == null) {

@@ -4,6 +4,7 @@ import dev.impersonation.Application;
 import dev.impersonation.Principal;
 import dev.impersonation.ServiceAccount;
 import dev.impersonation.spi.AccessProbe;
+import dev.impersonation.spi.AppPermissions;
 import dev.impersonation.spi.AssigneeType;
 import dev.impersonation.spi.ProbeOutcome;
 import java.time.Instant;
@@ -13,13 +14,14 @@ import java.util.Optional;
 
 /**
  * The effective-access probe of a {@link FakeTenant}: what a real Graph call or EWS impersonation would answer now.
- * Grants count only after their propagation delay (DOMAIN.md §4); an app's access is the union of its tenant-wide
- * consent (narrowed by access policies) and its RBAC assignments.
+ * Grants count only after their propagation delay (DOMAIN.md §4); an app's access to one permission is the union of
+ * its tenant-wide consent that gives that permission (narrowed by access policies) and its RBAC assignments whose role
+ * grants it ({@code Application Mail.Read} reads mail, not calendars; {@code Application Mail Full Access} gives
+ * {@code Mail.ReadWrite} and {@code Mail.Send}; {@code Application EWS.AccessAsApp} gives {@code full_access_as_app}).
  */
 final class InMemoryProbe implements AccessProbe {
-  private static final List<String> MAIL_PERMISSIONS = List.of("Mail.Read", "Mail.ReadBasic", "Mail.ReadWrite", "Calendars.Read",
-      "Calendars.ReadWrite", "Contacts.Read", "Contacts.ReadWrite", "MailboxSettings.Read", "MailboxSettings.ReadWrite",
-      "full_access_as_app");
+  /** What the two-argument probe checks: the calendar, as {@code GET /users/{id}/calendar} did before per-permission probes. */
+  static final String DEFAULT_PERMISSION = "Calendars.Read";
   private final TenantState s;
   private final InMemoryExchange exchange;
 
@@ -35,11 +37,16 @@ final class InMemoryProbe implements AccessProbe {
 
   @Override
   public ProbeOutcome probe(Principal principal, String mailbox) {
+    return probe(principal, mailbox, principal instanceof Application ? DEFAULT_PERMISSION : null);
+  }
+
+  @Override
+  public ProbeOutcome probe(Principal principal, String mailbox, String permission) {
     synchronized (s) {
       s.faults.beforeCall("probe", "probe", false);
-      ProbeOutcome outcome = decide(principal, mailbox);
-      s.journal.add(new JournalEntry(s.now(), "probe", "probe", principal.displayIdentity() + " -> " + mailbox, false,
-          outcome.result().name()));
+      ProbeOutcome outcome = decide(principal, mailbox, permission == null ? DEFAULT_PERMISSION : AppPermissions.canonical(permission));
+      s.journal.add(new JournalEntry(s.now(), "probe", "probe", principal.displayIdentity() + " -> " + mailbox
+          + (principal instanceof Application ? " " + permission : ""), false, outcome.result().name()));
       return outcome;
     }
   }
@@ -48,15 +55,21 @@ final class InMemoryProbe implements AccessProbe {
     return since.isPresent() && !since.get().plus(delay).isAfter(s.now());
   }
 
-  private ProbeOutcome decide(Principal principal, String mailbox) {
+  private ProbeOutcome decide(Principal principal, String mailbox, String permission) {
     Optional<TenantState.MailboxObject> m = s.usableMailbox(mailbox);
     if (principal instanceof Application app) {
-      String path = "GET /users/" + mailbox + "/calendar";
+      boolean ews = AppPermissions.isEws(permission);
+      String path = ews ? "EWS GetFolder(msgfolderroot) as app " + app.appId() + " impersonating " + mailbox
+          : "GET /users/" + mailbox + "/" + AppPermissions.graphProbePath(permission).orElse("(no probe for " + permission + ")");
       if (m.isEmpty()) {
-        return new ProbeOutcome(ProbeOutcome.Result.MAILBOX_NOT_READY, path + ": 404 MailboxNotEnabledForRESTAPI REST API is not yet supported for this mailbox.");
+        return new ProbeOutcome(ProbeOutcome.Result.MAILBOX_NOT_READY, ews ? path + ": ErrorNonExistentMailbox"
+            : path + ": 404 MailboxNotEnabledForRESTAPI REST API is not yet supported for this mailbox.");
+      }
+      if (ews && Boolean.FALSE.equals(s.ewsEnabled)) {
+        return new ProbeOutcome(ProbeOutcome.Result.DENIED, path + ": ErrorAccessDenied EWS is disabled for the organization");
       }
       TenantState.AppObject entra = s.apps.get(TenantState.key(app.appId()));
-      boolean consent = entra != null && entra.consent.stream().anyMatch(MAIL_PERMISSIONS::contains);
+      boolean consent = entra != null && entra.consent.stream().anyMatch(c -> AppPermissions.implies(c, permission));
       List<TenantState.PolicyObject> policies = s.policies.stream().filter(p -> p.appId().equalsIgnoreCase(app.appId())).toList();
       boolean consentReaches = consent;
       if (consent && !policies.isEmpty()) {
@@ -69,11 +82,15 @@ final class InMemoryProbe implements AccessProbe {
         }
       }
       TenantState.ServicePrincipalObject sp = s.exchangeServicePrincipals.get(TenantState.key(app.appId()));
-      boolean rbac = sp != null && s.assignments.values().stream().anyMatch(a -> a.type() == AssigneeType.SERVICE_PRINCIPAL
-          && a.assignee().equalsIgnoreCase(sp.objectId()) && s.covers(a, m.get())
-          && effective(Optional.of(a.createdAt()), s.propagation(AssigneeType.SERVICE_PRINCIPAL)));
+      boolean rbac = sp != null && exchange.rbacGrants(sp.objectId(), m.get(), permission)
+          .anyMatch(a -> effective(Optional.of(a.createdAt()), s.propagation(AssigneeType.SERVICE_PRINCIPAL)));
       if (consentReaches || rbac) {
-        return new ProbeOutcome(ProbeOutcome.Result.GRANTED, path + ": 200 OK" + (consentReaches && !rbac ? " (via tenant-wide consent)" : ""));
+        return new ProbeOutcome(ProbeOutcome.Result.GRANTED, path + (ews ? ": NoError" : ": 200 OK")
+            + (consentReaches && !rbac ? " (via tenant-wide consent)" : ""));
+      }
+      if (ews) {
+        return new ProbeOutcome(ProbeOutcome.Result.DENIED, path + ": ErrorImpersonateUserDenied The account does not have "
+            + "permission to impersonate the requested user.");
       }
       return new ProbeOutcome(ProbeOutcome.Result.DENIED, path + ": 403 ErrorAccessDenied "
           + (policies.isEmpty() ? "Access is denied. Check credentials and try again." : "Access to OData is disabled."));

@@ -329,14 +329,16 @@ class FakeTenantFidelityTest {
     FakeTenant tenant = rbacTenant(Duration.ofMinutes(45), "Mail.ReadWrite");
     Principal app = Principal.application(APP);
     var probe = tenant.connection().accessProbe().orElseThrow();
-    assertEquals(ProbeOutcome.Result.GRANTED, probe.probe(app, "ceo@contoso.com").result(), "no RBAC at all, consent alone");
+    assertEquals(ProbeOutcome.Result.GRANTED, probe.probe(app, "ceo@contoso.com", "Mail.Read").result(), "no RBAC at all, consent alone");
+    assertEquals(ProbeOutcome.Result.DENIED, probe.probe(app, "ceo@contoso.com", "Calendars.Read").result(),
+        "Mail.ReadWrite consent does not open the calendar");
     assignScopedRbac(tenant);
     tenant.clock().advance(Duration.ofHours(3));
     for (String m : List.of("ann@contoso.com", "ceo@contoso.com")) {
-      ProbeOutcome o = probe.probe(app, m);
+      ProbeOutcome o = probe.probe(app, m, "Mail.ReadWrite");
       assertEquals(ProbeOutcome.Result.GRANTED, o.result(), m);
     }
-    assertTrue(probe.probe(app, "ceo@contoso.com").evidence().contains("consent"));
+    assertTrue(probe.probe(app, "ceo@contoso.com", "Mail.Read").evidence().contains("consent"));
     // Test-ServicePrincipalAuthorization ignores consent (§3 Tests): the outsider is not InScope.
     assertFalse(exchange(tenant).testConfiguredAccess(AccessMethod.RBAC_FOR_APPLICATIONS, app, "ceo@contoso.com").inScope());
   }

@@ -112,7 +112,7 @@ class VerifyAndDiagnoseTest {
       VerificationReport now = setup.verify(connection);
       assertEquals(AccessState.PENDING_PROPAGATION, row(now, ANN).state(), now.toString());
       assertEquals(AccessState.PENDING_PROPAGATION, row(now, BOB).state());
-      assertTrue(row(now, ANN).evidence().contains("D12"), row(now, ANN).evidence());
+      assertTrue(row(now, ANN).evidence().contains("docs/diagnostics.md#d12"), row(now, ANN).evidence());
       assertEquals(AccessState.DENIED, row(now, CEO).state());
       assertFalse(row(now, CEO).inScope());
       assertTrue(now.isPending());

@@ -50,7 +50,7 @@ class GraphParityTest {
     }
   }
 
-  /** Probes apps over Graph (signing in as the app itself), service accounts with the tenant's EWS probe. */
+  /** Probes apps over Graph (signing in as the app itself), EWS permissions and service accounts with the tenant's EWS probe. */
   private static AccessProbe probes(TenantTarget target, ExchangeAdminSimulator exchange, GraphSimulator graph,
       AccessProbe ews) {
     return new AccessProbe() {
@@ -68,6 +68,17 @@ class GraphParityTest {
           return asTheApp.probe(principal, mailbox);
         }
         return ews.probe(principal, mailbox);
+      }
+
+      @Override
+      public ProbeOutcome probe(Principal principal, String mailbox, String permission) {
+        // EWS permissions (full_access_as_app of Application EWS.AccessAsApp) are proved over EWS, the rest over Graph.
+        if (principal instanceof Application app && !dev.impersonation.spi.AppPermissions.isEws(permission)) {
+          return GraphConnection.exchangeOnline(target).appId(app.appId())
+              .clientSecret(Secret.of("test-only-app-secret")).signInVia(exchange.baseUrl()).msalInternalRetries(false)
+              .baseUrl(graph.graphUrl()).probe().probe(principal, mailbox, permission);
+        }
+        return ews.probe(principal, mailbox, permission);
       }
     };
   }

@@ -155,7 +155,13 @@ class GraphSimulatorTest {
 
   @Test
   void probeOutcomesPerToken() {
-    assertEquals(200, http.get("/users/" + ANN + "/calendar").status());
+    // The reader holds Mail.Read and MailboxSettings.Read: messages and settings answer, calendar and contacts do not.
+    assertEquals(200, http.get("/users/" + ANN + "/messages?$top=1").status());
+    assertEquals(1, http.get("/users/" + ANN + "/messages?$top=1").body().get("value").size());
+    assertGraphError(http.get("/users/" + ANN + "/calendar"), 403, "ErrorAccessDenied",
+        "Access is denied. Check credentials and try again.");
+    assertGraphError(http.get("/users/" + ANN + "/contacts?$top=1"), 403, "ErrorAccessDenied",
+        "Access is denied. Check credentials and try again.");
     assertEquals(200, http.get("/users/ann%40" + DOMAIN + "/mailboxSettings").status());
     assertEquals("room", http.get("/users/" + ROOM + "/mailboxSettings").body().get("userPurpose").asText());
 

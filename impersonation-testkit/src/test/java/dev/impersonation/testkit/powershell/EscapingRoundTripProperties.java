@@ -120,7 +120,7 @@ class EscapingRoundTripProperties {
       st.remove(0);
       commentLines++;
     }
-    assertEquals(s.lines().count(), commentLines, "one comment statement per line of text:\n" + script);
+    assertEquals(s.split("\n", -1).length, commentLines, "one comment statement per author line (\\n) of text:\n" + script);
     assertEquals(6, st.size(), script);
     assertEquals(new ParsedStatement.Throw(s), st.get(0));
     ParsedStatement.GuardedBlock guarded = assertInstanceOf(ParsedStatement.GuardedBlock.class, st.get(1));

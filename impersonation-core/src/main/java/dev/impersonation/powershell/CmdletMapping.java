@@ -85,11 +85,12 @@ public final class CmdletMapping {
           List.of(Cmdlet.of("New-ServicePrincipal").text("AppId", sp.appId()).text("ObjectId", sp.objectId())
               .text("DisplayName", sp.displayName()))));
     } else if (op instanceof Operation.NewApplicationAccessPolicy p) {
-      return List.of(
-          new Statement.Comment("Not idempotent: skip this line if Get-ApplicationAccessPolicy already lists the policy."),
-          new Statement.Run(Cmdlet.of("New-ApplicationAccessPolicy").text("AppId", p.appId())
+      // Guarded like the other writes: created only when no policy of the app with this right names the group yet.
+      return List.of(new Statement.RunUnlessFound(Cmdlet.of(ScriptFunctions.ACCESS_POLICY_PROBE).text("AppId", p.appId())
+              .text("ScopeGroup", p.policyScopeGroup()).text("AccessRight", p.accessRight()),
+          List.of(Cmdlet.of("New-ApplicationAccessPolicy").text("AppId", p.appId())
               .text("PolicyScopeGroupId", p.policyScopeGroup()).text("AccessRight", p.accessRight())
-              .text("Description", p.description())));
+              .text("Description", p.description()))));
     } else if (op instanceof Operation.AddMailboxPermissions p) {
       // Guarded like every other write: added only when Get-MailboxPermission shows no FullAccess (not denied) yet.
       return p.mailboxes().stream().<Statement>map(m -> new Statement.RunUnlessFound(

@@ -21,6 +21,8 @@ public final class ScriptFunctions {
   public static final String AWAIT_CUSTOMIZATION = "Wait-OrganizationCustomization";
   /** Finds a FullAccess (not denied) permission of a user on a mailbox; the guard of {@code Add-MailboxPermission}. */
   public static final String FULL_ACCESS_PROBE = "Test-MailboxFullAccess";
+  /** Finds an access policy of the app with the same access right on the same group; the guard of its creation. */
+  public static final String ACCESS_POLICY_PROBE = "Find-ApplicationAccessPolicy";
   /** The closing verification: GRANTED / DENIED per mailbox, {@code exit 1} when least privilege fails. */
   public static final String VERIFY = "Test-ImpersonationAccess";
 
@@ -94,6 +96,19 @@ public final class ScriptFunctions {
           "  # True when Get-MailboxPermission shows FullAccess for the user that is not a Deny entry.",
           "  foreach ($permission in @(Get-MailboxPermission -Identity $Identity -User $User -ErrorAction SilentlyContinue)) {",
           "    if (([string] $permission.AccessRights) -match 'FullAccess' -and [string] $permission.Deny -ne 'True') { return $true }",
+          "  }",
+          "  return $false",
+          "}"),
+      ACCESS_POLICY_PROBE, String.join("\n",
+          "function " + ACCESS_POLICY_PROBE + " {",
+          "  [CmdletBinding()]",
+          "  param([string] $AppId, [string] $ScopeGroup, [string] $AccessRight)",
+          "  # True when a policy of the app with this access right already names the group (ScopeName or ScopeIdentity).",
+          "  foreach ($policy in @(Get-ApplicationAccessPolicy)) {",
+          "    $names = @([string] $policy.ScopeName, [string] $policy.ScopeIdentity)",
+          "    if ([string] $policy.AppId -eq $AppId -and [string] $policy.AccessRight -eq $AccessRight -and $names -contains $ScopeGroup) {",
+          "      return $true",
+          "    }",
           "  }",
           "  return $false",
           "}"),
@@ -189,7 +204,8 @@ public final class ScriptFunctions {
 
   /** The names of every function this class defines. */
   public static List<String> names() {
-    return List.of(ASSERT_EXCHANGE_ONLINE, ASSERT_EXCHANGE_SERVER, ASSERT_GRAPH, AWAIT_CUSTOMIZATION, FULL_ACCESS_PROBE, VERIFY);
+    return List.of(ASSERT_EXCHANGE_ONLINE, ASSERT_EXCHANGE_SERVER, ASSERT_GRAPH, AWAIT_CUSTOMIZATION, FULL_ACCESS_PROBE,
+        ACCESS_POLICY_PROBE, VERIFY);
   }
 
   /** The definition of the named function. @throws IllegalArgumentException for another name */

@@ -180,6 +180,8 @@ public final class ScriptRunner {
         return List.of();
       case "test-mailboxfullaccess":
         return List.of(Map.of("", fullAccess(c.text("Identity"), c.text("User"))));
+      case "find-applicationaccesspolicy":
+        return List.of(Map.of("", accessPolicy(c.text("AppId"), c.text("ScopeGroup"), c.text("AccessRight"))));
       case "test-impersonationaccess":
         verify(c);
         return List.of();
@@ -280,6 +282,13 @@ public final class ScriptRunner {
       return false;
     }
     return rows.stream().anyMatch(r -> str(r, "AccessRights").contains("FullAccess") && !str(r, "Deny").equalsIgnoreCase("True"));
+  }
+
+  /** Find-ApplicationAccessPolicy: a policy of the app with the same right whose ScopeName or ScopeIdentity is the group. */
+  private boolean accessPolicy(String appId, String group, String right) {
+    return tenant.invokeExchangeCmdlet("Get-ApplicationAccessPolicy", Map.of()).stream()
+        .anyMatch(r -> str(r, "AppId").equalsIgnoreCase(appId) && str(r, "AccessRight").equalsIgnoreCase(right)
+            && (str(r, "ScopeName").equalsIgnoreCase(group) || str(r, "ScopeIdentity").equalsIgnoreCase(group)));
   }
 
   /** Test-ImpersonationAccess: picks missing mailboxes, checks each, prints GRANTED / DENIED, exits 1 on a failure. */

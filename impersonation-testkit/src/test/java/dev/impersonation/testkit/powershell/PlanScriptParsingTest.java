@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PlanScriptParsingTest {
   private static final Set<String> HELPERS = Set.of("ConvertTo-OpathLiteral", "Invoke-Idempotent",
       "Assert-ExchangeOnlineOrganization", "Assert-ExchangeServerOrganization", "Assert-GraphTenant",
-      "Wait-OrganizationCustomization", "Test-MailboxFullAccess", "Test-ImpersonationAccess");
+      "Wait-OrganizationCustomization", "Test-MailboxFullAccess", "Find-ApplicationAccessPolicy", "Test-ImpersonationAccess");
 
   static Stream<VendorSetups.Example> examples() {
     return VendorSetups.all().stream();
@@ -86,6 +86,13 @@ class PlanScriptParsingTest {
       ParsedCommand probe = block.probe();
       if (probe.is("Get-ConnectionInformation")) {
         assertEquals("Connect-ExchangeOnline", block.body().get(0).name());
+        continue;
+      }
+      if (probe.is("Find-ApplicationAccessPolicy")) {
+        ParsedCommand create = block.body().get(0);
+        assertEquals("New-ApplicationAccessPolicy", create.name());
+        assertEquals(probe.text("AppId"), create.text("AppId"));
+        assertEquals(probe.text("ScopeGroup"), create.text("PolicyScopeGroupId"));
         continue;
       }
       if (probe.is("Test-MailboxFullAccess")) {

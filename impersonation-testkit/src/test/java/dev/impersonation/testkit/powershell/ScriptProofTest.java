@@ -48,6 +48,11 @@ class ScriptProofTest {
     ScriptRunner.Result r = ScriptRunner.on(tenant).run(script);
     assertEquals(0, r.exitCode(), () -> r.thrown() + "\n" + String.join("\n", r.output()));
     assertTrue(r.output().contains("  DENIED   " + CEO + " (outside the scope, as intended)"), () -> String.join("\n", r.output()));
+    assertEquals(1, r.executed().stream().filter(c -> c.is("New-ApplicationAccessPolicy")).count());
+    ScriptRunner.Result again = ScriptRunner.on(tenant).run(script);
+    assertEquals(0, again.exitCode(), () -> again.thrown() + "\n" + String.join("\n", again.output()));
+    assertEquals(0, again.executed().stream().filter(c -> c.is("New-ApplicationAccessPolicy")).count(),
+        "the policy is found by Find-ApplicationAccessPolicy and not created twice");
   }
 
   @Test

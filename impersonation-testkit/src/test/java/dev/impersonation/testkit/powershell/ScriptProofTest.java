@@ -13,6 +13,7 @@ import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.Principal;
 import dev.impersonation.Scope;
 import dev.impersonation.TenantTarget;
+import dev.impersonation.powershell.ScriptRenderer;
 import dev.impersonation.testkit.FakeTenant;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -113,6 +114,26 @@ class ScriptProofTest {
     int guard = script.indexOf("\nAssert-ExchangeOnlineOrganization -Expected 'contoso.onmicrosoft.com'\n");
     assertTrue(guard > script.indexOf("Connect-ExchangeOnline"), script);
     assertTrue(guard < script.indexOf("# Step 1:"), script);
+  }
+
+  @Test
+  @DisplayName("a display name read back from the tenant is one literal where it is a value, and escaped in comments")
+  void tenantValuesAreScreened() {
+    String hostile = "Sync\n$(Remove-Mailbox boss)\u2019 `\u2028\"x\"";
+    FakeTenant tenant = VendorSetups.people(TenantTarget.Kind.EXCHANGE_ONLINE).application(APP, SP, hostile).build();
+    String script = ImpersonationSetup.builder().name("Sync").target(VendorSetups.target(TenantTarget.Kind.EXCHANGE_ONLINE))
+        .principal(Principal.application(APP)).scope(Scope.mailEnabledSecurityGroup("Sync Users").members(ANN))
+        .access(Access.rbacForApplications("Application Mail.Read")).outsider(CEO).build().plan(tenant.connection())
+        .toPowerShell();
+    ParsedScript parsed = ScriptParser.parse(script);
+    for (ParsedStatement.Comment c : parsed.statements(ParsedStatement.Comment.class)) {
+      assertFalse(c.text().chars().anyMatch(ch -> ch == '$' || ch == '`' || ch == '"' || ch == 0x2019 || ch == 0x2028), c.text());
+    }
+    assertEquals(hostile, parsed.command("New-ServicePrincipal").orElseThrow().text("DisplayName"),
+        "the Exchange pointer takes the display name read from Entra, as one literal");
+    // The same value inside a comment would be shown escaped, on one line.
+    String comment = ScriptRenderer.comment("Step 3: CREATE Exchange service principal " + ScriptRenderer.commentValue(hostile));
+    assertEquals(1, ScriptParser.parse(comment).statements().size(), comment);
   }
 
   private static int indexOf(List<ParsedStatement> statements, String command) {

@@ -11,7 +11,9 @@ import java.util.function.Function;
 
 /**
  * The one mapping from {@link Operation}s to the cmdlets an admin would type (DOMAIN.md §2-§4). Script export
- * uses it, and so do the Exchange backends that execute cmdlets.
+ * uses it, and so do the Exchange backends that execute cmdlets. A guard's probe may be one of the script's own
+ * functions ({@link ScriptFunctions}, e.g. the FullAccess probe of {@code Add-MailboxPermission}); backends run only
+ * the guarded actions and read the tenant themselves.
  */
 public final class CmdletMapping {
   private final TenantTarget target;

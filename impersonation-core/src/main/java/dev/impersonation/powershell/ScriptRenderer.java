@@ -8,8 +8,10 @@ import java.util.stream.Collectors;
 
 /**
  * Renders cmdlets and statements to PowerShell text. Every user value becomes a single-quoted literal
- * ({@link PowerShellLiteral}); filters get the OPATH layer first; comments are split so a value can never leave
- * its comment line. This is the only place PowerShell text is produced.
+ * ({@link PowerShellLiteral}); filters get the OPATH layer first; in comments every quote-like, control and format
+ * character is shown as a {@code \u2019}-style escape ({@link #commentValue(String)}), so a value can never leave its
+ * comment line. This is the only place PowerShell text is produced (the fixed function text is in
+ * {@link ScriptFunctions}).
  */
 public final class ScriptRenderer {
   /** The helper that quotes a DN read at run time for OPATH: single quotes around it, U+0027 doubled. */

@@ -76,6 +76,19 @@ class SetupValidationTest {
   }
 
   @Test
+  void recipientFiltersRejectControlCharactersAsNamesDo() {
+    for (String bad : List.of("Department -eq 'Sales'\nRemove-Mailbox x", "Department -eq 'Sales'\r", "Department -eq 'Sa\u0000les'",
+        "Department -eq 'Sales'\u0085", "Department -eq 'Sales'\u2028-or Title -eq 'x'", "Department -eq 'Sales'\u2029",
+        "Department -eq 'Sa\u001Bles'", "Department -eq 'Sa\u009Bles'")) {
+      InvalidSetupException e = assertThrows(InvalidSetupException.class, () -> new RecipientFilterScope(bad));
+      assertTrue(e.getMessage().contains("control character U+"), e::getMessage);
+      assertInstanceOf(ImpersonationException.class, e);
+    }
+    assertEquals("Department -eq 'Sales'\t-and Title -like 'x*'",
+        new RecipientFilterScope("Department -eq 'Sales'\t-and Title -like 'x*'").filter(), "a tab is whitespace, as in names");
+  }
+
+  @Test
   void aCompleteRbacSetupBuilds() {
     ImpersonationSetup s = rbac().build();
     assertEquals("RevenueInbox", s.name());

@@ -43,8 +43,27 @@ class ExportScriptsTest {
     assertFalse(server.contains("Connect-ExchangeOnline"), "on-premises scripts run in the Exchange Management Shell");
     assertTrue(server.contains("Import-PSSession -Session (New-PSSession -ConfigurationName 'Microsoft.Exchange' "
         + "-ConnectionUri 'http://exchange.contoso.com/PowerShell/' -Authentication 'Kerberos')"), "or open a remote session");
+    for (Path p : written) {
+      String text = Files.readString(p);
+      List<String> lines = text.strip().lines().toList();
+      assertTrue(lines.get(lines.size() - 1).startsWith("Test-ImpersonationAccess -Check "),
+          p + " ends with its verification block");
+      boolean isOnline = p.getFileName().toString().endsWith("-exchange-online.ps1");
+      assertTrue(text.contains(isOnline ? "\nAssert-ExchangeOnlineOrganization -Expected 'contoso.onmicrosoft.com'\n"
+          : "\nAssert-ExchangeServerOrganization -Expected 'contoso.com'\n"), p + " pins the organization");
+      if (!isOnline) {
+        assertFalse(text.contains("Exchange Online") || text.contains("2 hours") || text.contains("15 minutes"),
+            p + " carries no Exchange Online wording");
+      }
+    }
+    assertTrue(online.contains("\nWait-OrganizationCustomization -TimeoutSeconds '1800' -IntervalSeconds '30'\n"),
+        "the dehydrated room tenant waits for customization");
     String riva = Files.readString(dir.resolve("riva-exchange-online.ps1"));
-    assertTrue(riva.contains("Add-MailboxPermission -Identity 'ann@contoso.com' -User 'riva@contoso.com' -AccessRights 'FullAccess' -AutoMapping:$false"));
+    assertTrue(riva.contains("if (-not (Test-MailboxFullAccess -Identity 'ann@contoso.com' -User 'riva@contoso.com' -ErrorAction SilentlyContinue)) {\n"
+        + "  Add-MailboxPermission -Identity 'ann@contoso.com' -User 'riva@contoso.com' -AccessRights 'FullAccess' -AutoMapping:$false\n}"),
+        "FullAccess is added only when not there yet");
+    assertTrue(riva.contains("#Requires -Modules ExchangeOnlineManagement, Microsoft.Graph.Users, Microsoft.Graph.Users.Actions, "
+        + "Microsoft.Graph.Authentication"), "the Graph modules the service-account creation uses");
     assertTrue(riva.contains("-RecipientRestrictionFilter 'Department -eq ''Sales'''"), "filter is one literal, quotes doubled");
   }
 }

@@ -103,7 +103,7 @@ public final class Planner {
     Planner planner = new Planner(setup, connection);
     planner.run();
     Plan plan = new Plan(setup.name(), setup.target(), setup.principal().displayIdentity(), setup.scope().describe(),
-        setup.access().describe(), planner.steps, planner.warnings, connection.clock().instant());
+        setup.access().describe(), planner.steps, planner.warnings, connection.clock().instant(), ScriptVerifications.of(setup));
     LOG.debug("Planned '{}': {} steps, {} blocked", setup.name(), plan.steps().size(), plan.blockedSteps().size());
     return plan;
   }

@@ -11,6 +11,7 @@ import dev.impersonation.internal.PlanScript;
 import dev.impersonation.internal.Table;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The ordered steps that take a tenant from what was read to the desired state. Pure data: print it (a table),
@@ -24,12 +25,20 @@ import java.util.List;
  * @param steps the steps, in execution order
  * @param warnings warnings every reader should see (e.g. organization-wide access)
  * @param plannedAt when the tenant was read
+ * @param verification what the admin script's closing verification block checks (empty: no block)
  */
 public record Plan(String setupName, TenantTarget target, String principal, String scope, String access,
-    List<Step> steps, List<String> warnings, Instant plannedAt) {
+    List<Step> steps, List<String> warnings, Instant plannedAt, Optional<ScriptVerification> verification) {
   public Plan {
     steps = List.copyOf(steps);
     warnings = List.copyOf(warnings);
+    verification = verification == null ? Optional.empty() : verification;
+  }
+
+  /** A plan whose script has no verification block. */
+  public Plan(String setupName, TenantTarget target, String principal, String scope, String access,
+      List<Step> steps, List<String> warnings, Instant plannedAt) {
+    this(setupName, target, principal, scope, access, steps, warnings, plannedAt, Optional.empty());
   }
 
   /** True when every step is a no-op: the tenant already matches the setup. */
@@ -65,8 +74,10 @@ public record Plan(String setupName, TenantTarget target, String principal, Stri
   }
 
   /**
-   * The PowerShell script an admin would run for this plan: connects, stops on the first error, is safe to run
-   * twice, and prompts for secrets instead of containing them. Save it as UTF-8 <em>with</em> a byte-order mark:
+   * The PowerShell script an admin would run for this plan: connects (and stops if the session belongs to another
+   * organization), stops on the first error, is safe to run twice, prompts for secrets instead of containing them, and
+   * ends with a verification block that prints GRANTED / DENIED per mailbox and exits with 1 when least privilege
+   * fails. Save it as UTF-8 <em>with</em> a byte-order mark:
    * Windows PowerShell 5.1 (the Exchange Management Shell) reads BOM-less files as ANSI, where some UTF-8 bytes turn
    * into curly quotes that end a literal early.
    */

@@ -11,7 +11,9 @@ import java.util.function.Function;
 
 /**
  * The one mapping from {@link Operation}s to the cmdlets an admin would type (DOMAIN.md §2-§4). Script export
- * uses it, and so do the Exchange backends that execute cmdlets.
+ * uses it, and so do the Exchange backends that execute cmdlets. A guard's probe may be one of the script's own
+ * functions ({@link ScriptFunctions}, e.g. the FullAccess probe of {@code Add-MailboxPermission}); backends run only
+ * the guarded actions and read the tenant themselves.
  */
 public final class CmdletMapping {
   private final TenantTarget target;
@@ -34,7 +36,9 @@ public final class CmdletMapping {
       return createServiceAccount(c);
     } else if (op instanceof Operation.AwaitMailbox a) {
       return List.of(new Statement.WaitUntilFound(Cmdlet.of("Get-Mailbox").text("Identity", a.identity()), 60,
-          "Waiting for the mailbox " + a.identity() + " to be provisioned (Exchange Online takes about 15 minutes)..."));
+          "Waiting for the mailbox " + a.identity() + (target.isExchangeOnline()
+              ? " to be provisioned (Exchange Online takes about 15 minutes after licensing)..."
+              : " to be visible on this domain controller (Active Directory replication)...")));
     } else if (op instanceof Operation.AwaitAccessPolicy a) {
       return List.of(new Statement.Comment("Wait until the new access policy is effective (more than an hour), so the consent "
           + "granted next is restricted from the start."),
@@ -83,14 +87,18 @@ public final class CmdletMapping {
           List.of(Cmdlet.of("New-ServicePrincipal").text("AppId", sp.appId()).text("ObjectId", sp.objectId())
               .text("DisplayName", sp.displayName()))));
     } else if (op instanceof Operation.NewApplicationAccessPolicy p) {
-      return List.of(
-          new Statement.Comment("Not idempotent: skip this line if Get-ApplicationAccessPolicy already lists the policy."),
-          new Statement.Run(Cmdlet.of("New-ApplicationAccessPolicy").text("AppId", p.appId())
+      // Guarded like the other writes: created only when no policy of the app with this right names the group yet.
+      return List.of(new Statement.RunUnlessFound(Cmdlet.of(ScriptFunctions.ACCESS_POLICY_PROBE).text("AppId", p.appId())
+              .text("ScopeGroup", p.policyScopeGroup()).text("AccessRight", p.accessRight()),
+          List.of(Cmdlet.of("New-ApplicationAccessPolicy").text("AppId", p.appId())
               .text("PolicyScopeGroupId", p.policyScopeGroup()).text("AccessRight", p.accessRight())
-              .text("Description", p.description())));
+              .text("Description", p.description()))));
     } else if (op instanceof Operation.AddMailboxPermissions p) {
-      return p.mailboxes().stream().<Statement>map(m -> new Statement.Run(Cmdlet.of("Add-MailboxPermission")
-          .text("Identity", m).text("User", p.user()).text("AccessRights", "FullAccess").bool("AutoMapping", false)))
+      // Guarded like every other write: added only when Get-MailboxPermission shows no FullAccess (not denied) yet.
+      return p.mailboxes().stream().<Statement>map(m -> new Statement.RunUnlessFound(
+          Cmdlet.of(ScriptFunctions.FULL_ACCESS_PROBE).text("Identity", m).text("User", p.user()),
+          List.of(Cmdlet.of("Add-MailboxPermission").text("Identity", m).text("User", p.user())
+              .text("AccessRights", "FullAccess").bool("AutoMapping", false))))
           .toList();
     } else if (op instanceof Operation.GrantApplicationPermissions g) {
       return grantApplicationPermissions(g);
@@ -144,9 +152,8 @@ public final class CmdletMapping {
     out.addAll(graphRoleLookups(r.permissions()));
     out.add(new Statement.Run(Cmdlet.of("Get-MgServicePrincipalAppRoleAssignment").text("ServicePrincipalId", sp).flag("All")));
     for (String p : r.permissions()) {
-      out.add(new Statement.Comment(p + " has AppRoleId $" + appRoleVariable(p) + "; remove it with: "
-          + ScriptRenderer.render(Cmdlet.of("Remove-MgServicePrincipalAppRoleAssignment").text("ServicePrincipalId", sp)
-              .text("AppRoleAssignmentId", "<Id of that row>"))));
+      out.add(new Statement.Comment(p + " has the AppRoleId held in the variable " + appRoleVariable(p) + "; remove its row with: "
+          + "Remove-MgServicePrincipalAppRoleAssignment -ServicePrincipalId " + sp + " -AppRoleAssignmentId <Id of that row>"));
     }
     return out;
   }
@@ -267,7 +274,7 @@ public final class CmdletMapping {
       return out;
     }
     if (s.kind() == GroupKind.SECURITY) {
-      return List.of(new Statement.Comment("Security group '" + s.identity() + "': add owners " + s.addManagedBy()
+      return List.of(new Statement.Comment("Security group " + s.identity() + ": add owners " + s.addManagedBy()
           + " in the Entra admin center (Graph PowerShell needs object ids)."));
     }
     Cmdlet set = Cmdlet.of("Set-DistributionGroup").text("Identity", s.identity());
@@ -290,8 +297,8 @@ public final class CmdletMapping {
       return add ? new Statement.RunIdempotent(c) : new Statement.Run(c.bool("Confirm", false));
     }
     if (kind == GroupKind.SECURITY) {
-      return new Statement.Comment((add ? "Add " : "Remove ") + member + (add ? " to" : " from") + " security group '"
-          + group + "' in the Entra admin center (Graph PowerShell needs object ids).");
+      return new Statement.Comment((add ? "Add " : "Remove ") + member + (add ? " to" : " from") + " security group "
+          + group + " in the Entra admin center (Graph PowerShell needs object ids).");
     }
     Cmdlet c = Cmdlet.of(add ? "Add-DistributionGroupMember" : "Remove-DistributionGroupMember").text("Identity", group)
         .text("Member", member).flag("BypassSecurityGroupManagerCheck");

@@ -8,8 +8,10 @@ import java.util.stream.Collectors;
 
 /**
  * Renders cmdlets and statements to PowerShell text. Every user value becomes a single-quoted literal
- * ({@link PowerShellLiteral}); filters get the OPATH layer first; comments are split so a value can never leave
- * its comment line. This is the only place PowerShell text is produced.
+ * ({@link PowerShellLiteral}); filters get the OPATH layer first; in comments every quote-like, control and format
+ * character is shown as a {@code \u2019}-style escape ({@link #commentValue(String)}), so a value can never leave its
+ * comment line. This is the only place PowerShell text is produced (the fixed function text is in
+ * {@link ScriptFunctions}).
  */
 public final class ScriptRenderer {
   /** The helper that quotes a DN read at run time for OPATH: single quotes around it, U+0027 doubled. */
@@ -119,10 +121,46 @@ public final class ScriptRenderer {
     throw new IllegalStateException("unknown statement " + statement.getClass());
   }
 
-  /** Line comments; any line break inside the text starts a new comment line. */
+  /**
+   * Line comments: each {@code \n} in {@code text} starts a new {@code #} line; everything else is shown through
+   * {@link #commentValue(String)}, so no character of the text can end the comment line or read as a quote.
+   */
   public static String comment(String text) {
-    return text.lines().map(l -> ("# " + l.replace('\u2028', ' ').replace('\u2029', ' ').replace('\u0085', ' ')).stripTrailing())
+    return java.util.Arrays.stream(text.split("\n", -1)).map(l -> ("# " + commentValue(l)).stripTrailing())
         .collect(Collectors.joining("\n"));
+  }
+
+  /**
+   * A value as it may appear inside one comment line: every character PowerShell reads as a quote (U+0027,
+   * U+2018-U+201B, U+0022, U+201C-U+201E), the backtick, {@code $}, every control character (C0, DEL, C1 including
+   * U+0085, so CR and LF too), the line and paragraph separators U+2028 / U+2029 and the invisible format characters
+   * (such as bidirectional overrides) are shown as {@code \u2019}-style escapes. The result is one line that cannot
+   * end its comment, open a string or expand anything, whatever the value.
+   */
+  public static String commentValue(String value) {
+    StringBuilder out = new StringBuilder(value.length() + 8);
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (mustEscapeInComment(c)) {
+        out.append(String.format("\\u%04X", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  /** Whether {@link #commentValue(String)} shows {@code c} as an escape. */
+  public static boolean mustEscapeInComment(char c) {
+    int type = Character.getType(c);
+    return PowerShellLiteral.isSingleQuote(c) || isDoubleQuote(c) || c == '`' || c == '$'
+        || type == Character.CONTROL || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+        || type == Character.FORMAT;
+  }
+
+  /** True for the characters PowerShell treats as a double quote: U+0022, U+201C, U+201D, U+201E. */
+  static boolean isDoubleQuote(char c) {
+    return c == '"' || c == '\u201C' || c == '\u201D' || c == '\u201E';
   }
 
   private static String oneLine(String text) {

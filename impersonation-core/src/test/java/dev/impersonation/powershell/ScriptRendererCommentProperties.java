@@ -44,10 +44,41 @@ class ScriptRendererCommentProperties {
   }
 
   @Example
-  void keepsTheTextOfEachLine() {
-    assertEquals("# Step 1: create 'G'\n# Remove-Mailbox x\n#\n# done",
-        ScriptRenderer.comment("Step 1: create 'G'\r\nRemove-Mailbox x\n\rdone"));
-    assertEquals("# a b", ScriptRenderer.comment("a\u2028b"));
+  void keepsTheTextOfEachAuthorLineAndEscapesTheRest() {
+    assertEquals("# Step 1: create \\u0027G\\u0027\\u000D\n# Remove-Mailbox x\n#\n# \\u000Ddone",
+        ScriptRenderer.comment("Step 1: create 'G'\r\nRemove-Mailbox x\n\n\rdone"));
+    assertEquals("# a\\u2028b \\u0085 \\u2029", ScriptRenderer.comment("a\u2028b \u0085 \u2029"));
+    assertEquals("O\\u0027Brien\\u2019s \\u201CTeam\\u201D \\u0060 \\u0024(x) \\u0022 \\u202E",
+        ScriptRenderer.commentValue("O'Brien\u2019s \u201CTeam\u201D ` $(x) \" \u202E"));
+  }
+
+  /** Any string, as a value inside a comment, stays inside that one comment line and shows no quote, $ or backtick. */
+  @Property(tries = 2000, seed = "20261202")
+  void anyValueStaysInItsOneCommentLine(@ForAll("anyText") String value) {
+    String line = ScriptRenderer.comment("before " + ScriptRenderer.commentValue(value) + " after");
+    assertEquals(1, line.split("\r\n|\r|\n|\u0085|\u2028|\u2029", -1).length, () -> visible(line));
+    assertTrue(line.startsWith("# before ") && line.endsWith(" after"), () -> visible(line));
+    for (char c : line.toCharArray()) {
+      assertFalse(c == '$' || c == '`' || PowerShellLiteral.isSingleQuote(c) || "\"\u201C\u201D\u201E".indexOf(c) >= 0
+          || Character.getType(c) == Character.CONTROL || Character.getType(c) == Character.FORMAT, () -> visible(line));
+    }
+  }
+
+  /** Each escaped character becomes exactly its six-character escape; every other character is kept as it is. */
+  @Property(tries = 1000, seed = "20261203")
+  void escapesExactlyTheDangerousCharacters(@ForAll("anyText") String value) {
+    StringBuilder expected = new StringBuilder();
+    for (char c : value.toCharArray()) {
+      expected.append(ScriptRenderer.mustEscapeInComment(c) ? String.format("\\u%04X", (int) c) : String.valueOf(c));
+    }
+    assertEquals(expected.toString(), ScriptRenderer.commentValue(value));
+  }
+
+  @Provide
+  Arbitrary<String> anyText() {
+    Arbitrary<String> hostile = Arbitraries.strings().withChars("'\u2018\u2019\u201A\u201B\"\u201C\u201D\u201E`$#<>{}()\r\n\u0085"
+        + "\u2028\u2029\u0000\u001B\u007F\u009B\u202E\uFEFF\\u; ").withCharRange('a', 'c').ofMaxLength(30);
+    return Arbitraries.oneOf(hostile, Arbitraries.strings().all().ofMaxLength(30));
   }
 
   @Example

@@ -264,8 +264,8 @@ class ApplicationPermissionsTest {
     ParsedScript revoke = ScriptParser.parse(revokeText);
     assertEquals(SP, revoke.command("Get-MgServicePrincipalAppRoleAssignment").orElseThrow().text("ServicePrincipalId"));
     assertTrue(revoke.comments().stream().anyMatch(c -> c.contains("REMOVES tenant-wide admin consent")), revokeText);
-    assertTrue(revoke.comments().stream().anyMatch(c -> c.contains("Remove-MgServicePrincipalAppRoleAssignment -ServicePrincipalId '"
-        + SP + "'")), revokeText);
+    assertTrue(revoke.comments().stream().anyMatch(c -> c.contains("Remove-MgServicePrincipalAppRoleAssignment -ServicePrincipalId "
+        + SP + " ")), revokeText);
     assertTrue(revoke.assignmentOf("graphRole_Mail_ReadWrite").isPresent(), revokeText);
   }
 }

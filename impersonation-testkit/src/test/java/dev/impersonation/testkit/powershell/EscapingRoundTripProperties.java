@@ -99,6 +99,38 @@ class EscapingRoundTripProperties {
     assertEquals(t, c.text("Last"));
   }
 
+  /**
+   * Any string inside a comment stays in that one comment line: the independent parser reads exactly one comment, whose
+   * text is the escaped value, and no quote-like character, backtick, {@code $}, control or format character survives.
+   */
+  @Property(tries = TRIES, seed = SEED)
+  void anyStringInACommentStaysInItsLine(@ForAll("anyString") String s) {
+    String line = ScriptRenderer.comment("Step 1: CREATE group " + ScriptRenderer.commentValue(s) + " - done");
+    ParsedScript parsed = ScriptParser.parse(line + "\nWrite-Host 'after'");
+    assertEquals(2, parsed.statements().size(), line);
+    ParsedStatement.Comment comment = assertInstanceOf(ParsedStatement.Comment.class, parsed.statements().get(0));
+    assertEquals("Step 1: CREATE group " + ScriptRenderer.commentValue(s) + " - done", comment.text());
+    assertTrue(comment.text().chars().noneMatch(c -> c == '$' || c == '`' || c == '"' || c == '\''
+        || (c >= 0x2018 && c <= 0x201E) || Character.getType(c) == Character.CONTROL || Character.getType(c) == Character.FORMAT
+        || c == 0x2028 || c == 0x2029), comment::text);
+  }
+
+  /** The verification call and the tenant guards carry any value as one literal that reads back exactly. */
+  @Property(tries = TRIES, seed = SEED)
+  void verificationAndGuardValuesRoundTrip(@ForAll("anyString") String s, @ForAll("anyString") String t) {
+    String call = ScriptRenderer.render(Cmdlet.of("Test-ImpersonationAccess").text("Check", "ServicePrincipalAuthorization")
+        .text("Principal", s).list("Roles", List.of(s, t)).list("Granted", List.of(t)).list("Denied", List.of())
+        .text("Group", s).flag("PickOutsider"));
+    ParsedCommand parsed = ScriptParser.parseCommand(call);
+    assertEquals(s, parsed.text("Principal"));
+    assertEquals(List.of(s, t), parsed.texts("Roles"));
+    assertEquals(List.of(t), parsed.texts("Granted"));
+    assertEquals(new ParsedValue.LiteralList(List.of()), parsed.parameter("Denied").orElseThrow());
+    assertEquals(s, parsed.text("Group"));
+    String guard = ScriptRenderer.render(Cmdlet.of("Assert-ExchangeOnlineOrganization").text("Expected", s));
+    assertEquals(s, ScriptParser.parseCommand(guard).text("Expected"));
+  }
+
   /** Every statement form with hostile text: the script keeps its shape, and comments never become code. */
   @Property(tries = TRIES, seed = SEED)
   void statementsKeepTheirShape(@ForAll("anyString") String s) {
@@ -120,7 +152,7 @@ class EscapingRoundTripProperties {
       st.remove(0);
       commentLines++;
     }
-    assertEquals(s.lines().count(), commentLines, "one comment statement per line of text:\n" + script);
+    assertEquals(s.split("\n", -1).length, commentLines, "one comment statement per author line (\\n) of text:\n" + script);
     assertEquals(6, st.size(), script);
     assertEquals(new ParsedStatement.Throw(s), st.get(0));
     ParsedStatement.GuardedBlock guarded = assertInstanceOf(ParsedStatement.GuardedBlock.class, st.get(1));

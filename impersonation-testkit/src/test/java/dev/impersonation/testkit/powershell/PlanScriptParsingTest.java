@@ -31,7 +31,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every vendor example's admin script reads back fully, and says what the plan means. */
 class PlanScriptParsingTest {
-  private static final Set<String> HELPERS = Set.of("ConvertTo-OpathLiteral", "Invoke-Idempotent");
+  private static final Set<String> HELPERS = Set.of("ConvertTo-OpathLiteral", "Invoke-Idempotent",
+      "Assert-ExchangeOnlineOrganization", "Assert-ExchangeServerOrganization", "Assert-GraphTenant",
+      "Wait-OrganizationCustomization", "Test-MailboxFullAccess", "Find-ApplicationAccessPolicy", "Test-ImpersonationAccess");
 
   static Stream<VendorSetups.Example> examples() {
     return VendorSetups.all().stream();
@@ -51,17 +53,24 @@ class PlanScriptParsingTest {
         .filter(p -> p.equals(new ParsedStatement.PreferenceAssignment("ErrorActionPreference", "Stop"))).count());
     assertEquals(setups, parsed.statements(ParsedStatement.Comment.class).stream().filter(ParsedStatement.Comment::isRequires)
         .count());
-    assertEquals(setups * 2, parsed.functions().size());
+    assertTrue(parsed.functions().size() >= setups * 4, parsed.functions()::toString);
     assertTrue(HELPERS.containsAll(parsed.functions()), parsed.functions()::toString);
+    assertEquals(setups, parsed.functions().stream().filter(f -> f.equals(example.online()
+        ? "Assert-ExchangeOnlineOrganization" : "Assert-ExchangeServerOrganization")).count(), "one tenant guard per setup");
     assertEquals(script.lines().filter(l -> l.startsWith("#")).count(), parsed.comments().size(),
         "every # line is a comment statement, and nothing else is");
     assertEquals(setups, parsed.commands("Write-Host").stream()
-        .filter(w -> literal(w.arguments().get(0)).endsWith("role assignments take up to 2 hours to become effective."))
-        .count());
+        .filter(w -> literal(w.arguments().get(0)).startsWith("Setup ")).count());
+    if (!example.online()) {
+      assertFalse(script.contains("2 hours") || script.contains("15 minutes") || script.contains("Exchange Online"),
+          "no Exchange Online wording in an Exchange Server script");
+    }
     assertEquals(example.online() ? setups : 0, parsed.commands("Connect-ExchangeOnline").size());
     List<ParsedStatement> statements = parsed.statements();
     ParsedStatement last = statements.get(statements.size() - 1);
-    assertEquals("Write-Host", assertInstanceOf(ParsedStatement.Command.class, last).command().name());
+    assertEquals("Test-ImpersonationAccess", assertInstanceOf(ParsedStatement.Command.class, last).command().name(),
+        "every script ends with its verification");
+    assertEquals(setups, parsed.commands("Test-ImpersonationAccess").size());
     assertTrue(parsed.commands("New-ManagementRoleAssignment").size() + parsed.commands("New-RoleGroup").size()
         + parsed.commands("Add-MailboxPermission").size() > 0, "every example grants something");
   }
@@ -77,6 +86,21 @@ class PlanScriptParsingTest {
       ParsedCommand probe = block.probe();
       if (probe.is("Get-ConnectionInformation")) {
         assertEquals("Connect-ExchangeOnline", block.body().get(0).name());
+        continue;
+      }
+      if (probe.is("Find-ApplicationAccessPolicy")) {
+        ParsedCommand create = block.body().get(0);
+        assertEquals("New-ApplicationAccessPolicy", create.name());
+        assertEquals(probe.text("AppId"), create.text("AppId"));
+        assertEquals(probe.text("ScopeGroup"), create.text("PolicyScopeGroupId"));
+        continue;
+      }
+      if (probe.is("Test-MailboxFullAccess")) {
+        ParsedCommand add = block.body().get(0);
+        assertEquals("Add-MailboxPermission", add.name());
+        assertEquals(probe.text("Identity"), add.text("Identity"));
+        assertEquals(probe.text("User"), add.text("User"));
+        assertEquals(new ParsedValue.Word("SilentlyContinue"), probe.parameter("ErrorAction").orElseThrow());
         continue;
       }
       if (probe.is("Get-Command")) {
@@ -259,8 +283,13 @@ class PlanScriptParsingTest {
     assertEquals("Scope '1'", first.command("New-ManagementScope").orElseThrow().text("Name"));
     assertEquals("Role \u2019group\u2019", first.command("New-RoleGroup").orElseThrow().text("Name"));
     assertTrue(first.commands("Write-Host").stream().anyMatch(w -> literal(w.arguments().get(0)).startsWith(
-        "Setup 'Its-mine' applied.")));
-    assertTrue(first.comments().get(0).startsWith("Impersonation setup 'Its-mine'"), first.comments()::toString);
+        "Setup Its-mine applied.")));
+    assertTrue(first.comments().get(0).startsWith("Impersonation setup Its-mine"), first.comments()::toString);
+    for (String comment : first.comments()) {
+      assertFalse(comment.chars().anyMatch(c -> c == '$' || c == '`' || c == '\'' || (c >= 0x2018 && c <= 0x201E)), comment);
+    }
+    assertTrue(first.comments().stream().anyMatch(c -> c.contains("O\\u0027Brien\\u2019s \\u201CTeam\\u201D \\u0024(whoami)")),
+        first.comments()::toString);
 
     ParsedScript second = ScriptParser.parse(filterSetup.plan(tenant.connection()).toPowerShell());
     ParsedValue parsedFilter = second.command("New-ManagementScope").orElseThrow().parameter("RecipientRestrictionFilter")

@@ -222,7 +222,12 @@ public final class ExchangeConnection {
     return this;
   }
 
-  /** The tenant segment of the URL and of the app-only anchor mailbox (default: the tenant domain; a tenant id works too). */
+  /**
+   * The tenant segment of the URL and of the app-only anchor mailbox: the tenant's GUID (what public clients of the
+   * endpoint send) or a domain. By default the connection starts with the target's domain and switches to the GUID
+   * from the {@code tid} claim of the first access token, so the endpoint sees the GUID without an extra request
+   * (whether every vanity domain works in the path is unproven: {@code docs/exchange-admin-rest.md}).
+   */
   public ExchangeConnection tenantId(String tenantId) {
     if (tenantId == null || !tenantId.strip().matches("[A-Za-z0-9.-]+")) {
       throw new InvalidSetupException("tenantId(...) needs a tenant domain or id, but got '" + tenantId + "'.");
@@ -301,7 +306,7 @@ public final class ExchangeConnection {
     String scope = scope();
     boolean owns = httpClient == null;
     OkHttpClient http = owns ? defaultHttpClient() : httpClient;
-    return new ExchangeRestTransport(http, endpoint(), () -> c.tokenFor(scope), anchorMailbox(), clock, owns);
+    return new ExchangeRestTransport(http, endpoint(), () -> c.tokenFor(scope), anchorMailbox(), clock, owns, tenantId == null);
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.impersonation.TenantException;
 import dev.impersonation.TransientTenantException;
 import dev.impersonation.exchange.internal.InvokeCommandJson;
 import dev.impersonation.exchange.internal.RestErrors;
+import dev.impersonation.exchange.internal.TenantIds;
 import dev.impersonation.powershell.Cmdlet;
 import dev.impersonation.powershell.ParameterValue;
 import java.io.IOException;
@@ -57,6 +58,9 @@ public final class ExchangeRestTransport implements CmdletTransport {
   private final String anchorMailbox;
   private final Clock clock;
   private final boolean ownsClient;
+  private final boolean resolveTenantFromToken;
+  private final String configuredTenant;
+  private volatile String tenantSegment;
 
   /**
    * A transport. Prefer {@link ExchangeConnection}, which derives every argument from the tenant target.
@@ -68,17 +72,20 @@ public final class ExchangeRestTransport implements CmdletTransport {
    * @param clock measures an HTTP-date {@code Retry-After} when the answer has no {@code Date} header
    */
   public ExchangeRestTransport(OkHttpClient http, String endpoint, Supplier<String> bearerToken, String anchorMailbox, Clock clock) {
-    this(http, endpoint, bearerToken, anchorMailbox, clock, false);
+    this(http, endpoint, bearerToken, anchorMailbox, clock, false, false);
   }
 
   ExchangeRestTransport(OkHttpClient http, String endpoint, Supplier<String> bearerToken, String anchorMailbox, Clock clock,
-      boolean ownsClient) {
+      boolean ownsClient, boolean resolveTenantFromToken) {
     this.http = Objects.requireNonNull(http, "http");
     this.endpoint = HttpUrl.get(Objects.requireNonNull(endpoint, "endpoint"));
     this.bearerToken = Objects.requireNonNull(bearerToken, "bearerToken");
     this.anchorMailbox = Objects.requireNonNull(anchorMailbox, "anchorMailbox");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.ownsClient = ownsClient;
+    List<String> segments = this.endpoint.pathSegments();
+    this.configuredTenant = segments.size() >= 2 ? segments.get(segments.size() - 2) : "";
+    this.resolveTenantFromToken = resolveTenantFromToken && !TenantIds.isGuid(configuredTenant);
   }
 
   @Override
@@ -91,10 +98,6 @@ public final class ExchangeRestTransport implements CmdletTransport {
     return endpoint.toString();
   }
 
-  /** The {@code X-AnchorMailbox} header value. */
-  public String anchorMailbox() {
-    return anchorMailbox;
-  }
 
   @Override
   public List<Map<String, Object>> invoke(Cmdlet cmdlet) {
@@ -141,33 +144,48 @@ public final class ExchangeRestTransport implements CmdletTransport {
   private JsonNode post(String cmdlet, String identity, HttpUrl url, String body) {
     String requestId = UUID.randomUUID().toString();
     String token = bearerToken.get();
+    url = tenantResolved(url, token);
     Request request = new Request.Builder().url(url)
         .header("Authorization", "Bearer " + token)
-        .header("X-AnchorMailbox", anchorMailbox)
+        .header("X-AnchorMailbox", anchorMailbox())
         .header("Prefer", "odata.maxpagesize=1000")
         .header("X-CmdletName", cmdlet)
         .header("client-request-id", requestId)
         .header("Accept", "application/json")
+        // Asking for gzip ourselves turns OkHttp's transparent decompression off: the endpoint labels some bodies gzip
+        // that are not (a 403 of NUL bytes), and those must not surface as an I/O failure that gets retried.
+        .header("Accept-Encoding", "gzip")
         .post(RequestBody.create(body, JSON))
         .build();
     LOG.debug("POST {} {} (client-request-id {})", url.encodedPath(), cmdlet, requestId);
     try (Response response = http.newCall(request).execute()) {
-      ResponseBody rb = response.body();
-      String text = rb == null ? "" : rb.string();
+      byte[] raw = response.body() == null ? new byte[0] : response.body().bytes();
+      String text = decode(raw, response.header("Content-Encoding"));
       LOG.debug("{} answered HTTP {} (client-request-id {})", cmdlet, response.code(), requestId);
       if (!response.isSuccessful()) {
         throw RestErrors.classify(cmdlet, identity, response.code(), response.header("Retry-After"), response.header("Date"),
             text, requestId, clock);
       }
+      if (text == null) {
+        throw new TenantException(cmdlet + " answered HTTP " + response.code() + " with a body labelled "
+            + response.header("Content-Encoding") + " that could not be decoded (client-request-id " + requestId
+            + "); the cmdlet's outcome is unknown.");
+      }
       if (text.isBlank()) {
         return InvokeCommandJson.MAPPER.createObjectNode();
       }
+      JsonNode answer;
       try {
-        return InvokeCommandJson.MAPPER.readTree(text);
+        answer = InvokeCommandJson.MAPPER.readTree(text);
       } catch (IOException e) {
         throw new TenantException(cmdlet + " answered HTTP " + response.code() + " with a body that is not JSON "
             + "(client-request-id " + requestId + ").");
       }
+      java.util.Optional<TenantException> failed = RestErrors.adminApiErrors(cmdlet, identity, answer, requestId);
+      if (failed.isPresent()) {
+        throw failed.get();
+      }
+      return answer;
     } catch (InterruptedIOException e) {
       throw new TransientTenantException(cmdlet + " timed out (client-request-id " + requestId + "): " + e.getMessage()
           + ". Exchange cmdlets over REST can take up to 15 minutes; retry later.", e);
@@ -175,6 +193,57 @@ public final class ExchangeRestTransport implements CmdletTransport {
       throw new TransientTenantException(cmdlet + " failed to reach " + url.host() + " (client-request-id " + requestId
           + "): " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()) + "; retry later.", e);
     }
+  }
+
+  /** The body as text: gunzipped when labelled gzip; null when the label lies and the bytes are not gzip. */
+  static String decode(byte[] raw, String contentEncoding) {
+    if (raw.length == 0) {
+      return "";
+    }
+    if (contentEncoding != null && contentEncoding.strip().equalsIgnoreCase("gzip")) {
+      try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(raw))) {
+        return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      } catch (IOException notGzip) {
+        return null;
+      }
+    }
+    return new String(raw, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The URL with the tenant GUID in its path once known. Public clients put the tenant's GUID there; when this transport
+   * was given a domain, the GUID is read from the {@code tid} claim of the first access token (no extra request). A
+   * token that is not a JWT (a test stand-in) leaves the domain in place.
+   */
+  private HttpUrl tenantResolved(HttpUrl url, String token) {
+    if (!resolveTenantFromToken) {
+      return url;
+    }
+    String current = tenantSegment;
+    if (current == null) {
+      synchronized (this) {
+        if (tenantSegment == null) {
+          tenantSegment = TenantIds.tidClaim(token).orElse("");
+          if (!tenantSegment.isEmpty()) {
+            LOG.debug("Exchange admin endpoint: tenant {} resolved from the token's tid claim", tenantSegment);
+          }
+        }
+        current = tenantSegment;
+      }
+    }
+    if (current.isEmpty() || url.pathSize() < 4 || !url.pathSegments().get(url.pathSize() - 2).equalsIgnoreCase(configuredTenant)) {
+      return url;
+    }
+    return url.newBuilder().setPathSegment(url.pathSize() - 2, current).build();
+  }
+
+  /** The {@code X-AnchorMailbox} header value (with the tenant GUID once it is known). */
+  public String anchorMailbox() {
+    String t = tenantSegment;
+    if (resolveTenantFromToken && t != null && !t.isEmpty() && anchorMailbox.startsWith(APP_ANCHOR_PREFIX)) {
+      return APP_ANCHOR_PREFIX + t;
+    }
+    return anchorMailbox;
   }
 
   /** The cmdlet's {@code -Identity} (else {@code -Name}) text, for not-found and already-exists errors. */

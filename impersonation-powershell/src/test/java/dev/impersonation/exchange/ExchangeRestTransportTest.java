@@ -259,11 +259,14 @@ class ExchangeRestTransportTest {
   void forbiddenIsAccessDeniedWithAdviceAndNoToken() {
     server.enqueue(json(403, "{\"error\":{\"code\":\"Forbidden\",\"message\":\"Access denied\"}}"));
     AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> appOnly().invoke(Cmdlet.of("Get-OrganizationConfig")));
-    assertTrue(e.getMessage().contains("Exchange.ManageAsApp"), e.getMessage());
+    assertTrue(e.getMessage().contains("Get-OrganizationConfig"), e.getMessage());
+    assertTrue(e.getMessage().contains("'Organization Configuration' management role"), e.getMessage());
     assertTrue(e.getMessage().contains("Exchange Administrator"), e.getMessage());
     assertFalse(e.getMessage().contains(TOKEN));
     server.enqueue(new MockResponse().setResponseCode(401));
-    assertThrows(AccessDeniedException.class, () -> appOnly().invoke(Cmdlet.of("Get-OrganizationConfig")));
+    AccessDeniedException unauthenticated = assertThrows(AccessDeniedException.class,
+        () -> appOnly().invoke(Cmdlet.of("Get-OrganizationConfig")));
+    assertTrue(unauthenticated.getMessage().contains("Exchange.ManageAsApp"), unauthenticated.getMessage());
   }
 
   @Test

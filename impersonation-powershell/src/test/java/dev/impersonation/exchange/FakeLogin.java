@@ -56,6 +56,13 @@ final class FakeLogin extends Dispatcher {
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
+    MockResponse answer = answer(request);
+    String id = request.getHeader("client-request-id");
+    // Entra echoes the caller's client-request-id (MSAL4J logs a warning on every answer that does not).
+    return id == null || !request.getPath().contains("/oauth2/") ? answer : answer.clone().setHeader("client-request-id", id);
+  }
+
+  private MockResponse answer(RecordedRequest request) {
     String path = request.getPath();
     if (path.endsWith("/oauth2/v2.0/devicecode")) {
       deviceCodeRequests.add(request);

@@ -100,7 +100,9 @@ final class FakeGraph implements AutoCloseable {
     String rawPath = r.getRequestUrl().encodedPath();
     if (rawPath.endsWith("/oauth2/v2.0/token")) {
       tokenRequests.add(r);
-      return json(200, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,\"access_token\":\"" + APP_TOKEN + "\"}", null);
+      MockResponse token = json(200, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,\"access_token\":\"" + APP_TOKEN + "\"}", null);
+      String id = r.getHeader("client-request-id");
+      return id == null ? token : token.setHeader("client-request-id", id);
     }
     httpRequests.add(r);
     String path = decode(rawPath);

@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * An HTTP simulator of the Exchange Online admin REST endpoint ({@code POST /adminapi/beta/{tenantId}/InvokeCommand},
- * DOMAIN.md §6) served by WireMock on localhost, backed by a {@link FakeTenant}'s store: a test may mix the in-memory
+ * {@code docs/exchange-admin-rest.md}) served by WireMock on localhost, backed by a {@link FakeTenant}'s store: a test may mix the in-memory
  * backends and HTTP access to one tenant, and {@link FakeTenant#snapshot()}, its journal and its faults see both.
  *
  * <p>Cmdlets are interpreted by {@link FakeTenant#invokeExchangeCmdlet}; see {@link FakeTenant#exchangeCmdletNames()}
@@ -28,11 +28,15 @@ import java.util.Optional;
  *   <li>200 {@code {"@odata.context":"...","value":[rows]}}; with more rows than the page size (the smaller of
  *       {@code Prefer}'s and {@link #pageSize(int)}), an absolute {@code @odata.nextLink} with an opaque
  *       {@code $skiptoken}, distinct per page, to which the client POSTs the same body;</li>
- *   <li>errors: 400 (or {@link Builder#notFoundStatus} for {@code ManagementObjectNotFoundException}) with
- *       {@code {"error":{"code","message":"|Type|text","details":[{"code","target","message":"code|Type|text"}],
- *       "innererror":{"message","type","internalException":{"message"}}}}}; throttling ({@link dev.impersonation.ThrottledException}
- *       from {@link dev.impersonation.testkit.Faults}) as 429 with {@code Retry-After} in seconds; transient faults as 503;
- *       a missing bearer as 401.</li>
+ *   <li>errors in the live endpoint's shapes: {@code {"error":{"code":"NotFound"|"BadRequest","message":"Error executing
+ *       cmdlet"|"Invalid Operation","details":[{"code":"Ex…","target":"","message":"Ex…|Namespace.Type|text"}],
+ *       "innererror":{"message","type","internalexception":{"message","type"}}}}}: 404 for
+ *       {@code ManagementObjectNotFoundException}, 400 otherwise; an unknown cmdlet or an
+ *       {@link dev.impersonation.AccessDeniedException} as 403 with a body of NUL bytes labelled
+ *       {@code Content-Encoding: gzip}; throttling ({@link dev.impersonation.ThrottledException} from
+ *       {@link dev.impersonation.testkit.Faults}) as 429 with {@code Retry-After} in (possibly fractional) seconds;
+ *       transient faults as 503; a missing bearer as 401. {@link #inject} produces these and a 200 carrying
+ *       {@code @adminapi.errors} on demand ({@link RestFault}).</li>
  * </ul>
  *
  * <pre>{@code
@@ -57,16 +61,20 @@ public final class ExchangeAdminSimulator implements AutoCloseable {
   private ExchangeAdminSimulator(Builder b) {
     this.tenant = b.tenant;
     this.tenantId = b.tenantId != null ? b.tenantId : b.tenant.target().domain();
-    this.handler = new InvokeCommandHandler(tenant, tenantId, b.requiredToken, b.notFoundStatus, b.pageSize);
+    this.handler = new InvokeCommandHandler(tenant, tenantId, b.requiredToken, b.pageSize);
+    // gzip off: the simulator sends its bodies as they are, including the NUL bytes the live endpoint labels gzip.
     this.server = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").port(b.port)
-        .disableRequestJournal().notifier(new ConsoleNotifier(false)).extensions(handler));
+        .gzipDisabled(true).disableRequestJournal().notifier(new ConsoleNotifier(false)).extensions(handler));
     server.stubFor(WireMock.any(WireMock.urlPathMatching("/adminapi/beta/[^/]+/InvokeCommand"))
         .willReturn(WireMock.aResponse().withTransformers(InvokeCommandHandler.NAME)));
-    // Entra ID's token endpoint, so MSAL (routed here by the client) signs in offline (DESIGN.md §9).
+    // Entra ID's token endpoint, so MSAL (routed here by the client) signs in offline.
     String token = b.requiredToken != null ? b.requiredToken : SIGN_IN_TOKEN;
     server.stubFor(WireMock.post(WireMock.urlPathMatching("/[^/]+/oauth2/v2.0/token"))
         .willReturn(WireMock.okJson("{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,"
-            + "\"access_token\":\"" + token + "\"}")));
+            + "\"access_token\":\"" + token + "\"}")
+            // Entra echoes the caller's client-request-id; MSAL4J logs a warning on every answer that does not.
+            .withHeader("client-request-id", "{{request.headers.client-request-id}}")
+            .withTransformers("response-template")));
   }
 
   /** The access token the simulator's sign-in endpoint issues unless {@link Builder#requireToken} names another. */
@@ -87,7 +95,6 @@ public final class ExchangeAdminSimulator implements AutoCloseable {
     private final FakeTenant tenant;
     private String tenantId;
     private String requiredToken;
-    private int notFoundStatus = 400;
     private int pageSize = InvokeCommandHandler.DEFAULT_PAGE_SIZE;
     private int port;
 
@@ -104,15 +111,6 @@ public final class ExchangeAdminSimulator implements AutoCloseable {
     /** Accept only {@code Authorization: Bearer <token>} with exactly this token (default: any non-empty token). */
     public Builder requireToken(String token) {
       this.requiredToken = token;
-      return this;
-    }
-
-    /** The HTTP status of {@code ManagementObjectNotFoundException} errors: 400 (default) or 404. */
-    public Builder notFoundStatus(int status) {
-      if (status != 400 && status != 404) {
-        throw new IllegalArgumentException("not-found errors are 400 or 404, got " + status);
-      }
-      this.notFoundStatus = status;
       return this;
     }
 
@@ -202,6 +200,22 @@ public final class ExchangeAdminSimulator implements AutoCloseable {
   /** Requests per cmdlet, in the order cmdlets were first seen. */
   public Map<String, Integer> requestCounts() {
     return handler.requestCounts();
+  }
+
+  /**
+   * Makes the next {@code times} calls of {@code cmdlet} ({@code "*"} for any cmdlet) answer {@code fault} instead of
+   * running against the tenant, e.g. {@code inject("New-ManagementScope", RestFault.ACCESS_DENIED_NUL_GZIP, 1)}.
+   */
+  public ExchangeAdminSimulator inject(String cmdlet, RestFault fault, int times) {
+    if (cmdlet == null || cmdlet.isBlank() || !(cmdlet.equals("*") || cmdlet.matches("[A-Za-z]+-[A-Za-z0-9]+"))) {
+      throw new IllegalArgumentException("inject(...) needs a cmdlet name such as 'New-ManagementScope' or '*', got '"
+          + cmdlet + "'");
+    }
+    if (times < 1) {
+      throw new IllegalArgumentException("times must be at least 1, got " + times);
+    }
+    handler.inject(cmdlet, java.util.Objects.requireNonNull(fault, "fault"), times);
+    return this;
   }
 
   /** The requests so far, in order (no tokens). */

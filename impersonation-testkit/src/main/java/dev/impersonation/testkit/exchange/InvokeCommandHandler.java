@@ -45,7 +45,7 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
   private final FakeTenant tenant;
   private final String tenantId;
   private final String requiredToken;
-  private final int notFoundStatus;
+  private final Map<String, java.util.ArrayDeque<RestFault>> injected = new java.util.HashMap<>();
   private volatile int pageSize;
   private final AtomicLong results = new AtomicLong();
   /** Paged results still being read: result id to (cmdlet, rows). */
@@ -55,11 +55,10 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
 
   private record Paged(String cmdlet, List<Map<String, Object>> rows) {}
 
-  InvokeCommandHandler(FakeTenant tenant, String tenantId, String requiredToken, int notFoundStatus, int pageSize) {
+  InvokeCommandHandler(FakeTenant tenant, String tenantId, String requiredToken, int pageSize) {
     this.tenant = tenant;
     this.tenantId = tenantId;
     this.requiredToken = requiredToken;
-    this.notFoundStatus = notFoundStatus;
     this.pageSize = pageSize;
   }
 
@@ -104,6 +103,40 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
     return List.copyOf(journal);
   }
 
+  synchronized void inject(String cmdlet, RestFault fault, int times) {
+    java.util.ArrayDeque<RestFault> queue = injected.computeIfAbsent(cmdlet.toLowerCase(Locale.ROOT), k -> new java.util.ArrayDeque<>());
+    for (int i = 0; i < times; i++) {
+      queue.add(fault);
+    }
+  }
+
+  private synchronized RestFault nextFault(String cmdlet) {
+    java.util.ArrayDeque<RestFault> queue = injected.get(cmdlet.toLowerCase(Locale.ROOT));
+    if (queue == null || queue.isEmpty()) {
+      queue = injected.get("*");
+    }
+    return queue == null ? null : queue.poll();
+  }
+
+  private static Reply injectedReply(RestFault fault, String cmdlet, Map<String, Object> parameters) {
+    Object identity = parameters.getOrDefault("Identity", parameters.getOrDefault("Name", cmdlet));
+    return switch (fault) {
+      case ACCESS_DENIED_NUL_GZIP -> Reply.accessDenied("injected: " + cmdlet + " denied");
+      case ADMINAPI_ERRORS_200 -> adminApiErrors("System.InvalidOperationException",
+          "The cmdlet " + cmdlet + " could not complete the operation (injected @adminapi.errors).");
+      case THROTTLED_FRACTIONAL_RETRY_AFTER -> {
+        Reply r = error(429, "TooManyRequests", "ServerBusyException", "The server is busy; retry later.");
+        r.headers.put("Retry-After", "1.5");
+        yield r;
+      }
+      case CONCURRENT_REQUESTS_LIMIT -> error(400, "BadRequest", "System.Management.Automation.RemoteException",
+          "Fail to create a runspace because you have exceeded the maximum number of concurrent requests per tenant. "
+              + "Please wait for 60 seconds.");
+      case NOT_FOUND -> error(404, "NotFound", "ManagementObjectNotFoundException", "The operation couldn't be performed "
+          + "because object '" + identity + "' couldn't be found on 'NAMPR01A001DC01.PROD.OUTLOOK.COM'.");
+    };
+  }
+
   synchronized void reset() {
     counts.clear();
     journal.clear();
@@ -142,8 +175,13 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
             page = token == null ? 0 : token.offset / Math.max(1, token.pageSize) + 1;
             reply = nextPage(request, token, cmdlet);
           } else {
-            List<Map<String, Object>> rows = tenant.invokeExchangeCmdlet(cmdlet, parameters);
-            reply = page(request, cmdlet, rows, 0, pageSize(request), null);
+            RestFault fault = nextFault(cmdlet);
+            if (fault != null) {
+              reply = injectedReply(fault, cmdlet, parameters);
+            } else {
+              List<Map<String, Object>> rows = tenant.invokeExchangeCmdlet(cmdlet, parameters);
+              reply = page(request, cmdlet, rows, 0, pageSize(request), null);
+            }
           }
         }
       }
@@ -287,9 +325,8 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
       message = text;
     }
     if (e instanceof ThrottledException t) {
-      long seconds = t.retryAfter().map(Duration::toMillis).map(ms -> (ms + 999) / 1000).orElse(1L);
       Reply r = error(429, "TooManyRequests", typed.matches() ? type : "ServerBusyException", message);
-      r.headers.put("Retry-After", String.valueOf(seconds));
+      r.headers.put("Retry-After", retryAfter(t.retryAfter().orElse(Duration.ofSeconds(1))));
       r.headers.put("Rate-Limit-Remaining", "0");
       return r;
     }
@@ -300,8 +337,20 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
       // Strict-mode violations, simulated crashes and simulator bugs: a 500 the test will notice.
       return error(500, "InternalServerError", e.getClass().getName(), text);
     }
-    int status = type.equals("ManagementObjectNotFoundException") ? notFoundStatus : 400;
-    return error(status, status == 404 ? "NotFound" : "BadRequest", type, message);
+    if (e instanceof AccessDeniedException || type.equals("CommandNotFoundException")) {
+      // The live endpoint answers an unknown cmdlet, or one the caller's roles lack, so: 403, a body of NUL bytes that
+      // claims to be gzip.
+      return Reply.accessDenied(type + ": " + message);
+    }
+    if (type.endsWith("ManagementObjectNotFoundException")) {
+      return error(404, "NotFound", type, message);
+    }
+    return error(400, "BadRequest", type, message);
+  }
+
+  /** A Retry-After value in seconds, fractional when the wait is not whole ("1.5"), as the live endpoint sends. */
+  static String retryAfter(Duration wait) {
+    return java.math.BigDecimal.valueOf(Math.max(0, wait.toMillis())).movePointLeft(3).stripTrailingZeros().toPlainString();
   }
 
   private static String typeOf(Throwable e) {
@@ -325,21 +374,49 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
     return "Ex" + String.format(Locale.ROOT, "%06X", type.hashCode() & 0xFFFFFF);
   }
 
+  /**
+   * An error in the live endpoint's shape: {@code error.code} the HTTP reason ("NotFound", "BadRequest"),
+   * {@code error.message} the generic text ("Error executing cmdlet", "Invalid Operation"), the exception type in
+   * {@code error.details[].message} as {@code "Ex…|Namespace.Type|text"}, and the text under
+   * {@code error.innererror.internalexception} (lower case, as live bodies spell it).
+   */
   static Reply error(int status, String code, String type, String message) {
+    String fullType = namespaced(type);
     String detailCode = errorCode(type);
     ObjectNode body = JSON.createObjectNode();
     ObjectNode error = body.putObject("error");
     error.put("code", code);
-    error.put("message", "|" + type + "|" + message);
+    error.put("message", status == 404 ? "Error executing cmdlet" : status == 400 ? "Invalid Operation" : message);
     ObjectNode detail = error.putArray("details").addObject();
     detail.put("code", detailCode);
     detail.put("target", "");
-    detail.put("message", detailCode + "|" + type + "|" + message);
+    detail.put("message", detailCode + "|" + fullType + "|" + message);
     ObjectNode inner = error.putObject("innererror");
     inner.put("message", message);
-    inner.put("type", type);
-    inner.putObject("internalException").put("message", message);
+    inner.put("type", fullType);
+    ObjectNode internal = inner.putObject("internalexception");
+    internal.put("message", message);
+    internal.put("type", fullType);
     return new Reply(status, body, Optional.of(type + ": " + message));
+  }
+
+  /** The .NET namespace Exchange's task exceptions carry in live answers. */
+  static String namespaced(String type) {
+    if (type.contains(".")) {
+      return type;
+    }
+    if (type.startsWith("ManagementObject") || type.equals("MemberAlreadyExistsException")) {
+      return "Microsoft.Exchange.Configuration.Tasks." + type;
+    }
+    return type;
+  }
+
+  /** A 200 answer whose {@code @adminapi.errors} says the cmdlet failed (the module's REST helpers read it so). */
+  static Reply adminApiErrors(String type, String message) {
+    ObjectNode body = JSON.createObjectNode();
+    body.putArray("value");
+    body.putArray("@adminapi.errors").add(errorCode(type) + "|" + namespaced(type) + "|" + message);
+    return new Reply(200, body, Optional.of(type + ": " + message));
   }
 
   static final class Reply {
@@ -347,6 +424,15 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
     final JsonNode body;
     final Optional<String> error;
     final Map<String, String> headers = new LinkedHashMap<>();
+    byte[] rawBody;
+
+    /** 403 with 32 NUL bytes labelled {@code Content-Encoding: gzip}, as the live endpoint answers a denied cmdlet. */
+    static Reply accessDenied(String journalText) {
+      Reply r = new Reply(403, JSON.createObjectNode(), Optional.of(journalText));
+      r.rawBody = new byte[32];
+      r.headers.put("Content-Encoding", "gzip");
+      return r;
+    }
 
     Reply(int status, JsonNode body, Optional<String> error) {
       this.status = status;
@@ -358,7 +444,7 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
       com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder b = com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder
           .responseDefinition().withStatus(status).withHeader("Content-Type", "application/json; odata.metadata=minimal; charset=utf-8");
       headers.forEach(b::withHeader);
-      return b.withBody(body.toString()).build();
+      return rawBody != null ? b.withBody(rawBody).build() : b.withBody(body.toString()).build();
     }
   }
 }

@@ -119,7 +119,10 @@ public final class GraphSimulator implements AutoCloseable {
     server.stubFor(WireMock.any(WireMock.urlMatching("/(v1\\.0|beta)(/.*)?")).willReturn(WireMock.aResponse().withTransformers(NAME)));
     server.stubFor(WireMock.post(WireMock.urlPathMatching("/[^/]+/oauth2/v2.0/token"))
         .willReturn(WireMock.okJson("{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,"
-            + "\"access_token\":\"" + SIGN_IN_TOKEN + "\"}")));
+            + "\"access_token\":\"" + SIGN_IN_TOKEN + "\"}")
+            // Entra echoes the caller's client-request-id; MSAL4J logs a warning on every answer that does not.
+            .withHeader("client-request-id", "{{request.headers.client-request-id}}")
+            .withTransformers("response-template")));
   }
 
   /** Starts a simulator for {@code tenant} on a free localhost port with the defaults. */

@@ -3,6 +3,7 @@ package dev.impersonation.testkit.exchange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -88,7 +89,8 @@ class ExchangeAdminSimulatorTest {
     input.put("Parameters", params);
     try {
       HttpResponse<String> r = HttpCmdletTransport.post(http, url, JSON.writeValueAsString(Map.of("CmdletInput", input)), headers);
-      return new Resp(r.statusCode(), JSON.readTree(r.body()), r);
+      String body = r.body().replace("\0", "");
+      return new Resp(r.statusCode(), body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body), r);
     } catch (java.io.IOException e) {
       throw new AssertionError(e);
     }
@@ -113,19 +115,39 @@ class ExchangeAdminSimulatorTest {
     return out;
   }
 
-  /** The error shape of DOMAIN.md §6 with a type and a text fragment. */
+  /**
+   * The live endpoint's error shape (docs/exchange-admin-rest.md): the generic text in {@code error.message} ("Error
+   * executing cmdlet" for 404, "Invalid Operation" for 400), the namespaced type in {@code details[].message}, the text
+   * under {@code innererror.internalexception} in lower case.
+   */
   static void assertError(Resp r, int status, String type, String fragment) {
     assertEquals(status, r.status(), r.json().toString());
     JsonNode e = r.json().path("error");
-    String message = e.path("innererror").path("internalException").path("message").asText();
+    String message = e.path("innererror").path("internalexception").path("message").asText();
     assertTrue(message.contains(fragment), message);
-    assertEquals("|" + type + "|" + message, e.path("message").asText());
+    assertTrue(e.path("innererror").path("internalException").isMissingNode(), "live bodies spell it in lower case");
+    if (status == 404) {
+      assertEquals("Error executing cmdlet", e.path("message").asText());
+    } else if (status == 400) {
+      assertEquals("Invalid Operation", e.path("message").asText());
+    }
     JsonNode d = e.path("details").get(0);
-    assertEquals(d.path("code").asText() + "|" + type + "|" + message, d.path("message").asText());
+    String[] parts = d.path("message").asText().split("\\|", 3);
+    assertEquals(d.path("code").asText(), parts[0]);
+    assertTrue(parts[1].equals(type) || parts[1].endsWith("." + type), parts[1]);
+    assertEquals(message, parts[2]);
     assertEquals("", d.path("target").asText());
-    assertEquals(type, e.path("innererror").path("type").asText());
+    assertTrue(e.path("innererror").path("type").asText().endsWith(type));
     assertEquals(message, e.path("innererror").path("message").asText());
     assertFalse(e.path("code").asText().isEmpty());
+  }
+
+  /** 403 with a body of NUL bytes labelled gzip: how the live endpoint refuses an unknown or disallowed cmdlet. */
+  static void assertDeniedNulGzip(Resp r) {
+    assertEquals(403, r.status());
+    assertEquals("gzip", r.raw().headers().firstValue("Content-Encoding").orElse(""));
+    assertFalse(r.raw().body().isEmpty());
+    assertTrue(r.raw().body().chars().allMatch(c -> c == 0), "NUL bytes only");
   }
 
   @Nested
@@ -164,7 +186,7 @@ class ExchangeAdminSimulatorTest {
       assertEquals("Closed", g.path("MemberJoinRestriction").asText());
       assertFalse(g.path("HiddenFromAddressListsEnabled").asBoolean());
       assertTrue(g.has("Notes"));
-      assertError(call("Get-DistributionGroup", p("Identity", "Sales Team")), 400, "ManagementObjectNotFoundException", "Sales Team");
+      assertError(call("Get-DistributionGroup", p("Identity", "Sales Team")), 404, "ManagementObjectNotFoundException", "Sales Team");
       JsonNode u = call("Get-UnifiedGroup", p("Identity", "Sales Team")).row();
       assertEquals("GroupMailbox", u.path("RecipientTypeDetails").asText());
       assertEquals(List.of(BOB), strings(u.path("ManagedBy")));
@@ -188,7 +210,7 @@ class ExchangeAdminSimulatorTest {
       assertEquals("RIusersScope", s.path("Name").asText());
       assertEquals("MemberOfGroup -eq 'CN=RISG,OU=x'", s.path("RecipientFilter").asText());
       assertFalse(s.path("Exclusive").asBoolean());
-      assertError(call("Get-ManagementScope", p("Identity", "Nope")), 400, "ManagementObjectNotFoundException",
+      assertError(call("Get-ManagementScope", p("Identity", "Nope")), 404, "ManagementObjectNotFoundException",
           "The operation couldn't be performed because object 'Nope' couldn't be found on '");
     }
 
@@ -329,7 +351,7 @@ class ExchangeAdminSimulatorTest {
   class Errors {
     @Test
     void notFoundDuplicateAndNameTaken() {
-      assertError(call("Get-Recipient", p("Identity", "nobody@contoso.com")), 400, "ManagementObjectNotFoundException",
+      assertError(call("Get-Recipient", p("Identity", "nobody@contoso.com")), 404, "ManagementObjectNotFoundException",
           "The operation couldn't be performed because object 'nobody@contoso.com' couldn't be found on '");
       assertError(call("Add-DistributionGroupMember", p("Identity", "RISG", "Member", ANN)), 400, "MemberAlreadyExistsException",
           "The recipient \"" + ANN + "\" is already a member of the group \"RISG\".");
@@ -340,11 +362,25 @@ class ExchangeAdminSimulatorTest {
     }
 
     @Test
-    void notFoundCanBe404() {
-      try (ExchangeAdminSimulator other = ExchangeAdminSimulator.builder(tenant).notFoundStatus(404).start()) {
-        Resp r = post(other.invokeCommandUrl(), "Get-ManagementScope", p("Identity", "Nope"), Map.of("Authorization", "Bearer x"));
-        assertError(r, 404, "ManagementObjectNotFoundException", "'Nope'");
-      }
+    void injectedLiveShapes() {
+      exo.inject("Get-Mailbox", RestFault.ACCESS_DENIED_NUL_GZIP, 1)
+          .inject("Get-Recipient", RestFault.ADMINAPI_ERRORS_200, 1)
+          .inject("Get-CASMailbox", RestFault.THROTTLED_FRACTIONAL_RETRY_AFTER, 1)
+          .inject("*", RestFault.CONCURRENT_REQUESTS_LIMIT, 1);
+      assertDeniedNulGzip(call("Get-Mailbox", Map.of()));
+      Resp errors = call("Get-Recipient", p("Identity", ANN));
+      assertEquals(200, errors.status());
+      assertTrue(errors.json().path("@adminapi.errors").get(0).asText().contains("|System.InvalidOperationException|"));
+      Resp throttled = call("Get-CASMailbox", p("Identity", ANN));
+      assertEquals(429, throttled.status());
+      assertEquals("1.5", throttled.raw().headers().firstValue("Retry-After").orElse(""));
+      Resp concurrent = call("Get-OrganizationConfig", Map.of());
+      assertEquals(400, concurrent.status());
+      assertTrue(concurrent.json().path("error").path("innererror").path("internalexception").path("message").asText()
+          .contains("maximum number of concurrent requests"));
+      // Each injection answers once; then the tenant answers again.
+      assertEquals(200, call("Get-Mailbox", Map.of()).status());
+      assertThrows(IllegalArgumentException.class, () -> exo.inject("Get Mailbox", RestFault.NOT_FOUND, 1));
     }
 
     @Test
@@ -365,7 +401,7 @@ class ExchangeAdminSimulatorTest {
 
     @Test
     void unknownCmdletsAndParametersAreClientBugs() {
-      assertError(call("Get-Mailboxx", Map.of()), 400, "CommandNotFoundException", "'Get-Mailboxx' is not recognized");
+      assertDeniedNulGzip(call("Get-Mailboxx", Map.of()));
       assertError(call("New-ManagementScope", p("Name", "S", "RecipientRestrictionFilter", "Department -eq 'x'",
           "CustomResourceScope", "S")), 400, "ParameterBindingException",
           "A parameter cannot be found that matches parameter name 'CustomResourceScope'.");
@@ -470,7 +506,7 @@ class ExchangeAdminSimulatorTest {
     assertEquals(3, exo.requestCount());
     assertEquals(Map.of("Get-Recipient", 2, "Get-OrganizationConfig", 1), exo.requestCounts());
     ExchangeAdminSimulator.Request second = exo.requests().get(1);
-    assertEquals(400, second.status());
+    assertEquals(404, second.status());
     assertTrue(second.error().orElseThrow().startsWith("ManagementObjectNotFoundException: "));
     assertEquals("APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@" + DOMAIN, second.anchorMailbox().orElseThrow());
     assertFalse(exo.requests().toString().contains("t0ken"), "tokens are never kept");

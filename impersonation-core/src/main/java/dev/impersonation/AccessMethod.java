@@ -1,6 +1,6 @@
 package dev.impersonation;
 
-/** How access is granted (DESIGN.md §2), with where each method works (DOMAIN.md §1). */
+/** How access is granted (the concepts of the public API), with where each method works (docs/timeline.md). */
 public enum AccessMethod {
   /** Legacy EWS impersonation role; Exchange Server only (retired in Exchange Online). */
   APPLICATION_IMPERSONATION,

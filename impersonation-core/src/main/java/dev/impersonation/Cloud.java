@@ -1,7 +1,7 @@
 package dev.impersonation;
 
 /**
- * The Microsoft 365 cloud an Exchange Online tenant lives in (DOMAIN.md §6). Hosts are defaults; the
+ * The Microsoft 365 cloud an Exchange Online tenant lives in (docs/exchange-admin-rest.md). Hosts are defaults; the
  * Exchange host of DoD and China disagrees between Microsoft's tables, so backends let callers override it.
  */
 public enum Cloud {

@@ -1,6 +1,6 @@
 package dev.impersonation;
 
-/** The kinds of group a scope can be built on, and which service can write them (DOMAIN.md §5). */
+/** The kinds of group a scope can be built on, and which service can write them (docs/graph.md). */
 public enum GroupKind {
   DISTRIBUTION("distribution group", "MailUniversalDistributionGroup", true),
   MAIL_ENABLED_SECURITY("mail-enabled security group", "MailUniversalSecurityGroup", true),

@@ -8,16 +8,16 @@ import java.util.Set;
  * Exchange Online RBAC for Applications: one scoped role assignment per {@code Application ...} role, e.g.
  * {@code "Application Calendars.ReadWrite"} or {@code "Application EWS.AccessAsApp"} (until EWS retires).
  *
- * <p>Access is the union of these assignments and the app's tenant-wide Entra consent (DOMAIN.md §4), so consent
- * such as Microsoft Graph {@code Mail.ReadWrite} defeats the scope (D11). By default the plan only warns about it:
- * nothing that exists is removed unless asked. {@link #removingTenantWideConsent()} opts in to recipe R step 5: the
+ * <p>Access is the union of these assignments and the app's tenant-wide Entra consent (docs/rbac-for-applications.md), so consent
+ * such as Microsoft Graph {@code Mail.ReadWrite} defeats the scope (docs/diagnostics.md#d11). By default the plan only warns about it:
+ * nothing that exists is removed unless asked. {@link #removingTenantWideConsent()} opts in to step 5 of the RBAC for Applications recipe, docs/rbac-for-applications.md#recipe: the
  * plan then revokes the app's mailbox-related Microsoft Graph application permissions after the role assignments.
  *
  * @param roles the application roles
  * @param removeTenantWideConsent whether the plan revokes the app's mailbox-related tenant-wide Graph consent
  */
 public record RbacForApplications(List<String> roles, boolean removeTenantWideConsent) implements Access {
-  /** The application roles Exchange Online offers (DOMAIN.md §4). */
+  /** The application roles Exchange Online offers (docs/rbac-for-applications.md). */
   public static final Set<String> KNOWN_ROLES = Set.of(
       "Application Mail.Read", "Application Mail.ReadBasic", "Application Mail.ReadWrite", "Application Mail.Send",
       "Application MailboxSettings.Read", "Application MailboxSettings.ReadWrite",
@@ -57,7 +57,7 @@ public record RbacForApplications(List<String> roles, boolean removeTenantWideCo
 
   /**
    * These roles, and the plan also revokes the app's mailbox-related tenant-wide Microsoft Graph application
-   * permissions (admin consent, e.g. {@code Mail.ReadWrite}) once the role assignments are in place (recipe R step 5).
+   * permissions (admin consent, e.g. {@code Mail.ReadWrite}) once the role assignments are in place (step 5 of the RBAC for Applications recipe, docs/rbac-for-applications.md#recipe).
    * Destructive: anything else that relies on that consent loses access to the mailboxes outside the scope.
    *
    * @return a new access with the opt-in set

@@ -40,7 +40,7 @@ public final class ExportScripts {
           Path file = folder.resolve(example.id() + "-" + VendorExample.targetId(kind) + ".ps1");
           // UTF-8 with a byte order mark: Windows PowerShell 5.1 (the Exchange Management Shell) reads a script
           // without one in the ANSI code page, where UTF-8 bytes such as 0x91/0x92 become U+2018/U+2019 - single
-          // quotes that can end a literal early (DOMAIN.md §7). With the BOM both 5.1 and 7 read it as written.
+          // quotes that can end a literal early (docs/powershell-quoting.md). With the BOM both 5.1 and 7 read it as written.
           Files.writeString(file, "\uFEFF" + script, StandardCharsets.UTF_8);
           written.add(file);
         }

@@ -6,7 +6,7 @@ import dev.impersonation.testkit.FakeTenant;
 import java.util.List;
 
 /**
- * One vendor how-to procedure (DOMAIN.md §2) expressed with this library: the legacy procedure on Exchange Server and
+ * One vendor how-to procedure (docs/vendor-procedures.md) expressed with this library: the legacy procedure on Exchange Server and
  * its modern equivalent on Exchange Online, each against a FakeTenant seeded like a customer's tenant.
  */
 public interface VendorExample {
@@ -22,7 +22,7 @@ public interface VendorExample {
   /** The setups that express the procedure on that kind of tenant (usually one). */
   List<ImpersonationSetup> setups(TenantTarget.Kind kind);
 
-  /** Every example, in DOMAIN.md order. */
+  /** Every example, in the order of docs/vendor-procedures.md. */
   static List<VendorExample> all() {
     return List.of(new PenelopeExample(), new RevenueInboxExample(), new ReschedgeExample(), new RoomBookingExample(),
         new RivaExample());

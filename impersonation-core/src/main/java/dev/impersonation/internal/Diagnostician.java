@@ -31,7 +31,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The vendors' common-issues checklist (DOMAIN.md §2, D1-D12), run against the tenant. Each finding says what is
+ * The vendors' common-issues checklist (docs/diagnostics.md), run against the tenant. Each finding says what is
  * wrong and how to fix it; nothing is changed here. A check whose read fails reports that, never a clean bill.
  */
 public final class Diagnostician {
@@ -118,7 +118,7 @@ public final class Diagnostician {
       if (user.isPresent()) {
         checks.add("D7");
         find("D7", Severity.WARNING, upn, "the user exists but has no mailbox yet" + (user.get().licenseSkuIds().isEmpty()
-            ? " and no licence (D1)" : ""), user.get().licenseSkuIds().isEmpty()
+            ? " and no licence (docs/diagnostics.md#d1)" : ""), user.get().licenseSkuIds().isEmpty()
             ? "set usageLocation, assign a licence with Exchange Online, then wait about 15 minutes"
             : "wait: Exchange Online takes about 15 minutes to provision a mailbox after licensing");
       } else {
@@ -279,9 +279,9 @@ public final class Diagnostician {
         find("D12", Severity.INFO, row.mailbox(), "configured but not effective yet", "wait: up to 2 h for RBAC, more than 1 h for access policies");
       } else if (!row.inScope() && row.state() == AccessState.GRANTED) {
         find("D4", Severity.ERROR, row.mailbox(), "is outside the scope but reachable: least privilege is broken",
-            "look for organization-wide assignments or tenant-wide consent (D4, D11)");
+            "look for organization-wide assignments or tenant-wide consent (docs/diagnostics.md#d4, docs/diagnostics.md#d11)");
       } else if (row.inScope() && row.state() == AccessState.DENIED) {
-        find("D8", Severity.ERROR, row.mailbox(), "is in scope but access is denied", "check the role assignment and the scope (D3, D5)");
+        find("D8", Severity.ERROR, row.mailbox(), "is in scope but access is denied", "check the role assignment and the scope (docs/diagnostics.md#d3, docs/diagnostics.md#d5)");
       }
     }
   }

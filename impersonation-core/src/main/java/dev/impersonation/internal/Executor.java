@@ -267,7 +267,7 @@ public final class Executor {
         Duration wait = transientError instanceof ThrottledException t && t.retryAfter().isPresent() ? t.retryAfter().get() : interval;
         if (!connection.clock().instant().plus(wait).isBefore(deadline.plusMillis(1))) {
           throw new ImpersonationException("The mailbox " + identity + " is still not usable after "
-              + Table.duration(policy.readinessTimeout()) + " (D7: licence, or provisioning is slow). Apply again later: "
+              + Table.duration(policy.readinessTimeout()) + " (docs/diagnostics.md#d7: licence, or provisioning is slow). Apply again later: "
               + "the plan resumes where it stopped.");
         }
         if (transientError != null) {

@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Planner {
   private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
-  /** How long a new application access policy is given to become effective before consent is granted (DOMAIN.md §4). */
+  /** How long a new application access policy is given to become effective before consent is granted (docs/rbac-for-applications.md). */
   static final java.time.Duration ACCESS_POLICY_SETTLE = java.time.Duration.ofHours(2);
   private static final String NO_EXCHANGE = "this connection has no Exchange backend: add one (impersonation-powershell)";
 
@@ -189,7 +189,7 @@ public final class Planner {
 
   /** Enable-OrganizationCustomization when a dehydrated Exchange Online org needs RBAC writes. */
   private int organization(AccessMethod method) {
-    // The docs name role assignments and role groups (DOMAIN.md §4); access policies are not RBAC objects.
+    // The docs name role assignments and role groups (docs/rbac-for-applications.md); access policies are not RBAC objects.
     boolean rbacWrites = method == AccessMethod.RBAC_FOR_APPLICATIONS || method == AccessMethod.APPLICATION_IMPERSONATION;
     if (!setup.target().isExchangeOnline() || !rbacWrites) {
       return 0;
@@ -208,7 +208,7 @@ public final class Planner {
     }
     if (config.value().dehydrated()) {
       return add(StepAction.PREREQUISITE, resource,
-          "IsDehydrated is True: RBAC changes need Enable-OrganizationCustomization first (D6)",
+          "IsDehydrated is True: RBAC changes need Enable-OrganizationCustomization first (docs/diagnostics.md#d6)",
           new Operation.EnableOrganizationCustomization(), List.of());
     }
     noOp(resource, "already enabled (IsDehydrated is False)");
@@ -235,7 +235,7 @@ public final class Planner {
     if (mailbox.present()) {
       if (!mailbox.value().type().isMailbox()) {
         return new PrincipalSteps(blocked(resource, upn + " is a " + mailbox.value().type().value()
-            + ", not a mailbox: the principal must be a user mailbox (D2)"), Optional.of(upn), false);
+            + ", not a mailbox: the principal must be a user mailbox (docs/diagnostics.md#d2)"), Optional.of(upn), false);
       }
       noOp(resource, "mailbox exists (" + mailbox.value().type().value() + ")");
       return new PrincipalSteps(0, Optional.of(upn), true);
@@ -250,13 +250,13 @@ public final class Planner {
         return new PrincipalSteps(blocked(resource, user.blockedReason("the service account user")), Optional.of(upn), false);
       }
       if (user.present()) {
-        int wait = add(StepAction.PREREQUISITE, resource, "the user exists but its mailbox is not provisioned yet (D7): wait",
+        int wait = add(StepAction.PREREQUISITE, resource, "the user exists but its mailbox is not provisioned yet (docs/diagnostics.md#d7): wait",
             new Operation.AwaitMailbox(upn), List.of());
         return new PrincipalSteps(wait, Optional.of(upn), true);
       }
     }
     if (account.creation().isEmpty()) {
-      return new PrincipalSteps(blocked(resource, "no mailbox " + upn + " exists (D1): create it first, or declare "
+      return new PrincipalSteps(blocked(resource, "no mailbox " + upn + " exists (docs/diagnostics.md#d1): create it first, or declare "
           + "Principal.serviceAccount(\"" + upn + "\").createIfMissing(...) so the plan creates it"), Optional.of(upn), false);
     }
     ServiceAccount.Creation c = account.creation().get();
@@ -309,21 +309,21 @@ public final class Planner {
         List<ApplicationPermissionGrant> kept = grants.value().stream().filter(g -> !revocable(g)).toList();
         if (!revoked.isEmpty()) {
           warnings.add("REMOVES EXISTING CONSENT: this plan revokes the app's tenant-wide consent " + describe(revoked)
-              + " once the role assignments exist (removingTenantWideConsent, recipe R step 5). Anything that relied "
+              + " once the role assignments exist (removingTenantWideConsent, step 5 of the RBAC for Applications recipe, docs/rbac-for-applications.md#recipe). Anything that relied "
               + "on that consent loses access to the mailboxes outside the scope, and until the new assignments "
-              + "propagate (up to 2 h, D12) the app may be denied even inside it.");
+              + "propagate (up to 2 h, docs/diagnostics.md#d12) the app may be denied even inside it.");
         }
         if (!kept.isEmpty()) {
           warnings.add("The app keeps tenant-wide consent " + describe(kept) + ": only mailbox-related Microsoft Graph "
-              + "permissions are revoked. If any of it reaches mailboxes, remove it in Entra (D11).");
+              + "permissions are revoked. If any of it reaches mailboxes, remove it in Entra (docs/diagnostics.md#d11).");
         }
       } else if (grants.present() && !grants.value().isEmpty() && method != AccessMethod.APPLICATION_ACCESS_POLICY) {
         warnings.add("The app has tenant-wide consent " + grants.value().stream().map(g -> g.resource() + " " + g.permission())
             .collect(Collectors.joining(", ")) + ": access is the union of consent and Exchange RBAC, so every mailbox "
-            + "stays reachable until you remove that consent in Entra (D11). Not removed automatically"
+            + "stays reachable until you remove that consent in Entra (docs/diagnostics.md#d11). Not removed automatically"
             + (method == AccessMethod.RBAC_FOR_APPLICATIONS ? ": opt in with Access.rbacForApplications(...).removingTenantWideConsent()." : "."));
       } else if (grants.unknown()) {
-        warnings.add("Could not read the app's tenant-wide consent (" + grants.error() + "); check it by hand (D11).");
+        warnings.add("Could not read the app's tenant-wide consent (" + grants.error() + "); check it by hand (docs/diagnostics.md#d11).");
       }
     }
     if (method != AccessMethod.RBAC_FOR_APPLICATIONS) {
@@ -356,7 +356,7 @@ public final class Planner {
     if (objectId.isEmpty()) {
       return new PrincipalSteps(blocked(pointer, "the service principal's object id is unknown"), objectId, false);
     }
-    int create = add(StepAction.CREATE, pointer, "Exchange does not know the app yet (recipe R step 2)",
+    int create = add(StepAction.CREATE, pointer, "Exchange does not know the app yet (step 2 of the RBAC for Applications recipe, docs/rbac-for-applications.md#recipe)",
         new Operation.NewServicePrincipal(app.appId(), objectId.get(), displayName), deps(org));
     return new PrincipalSteps(create, objectId, true);
   }
@@ -434,7 +434,7 @@ public final class Planner {
       ok = false;
     }
     if (!missing.isEmpty()) {
-      blocked(resource, "no directory user found for " + missing + " (D9 address mismatch): an administrative unit's "
+      blocked(resource, "no directory user found for " + missing + " (docs/diagnostics.md#d9 address mismatch): an administrative unit's "
           + "members are Entra users, so fix the addresses (user principal names) or create the users");
       ok = false;
     }
@@ -520,7 +520,7 @@ public final class Planner {
         MailGroup found = g.value();
         if (found.kind() != scope.kind()) {
           blocked(resource, "'" + name + "' exists but is a " + found.kind().label() + ", not a " + scope.kind().label()
-              + " (D2/D5): rename the setup's group or use Scope." + factory(found.kind()) + "(\"" + name + "\")");
+              + " (docs/diagnostics.md#d2, #d5): rename the setup's group or use Scope." + factory(found.kind()) + "(\"" + name + "\")");
           ok = false;
           continue;
         }
@@ -637,7 +637,7 @@ public final class Planner {
     Set<String> present = new LinkedHashSet<>();
     current.values().forEach(list -> list.forEach(m -> present.add(m.toLowerCase(Locale.ROOT))));
     List<String> toAdd = scope.members().stream().filter(m -> !present.contains(m.toLowerCase(Locale.ROOT))).toList();
-    // Every member to add must be a mailbox (D9 address mismatch, D2 group given where a mailbox is needed).
+    // Every member to add must be a mailbox (docs/diagnostics.md#d9 address mismatch, docs/diagnostics.md#d2 group given where a mailbox is needed).
     List<String> missing = new ArrayList<>();
     List<String> groupsGiven = new ArrayList<>();
     List<String> unreadable = new ArrayList<>();
@@ -674,11 +674,11 @@ public final class Planner {
       ok = false;
     }
     if (!missing.isEmpty()) {
-      blocked(resource, "no recipient found for " + missing + " (D9 address mismatch): fix the addresses or create the mailboxes");
+      blocked(resource, "no recipient found for " + missing + " (docs/diagnostics.md#d9 address mismatch): fix the addresses or create the mailboxes");
       ok = false;
     }
     if (!groupsGiven.isEmpty()) {
-      blocked(resource, groupsGiven + " are groups, not mailboxes (D2): MemberOfGroup counts direct members only, so "
+      blocked(resource, groupsGiven + " are groups, not mailboxes (docs/diagnostics.md#d2): MemberOfGroup counts direct members only, so "
           + "list the mailboxes themselves");
       ok = false;
     }
@@ -760,10 +760,10 @@ public final class Planner {
       blocked(resource, "could not look up " + unreadable + "; a failed read is never taken as absent: plan again");
     }
     if (!missing.isEmpty()) {
-      blocked(resource, "no mailbox found for " + missing + " (D9): fix the addresses");
+      blocked(resource, "no mailbox found for " + missing + " (docs/diagnostics.md#d9): fix the addresses");
     }
     if (!notMailboxes.isEmpty()) {
-      blocked(resource, notMailboxes + " are not mailboxes (D2): list the member mailboxes instead");
+      blocked(resource, notMailboxes + " are not mailboxes (docs/diagnostics.md#d2): list the member mailboxes instead");
     }
     return new ScopeSteps(List.of(), List.of(), "", mailboxes, unreadable.isEmpty() && missing.isEmpty() && notMailboxes.isEmpty());
   }
@@ -813,7 +813,7 @@ public final class Planner {
       }
       blocked(resource, "exists with filter " + existing.value().recipientFilter() + " but the setup needs "
           + (filter.needsResolution() ? "the DN of a group this plan creates" : filter.toOpath(g -> ""))
-          + " (a stale DN? D5). It is not changed automatically because other assignments may use it: fix or remove it, "
+          + " (a stale DN? docs/diagnostics.md#d5). It is not changed automatically because other assignments may use it: fix or remove it, "
           + "or give the setup another managementScopeName(...)");
       return -1;
     }
@@ -860,7 +860,7 @@ public final class Planner {
     }
     RoleGroup rg = existing.value();
     if (!rg.customRecipientWriteScope().equalsIgnoreCase(scopeName)) {
-      blocked(resource, "exists with write scope " + (rg.customRecipientWriteScope().isEmpty() ? "Default (organization-wide, D4)"
+      blocked(resource, "exists with write scope " + (rg.customRecipientWriteScope().isEmpty() ? "Default (organization-wide, docs/diagnostics.md#d4)"
           : "'" + rg.customRecipientWriteScope() + "'") + " but the setup needs " + (scopeName.isEmpty() ? "Default" : "'" + scopeName + "'")
           + ": it is not changed automatically; use another role group name or fix it by hand");
       return;
@@ -896,7 +896,7 @@ public final class Planner {
     for (RoleAssignment a : existing.value()) {
       if (a.role().equalsIgnoreCase(role) && a.isOrganizationWide() && scopeType != ScopeType.ORGANIZATION) {
         warnings.add("An organization-wide assignment '" + a.name() + "' of " + role + " to " + assignee
-            + " already exists, so the scope has no effect until you remove it (D4). Not removed automatically: "
+            + " already exists, so the scope has no effect until you remove it (docs/diagnostics.md#d4). Not removed automatically: "
             + ScriptRenderer.render(Cmdlet.of("Remove-ManagementRoleAssignment").text("Identity", a.name())) + ".");
       }
     }
@@ -969,7 +969,7 @@ public final class Planner {
       return;
     }
     add(StepAction.REVOKE, resource, "REMOVES consent that existed: revoke Microsoft Graph " + String.join(", ", revoke)
-        + ", which reaches every mailbox whatever the scope (D11, recipe R step 5; removingTenantWideConsent was declared)",
+        + ", which reaches every mailbox whatever the scope (docs/diagnostics.md#d11, step 5 of the RBAC for Applications recipe, docs/rbac-for-applications.md#recipe; removingTenantWideConsent was declared)",
         new Operation.RevokeApplicationPermissions(app.appId(), consentSpId, revoke), assignments);
   }
 
@@ -1038,14 +1038,14 @@ public final class Planner {
       noOp(resource, "Microsoft Graph " + String.join(", ", policy.graphPermissions()) + " already granted");
       return;
     }
-    // A new policy takes more than an hour to become effective (DOMAIN.md §4): wait for it before granting, so the
+    // A new policy takes more than an hour to become effective (docs/rbac-for-applications.md): wait for it before granting, so the
     // consent is never wider than the policy allows.
     int settled = policyStep;
     java.time.Instant now = connection.clock().instant();
     boolean young = policyStep > 0 || policyCreated.map(t -> t.plus(ACCESS_POLICY_SETTLE).isAfter(now)).orElse(false);
     if (young) {
       settled = add(StepAction.PREREQUISITE, "application access policy for " + app.appId(), "wait until the policy has had "
-          + Table.duration(ACCESS_POLICY_SETTLE) + " to become effective before consent is granted (D12)",
+          + Table.duration(ACCESS_POLICY_SETTLE) + " to become effective before consent is granted (docs/diagnostics.md#d12)",
           new Operation.AwaitAccessPolicy(app.appId(), ACCESS_POLICY_SETTLE), deps(policyStep));
     }
     add(StepAction.CREATE, resource, "grant tenant-wide consent Microsoft Graph " + String.join(", ", missing)
@@ -1053,7 +1053,7 @@ public final class Planner {
         + ((GroupScope) setup.scope()).name() + "'",
         new Operation.GrantApplicationPermissions(app.appId(), consentSpId, missing), deps(settled, principal.ready()));
     warnings.add("Access policies are known to take longer than " + Table.duration(ACCESS_POLICY_SETTLE) + " at times (reports "
-        + "speak of days, D12): verify with awaitVerification(...) that the outsider is denied before relying on the restriction.");
+        + "speak of days, docs/diagnostics.md#d12): verify with awaitVerification(...) that the outsider is denied before relying on the restriction.");
   }
 
   private void fullAccess(PrincipalSteps principal, ScopeSteps scope) {

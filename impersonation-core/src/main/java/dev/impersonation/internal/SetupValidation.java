@@ -16,7 +16,7 @@ import dev.impersonation.Scope;
 import dev.impersonation.ServiceAccount;
 import dev.impersonation.UnsupportedOnTargetException;
 
-/** The rules {@code ImpersonationSetup.build()} enforces (DOMAIN.md §1 and §3). */
+/** The rules {@code ImpersonationSetup.build()} enforces (docs/timeline.md, docs/cmdlets.md). */
 public final class SetupValidation {
   private static final int MAX_SETUP_NAME = 32;
   private static final int MAX_GROUP_MEMBERS = 10_000;

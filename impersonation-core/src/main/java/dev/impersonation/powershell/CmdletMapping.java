@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The one mapping from {@link Operation}s to the cmdlets an admin would type (DOMAIN.md §2-§4). Script export
+ * The one mapping from {@link Operation}s to the cmdlets an admin would type (docs/cmdlets.md, docs/rbac-for-applications.md). Script export
  * uses it, and so do the Exchange backends that execute cmdlets. A guard's probe may be one of the script's own
  * functions ({@link ScriptFunctions}, e.g. the FullAccess probe of {@code Add-MailboxPermission}); backends run only
  * the guarded actions and read the tenant themselves.

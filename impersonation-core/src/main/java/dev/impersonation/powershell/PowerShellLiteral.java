@@ -1,7 +1,7 @@
 package dev.impersonation.powershell;
 
 /**
- * PowerShell single-quoted string literals (DOMAIN.md §7). Every single-quote code point PowerShell recognises
+ * PowerShell single-quoted string literals (docs/powershell-quoting.md). Every single-quote code point PowerShell recognises
  * (U+0027, U+2018, U+2019, U+201A, U+201B) is doubled with itself; nothing else is special inside single quotes,
  * so any value, including {@code $(...)}, backticks, double quotes and newlines, stays one literal.
  */

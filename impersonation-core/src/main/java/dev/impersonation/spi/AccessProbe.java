@@ -4,7 +4,7 @@ import dev.impersonation.Principal;
 
 /**
  * Tries real access as the principal: an app-only Graph call, or EWS impersonation on-premises. Effective access,
- * which lags configured access by minutes to hours (DOMAIN.md §4).
+ * which lags configured access by minutes to hours (docs/rbac-for-applications.md).
  */
 public interface AccessProbe {
   /** A short name for reports. */

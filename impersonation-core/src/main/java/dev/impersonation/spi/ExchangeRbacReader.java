@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * Reads the Exchange objects of RBAC for Applications: management scopes and role assignments. Every
  * {@link ExchangeBackend} can (cmdlets); a {@link DirectoryBackend} can too when it reaches the Exchange RBAC endpoints of
- * Microsoft Graph ({@code /beta/roleManagement/exchange/customAppScopes} and {@code /roleAssignments}, DOMAIN.md §4),
+ * Microsoft Graph ({@code /beta/roleManagement/exchange/customAppScopes} and {@code /roleAssignments}, docs/rbac-for-applications.md),
  * which lets a connection without an Exchange backend plan and apply RBAC for Applications. Like every read of the SPI,
  * {@link Optional#empty()} means the service said the object does not exist; a failure to read throws.
  */

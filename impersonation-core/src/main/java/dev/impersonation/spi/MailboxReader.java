@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * Tells whether a user's mailbox exists and is usable. Every {@link ExchangeBackend} can ({@code Get-Recipient}); a
  * {@link DirectoryBackend} can when it reads mailboxes through Microsoft Graph ({@code GET /users/{id}/mailboxSettings},
- * DOMAIN.md §5), so waiting for a new service account's mailbox does not need an Exchange backend.
+ * docs/graph.md), so waiting for a new service account's mailbox does not need an Exchange backend.
  */
 public interface MailboxReader {
   /**

@@ -82,7 +82,7 @@ public sealed interface Operation {
   }
 
   /**
-   * Waits until the app's newest application access policy has had {@code settle} to become effective (DOMAIN.md §4:
+   * Waits until the app's newest application access policy has had {@code settle} to become effective (docs/rbac-for-applications.md:
    * more than an hour), so that consent granted afterwards is never wider than the policy allows.
    *
    * @param appId the application
@@ -322,7 +322,7 @@ public sealed interface Operation {
    * @param displayName the display name
    */
   record NewServicePrincipal(String appId, String objectId, String displayName) implements Operation {
-    /** Part of RBAC for Applications (recipe R step 2). */
+    /** Part of RBAC for Applications (step 2 of the RBAC for Applications recipe, docs/rbac-for-applications.md#recipe). */
     @Override
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.of(Capability.EXCHANGE_APPLICATION_RBAC);

@@ -18,7 +18,7 @@ public sealed interface RecipientFilter {
 
   /**
    * The OPATH text, with group DNs supplied by {@code dnOf} (given a group's identity) where not known yet.
-   * Only U+0027 is doubled inside OPATH values (DOMAIN.md §7, layer 1).
+   * Only U+0027 is doubled inside OPATH values (docs/powershell-quoting.md, layer 1).
    */
   String toOpath(Function<String, String> dnOf);
 

@@ -3,7 +3,7 @@ package dev.impersonation.spi;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** Exchange's {@code RecipientTypeDetails} values this library distinguishes (DOMAIN.md §3). */
+/** Exchange's {@code RecipientTypeDetails} values this library distinguishes (docs/cmdlets.md). */
 public enum RecipientType {
   USER_MAILBOX("UserMailbox", true),
   SHARED_MAILBOX("SharedMailbox", true),

@@ -1,7 +1,7 @@
 package dev.impersonation.verify;
 
 /**
- * One diagnosis finding, from the vendors' common-issues checklist (DOMAIN.md §2, D1-D13).
+ * One diagnosis finding, from the vendors' common-issues checklist (docs/diagnostics.md).
  *
  * @param code the checklist code, e.g. "D6"
  * @param severity how much it matters

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class PowerShellLiteralTest {
 
-  /** The DOMAIN.md §7 worked example: U+0027, U+2019, U+201C, U+201D. */
+  /** The docs/powershell-quoting.md worked example: U+0027, U+2019, U+201C, U+201D. */
   private static final String GROUP = "O'Brien\u2019s \u201CTeam\u201D";
   private static final String DN = "CN=O'Brien\u2019s \u201CTeam\u201D,OU=\u2026";
 
@@ -93,7 +93,7 @@ class PowerShellLiteralTest {
         .param("T", new ParameterValue.Table(Map.of("a;b", List.of("x"))))));
   }
 
-  // --- DOMAIN.md §7 worked example table, exact emitted text ---
+  // --- docs/powershell-quoting.md worked example table, exact emitted text ---
 
   @Test
   void domainExampleName() {

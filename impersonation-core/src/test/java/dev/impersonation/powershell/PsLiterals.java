@@ -1,7 +1,7 @@
 package dev.impersonation.powershell;
 
 /**
- * Test-side decoders, written independently of the main code from DOMAIN.md §7 and the PowerShell tokenizer:
+ * Test-side decoders, written independently of the main code from docs/powershell-quoting.md and the PowerShell tokenizer:
  *
  * <ul>
  *   <li>PowerShell single-quoted literal: any of U+0027, U+2018, U+2019, U+201A, U+201B opens or closes it; inside,

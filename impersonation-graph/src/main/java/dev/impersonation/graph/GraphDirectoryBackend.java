@@ -72,7 +72,7 @@ import okhttp3.ResponseBody;
  * The directory backend over Microsoft Graph (Graph SDK for Java). Create it with {@link GraphConnection#build()}.
  *
  * <p>Like Graph itself it reads every group but writes only Microsoft 365 groups and non-mail security groups
- * (DOMAIN.md §5): a write to a distribution group, mail-enabled security group or room list is refused before any
+ * (docs/graph.md): a write to a distribution group, mail-enabled security group or room list is refused before any
  * request with Graph's own text, {@value GraphErrors#GRAPH_DL_TEXT} Its capabilities are
  * {@link Capability#DIRECTORY_USERS}, {@link Capability#DIRECTORY_GROUPS}, {@link Capability#DIRECTORY_APPLICATIONS},
  * {@link Capability#DIRECTORY_ADMINISTRATIVE_UNITS} and {@link Capability#EXCHANGE_APPLICATION_RBAC}: management scopes
@@ -130,7 +130,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
   private volatile GraphResource graphResource;
 
   private record GraphResource(UUID id, Map<String, UUID> roleIds) {}
-  /** Graph beta's Exchange RBAC provider (DOMAIN.md §4). */
+  /** Graph beta's Exchange RBAC provider (docs/rbac-for-applications.md). */
   private final ExchangeRbacEndpoints exchangeRbac;
 
   GraphDirectoryBackend(GraphServiceClient client, String referenceBase, Clock clock, Sleeper sleeper) {
@@ -215,7 +215,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
     return found.stream().findFirst();
   }
 
-  /** The kind of a Graph group from its shape (DOMAIN.md §5). */
+  /** The kind of a Graph group from its shape (docs/graph.md). */
   static GroupKind kindOf(Group g) {
     boolean unified = g.getGroupTypes() != null && g.getGroupTypes().stream().anyMatch("Unified"::equalsIgnoreCase);
     boolean mail = Boolean.TRUE.equals(g.getMailEnabled());
@@ -359,7 +359,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
 
   /**
    * {@code GET /users/{id}/mailboxSettings?$select=userPurpose}: 200 names the mailbox's kind, 404 means the user has no
-   * mailbox yet (DOMAIN.md §5). Reading mailbox settings needs MailboxSettings.Read; when the caller lacks it (403), the
+   * mailbox yet (docs/graph.md). Reading mailbox settings needs MailboxSettings.Read; when the caller lacks it (403), the
    * user's {@code provisionedPlans} (User.Read.All) tell instead: an {@code exchange} plan in {@code Success} is a
    * provisioned mailbox (its kind is then taken as a user mailbox).
    */
@@ -708,7 +708,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
           return null;
         });
       } catch (ObjectAlreadyExistsException alreadyOwner) {
-        // DOMAIN.md §8: already there is success.
+        // docs/error-texts.md: already there is success.
       }
     }
     if (set.hideFromAddressLists() && group.kind().orElse(set.kind()) == GroupKind.MICROSOFT_365) {
@@ -886,7 +886,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
       }
       GraphErrors.Failure f = innerFailure(r);
       String member = distinct.get(e.getKey());
-      if (!f.alreadyExists()) { // already a member (DOMAIN.md §8): success
+      if (!f.alreadyExists()) { // already a member (docs/error-texts.md): success
         throw GraphErrors.classify(route + " (" + member + ") in $batch", unitOrMember(unitId, member, f), f);
       }
     }

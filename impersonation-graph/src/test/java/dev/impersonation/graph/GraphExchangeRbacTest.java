@@ -22,7 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The exact requests of the Exchange RBAC endpoints of Graph beta (DOMAIN.md §4), against a scripted Graph. */
+/** The exact requests of the Exchange RBAC endpoints of Graph beta (docs/rbac-for-applications.md), against a scripted Graph. */
 class GraphExchangeRbacTest {
   static final String SP = "9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
   static final String AU = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";

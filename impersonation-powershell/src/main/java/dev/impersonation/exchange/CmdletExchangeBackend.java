@@ -45,7 +45,7 @@ import java.util.Set;
  * typed values, and every write is the cmdlet {@link CmdletMapping} maps the operation to, the same mapping the admin
  * script uses. Whether the cmdlets travel over REST or a PowerShell process is the {@link CmdletTransport}'s business.
  *
- * <p>The cmdlets and the row properties read, per SPI method (DOMAIN.md §3, §4), are the contract the testkit's
+ * <p>The cmdlets and the row properties read, per SPI method (docs/cmdlets.md, docs/rbac-for-applications.md), are the contract the testkit's
  * Exchange simulator implements.
  */
 public final class CmdletExchangeBackend implements ExchangeBackend {
@@ -179,7 +179,7 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
 
   @Override
   public List<RoleAssignment> roleAssignments(String assignee) {
-    // Service principals are not a documented -RoleAssigneeType (DOMAIN.md §3): filter client-side for them.
+    // Service principals are not a documented -RoleAssigneeType (docs/cmdlets.md): filter client-side for them.
     boolean servicePrincipal = assignee.matches("(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     Cmdlet cmdlet = servicePrincipal ? Cmdlet.of("Get-ManagementRoleAssignment")
         : Cmdlet.of("Get-ManagementRoleAssignment").text("RoleAssignee", assignee);

@@ -34,7 +34,7 @@ import okhttp3.OkHttpClient;
  * <p>{@link #build()} gives the {@link ExchangeBackend} ({@link CmdletExchangeBackend} over an
  * {@link ExchangeRestTransport}); {@link #connection()} wraps it in a core {@link TenantConnection} on the system clock
  * (override with {@link #clock(Clock, Sleeper)}). The Exchange host comes from the target's cloud
- * ({@link Cloud#exchangeHost()}); as the DoD and China hosts are uncertain (DOMAIN.md §6) it can be overridden with
+ * ({@link Cloud#exchangeHost()}); as the DoD and China hosts are uncertain (docs/exchange-admin-rest.md) it can be overridden with
  * {@link #exchangeHost(String)}, and the token scope {@code https://<host>/.default} follows it. Sign-in uses
  * {@link ExchangeCredentials}: pass the same credentials to the Graph backend with {@link #credentials(ExchangeCredentials)}
  * so both share one token cache.

@@ -47,7 +47,7 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * Access tokens for one tenant, from MSAL4J (DOMAIN.md §6): app-only with a certificate or a client secret for
+ * Access tokens for one tenant, from MSAL4J (docs/exchange-admin-rest.md): app-only with a certificate or a client secret for
  * unattended runs, or delegated for an admin who signs in with a device code, or with tokens the vendor's own sign-in
  * page obtained.
  *

@@ -12,7 +12,7 @@ import java.util.Locale;
 
 /**
  * Turns an Exchange error (exception type name and message, as the REST endpoint's {@code "code|Type|message"} or a
- * PowerShell ErrorRecord carry them) into the library's typed exceptions (DOMAIN.md §8). Shared by both transports.
+ * PowerShell ErrorRecord carry them) into the library's typed exceptions (docs/error-texts.md). Shared by both transports.
  */
 public final class ExchangeErrors {
   private ExchangeErrors() {}

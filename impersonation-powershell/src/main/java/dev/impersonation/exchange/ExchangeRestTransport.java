@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs cmdlets through the Exchange admin REST endpoint, {@code POST https://<exo-host>/adminapi/beta/<tenant>/InvokeCommand}
- * (DOMAIN.md §6), the endpoint the ExchangeOnlineManagement v3 module uses. No PowerShell is needed.
+ * (docs/exchange-admin-rest.md), the endpoint the ExchangeOnlineManagement v3 module uses. No PowerShell is needed.
  *
  * <p>Each call sends {@code Authorization: Bearer <token>}, {@code X-AnchorMailbox}, {@code Prefer:
  * odata.maxpagesize=1000}, {@code X-CmdletName} and a fresh {@code client-request-id}; rows come from {@code value},
@@ -49,7 +49,7 @@ public final class ExchangeRestTransport implements CmdletTransport {
   private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
   private static final int MAX_PAGES = 100_000;
 
-  /** The app-only anchor mailbox, before {@code @<tenant>} (DOMAIN.md §6). */
+  /** The app-only anchor mailbox, before {@code @<tenant>} (docs/exchange-admin-rest.md). */
   public static final String APP_ANCHOR_PREFIX = "APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@";
 
   private final OkHttpClient http;

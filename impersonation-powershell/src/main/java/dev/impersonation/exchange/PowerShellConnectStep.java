@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 
 /**
  * How a {@link PowerShellProcessTransport} connects its PowerShell process to Exchange, run once after the process
- * starts, again after every restart, and again after {@code Enable-OrganizationCustomization} (DOMAIN.md §2, §3).
+ * starts, again after every restart, and again after {@code Enable-OrganizationCustomization} (docs/vendor-procedures.md, docs/cmdlets.md).
  *
  * <p>Secrets (the certificate password, the access token) travel only inside the connect frame on the process's
  * standard input; they are never put on its command line, in its environment or in a log. Instances show no secret in

@@ -16,7 +16,7 @@ import okhttp3.mockwebserver.RecordedRequest;
 
 /**
  * A MockWebServer playing Entra ID's token and device-code endpoints and Exchange's InvokeCommand, with MSAL routed to it
- * through {@link OkHttpMsalClient}'s URL rewrite while MSAL keeps its real {@code https://login…} authority (DESIGN.md §9).
+ * through {@link OkHttpMsalClient}'s URL rewrite while MSAL keeps its real {@code https://login…} authority (offline MSAL testing).
  */
 final class FakeLogin extends Dispatcher {
   static final String APP_TOKEN = "app-token-0123456789";

@@ -25,7 +25,7 @@ import java.util.TreeMap;
 
 /**
  * Interprets one Exchange cmdlet (name and JSON-like parameters, as the admin REST endpoint's {@code InvokeCommand}
- * receives them) against a {@link FakeTenant}'s store and answers its output rows (DOMAIN.md §3, §4, §6).
+ * receives them) against a {@link FakeTenant}'s store and answers its output rows (docs/cmdlets.md, docs/rbac-for-applications.md, docs/exchange-admin-rest.md).
  *
  * <p>Writes become the core {@link Operation} records and run through {@link InMemoryExchange#execute}, so errors,
  * read-after-write lag, faults and the journal are the in-memory backend's. Reads run inside
@@ -425,7 +425,7 @@ final class ExchangeCmdlets {
         .filter(x -> !s.lagging("scope", x.name())).map(this::scopeRow).map(List::of).orElseThrow(() -> s.notFound(identity)));
   }
 
-  /** Stored assignments plus the ones New-RoleGroup makes ({@code <Role>-<RoleGroup>}, DOMAIN.md §3), as rows. */
+  /** Stored assignments plus the ones New-RoleGroup makes ({@code <Role>-<RoleGroup>}, docs/cmdlets.md), as rows. */
   private List<Map<String, Object>> allAssignmentRows() {
     List<Map<String, Object>> out = new ArrayList<>();
     for (TenantState.AssignmentObject a : s.assignments.values()) {
@@ -644,7 +644,7 @@ final class ExchangeCmdlets {
     if (p.has("ManagedBy")) {
       Map<String, List<String>> table = p.table("ManagedBy").orElseThrow(() -> new TenantException("InvalidOperationException: "
           + "Set-DistributionGroup -ManagedBy with a list overwrites the owners; the Exchange admin API simulator models only "
-          + "@{Add=...} (DOMAIN.md §3)."));
+          + "@{Add=...} (docs/cmdlets.md)."));
       for (String key : table.keySet()) {
         if (!key.equalsIgnoreCase("Add")) {
           throw new TenantException("InvalidOperationException: the Exchange admin API simulator models only @{Add=...} in "
@@ -709,7 +709,7 @@ final class ExchangeCmdlets {
     if (p.has("App")) {
       type = AssigneeType.SERVICE_PRINCIPAL;
       String app = p.required("App");
-      // -App takes the SP ObjectId; the AppId or DisplayName are accepted too [U] (DOMAIN.md §3).
+      // -App takes the SP ObjectId; the AppId or DisplayName are accepted too [U] (docs/cmdlets.md).
       synchronized (s) {
         assignee = servicePrincipal(app).map(TenantState.ServicePrincipalObject::objectId).orElse(app);
       }

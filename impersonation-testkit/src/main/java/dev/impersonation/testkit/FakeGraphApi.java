@@ -38,8 +38,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The Microsoft Graph v1.0 endpoints the product uses, interpreted over a {@link FakeTenant}'s store (DOMAIN.md §5,
- * §8). This is the engine behind {@code dev.impersonation.testkit.graph.GraphSimulator}, which adds HTTP, bearer tokens
+ * The Microsoft Graph v1.0 endpoints the product uses, interpreted over a {@link FakeTenant}'s store (docs/graph.md,
+ * docs/error-texts.md). This is the engine behind {@code dev.impersonation.testkit.graph.GraphSimulator}, which adds HTTP, bearer tokens
  * and {@code $batch}; it needs no HTTP server and no WireMock. Obtain it with {@link FakeTenant#graphApi()}.
  *
  * <p>Every call goes through the directory backend's fault check and journal (backend {@code "directory"}), so
@@ -88,11 +88,11 @@ import java.util.regex.Pattern;
 public final class FakeGraphApi {
   /** The application id of the Microsoft Graph resource service principal. */
   public static final String GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
-  /** The largest {@code $top} Graph accepts for users, groups and members (DOMAIN.md §5). */
+  /** The largest {@code $top} Graph accepts for users, groups and members (docs/graph.md). */
   public static final int MAX_TOP = 999;
-  /** The page size without {@code $top} (DOMAIN.md §5). */
+  /** The page size without {@code $top} (docs/graph.md). */
   public static final int DEFAULT_TOP = 100;
-  /** The most references one {@code members@odata.bind} request takes (DOMAIN.md §5). */
+  /** The most references one {@code members@odata.bind} request takes (docs/graph.md). */
   public static final int MAX_ODATA_BIND = 20;
   /** The application id an unmapped bearer token probes as: an app the tenant does not know. */
   public static final String UNKNOWN_APP_ID = "00000000-0000-0000-0000-000000000000";
@@ -442,7 +442,7 @@ public final class FakeGraphApi {
     }
   }
 
-  // ------------------------------------------------------------ beta: the Exchange RBAC provider (DOMAIN.md §4)
+  // ------------------------------------------------------------ beta: the Exchange RBAC provider (docs/rbac-for-applications.md)
 
   private Result beta(Call c) {
     int n = c.seg.size();
@@ -770,7 +770,7 @@ public final class FakeGraphApi {
     return out;
   }
 
-  // ------------------------------------------------------------ users and licences (DOMAIN.md §5)
+  // ------------------------------------------------------------ users and licences (docs/graph.md)
 
   private Result createUser(Call c) {
     JsonNode b = c.json();
@@ -787,7 +787,7 @@ public final class FakeGraphApi {
     String usage = b.path("usageLocation").asText("");
     Secret secret = Secret.of(password);
     try {
-      // CreateServiceAccount without a licence: a user with no mailbox until assignLicense (DOMAIN.md §5).
+      // CreateServiceAccount without a licence: a user with no mailbox until assignLicense (docs/graph.md).
       dir.execute(new Operation.CreateServiceAccount(upn, b.get("displayName").asText(), usage, Optional.empty(), secret));
     } finally {
       secret.clear();
@@ -850,7 +850,7 @@ public final class FakeGraphApi {
         }
       }
       if (!add.isEmpty() && s.mailbox(u.upn).isEmpty()) {
-        // DOMAIN.md §2 (procedure 003), §5: the mailbox appears after the provisioning delay.
+        // docs/graph.md#licences: the mailbox appears after the provisioning delay.
         s.addMailbox(u.upn, u.displayName, RecipientType.USER_MAILBOX, s.now().plus(s.provisioningDelay));
       }
       return view(u);
@@ -858,7 +858,7 @@ public final class FakeGraphApi {
     return ok(userJson(after, c));
   }
 
-  // ------------------------------------------------------------ probes (DOMAIN.md §5, §8)
+  // ------------------------------------------------------------ probes (docs/graph.md, docs/error-texts.md)
 
   private Result probe(Call c, String id, String what) {
     UserView v = findUser(id, "findUser");
@@ -912,7 +912,7 @@ public final class FakeGraphApi {
     }
   }
 
-  // ------------------------------------------------------------ groups (DOMAIN.md §5)
+  // ------------------------------------------------------------ groups (docs/graph.md)
 
   private ObjectNode groupJson(TenantState.GroupObject g, String base) {
     ObjectNode o = JSON.createObjectNode();
@@ -930,7 +930,7 @@ public final class FakeGraphApi {
     if (g.kind == GroupKind.MICROSOFT_365) {
       types.add("Unified");
     }
-    // DOMAIN.md §5 [M]: DL = mailEnabled true / securityEnabled false; MESG = both true; M365 = Unified. Room lists are DLs.
+    // docs/graph.md [M]: DL = mailEnabled true / securityEnabled false; MESG = both true; M365 = Unified. Room lists are DLs.
     o.put("mailEnabled", g.kind != GroupKind.SECURITY);
     o.put("securityEnabled", g.kind == GroupKind.MAIL_ENABLED_SECURITY || g.kind == GroupKind.SECURITY);
     boolean hasMail = g.smtp != null && !g.smtp.isEmpty();
@@ -1029,7 +1029,7 @@ public final class FakeGraphApi {
     if (unified) {
       kind = GroupKind.MICROSOFT_365;
     } else if (mailEnabled) {
-      // The directory backend refuses it with Graph's text (DOMAIN.md §5, §8), journaled and fault-checked.
+      // The directory backend refuses it with Graph's text (docs/graph.md, docs/error-texts.md), journaled and fault-checked.
       dir.execute(new Operation.CreateDirectoryGroup(b.get("displayName").asText(), securityEnabled
           ? GroupKind.MAIL_ENABLED_SECURITY : GroupKind.DISTRIBUTION, b.get("mailNickname").asText(), List.of(), ""));
       throw new TenantException(TenantState.GRAPH_DL_TEXT);
@@ -1066,7 +1066,7 @@ public final class FakeGraphApi {
     String key = index.keyById.get(TenantState.key(id));
     String[] lag = key == null ? null : index.lagByKey.get(key);
     if (lag != null && s.lagging(lag[0], lag[1])) {
-      // Read-after-write lag (DOMAIN.md §5): a reference to an object created a moment ago misses it.
+      // Read-after-write lag (docs/graph.md): a reference to an object created a moment ago misses it.
       throw notFound(id);
     }
     if (key == null) {
@@ -1156,7 +1156,7 @@ public final class FakeGraphApi {
         for (JsonNode r : bind) {
           add.add(resolveRef(index, r.asText()));
         }
-        // All or nothing (DOMAIN.md §5): one member already there (or twice in the request) refuses the whole request.
+        // All or nothing (docs/graph.md): one member already there (or twice in the request) refuses the whole request.
         if (add.size() < bind.size() || add.stream().anyMatch(g.members::contains)) {
           throw new ObjectAlreadyExistsException(id, TenantState.GRAPH_DUPLICATE_MEMBER_TEXT);
         }
@@ -1250,7 +1250,7 @@ public final class FakeGraphApi {
     return new Result(204, null);
   }
 
-  // ------------------------------------------------------------ paging (DOMAIN.md §5): $top, absolute distinct nextLinks
+  // ------------------------------------------------------------ paging (docs/graph.md): $top, absolute distinct nextLinks
 
   private ObjectNode page(Call c, List<JsonNode> rows, String context) {
     int top = DEFAULT_TOP;
@@ -1469,7 +1469,7 @@ public final class FakeGraphApi {
     return ok(page(c, rows, c.base + "/$metadata#servicePrincipals('" + spId + "')/appRoleAssignments"));
   }
 
-  // ------------------------------------------------------------ errors (DOMAIN.md §8)
+  // ------------------------------------------------------------ errors (docs/error-texts.md)
 
   private GraphError toGraphError(Throwable e) {
     if (e instanceof GraphError g) {

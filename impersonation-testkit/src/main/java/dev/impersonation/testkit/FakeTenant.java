@@ -22,7 +22,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * An in-memory Exchange Online or Exchange Server tenant that behaves as DOMAIN.md describes: DistinguishedNames in
+ * An in-memory Exchange Online or Exchange Server tenant that behaves as docs/README.md describes: DistinguishedNames in
  * the real shapes, the dehydrated-organization error, mailboxes usable only after a provisioning delay, grants
  * effective only after a propagation delay, Microsoft's error texts, and Graph refusing to write distribution lists.
  * Time runs on a {@link FakeClock}; nothing sleeps for real.
@@ -113,7 +113,7 @@ public final class FakeTenant {
 
   /**
    * Runs one Exchange cmdlet against this tenant, as the Exchange admin REST endpoint ({@code InvokeCommand}) would,
-   * and answers its output rows (DOMAIN.md §3, §6). This is the interpreter behind the HTTP simulator
+   * and answers its output rows (docs/cmdlets.md, docs/exchange-admin-rest.md). This is the interpreter behind the HTTP simulator
    * ({@code dev.impersonation.testkit.exchange.ExchangeAdminSimulator}); it shares the in-memory backend's store,
    * errors, faults, lag and journal.
    *
@@ -130,7 +130,7 @@ public final class FakeTenant {
   }
 
   /**
-   * The Microsoft Graph v1.0 interpreter over this tenant's store (DOMAIN.md §5, §8): the engine behind the HTTP
+   * The Microsoft Graph v1.0 interpreter over this tenant's store (docs/graph.md, docs/error-texts.md): the engine behind the HTTP
    * simulator {@code dev.impersonation.testkit.graph.GraphSimulator}. It shares the in-memory directory backend's
    * store, errors, faults, lag and journal, and needs no HTTP server.
    */
@@ -385,7 +385,7 @@ public final class FakeTenant {
       return this;
     }
 
-    /** How long a licensed new user waits for its mailbox (default 15 min, DOMAIN.md §2 procedure 003). */
+    /** How long a licensed new user waits for its mailbox (default 15 min, docs/vendor-procedures.md procedure 003). */
     public Builder provisioningDelay(Duration delay) {
       state.provisioningDelay = delay;
       return this;

@@ -11,7 +11,7 @@ import java.util.Random;
 import java.util.function.Supplier;
 
 /**
- * Deterministic fault injection for a {@link FakeTenant}, as data (DESIGN.md §10).
+ * Deterministic fault injection for a {@link FakeTenant}, as data (the testkit's design).
  *
  * <p>Operations are named like the SPI: reads such as {@code "findGroup"} or {@code "organizationConfig"}, writes by
  * operation type such as {@code "NewManagementScope"}, and {@code "probe"}. A bare name matches every backend; prefix it
@@ -135,7 +135,7 @@ public final class Faults {
   }
 
   /**
-   * Read-after-write lag as the services have it (DOMAIN.md §5, §8): an object created from now on is invisible to the
+   * Read-after-write lag as the services have it (docs/graph.md, docs/error-texts.md): an object created from now on is invisible to the
    * next {@code reads} reads or references that name it ("couldn't be found on ..."), then appears.
    */
   public synchronized Faults readAfterWriteLag(int reads) {

@@ -12,12 +12,12 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The Exchange RBAC provider of Microsoft Graph beta ({@code /beta/roleManagement/exchange}, DOMAIN.md §4) over the
+ * The Exchange RBAC provider of Microsoft Graph beta ({@code /beta/roleManagement/exchange}, docs/rbac-for-applications.md) over the
  * fake tenant's store: custom app scopes are the store's management scopes, role assignments are its role assignments
  * of service principals, and role definitions are the Exchange roles an app can hold. Shared by the in-memory
  * directory backend and the Graph HTTP simulator, so both answer alike. Callers hold the store's lock.
  *
- * <p>Modelled assumptions, all marked [U] in DOMAIN.md or not documented: creating a role assignment for a service
+ * <p>Modelled assumptions, all marked [U] in docs/README.md or not documented: creating a role assignment for a service
  * principal that Exchange has no pointer to creates the pointer (Graph's assignments name the Entra service principal
  * directly); the same role, principal and scope twice is refused as a duplicate; a dehydrated organization refuses
  * writes as the cmdlets do; {@code /Users/{id}} and {@code /Groups/{id}} scopes are refused by the fake.

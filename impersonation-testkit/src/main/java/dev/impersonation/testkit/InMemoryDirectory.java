@@ -26,7 +26,7 @@ import java.util.function.Supplier;
 
 /**
  * The in-memory directory (Graph) backend of a {@link FakeTenant}. Like Graph it reads every group but writes only
- * Microsoft 365 and security groups (DOMAIN.md §5): a write to a distribution group, mail-enabled security group or
+ * Microsoft 365 and security groups (docs/graph.md): a write to a distribution group, mail-enabled security group or
  * room list answers Graph's error. It writes administrative-unit membership as the Graph backend does: adding a
  * member that is already there and removing one that is gone both succeed; an unknown unit or member answers Graph's
  * 404 text.
@@ -55,7 +55,7 @@ final class InMemoryDirectory implements DirectoryBackend, ExchangeRbacReader, M
     Set<Capability> all = EnumSet.of(Capability.DIRECTORY_USERS, Capability.DIRECTORY_GROUPS, Capability.DIRECTORY_APPLICATIONS,
         Capability.DIRECTORY_ADMINISTRATIVE_UNITS);
     if (s.target.isExchangeOnline()) {
-      // Graph beta's Exchange RBAC endpoints (DOMAIN.md §4).
+      // Graph beta's Exchange RBAC endpoints (docs/rbac-for-applications.md).
       all.add(Capability.EXCHANGE_APPLICATION_RBAC);
     }
     return all;
@@ -171,7 +171,7 @@ final class InMemoryDirectory implements DirectoryBackend, ExchangeRbacReader, M
           throw new TenantException("Request_BadRequest: License " + sku + " does not correspond to a valid company License.");
         }
         u.licenses.add(sku);
-        // DOMAIN.md §2 (procedure 003): the mailbox appears about 15 minutes after licensing.
+        // docs/vendor-procedures.md (procedure 003): the mailbox appears about 15 minutes after licensing.
         s.addMailbox(c.userPrincipalName(), c.displayName(), RecipientType.USER_MAILBOX, s.now().plus(s.provisioningDelay));
       }
     } else if (op instanceof Operation.CreateDirectoryGroup g) {

@@ -445,7 +445,7 @@ final class InMemoryExchange implements ExchangeBackend {
 
   private void checkRoleAllowed(String role) {
     if (s.target.isExchangeOnline() && role.equalsIgnoreCase(ApplicationImpersonation.ROLE)) {
-      // DOMAIN.md §1: the exact text is unknown [U]; modelled as a refusal naming the retirement.
+      // docs/timeline.md: the exact text is unknown [U]; modelled as a refusal naming the retirement.
       throw new TenantException("The role 'ApplicationImpersonation' can no longer be assigned in Exchange Online "
           + "(retired; fake tenant's wording, the real text is unknown).");
     }

@@ -14,7 +14,7 @@ import java.util.Optional;
 
 /**
  * The effective-access probe of a {@link FakeTenant}: what a real Graph call or EWS impersonation would answer now.
- * Grants count only after their propagation delay (DOMAIN.md §4); an app's access to one permission is the union of
+ * Grants count only after their propagation delay (docs/rbac-for-applications.md); an app's access to one permission is the union of
  * its tenant-wide consent that gives that permission (narrowed by access policies) and its RBAC assignments whose role
  * grants it ({@code Application Mail.Read} reads mail, not calendars; {@code Application Mail Full Access} gives
  * {@code Mail.ReadWrite} and {@code Mail.Send}; {@code Application EWS.AccessAsApp} gives {@code full_access_as_app}).
@@ -103,12 +103,12 @@ final class InMemoryProbe implements AccessProbe {
     if (s.usableMailbox(account.userPrincipalName()).isEmpty()) {
       return new ProbeOutcome(ProbeOutcome.Result.DENIED, ews + ": 401 the service account has no usable mailbox");
     }
-    // DOMAIN.md §1 (MC1015893) and D10: EWS answers only when both the organization and the mailbox allow it.
+    // docs/timeline.md (MC1015893) and docs/diagnostics.md#d10: EWS answers only when both the organization and the mailbox allow it.
     boolean accountEws = s.usableMailbox(account.userPrincipalName()).map(a -> a.ewsEnabled).orElse(true);
     if (!m.get().ewsEnabled || !accountEws || Boolean.FALSE.equals(s.ewsEnabled)) {
       return new ProbeOutcome(ProbeOutcome.Result.DENIED, ews + ": ErrorAccessDenied EWS is disabled for "
           + (Boolean.FALSE.equals(s.ewsEnabled) ? "the organization" : !accountEws ? "the service account's mailbox" : "this mailbox")
-          + " (EwsEnabled False, D10)");
+          + " (EwsEnabled False, docs/diagnostics.md#d10)");
     }
     java.time.Duration delay = s.propagation(AssigneeType.USER);
     boolean impersonation = effective(exchange.impersonationSince(account.userPrincipalName(), m.get()), delay);

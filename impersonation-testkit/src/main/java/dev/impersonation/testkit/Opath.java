@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /**
  * A small OPATH evaluator for management-scope filters: {@code Property -eq|-ne|-like|-notlike 'value'} joined with
- * {@code -and}, {@code -or}, {@code -not} and parentheses. {@code ''} inside a value is one quote (DOMAIN.md §7).
+ * {@code -and}, {@code -or}, {@code -not} and parentheses. {@code ''} inside a value is one quote (docs/powershell-quoting.md).
  * {@code -like} allows {@code *} wildcards. Unknown properties are an error, as Exchange reports them.
  */
 final class Opath {

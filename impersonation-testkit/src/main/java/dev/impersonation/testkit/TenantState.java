@@ -22,20 +22,20 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The one store behind every face of a {@link FakeTenant}. Behaviour follows DOMAIN.md: DN shapes (§3), error
- * texts (§8), dehydrated organizations (§1, §3), provisioning and propagation delays (§2, §4), what Graph may not
- * write (§5). Not thread-safe by itself: the backends lock on it.
+ * The one store behind every face of a {@link FakeTenant}. Behaviour follows docs/: DN shapes (cmdlets.md), error
+ * texts (error-texts.md), dehydrated organizations (cmdlets.md#organization), provisioning and propagation delays
+ * (graph.md#licences, rbac-for-applications.md#behaviour), what Graph may not write (graph.md#groups). Not thread-safe by itself: the backends lock on it.
  */
 final class TenantState {
-  /** DOMAIN.md §8: the dehydrated-organization error. */
+  /** docs/error-texts.md: the dehydrated-organization error. */
   static final String DEHYDRATED_TEXT = "Cmdlet-InvalidOperationInDehydratedContextException: This operation is not "
       + "available in current organization configuration. To run this cmdlet, you first need to run the command: "
       + "Enable-OrganizationCustomization.";
-  /** DOMAIN.md §8 [M]: Enable-OrganizationCustomization on a customized organization. */
+  /** docs/error-texts.md [M]: Enable-OrganizationCustomization on a customized organization. */
   static final String ALREADY_CUSTOMIZED_TEXT = "This operation is not required. Organization is already enabled for customization.";
-  /** DOMAIN.md §8: Graph refuses to write DLs and MESGs. */
+  /** docs/error-texts.md: Graph refuses to write DLs and MESGs. */
   static final String GRAPH_DL_TEXT = "Request_BadRequest: Cannot Create (or Update) a mail-enabled security groups and or distribution list.";
-  /** DOMAIN.md §8: Graph duplicate member. */
+  /** docs/error-texts.md: Graph duplicate member. */
   static final String GRAPH_DUPLICATE_MEMBER_TEXT = "Request_BadRequest: One or more added object references already exist "
       + "for the following modified properties: 'members'.";
 
@@ -192,7 +192,7 @@ final class TenantState {
     return identity.toLowerCase(Locale.ROOT);
   }
 
-  // ------------------------------------------------------------ DNs (DOMAIN.md §3): read them, never build them
+  // ------------------------------------------------------------ DNs (docs/cmdlets.md): read them, never build them
 
   String dn(String name) {
     String cn = escapeDn(name);
@@ -370,12 +370,12 @@ final class TenantState {
 
   // ------------------------------------------------------------ scope evaluation
 
-  /** Whether a recipient is a direct member of the group with this DN (MemberOfGroup, DOMAIN.md §3). */
+  /** Whether a recipient is a direct member of the group with this DN (MemberOfGroup, docs/cmdlets.md). */
   boolean directMemberOfDn(MailboxObject m, String dn) {
     return groups.values().stream().anyMatch(g -> g.dn.equalsIgnoreCase(dn) && g.members.contains(key(m.smtp)));
   }
 
-  /** Whether a recipient is a member of a group, nested members counted (access policies, DOMAIN.md §4). */
+  /** Whether a recipient is a member of a group, nested members counted (access policies, docs/rbac-for-applications.md). */
   boolean memberNested(String memberKey, GroupObject g, Set<String> seen) {
     if (!seen.add(key(g.name))) {
       return false;

@@ -125,7 +125,7 @@ class AccessMethodsEndToEndTest {
         .principal(Principal.serviceAccount("svc@contoso.com")).scope(Scope.distributionGroup("G").members(ANN))
         .access(Access.applicationImpersonation()).build().plan(tenant.connection());
     Step blocked = onlyBlocked(plan);
-    assertTrue(blocked.reason().contains("D1") && blocked.reason().contains("createIfMissing"), plan::toString);
+    assertTrue(blocked.reason().contains("docs/diagnostics.md#d1") && blocked.reason().contains("createIfMissing"), plan::toString);
   }
 
   @Test
@@ -142,6 +142,6 @@ class AccessMethodsEndToEndTest {
     Plan plan = app("Nest").scope(Scope.mailEnabledSecurityGroup("Sync Users").members(ANN, "nested@" + DOMAIN))
         .access(Access.rbacForApplications("Application Mail.Read")).build().plan(tenant.connection());
     Step blocked = onlyBlocked(plan);
-    assertTrue(blocked.reason().contains("D2"), plan::toString);
+    assertTrue(blocked.reason().contains("docs/diagnostics.md#d2"), plan::toString);
   }
 }

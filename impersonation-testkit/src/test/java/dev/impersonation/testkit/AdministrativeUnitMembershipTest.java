@@ -178,13 +178,13 @@ class AdministrativeUnitMembershipTest {
   }
 
   @Test
-  @DisplayName("a member that is no directory user blocks the plan (D9), as for a group")
+  @DisplayName("a member that is no directory user blocks the plan (docs/diagnostics.md#d9), as for a group")
   void unknownMemberBlocks() {
     FakeTenant tenant = tenant();
     Plan plan = setup(Scope.administrativeUnit(AU).members(ANN, "nobody@contoso.com")).plan(tenant.connection());
     Step blocked = steps(plan, MEMBERS).get(0);
     assertEquals(StepAction.BLOCKED, blocked.action(), plan::toString);
-    assertTrue(blocked.reason().contains("no directory user found for [nobody@contoso.com] (D9"), blocked.reason());
+    assertTrue(blocked.reason().contains("no directory user found for [nobody@contoso.com] (docs/diagnostics.md#d9"), blocked.reason());
   }
 
   @Test

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Granting and revoking tenant-wide application permissions (Entra admin consent): an access policy's app gets the
  * Graph permissions the policy restricts, after the policy; RBAC for Applications removes mailbox consent only when
- * the setup opts in, after the assignments (DOMAIN.md §4 recipe R step 5, D11).
+ * the setup opts in, after the assignments (docs/rbac-for-applications.md step 5 of the RBAC for Applications recipe, docs/rbac-for-applications.md#recipe, D11).
  */
 class ApplicationPermissionsTest {
   private static final String DOMAIN = "contoso.onmicrosoft.com";
@@ -169,7 +169,7 @@ class ApplicationPermissionsTest {
     Plan plan = setup.plan(tenant.connection());
     assertTrue(plan.steps().stream().noneMatch(s -> s.action() == StepAction.REVOKE), plan::toString);
     assertEquals(List.of(), steps(plan, CONSENT));
-    assertTrue(plan.warnings().stream().anyMatch(w -> w.contains("(D11)") && w.contains("removingTenantWideConsent()")),
+    assertTrue(plan.warnings().stream().anyMatch(w -> w.contains("(docs/diagnostics.md#d11)") && w.contains("removingTenantWideConsent()")),
         plan::toString);
     assertTrue(setup.apply(plan, tenant.connection(), ProgressListener.none()).succeeded());
     tenant.clock().advance(Duration.ofHours(3));

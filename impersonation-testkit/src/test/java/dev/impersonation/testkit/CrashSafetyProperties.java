@@ -19,7 +19,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
 
 /**
- * DESIGN.md §3 step 3: "Re-running after a crash at any point converges without duplicates." For each vendor-shaped
+ * the declare-plan-apply-verify flow step 3: "Re-running after a crash at any point converges without duplicates." For each vendor-shaped
  * scenario (both target kinds), a crash before write k+1 of a clean run, then a fresh apply, ends in exactly the
  * clean run's tenant state, with no write performed twice and pre-existing members kept.
  */

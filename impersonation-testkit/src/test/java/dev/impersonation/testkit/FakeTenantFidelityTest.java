@@ -36,7 +36,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Does the FakeTenant behave as DOMAIN.md says the real services do? Each case names the section it follows. */
+/** Does the FakeTenant behave as docs/README.md says the real services do? Each case names the section it follows. */
 class FakeTenantFidelityTest {
   private static final String TENANT = "contoso.onmicrosoft.com";
   private static final String APP = "6f1c2a3b-4d5e-4f60-8172-93a4b5c6d7e8";
@@ -53,7 +53,7 @@ class FakeTenantFidelityTest {
     return tenant.connection().directory().orElseThrow();
   }
 
-  // ------------------------------------------------------------ DN shapes (DOMAIN.md §3)
+  // ------------------------------------------------------------ DN shapes (docs/cmdlets.md)
 
   static Stream<Arguments> distinguishedNames() {
     return Stream.of(
@@ -111,7 +111,7 @@ class FakeTenantFidelityTest {
     assertTrue(e.getMessage().contains("is already being used"), e.getMessage());
   }
 
-  // ------------------------------------------------------------ dehydrated organizations (DOMAIN.md §1, §3, §4, §8)
+  // ------------------------------------------------------------ dehydrated organizations (docs/timeline.md, docs/cmdlets.md, docs/rbac-for-applications.md, docs/error-texts.md)
 
   static Stream<Arguments> rbacWritesOnDehydratedOrg() {
     return Stream.of(
@@ -153,7 +153,7 @@ class FakeTenantFidelityTest {
     assertEquals("Department -eq 'Sales'", tenant.managementScope("S").orElseThrow().recipientFilter());
   }
 
-  // ------------------------------------------------------------ error texts (DOMAIN.md §8)
+  // ------------------------------------------------------------ error texts (docs/error-texts.md)
 
   static Stream<Arguments> notFoundCalls() {
     return Stream.of(
@@ -198,7 +198,7 @@ class FakeTenantFidelityTest {
     assertEquals("Department -eq 'Sales'", tenant.managementScope("S").orElseThrow().recipientFilter());
   }
 
-  // ------------------------------------------------------------ Graph cannot write Exchange groups (DOMAIN.md §5, §8)
+  // ------------------------------------------------------------ Graph cannot write Exchange groups (docs/graph.md, docs/error-texts.md)
 
   static Stream<Arguments> graphWritesToExchangeGroups() {
     return Stream.of(
@@ -244,7 +244,7 @@ class FakeTenantFidelityTest {
     assertTrue(dup.getMessage().contains("One or more added object references already exist"), dup.getMessage());
   }
 
-  // ------------------------------------------------------------ provisioning delay (DOMAIN.md §2 procedure 003, §5, D7)
+  // ------------------------------------------------------------ provisioning delay (docs/vendor-procedures.md procedure 003, §5, D7)
 
   @Test
   @DisplayName("§2/§5 D7: a licensed new user's mailbox appears only after the provisioning delay on the fake clock")
@@ -275,7 +275,7 @@ class FakeTenantFidelityTest {
     assertTrue(e.getMessage().contains("License"), e.getMessage());
   }
 
-  // ------------------------------------------------------------ configured vs effective (DOMAIN.md §3 Tests, §4, D12)
+  // ------------------------------------------------------------ configured vs effective (docs/cmdlets.md Tests, §4, D12)
 
   private static FakeTenant rbacTenant(Duration propagation, String... consent) {
     FakeTenant.Builder b = FakeTenant.exchangeOnline(TENANT).propagationDelay(propagation)
@@ -376,7 +376,7 @@ class FakeTenantFidelityTest {
     assertEquals(where.equals("mailbox") ? ProbeOutcome.Result.GRANTED : ProbeOutcome.Result.DENIED, ceo.result(), ceo.evidence());
   }
 
-  // ------------------------------------------------------------ cloud-only cmdlets (DOMAIN.md §1)
+  // ------------------------------------------------------------ cloud-only cmdlets (docs/timeline.md)
 
   static Stream<Arguments> cloudOnlyCalls() {
     return Stream.of(

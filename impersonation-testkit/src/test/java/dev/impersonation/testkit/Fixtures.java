@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** Tenants and setups shaped like the vendor procedures of DOMAIN.md §2 (copied from the examples' shapes). */
+/** Tenants and setups shaped like the vendor procedures of docs/vendor-procedures.md (copied from the examples' shapes). */
 final class Fixtures {
   static final String ONLINE = "contoso.onmicrosoft.com";
   static final String SERVER = "contoso.com";

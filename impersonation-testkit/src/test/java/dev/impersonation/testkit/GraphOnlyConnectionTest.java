@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A connection with the directory (Graph) backend only: RBAC for Applications through Graph beta's Exchange RBAC
- * endpoints, and waiting for a new mailbox through Graph (DOMAIN.md §4, §5).
+ * endpoints, and waiting for a new mailbox through Graph (docs/rbac-for-applications.md, docs/graph.md).
  */
 class GraphOnlyConnectionTest {
   static final String AU = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";

@@ -41,7 +41,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Planner and executor behaviour through the public API, against FakeTenant (DESIGN.md §3, §5, §8). */
+/** Planner and executor behaviour through the public API, against FakeTenant (the declare-plan-apply-verify flow, §5, §8). */
 class PlanApplyBehaviourTest {
 
   private static ImpersonationSetup serverImpersonation(Scope scope) {
@@ -57,7 +57,7 @@ class PlanApplyBehaviourTest {
     return plan.steps().stream().filter(s -> s.resource().equals(resource)).toList();
   }
 
-  // ------------------------------------------------------------ UNKNOWN blocks (DESIGN.md §8)
+  // ------------------------------------------------------------ UNKNOWN blocks (known pitfalls of the services and SDKs)
 
   @Nested
   @DisplayName("a failed read is never 'absent' (DESIGN §8)")
@@ -121,7 +121,7 @@ class PlanApplyBehaviourTest {
     }
   }
 
-  // ------------------------------------------------------------ idempotence (DESIGN.md §3, §5)
+  // ------------------------------------------------------------ idempotence (the declare-plan-apply-verify flow, §5)
 
   static Stream<Fixtures.Scenario> scenarios() {
     return Fixtures.crashScenarios().stream();
@@ -156,7 +156,7 @@ class PlanApplyBehaviourTest {
     assertTrue(report.isSatisfied(), report.toString());
   }
 
-  // ------------------------------------------------------------ membership modes (DESIGN.md §2, §5)
+  // ------------------------------------------------------------ membership modes (the concepts of the public API, §5)
 
   @Nested
   @DisplayName("membership modes")
@@ -227,7 +227,7 @@ class PlanApplyBehaviourTest {
     }
   }
 
-  // ------------------------------------------------------------ conflicts (DESIGN.md §5, DOMAIN.md D4/D5)
+  // ------------------------------------------------------------ conflicts (the library's trust rules, docs/README.md D4/D5)
 
   @Test
   @DisplayName("an existing management scope with the same name but another filter is BLOCKED, not changed")
@@ -262,7 +262,7 @@ class PlanApplyBehaviourTest {
         .roleAssignment("OldImpersonation", "ApplicationImpersonation", "svc@contoso.com", "").build();
     ImpersonationSetup setup = serverImpersonation(Scope.distributionGroup("Sync Users").members(ANN));
     Plan plan = setup.plan(tenant.connection());
-    assertTrue(plan.warnings().stream().anyMatch(w -> w.contains("D4") && w.contains("OldImpersonation")), plan.warnings().toString());
+    assertTrue(plan.warnings().stream().anyMatch(w -> w.contains("docs/diagnostics.md#d4") && w.contains("OldImpersonation")), plan.warnings().toString());
     assertTrue(plan.toString().contains("WARNING:"), plan.toString());
     assertTrue(plan.toPowerShell().contains("# WARNING:"), "the script carries the warning");
     assertTrue(setup.apply(plan, tenant.connection(), dev.impersonation.plan.ProgressListener.none()).succeeded());
@@ -271,7 +271,7 @@ class PlanApplyBehaviourTest {
     assertTrue(tenant.roleAssignments().stream().anyMatch(a -> a.scope().equals("Sync-Scope")), "the scoped one is added");
   }
 
-  // ------------------------------------------------------------ routing (DESIGN.md §4)
+  // ------------------------------------------------------------ routing (the module boundaries)
 
   @Test
   @DisplayName("a directory-only connection cannot write a distribution group: BLOCKED, saying to add an Exchange backend")
@@ -312,7 +312,7 @@ class PlanApplyBehaviourTest {
     assertTrue(setup.plan(tenant.connection()).isConverged());
   }
 
-  // ------------------------------------------------------------ throttling (DESIGN.md §5, DOMAIN.md §6)
+  // ------------------------------------------------------------ throttling (the library's trust rules, docs/exchange-admin-rest.md)
 
   @Test
   @DisplayName("throttled twice with Retry-After 30 s: 3 attempts, >= 60 s waited on the fake clock, RETRYING events")
@@ -366,7 +366,7 @@ class PlanApplyBehaviourTest {
     Plan plan = s.setup().plan(tenant.connection());
     Step org = stepsFor(plan, "organization customization").get(0);
     assertEquals(StepAction.PREREQUISITE, org.action());
-    assertTrue(org.reason().contains("D6"));
+    assertTrue(org.reason().contains("docs/diagnostics.md#d6"));
     assertTrue(s.setup().apply(plan, tenant.connection(), dev.impersonation.plan.ProgressListener.none()).succeeded());
     assertFalse(tenant.isDehydrated());
     List<String> ops = tenant.writes().stream().map(JournalEntry::operation).toList();

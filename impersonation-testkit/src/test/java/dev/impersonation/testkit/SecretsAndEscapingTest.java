@@ -27,7 +27,7 @@ import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Secrets never leak (DESIGN.md §5); user values reach PowerShell and OPATH only as correct literals (DOMAIN.md §7). */
+/** Secrets never leak (the library's trust rules); user values reach PowerShell and OPATH only as correct literals (docs/powershell-quoting.md). */
 class SecretsAndEscapingTest {
   private static final String SECRET = "S3cr3t-Value!";
 
@@ -91,7 +91,7 @@ class SecretsAndEscapingTest {
     assertEquals("EXCHANGE_SERVER", serverJson.get("target").get("kind").asText());
   }
 
-  // ------------------------------------------------------------ PowerShell literals (DOMAIN.md §7)
+  // ------------------------------------------------------------ PowerShell literals (docs/powershell-quoting.md)
 
   private static final String NASTY = "O'Brien\u2019s \"Team\" $(whoami) `x`";
 
@@ -102,7 +102,7 @@ class SecretsAndEscapingTest {
   /** A single-quoted literal of a PowerShell line: where it starts and ends, its raw content and its value. */
   record Literal(int start, int end, String raw, String value) {}
 
-  /** Tokenizes the single-quoted literals of one line as PowerShell's tokenizer does (DOMAIN.md §7). */
+  /** Tokenizes the single-quoted literals of one line as PowerShell's tokenizer does (docs/powershell-quoting.md). */
   static List<Literal> literals(String line) {
     List<Literal> out = new ArrayList<>();
     int i = 0;

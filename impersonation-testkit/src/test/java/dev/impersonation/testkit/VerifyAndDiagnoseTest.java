@@ -32,7 +32,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** verify() and diagnose() against FakeTenant (DESIGN.md §3 steps 4-5, DOMAIN.md §2 D1-D12). */
+/** verify() and diagnose() against FakeTenant (the declare-plan-apply-verify flow steps 4-5, docs/vendor-procedures.md D1-D12). */
 class VerifyAndDiagnoseTest {
   private static final String APP = "6f1c2a3b-4d5e-4f60-8172-93a4b5c6d7e8";
   private static final String SP = "9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
@@ -198,7 +198,7 @@ class VerifyAndDiagnoseTest {
     void consentBreaksLeastPrivilege() {
       FakeTenant tenant = onlineTenant("Calendars.ReadWrite");
       ImpersonationSetup setup = onlineSetup();
-      assertTrue(setup.plan(tenant.connection()).warnings().stream().anyMatch(w -> w.contains("D11")));
+      assertTrue(setup.plan(tenant.connection()).warnings().stream().anyMatch(w -> w.contains("docs/diagnostics.md#d11")));
       assertTrue(setup.apply(tenant.connection()).succeeded());
       VerificationReport report = setup.awaitVerification(tenant.connection(), Duration.ofHours(3), ProgressListener.none());
       assertEquals(AccessState.GRANTED, row(report, CEO).state());
@@ -222,7 +222,7 @@ class VerifyAndDiagnoseTest {
     }
   }
 
-  // ------------------------------------------------------------ diagnose (DOMAIN.md §2 D1-D12)
+  // ------------------------------------------------------------ diagnose (docs/vendor-procedures.md D1-D12)
 
   @Nested
   @DisplayName("diagnose")

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * RBAC for Applications with nothing but Microsoft Graph: the Exchange RBAC endpoints of Graph beta
- * ({@code /beta/roleManagement/exchange/...}, DOMAIN.md §4) against the Graph simulator, with the app's own probe.
+ * ({@code /beta/roleManagement/exchange/...}, docs/rbac-for-applications.md) against the Graph simulator, with the app's own probe.
  */
 class GraphOnlyRbacTest {
   static final String ADMIN_APP = "00000000-0000-4000-8000-0000000000ad";

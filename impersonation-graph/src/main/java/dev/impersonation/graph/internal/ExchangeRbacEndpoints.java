@@ -19,7 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The Exchange RBAC provider of Microsoft Graph beta, {@code /beta/roleManagement/exchange} (DOMAIN.md §4; application
+ * The Exchange RBAC provider of Microsoft Graph beta, {@code /beta/roleManagement/exchange} (docs/rbac-for-applications.md; application
  * permission {@code RoleManagement.ReadWrite.Exchange}): custom app scopes (Exchange management scopes), role
  * definitions (Exchange roles, looked up by display name) and role assignments of service principals
  * ({@code principalId} {@code /ServicePrincipals/<Entra object id>}). The v1.0 SDK has no request builders for these

@@ -15,7 +15,7 @@ import java.util.function.Function;
 import okhttp3.OkHttpClient;
 
 /**
- * Builds the Graph SDK client the way DESIGN.md §8 requires: OkHttp from {@link GraphClientFactory} (so the SDK's
+ * Builds the Graph SDK client as the SDK needs (docs/graph.md#sdk): OkHttp from {@link GraphClientFactory} (so the SDK's
  * middleware stays), its retry handler off ({@code new RetryHandlerOption(null, 0, 0)}: the core executor retries on the
  * connection's clock), and an {@link AllowedHostsValidator} that is never empty (an empty one allows every host).
  */

@@ -21,13 +21,13 @@ import java.util.Optional;
 
 /**
  * Turns Graph error answers (an {@link ODataError} / {@link ApiException} from the SDK, or an inner {@code $batch}
- * response) into the core's typed exceptions (DOMAIN.md §8). Messages carry the operation, the HTTP status, Graph's code
+ * response) into the core's typed exceptions (docs/error-texts.md). Messages carry the operation, the HTTP status, Graph's code
  * and message; never a token, a password or a request body.
  */
 public final class GraphErrors {
-  /** Graph's answer to adding a member or owner that is already there (DOMAIN.md §8): success for us. */
+  /** Graph's answer to adding a member or owner that is already there (docs/error-texts.md): success for us. */
   public static final String ALREADY_EXISTS_FRAGMENT = "added object references already exist";
-  /** Graph's answer to a write on a distribution list or mail-enabled security group (DOMAIN.md §8). */
+  /** Graph's answer to a write on a distribution list or mail-enabled security group (docs/error-texts.md). */
   public static final String GRAPH_DL_TEXT =
       "Cannot Create (or Update) a mail-enabled security groups and or distribution list.";
   private static final int MAX_TEXT = 1000;

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON wire format of the Exchange admin {@code InvokeCommand} endpoint (DOMAIN.md §6). The parameter encoding is
+ * The JSON wire format of the Exchange admin {@code InvokeCommand} endpoint (docs/exchange-admin-rest.md). The parameter encoding is
  * the contract the testkit's simulator decodes:
  *
  * <ul>

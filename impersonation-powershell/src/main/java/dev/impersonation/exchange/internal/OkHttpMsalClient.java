@@ -18,7 +18,7 @@ import okhttp3.ResponseBody;
 /**
  * MSAL4J's HTTP calls over an {@link OkHttpClient}, so sign-in shares the connection's proxy and TLS settings. An
  * optional URL rewrite sends MSAL's {@code https://login…} requests elsewhere: that is how tests route MSAL to a local
- * simulator while MSAL keeps a real {@code https} authority (DESIGN.md §9).
+ * simulator while MSAL keeps a real {@code https} authority (offline MSAL testing).
  */
 public final class OkHttpMsalClient implements IHttpClient {
   private final OkHttpClient http;

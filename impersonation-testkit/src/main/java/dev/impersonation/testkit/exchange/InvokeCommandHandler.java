@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
 /**
  * The WireMock transformer behind {@link ExchangeAdminSimulator}: decodes an InvokeCommand request, runs the cmdlet
  * through {@link FakeTenant#invokeExchangeCmdlet}, and answers rows, pages or errors in the endpoint's shapes
- * (DOMAIN.md §6, §8).
+ * (docs/exchange-admin-rest.md, docs/error-texts.md).
  */
 final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
   static final String NAME = "exchange-admin-invoke-command";
@@ -310,7 +310,7 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
     }
   }
 
-  // ------------------------------------------------------------ errors (DOMAIN.md §6, §8)
+  // ------------------------------------------------------------ errors (docs/exchange-admin-rest.md, docs/error-texts.md)
 
   private Reply failure(Throwable e) {
     String text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

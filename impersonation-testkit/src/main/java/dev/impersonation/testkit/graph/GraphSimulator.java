@@ -25,9 +25,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * An HTTP simulator of the Microsoft Graph v1.0 endpoints the product uses (DOMAIN.md §5, §8), served by WireMock on
+ * An HTTP simulator of the Microsoft Graph v1.0 endpoints the product uses (docs/graph.md, docs/error-texts.md), served by WireMock on
  * localhost and backed by a {@link FakeTenant}'s store: the in-memory backends, the Exchange admin simulator and this
- * simulator all see one tenant (DESIGN.md §10). The routes are interpreted by {@link FakeGraphApi} (see there for the
+ * simulator all see one tenant (the testkit's design). The routes are interpreted by {@link FakeGraphApi} (see there for the
  * {@link dev.impersonation.testkit.Faults} operation names); this class adds HTTP, bearer tokens, {@code $batch},
  * request counts and a request journal.
  *
@@ -83,7 +83,7 @@ import java.util.Optional;
 public final class GraphSimulator implements AutoCloseable {
   /** The access token the simulator's sign-in endpoint issues. */
   public static final String SIGN_IN_TOKEN = "simulated-graph-token";
-  /** The most requests one {@code $batch} takes (DOMAIN.md §5). */
+  /** The most requests one {@code $batch} takes (docs/graph.md). */
   public static final int MAX_BATCH = 20;
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -332,7 +332,7 @@ public final class GraphSimulator implements AutoCloseable {
     return b.build();
   }
 
-  /** JSON batching: each inner request through the same routes; faults apply per inner request (DOMAIN.md §5). */
+  /** JSON batching: each inner request through the same routes; faults apply per inner request (docs/graph.md). */
   private ResponseDefinition batch(String body, Map<String, String> headers, Optional<String> appId, String base, String route) {
     JsonNode requests = null;
     try {

@@ -50,9 +50,9 @@ public final class ImpersonationArbitraries {
   /** The domain of generated Exchange Server worlds. */
   public static final String SERVER_DOMAIN = "contoso.com";
 
-  /** The five code points PowerShell reads as a single quote (DOMAIN.md §7). */
+  /** The five code points PowerShell reads as a single quote (docs/powershell-quoting.md). */
   public static final List<String> SINGLE_QUOTES = List.of("'", "\u2018", "\u2019", "\u201A", "\u201B");
-  /** The four code points PowerShell reads as a double quote (DOMAIN.md §7). */
+  /** The four code points PowerShell reads as a double quote (docs/powershell-quoting.md). */
   public static final List<String> DOUBLE_QUOTES = List.of("\"", "\u201C", "\u201D", "\u201E");
 
   private static final List<String> SHELL = List.of("$", "$(", "${", "`", "#", ";", "|", "&", "{}", "{", "}", "@",

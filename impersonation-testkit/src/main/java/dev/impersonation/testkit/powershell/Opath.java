@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Reads the OPATH layer of a recipient filter (DOMAIN.md §7, layer 1): {@code Property -op 'value'} comparisons
+ * Reads the OPATH layer of a recipient filter (docs/powershell-quoting.md, layer 1): {@code Property -op 'value'} comparisons
  * joined with {@code -and}, {@code -or}, {@code -not} and parentheses. Values are single-quoted with U+0027 only;
  * inside, {@code ''} stands for one U+0027 and every other character, including U+2018-U+201B, is plain text.
  *

@@ -28,7 +28,7 @@ import java.util.Set;
  *       -AsSecureString|-MaskInput)}, and {@code ('text' + (ConvertTo-OpathLiteral $v) + ...)} concatenations.
  * </ul>
  *
- * <p>Single-quoted literals follow PowerShell's tokenizer (DOMAIN.md §7): U+0027, U+2018, U+2019, U+201A and U+201B
+ * <p>Single-quoted literals follow PowerShell's tokenizer (docs/powershell-quoting.md): U+0027, U+2018, U+2019, U+201A and U+201B
  * each open and close a literal; inside, a pair of any two of them stands for the second; nothing else is special, so
  * {@code $(...)}, backticks, double quotes and line breaks inside a literal are plain text. Outside literals and
  * comments, double quotes (U+0022, U+201C-U+201E), {@code $(...)}, {@code ${...}}, backticks, pipelines, redirection,

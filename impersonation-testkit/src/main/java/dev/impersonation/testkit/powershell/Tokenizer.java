@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits script text into tokens of the subset (DOMAIN.md §7), rejecting everything else. Written from the
+ * Splits script text into tokens of the subset (docs/powershell-quoting.md), rejecting everything else. Written from the
  * PowerShell language rules, not from this project's renderer.
  */
 final class Tokenizer {

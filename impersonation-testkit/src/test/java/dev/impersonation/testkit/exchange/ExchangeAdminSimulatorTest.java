@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** The InvokeCommand wire contract of {@link ExchangeAdminSimulator}, over raw java.net.http (DOMAIN.md §3, §6, §8). */
+/** The InvokeCommand wire contract of {@link ExchangeAdminSimulator}, over raw java.net.http (docs/cmdlets.md, docs/exchange-admin-rest.md, docs/error-texts.md). */
 class ExchangeAdminSimulatorTest {
   static final String DOMAIN = "contoso.onmicrosoft.com";
   static final String ANN = "ann@contoso.com";

@@ -16,7 +16,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Paging, {@code $batch} and the request count of bulk membership (DOMAIN.md §5). */
+/** Paging, {@code $batch} and the request count of bulk membership (docs/graph.md). */
 class GraphBulkTest {
   static final String DOMAIN = "contoso.onmicrosoft.com";
 

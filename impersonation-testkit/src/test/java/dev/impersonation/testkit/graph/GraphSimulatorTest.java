@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Every route of the Graph simulator, its happy path and its error texts (DOMAIN.md §5, §8). */
+/** Every route of the Graph simulator, its happy path and its error texts (docs/graph.md, docs/error-texts.md). */
 class GraphSimulatorTest {
   static final String DOMAIN = "contoso.onmicrosoft.com";
   static final String ANN = "ann@" + DOMAIN;

@@ -30,7 +30,7 @@ class AdministrativeUnitScriptTest {
   private static final String OBRIEN = "o'brien@contoso.com";
   private static final String CURLY = "d\u2019arcy@contoso.com";
   private static final String EXTRA = "x'$(whoami)@contoso.com";
-  /** Graph's answer to adding a member that is already there (DOMAIN.md §8). */
+  /** Graph's answer to adding a member that is already there (docs/error-texts.md). */
   private static final String GRAPH_DUPLICATE = "One or more added object references already exist for the following "
       + "modified properties: 'members'.";
 

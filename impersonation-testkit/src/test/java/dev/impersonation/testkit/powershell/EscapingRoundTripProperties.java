@@ -28,7 +28,7 @@ import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.Tuple;
 
 /**
- * Whatever string reaches the renderer, the independent parser reads the same string back (DOMAIN.md §7), through
+ * Whatever string reaches the renderer, the independent parser reads the same string back (docs/powershell-quoting.md), through
  * the PowerShell layer and, for filters, the OPATH layer; and text outside the subset is never accepted.
  */
 class EscapingRoundTripProperties {

@@ -15,11 +15,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The parser on hand-written text: the literal rules of DOMAIN.md §7, each value form, each statement, and rejects. */
+/** The parser on hand-written text: the literal rules of docs/powershell-quoting.md, each value form, each statement, and rejects. */
 class ScriptParserTest {
 
   @Nested
-  @DisplayName("single-quoted literals (DOMAIN.md §7)")
+  @DisplayName("single-quoted literals (docs/powershell-quoting.md)")
   class Literals {
     @Test
     @DisplayName("the §7 example: U+0027 and U+2019 doubled, curly double quotes plain")

@@ -33,7 +33,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * the declare-plan-apply-verify flow/§5: apply, then plan, is converged, whatever the tenant already holds; ADD_ONLY never removes a
+ * The library's rule: apply, then plan, is converged, whatever the tenant already holds; ADD_ONLY never removes a
  * member, EXACT ends with exactly the declared ones.
  */
 class ConvergenceProperties {

@@ -57,11 +57,11 @@ class FakeTenantFidelityTest {
 
   static Stream<Arguments> distinguishedNames() {
     return Stream.of(
-        Arguments.of("§3 EXO DN shape: group", true, "Sales Team", "Sales Team"),
-        Arguments.of("§3 EXO DN shape: comma escaped as \\,", true, "Smith, John", "Smith\\, John"),
-        Arguments.of("§3 on-prem DN shape: group", false, "Sales Team", "Sales Team"),
-        Arguments.of("§3 on-prem DN shape: comma escaped as \\,", false, "Smith, John", "Smith\\, John"),
-        Arguments.of("§3 quotes are not escaped in a DN", false, "O'Brien’s Team", "O'Brien’s Team"));
+        Arguments.of("docs/cmdlets.md EXO DN shape: group", true, "Sales Team", "Sales Team"),
+        Arguments.of("docs/cmdlets.md EXO DN shape: comma escaped as \\,", true, "Smith, John", "Smith\\, John"),
+        Arguments.of("docs/cmdlets.md on-prem DN shape: group", false, "Sales Team", "Sales Team"),
+        Arguments.of("docs/cmdlets.md on-prem DN shape: comma escaped as \\,", false, "Smith, John", "Smith\\, John"),
+        Arguments.of("docs/cmdlets.md quotes are not escaped in a DN", false, "O'Brien’s Team", "O'Brien’s Team"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -80,7 +80,7 @@ class FakeTenantFidelityTest {
   }
 
   @Test
-  @DisplayName("§3 mailbox DNs follow the same shapes (EXO hosted OU, on-prem CN=Users)")
+  @DisplayName("docs/cmdlets.md mailbox DNs follow the same shapes (EXO hosted OU, on-prem CN=Users)")
   void mailboxDistinguishedNames() {
     FakeTenant online = FakeTenant.exchangeOnline(TENANT).userMailbox("ann@contoso.com", "Ann, Ames").build();
     FakeTenant server = FakeTenant.exchangeServer("contoso.com").userMailbox("ann@contoso.com", "Ann Ames").build();
@@ -92,7 +92,7 @@ class FakeTenantFidelityTest {
   }
 
   @Test
-  @DisplayName("§3 a second object with the same CN gets a different DN (read the DN, never build it)")
+  @DisplayName("docs/cmdlets.md a second object with the same CN gets a different DN (read the DN, never build it)")
   void duplicateCommonNamesGetDistinctDns() {
     FakeTenant tenant = FakeTenant.exchangeServer("contoso.com").userMailbox("sales1@contoso.com", "Sales")
         .userMailbox("sales2@contoso.com", "Sales").build();
@@ -104,7 +104,7 @@ class FakeTenantFidelityTest {
   }
 
   @Test
-  @DisplayName("§3/§8 a group cannot take the name of an existing recipient (ManagementObjectAlreadyExistsException)")
+  @DisplayName("docs/cmdlets.md, docs/error-texts.md a group cannot take the name of an existing recipient (ManagementObjectAlreadyExistsException)")
   void groupNameClashesWithRecipient() {
     FakeTenant.Builder b = FakeTenant.exchangeServer("contoso.com").userMailbox("sales@contoso.com", "Sales").distributionGroup("Sales");
     ObjectAlreadyExistsException e = assertThrows(ObjectAlreadyExistsException.class, b::build);
@@ -115,12 +115,12 @@ class FakeTenantFidelityTest {
 
   static Stream<Arguments> rbacWritesOnDehydratedOrg() {
     return Stream.of(
-        Arguments.of("§8 dehydrated: New-ManagementScope",
+        Arguments.of("docs/error-texts.md dehydrated: New-ManagementScope",
             new Operation.NewManagementScope("S", new RecipientFilter.Custom("Department -eq 'Sales'"))),
-        Arguments.of("§8 dehydrated: New-ManagementRoleAssignment",
+        Arguments.of("docs/error-texts.md dehydrated: New-ManagementRoleAssignment",
             new Operation.NewManagementRoleAssignment("A", "Application Mail.Read", SP, AssigneeType.SERVICE_PRINCIPAL,
                 ScopeType.ORGANIZATION, "")),
-        Arguments.of("§3 dehydrated: New-RoleGroup",
+        Arguments.of("docs/cmdlets.md dehydrated: New-RoleGroup",
             new Operation.NewRoleGroup("RG", List.of("View-Only Configuration"), List.of(), "", "")));
   }
 
@@ -137,7 +137,7 @@ class FakeTenantFidelityTest {
   }
 
   @Test
-  @DisplayName("§3/§8 Enable-OrganizationCustomization works once; the second run answers 'not required'")
+  @DisplayName("docs/cmdlets.md, docs/error-texts.md Enable-OrganizationCustomization works once; the second run answers 'not required'")
   void organizationCustomizationOnlyOnce() {
     FakeTenant tenant = FakeTenant.exchangeOnline(TENANT).dehydrated().build();
     assertTrue(exchange(tenant).organizationConfig().dehydrated());
@@ -157,13 +157,13 @@ class FakeTenantFidelityTest {
 
   static Stream<Arguments> notFoundCalls() {
     return Stream.of(
-        Arguments.of("§8 not found: Get-DistributionGroupMember", (Consumer<ExchangeBackend>) x -> x.groupMembers("Nope")),
-        Arguments.of("§8 not found: Set-DistributionGroup",
+        Arguments.of("docs/error-texts.md not found: Get-DistributionGroupMember", (Consumer<ExchangeBackend>) x -> x.groupMembers("Nope")),
+        Arguments.of("docs/error-texts.md not found: Set-DistributionGroup",
             (Consumer<ExchangeBackend>) x -> x.execute(new Operation.SetGroup("Nope", GroupKind.DISTRIBUTION, List.of(), true, false))),
-        Arguments.of("§8 not found: Add-DistributionGroupMember",
+        Arguments.of("docs/error-texts.md not found: Add-DistributionGroupMember",
             (Consumer<ExchangeBackend>) x -> x.execute(new Operation.AddGroupMembers("Nope", GroupKind.DISTRIBUTION, List.of("ann@contoso.com")))),
-        Arguments.of("§8 not found: Get-MailboxPermission", (Consumer<ExchangeBackend>) x -> x.mailboxPermissions("nobody@contoso.com")),
-        Arguments.of("§8 not found: assignment to a missing scope",
+        Arguments.of("docs/error-texts.md not found: Get-MailboxPermission", (Consumer<ExchangeBackend>) x -> x.mailboxPermissions("nobody@contoso.com")),
+        Arguments.of("docs/error-texts.md not found: assignment to a missing scope",
             (Consumer<ExchangeBackend>) x -> x.execute(new Operation.NewManagementRoleAssignment("A", "ApplicationImpersonation",
                 "ann@contoso.com", AssigneeType.USER, ScopeType.MANAGEMENT_SCOPE, "NoSuchScope"))));
   }
@@ -178,7 +178,7 @@ class FakeTenantFidelityTest {
   }
 
   @Test
-  @DisplayName("§3/§8 adding an existing DL member raises MemberAlreadyExistsException and changes nothing")
+  @DisplayName("docs/cmdlets.md, docs/error-texts.md adding an existing DL member raises MemberAlreadyExistsException and changes nothing")
   void duplicateMember() {
     FakeTenant tenant = FakeTenant.exchangeOnline(TENANT).userMailbox("ann@contoso.com")
         .distributionGroup("Sales", "ann@contoso.com").build();
@@ -189,7 +189,7 @@ class FakeTenantFidelityTest {
   }
 
   @Test
-  @DisplayName("§3/§8 a name already used answers ManagementObjectAlreadyExistsException")
+  @DisplayName("docs/cmdlets.md, docs/error-texts.md a name already used answers ManagementObjectAlreadyExistsException")
   void duplicateScopeName() {
     FakeTenant tenant = FakeTenant.exchangeServer("contoso.com").managementScope("S", "Department -eq 'Sales'").build();
     ObjectAlreadyExistsException e = assertThrows(ObjectAlreadyExistsException.class, () -> exchange(tenant).execute(
@@ -202,15 +202,15 @@ class FakeTenantFidelityTest {
 
   static Stream<Arguments> graphWritesToExchangeGroups() {
     return Stream.of(
-        Arguments.of("§5 Graph: create a distribution group", GroupKind.DISTRIBUTION, "create"),
-        Arguments.of("§5 Graph: create a mail-enabled security group", GroupKind.MAIL_ENABLED_SECURITY, "create"),
-        Arguments.of("§5 Graph: create a room list", GroupKind.ROOM_LIST, "create"),
-        Arguments.of("§5 Graph: add a member to a distribution group", GroupKind.DISTRIBUTION, "add"),
-        Arguments.of("§5 Graph: add a member to a mail-enabled security group", GroupKind.MAIL_ENABLED_SECURITY, "add"),
-        Arguments.of("§5 Graph: add a room to a room list", GroupKind.ROOM_LIST, "add"),
-        Arguments.of("§5 Graph: update a distribution group", GroupKind.DISTRIBUTION, "update"),
-        Arguments.of("§5 Graph: update a mail-enabled security group", GroupKind.MAIL_ENABLED_SECURITY, "update"),
-        Arguments.of("§5 Graph: remove a member of a room list", GroupKind.ROOM_LIST, "remove"));
+        Arguments.of("docs/graph.md Graph: create a distribution group", GroupKind.DISTRIBUTION, "create"),
+        Arguments.of("docs/graph.md Graph: create a mail-enabled security group", GroupKind.MAIL_ENABLED_SECURITY, "create"),
+        Arguments.of("docs/graph.md Graph: create a room list", GroupKind.ROOM_LIST, "create"),
+        Arguments.of("docs/graph.md Graph: add a member to a distribution group", GroupKind.DISTRIBUTION, "add"),
+        Arguments.of("docs/graph.md Graph: add a member to a mail-enabled security group", GroupKind.MAIL_ENABLED_SECURITY, "add"),
+        Arguments.of("docs/graph.md Graph: add a room to a room list", GroupKind.ROOM_LIST, "add"),
+        Arguments.of("docs/graph.md Graph: update a distribution group", GroupKind.DISTRIBUTION, "update"),
+        Arguments.of("docs/graph.md Graph: update a mail-enabled security group", GroupKind.MAIL_ENABLED_SECURITY, "update"),
+        Arguments.of("docs/graph.md Graph: remove a member of a room list", GroupKind.ROOM_LIST, "remove"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -233,7 +233,7 @@ class FakeTenantFidelityTest {
   }
 
   @Test
-  @DisplayName("§5 Graph writes Microsoft 365 groups (the part it may write)")
+  @DisplayName("docs/graph.md Graph writes Microsoft 365 groups (the part it may write)")
   void graphWritesMicrosoft365Groups() {
     FakeTenant tenant = FakeTenant.exchangeOnline(TENANT).userMailbox("ann@contoso.com").build();
     directory(tenant).execute(new Operation.CreateDirectoryGroup("Team", GroupKind.MICROSOFT_365, "team", List.of(), ""));
@@ -244,10 +244,10 @@ class FakeTenantFidelityTest {
     assertTrue(dup.getMessage().contains("One or more added object references already exist"), dup.getMessage());
   }
 
-  // ------------------------------------------------------------ provisioning delay (docs/vendor-procedures.md procedure 003, §5, D7)
+  // ------------------------------------------------------------ provisioning delay (docs/vendor-procedures.md procedure 003, docs/graph.md, docs/diagnostics.md#d7)
 
   @Test
-  @DisplayName("§2/§5 D7: a licensed new user's mailbox appears only after the provisioning delay on the fake clock")
+  @DisplayName("docs/diagnostics.md#d7: a licensed new user's mailbox appears only after the provisioning delay on the fake clock")
   void newMailboxAppearsAfterProvisioningDelay() {
     FakeTenant tenant = FakeTenant.exchangeOnline(TENANT).license(SKU).build();
     String upn = "svc@contoso.com";
@@ -264,7 +264,7 @@ class FakeTenantFidelityTest {
   }
 
   @Test
-  @DisplayName("§5 an unlicensed new user never gets a mailbox; an unknown SKU is refused")
+  @DisplayName("docs/graph.md an unlicensed new user never gets a mailbox; an unknown SKU is refused")
   void unlicensedUserGetsNoMailbox() {
     FakeTenant tenant = FakeTenant.exchangeOnline(TENANT).license(SKU).provisioningDelay(Duration.ofMinutes(1)).build();
     directory(tenant).execute(new Operation.CreateServiceAccount("a@contoso.com", "A", "US", Optional.empty(), Secret.of("p-1")));
@@ -275,7 +275,7 @@ class FakeTenantFidelityTest {
     assertTrue(e.getMessage().contains("License"), e.getMessage());
   }
 
-  // ------------------------------------------------------------ configured vs effective (docs/cmdlets.md Tests, §4, D12)
+  // ------------------------------------------------------------ configured vs effective (docs/cmdlets.md Tests, docs/rbac-for-applications.md, docs/diagnostics.md#d12)
 
   private static FakeTenant rbacTenant(Duration propagation, String... consent) {
     FakeTenant.Builder b = FakeTenant.exchangeOnline(TENANT).propagationDelay(propagation)
@@ -298,7 +298,7 @@ class FakeTenantFidelityTest {
   }
 
   @Test
-  @DisplayName("§3/§4 D12: an RBAC assignment is InScope at once, but effective for the probe only after propagation")
+  @DisplayName("docs/diagnostics.md#d12: an RBAC assignment is InScope at once, but effective for the probe only after propagation")
   void rbacConfiguredAtOnceEffectiveAfterPropagation() {
     FakeTenant tenant = rbacTenant(Duration.ofMinutes(45));
     assignScopedRbac(tenant);
@@ -324,7 +324,7 @@ class FakeTenantFidelityTest {
   }
 
   @Test
-  @DisplayName("§4 D11: tenant-wide consent makes every mailbox GRANTED, whatever the RBAC scope (union)")
+  @DisplayName("docs/diagnostics.md#d11: tenant-wide consent makes every mailbox GRANTED, whatever the RBAC scope (union)")
   void consentIsUnionWithRbac() {
     FakeTenant tenant = rbacTenant(Duration.ofMinutes(45), "Mail.ReadWrite");
     Principal app = Principal.application(APP);
@@ -339,12 +339,12 @@ class FakeTenantFidelityTest {
       assertEquals(ProbeOutcome.Result.GRANTED, o.result(), m);
     }
     assertTrue(probe.probe(app, "ceo@contoso.com", "Mail.Read").evidence().contains("consent"));
-    // Test-ServicePrincipalAuthorization ignores consent (§3 Tests): the outsider is not InScope.
+    // Test-ServicePrincipalAuthorization ignores consent (docs/cmdlets.md Tests): the outsider is not InScope.
     assertFalse(exchange(tenant).testConfiguredAccess(AccessMethod.RBAC_FOR_APPLICATIONS, app, "ceo@contoso.com").inScope());
   }
 
   @Test
-  @DisplayName("§4 consent of a non-mail permission does not open mailboxes")
+  @DisplayName("docs/rbac-for-applications.md consent of a non-mail permission does not open mailboxes")
   void unrelatedConsentDoesNotGrantMail() {
     FakeTenant tenant = rbacTenant(Duration.ofMinutes(45), "User.Read.All");
     assertEquals(ProbeOutcome.Result.DENIED,
@@ -353,9 +353,9 @@ class FakeTenantFidelityTest {
 
   static Stream<Arguments> ewsDisabled() {
     return Stream.of(
-        Arguments.of("§1/D10 EWS disabled on the target mailbox", "mailbox"),
-        Arguments.of("§1/D10 EWS disabled on the service account's mailbox", "account"),
-        Arguments.of("§1/D10 EWS disabled for the organization", "organization"));
+        Arguments.of("docs/diagnostics.md#d10: EWS disabled on the target mailbox", "mailbox"),
+        Arguments.of("docs/diagnostics.md#d10: EWS disabled on the service account's mailbox", "account"),
+        Arguments.of("docs/diagnostics.md#d10: EWS disabled for the organization", "organization"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -380,15 +380,15 @@ class FakeTenantFidelityTest {
 
   static Stream<Arguments> cloudOnlyCalls() {
     return Stream.of(
-        Arguments.of("§1 cloud-only: Enable-OrganizationCustomization",
+        Arguments.of("docs/timeline.md cloud-only: Enable-OrganizationCustomization",
             (Consumer<ExchangeBackend>) x -> x.execute(new Operation.EnableOrganizationCustomization())),
-        Arguments.of("§1 cloud-only: New-ServicePrincipal",
+        Arguments.of("docs/timeline.md cloud-only: New-ServicePrincipal",
             (Consumer<ExchangeBackend>) x -> x.execute(new Operation.NewServicePrincipal(APP, SP, "App"))),
-        Arguments.of("§1 cloud-only: Get-ServicePrincipal", (Consumer<ExchangeBackend>) x -> x.findServicePrincipal(APP)),
-        Arguments.of("§1 cloud-only: New-ApplicationAccessPolicy",
+        Arguments.of("docs/timeline.md cloud-only: Get-ServicePrincipal", (Consumer<ExchangeBackend>) x -> x.findServicePrincipal(APP)),
+        Arguments.of("docs/timeline.md cloud-only: New-ApplicationAccessPolicy",
             (Consumer<ExchangeBackend>) x -> x.execute(new Operation.NewApplicationAccessPolicy(APP, "Sales", "RestrictAccess", ""))),
-        Arguments.of("§1 cloud-only: Get-ApplicationAccessPolicy", (Consumer<ExchangeBackend>) x -> x.accessPolicies(APP)),
-        Arguments.of("§1 cloud-only: New-ManagementRoleAssignment -App",
+        Arguments.of("docs/timeline.md cloud-only: Get-ApplicationAccessPolicy", (Consumer<ExchangeBackend>) x -> x.accessPolicies(APP)),
+        Arguments.of("docs/timeline.md cloud-only: New-ManagementRoleAssignment -App",
             (Consumer<ExchangeBackend>) x -> x.execute(new Operation.NewManagementRoleAssignment("A", "Application Mail.Read", SP,
                 AssigneeType.SERVICE_PRINCIPAL, ScopeType.ORGANIZATION, ""))));
   }
@@ -405,7 +405,7 @@ class FakeTenantFidelityTest {
   }
 
   @Test
-  @DisplayName("§1 ApplicationImpersonation cannot be assigned on Exchange Online, but can on Exchange Server")
+  @DisplayName("docs/timeline.md ApplicationImpersonation cannot be assigned on Exchange Online, but can on Exchange Server")
   void applicationImpersonationOnlyOnPremises() {
     FakeTenant online = FakeTenant.exchangeOnline(TENANT).userMailbox("svc@contoso.com").build();
     Operation assign = new Operation.NewManagementRoleAssignment("Imp", "ApplicationImpersonation", "svc@contoso.com",
@@ -419,7 +419,7 @@ class FakeTenantFidelityTest {
   }
 
   @Test
-  @DisplayName("§3 Add-DistributionGroupMember to a room list accepts only rooms")
+  @DisplayName("docs/cmdlets.md Add-DistributionGroupMember to a room list accepts only rooms")
   void roomListsHoldRooms() {
     FakeTenant tenant = FakeTenant.exchangeServer("contoso.com").userMailbox("ann@contoso.com").roomList("Rooms").build();
     TenantException e = assertThrows(TenantException.class, () -> exchange(tenant).execute(

@@ -41,7 +41,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Planner and executor behaviour through the public API, against FakeTenant (the declare-plan-apply-verify flow, §5, §8). */
+/** Planner and executor behaviour through the public API, against FakeTenant (declare, plan, apply; a failed read is never absent). */
 class PlanApplyBehaviourTest {
 
   private static ImpersonationSetup serverImpersonation(Scope scope) {
@@ -60,7 +60,7 @@ class PlanApplyBehaviourTest {
   // ------------------------------------------------------------ UNKNOWN blocks (known pitfalls of the services and SDKs)
 
   @Nested
-  @DisplayName("a failed read is never 'absent' (DESIGN §8)")
+  @DisplayName("a failed read is never 'absent' (DESIGN docs/error-texts.md)")
   class FailedReads {
 
     static Stream<Arguments> failingReads() {
@@ -121,7 +121,7 @@ class PlanApplyBehaviourTest {
     }
   }
 
-  // ------------------------------------------------------------ idempotence (the declare-plan-apply-verify flow, §5)
+  // ------------------------------------------------------------ idempotence (re-running converges)
 
   static Stream<Fixtures.Scenario> scenarios() {
     return Fixtures.crashScenarios().stream();
@@ -156,7 +156,7 @@ class PlanApplyBehaviourTest {
     assertTrue(report.isSatisfied(), report.toString());
   }
 
-  // ------------------------------------------------------------ membership modes (the concepts of the public API, §5)
+  // ------------------------------------------------------------ membership modes (ADD_ONLY never removes a member)
 
   @Nested
   @DisplayName("membership modes")
@@ -227,7 +227,7 @@ class PlanApplyBehaviourTest {
     }
   }
 
-  // ------------------------------------------------------------ conflicts (the library's trust rules, docs/README.md D4/D5)
+  // ------------------------------------------------------------ conflicts (the library's trust rules, docs/README.md docs/diagnostics.md#d4, #d5)
 
   @Test
   @DisplayName("an existing management scope with the same name but another filter is BLOCKED, not changed")
@@ -256,7 +256,7 @@ class PlanApplyBehaviourTest {
   }
 
   @Test
-  @DisplayName("D4: an organization-wide ApplicationImpersonation assignment on Exchange Server is warned about, not removed")
+  @DisplayName("docs/diagnostics.md#d4: an organization-wide ApplicationImpersonation assignment on Exchange Server is warned about, not removed")
   void organizationWideAssignmentIsWarnedAbout() {
     FakeTenant tenant = serverPeople().distributionGroup("Sync Users", ANN)
         .roleAssignment("OldImpersonation", "ApplicationImpersonation", "svc@contoso.com", "").build();

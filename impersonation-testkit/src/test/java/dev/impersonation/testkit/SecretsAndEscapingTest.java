@@ -34,7 +34,7 @@ class SecretsAndEscapingTest {
   // ------------------------------------------------------------ secrets
 
   @Test
-  @DisplayName("DESIGN §5: the new service account's password never appears in plans, scripts, results, events or the journal")
+  @DisplayName("DESIGN docs/graph.md: the new service account's password never appears in plans, scripts, results, events or the journal")
   void secretNeverLeaks() {
     FakeTenant tenant = Fixtures.people(TenantTarget.Kind.EXCHANGE_ONLINE).build();
     TenantConnection connection = tenant.connection();
@@ -75,7 +75,7 @@ class SecretsAndEscapingTest {
   }
 
   @Test
-  @DisplayName("DESIGN §3: a plan serialises to JSON with its target, steps and operations")
+  @DisplayName("DESIGN docs/cmdlets.md: a plan serialises to JSON with its target, steps and operations")
   void planSerialisesToJson() throws Exception {
     Fixtures.Scenario s = Fixtures.revenueInboxOnline();
     Plan plan = s.setup().plan(s.tenant().get().connection());
@@ -170,7 +170,7 @@ class SecretsAndEscapingTest {
   }
 
   @Test
-  @DisplayName("§7: a group named O'Brien’s \"Team\" $(whoami) `x` appears in the script only as doubled single-quoted literals")
+  @DisplayName("docs/powershell-quoting.md: a group named O'Brien’s \"Team\" $(whoami) `x` appears in the script only as doubled single-quoted literals")
   void nastyGroupNameInTheScript() {
     FakeTenant tenant = serverTenant().build();
     ImpersonationSetup setup = nastySetup();
@@ -204,7 +204,7 @@ class SecretsAndEscapingTest {
   }
 
   @Test
-  @DisplayName("§7: after apply the scope filter is MemberOfGroup -eq '<DN, ' doubled>' and verification is satisfied")
+  @DisplayName("docs/powershell-quoting.md: after apply the scope filter is MemberOfGroup -eq '<DN, ' doubled>' and verification is satisfied")
   void nastyGroupNameEndToEnd() {
     FakeTenant tenant = serverTenant().build();
     ImpersonationSetup setup = nastySetup();
@@ -214,7 +214,7 @@ class SecretsAndEscapingTest {
     assertTrue(dn.startsWith("CN=O'Brien\u2019s "), dn);
     String filter = tenant.managementScope("Sync-Scope").orElseThrow().recipientFilter();
     assertEquals("MemberOfGroup -eq '" + dn.replace("'", "''") + "'", filter);
-    assertTrue(filter.contains("\u2019s"), "OPATH layer doubles only U+0027 (DOMAIN §7 policy): " + filter);
+    assertTrue(filter.contains("\u2019s"), "OPATH layer doubles only U+0027 (DOMAIN docs/powershell-quoting.md policy): " + filter);
     assertFalse(filter.contains("\u2019\u2019"), filter);
     assertTrue(setup.plan(tenant.connection()).isConverged());
 
@@ -225,7 +225,7 @@ class SecretsAndEscapingTest {
   }
 
   @Test
-  @DisplayName("§7 two layers: a known DN is rendered as OPATH (' doubled) inside a PowerShell literal (all quotes doubled)")
+  @DisplayName("docs/powershell-quoting.md two layers: a known DN is rendered as OPATH (' doubled) inside a PowerShell literal (all quotes doubled)")
   void knownDnFilterIsEscapedTwice() {
     FakeTenant tenant = serverTenant().distributionGroup(NASTY, ANN, BOB).build();
     String dn = tenant.group(NASTY).orElseThrow().distinguishedName();
@@ -240,7 +240,7 @@ class SecretsAndEscapingTest {
   }
 
   @Test
-  @DisplayName("§7: the same nasty name as a distribution-group scope on Exchange Online verifies after propagation")
+  @DisplayName("docs/powershell-quoting.md: the same nasty name as a distribution-group scope on Exchange Online verifies after propagation")
   void nastyGroupNameOnline() {
     FakeTenant tenant = Fixtures.people(TenantTarget.Kind.EXCHANGE_ONLINE).application(Fixtures.RI_APP, Fixtures.RI_SP, "RI").build();
     ImpersonationSetup setup = ImpersonationSetup.builder().name("Sync").target(Fixtures.target(TenantTarget.Kind.EXCHANGE_ONLINE))
@@ -256,7 +256,7 @@ class SecretsAndEscapingTest {
   }
 
   @Test
-  @DisplayName("the literal tokenizer used above agrees with DOMAIN §7's table")
+  @DisplayName("the literal tokenizer used above agrees with DOMAIN docs/powershell-quoting.md's table")
   void tokenizerMatchesDomainTable() {
     List<Literal> lits = literals("-Name 'O''Brien\u2019\u2019s \u201CTeam\u201D'".replace('\u201C', 'T').replace('\u201D', 'T'));
     assertEquals(1, lits.size());

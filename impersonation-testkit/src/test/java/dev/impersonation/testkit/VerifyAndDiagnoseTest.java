@@ -32,7 +32,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** verify() and diagnose() against FakeTenant (the declare-plan-apply-verify flow steps 4-5, docs/vendor-procedures.md D1-D12). */
+/** verify() and diagnose() against FakeTenant (the declare-plan-apply-verify flow steps 4-5, docs/diagnostics.md). */
 class VerifyAndDiagnoseTest {
   private static final String APP = "6f1c2a3b-4d5e-4f60-8172-93a4b5c6d7e8";
   private static final String SP = "9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
@@ -222,7 +222,7 @@ class VerifyAndDiagnoseTest {
     }
   }
 
-  // ------------------------------------------------------------ diagnose (docs/vendor-procedures.md D1-D12)
+  // ------------------------------------------------------------ diagnose (docs/diagnostics.md)
 
   @Nested
   @DisplayName("diagnose")

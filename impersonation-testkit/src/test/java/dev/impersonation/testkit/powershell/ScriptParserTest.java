@@ -22,7 +22,7 @@ class ScriptParserTest {
   @DisplayName("single-quoted literals (docs/powershell-quoting.md)")
   class Literals {
     @Test
-    @DisplayName("the §7 example: U+0027 and U+2019 doubled, curly double quotes plain")
+    @DisplayName("the docs/powershell-quoting.md example: U+0027 and U+2019 doubled, curly double quotes plain")
     void domainExample() {
       assertEquals("O'Brien\u2019s \u201CTeam\u201D", ScriptParser.parseLiteral("'O''Brien\u2019\u2019s \u201CTeam\u201D'"));
     }
@@ -123,7 +123,7 @@ class ScriptParserTest {
     }
 
     @Test
-    @DisplayName("the §7 two-layer example reads back to the DN")
+    @DisplayName("the docs/powershell-quoting.md two-layer example reads back to the DN")
     void twoLayers() {
       ParsedCommand c = ScriptParser.parseCommand("New-ManagementScope -Name 'x' -RecipientRestrictionFilter"
           + " 'MemberOfGroup -eq ''CN=O''''Brien\u2019\u2019s \u201CTeam\u201D,OU=\u2026'''");

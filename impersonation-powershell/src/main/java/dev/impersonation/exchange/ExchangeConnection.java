@@ -224,9 +224,10 @@ public final class ExchangeConnection {
 
   /**
    * The tenant segment of the URL and of the app-only anchor mailbox: the tenant's GUID (what public clients of the
-   * endpoint send) or a domain. By default the connection starts with the target's domain and switches to the GUID
-   * from the {@code tid} claim of the first access token, so the endpoint sees the GUID without an extra request
-   * (whether every vanity domain works in the path is unproven: {@code docs/exchange-admin-rest.md}).
+   * endpoint send in the path) or a domain. By default the connection starts with the target's domain and switches the
+   * path to the GUID from the {@code tid} claim of the first access token, so the endpoint sees the GUID without an
+   * extra request; the anchor mailbox keeps the domain, as public clients anchor it (whether every vanity domain works
+   * in the path is unproven: {@code docs/exchange-admin-rest.md}).
    */
   public ExchangeConnection tenantId(String tenantId) {
     if (tenantId == null || !tenantId.strip().matches("[A-Za-z0-9.-]+")) {

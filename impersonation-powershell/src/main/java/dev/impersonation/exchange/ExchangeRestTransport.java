@@ -237,12 +237,12 @@ public final class ExchangeRestTransport implements CmdletTransport {
     return url.newBuilder().setPathSegment(url.pathSize() - 2, current).build();
   }
 
-  /** The {@code X-AnchorMailbox} header value (with the tenant GUID once it is known). */
+  /**
+   * The {@code X-AnchorMailbox} header value. It keeps the tenant as configured (the {@code .onmicrosoft.com} domain by
+   * default) even when the path switches to the GUID: public clients anchor on the system mailbox at the initial
+   * domain (docs/exchange-admin-rest.md, S1 and S3).
+   */
   public String anchorMailbox() {
-    String t = tenantSegment;
-    if (resolveTenantFromToken && t != null && !t.isEmpty() && anchorMailbox.startsWith(APP_ANCHOR_PREFIX)) {
-      return APP_ANCHOR_PREFIX + t;
-    }
     return anchorMailbox;
   }
 

@@ -184,7 +184,7 @@ class RestLiveShapesTest {
   }
 
   @Test
-  void theTenantGuidFromTheTokenReplacesTheDomainInThePathAndAnchor() throws Exception {
+  void theTenantGuidFromTheTokenReplacesTheDomainInThePathWhileTheAnchorKeepsTheDomain() throws Exception {
     String tid = "0f0e0d0c-1111-2222-3333-444455556666";
     String payload = Base64.getUrlEncoder().withoutPadding()
         .encodeToString(("{\"aud\":\"https://outlook.office365.com\",\"tid\":\"" + tid + "\"}").getBytes(StandardCharsets.UTF_8));
@@ -197,7 +197,7 @@ class RestLiveShapesTest {
     for (int i = 0; i < 2; i++) {
       RecordedRequest r = server.takeRequest();
       assertEquals("/adminapi/beta/" + tid + "/InvokeCommand", r.getRequestUrl().encodedPath());
-      assertEquals(ExchangeRestTransport.APP_ANCHOR_PREFIX + tid, r.getHeader("X-AnchorMailbox"));
+      assertEquals(ExchangeRestTransport.APP_ANCHOR_PREFIX + TENANT, r.getHeader("X-AnchorMailbox"));
     }
   }
 

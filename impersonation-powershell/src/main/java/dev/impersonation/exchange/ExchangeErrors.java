@@ -29,6 +29,10 @@ public final class ExchangeErrors {
     String text = message == null ? "" : message;
     String both = (type + " " + text).toLowerCase(Locale.ROOT);
     String full = type.isEmpty() ? text : type + ": " + text;
+    java.util.Optional<TenantException> typed = classifyByType(type, full, identity, "");
+    if (typed.isPresent()) {
+      return typed.get();
+    }
     if (both.contains("dehydrated") || both.contains("enable-organizationcustomization")
         && !both.contains("not required")) {
       return new OrganizationNotCustomizedException(full);
@@ -57,6 +61,41 @@ public final class ExchangeErrors {
       return new TransientTenantException(full);
     }
     return new TenantException(full);
+  }
+
+  /**
+   * Classification by the exception type alone, the way both transports should decide first: Exchange's messages are
+   * localized, its exception types are not (docs/exchange-admin-rest.md). A namespaced type is reduced to its last
+   * segment. Empty when the type says nothing this library distinguishes.
+   *
+   * @param exceptionType e.g. {@code Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException}
+   * @param text the message to carry
+   * @param identity the identity the cmdlet was about
+   * @param cmdlet the cmdlet, to name the role it needs when access is denied ("" when unknown)
+   */
+  public static java.util.Optional<TenantException> classifyByType(String exceptionType, String text, String identity,
+      String cmdlet) {
+    String raw = exceptionType == null ? "" : exceptionType.strip();
+    String t = (raw.contains(".") ? raw.substring(raw.lastIndexOf('.') + 1) : raw).toLowerCase(Locale.ROOT);
+    if (t.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    if (t.contains("dehydrated")) {
+      return java.util.Optional.of(new OrganizationNotCustomizedException(text));
+    }
+    if (t.endsWith("notfoundexception") && !t.equals("commandnotfoundexception") && !t.equals("tenantnotfoundexception")) {
+      return java.util.Optional.of(new ObjectNotFoundException(identity, text));
+    }
+    if (t.endsWith("alreadyexistsexception")) {
+      return java.util.Optional.of(new ObjectAlreadyExistsException(identity, text));
+    }
+    if (t.contains("throttl") || t.equals("serverbusyexception")) {
+      return java.util.Optional.of(new ThrottledException(text, null));
+    }
+    if (t.equals("unauthorizedaccessexception") || t.contains("accessdenied") || t.equals("commandnotfoundexception")) {
+      return java.util.Optional.of(new AccessDeniedException(text + " " + dev.impersonation.exchange.internal.CmdletRoles.needed(cmdlet)));
+    }
+    return java.util.Optional.empty();
   }
 
   /** A throttling error with the service's Retry-After. */

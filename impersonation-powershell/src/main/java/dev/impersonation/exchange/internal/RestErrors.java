@@ -129,29 +129,10 @@ public final class RestErrors {
     return new ParsedError("", "");
   }
 
-  /** Classification by the exception type alone (the last segment of a namespaced .NET type name). */
+  /** Classification by the exception type alone ({@link ExchangeErrors#classifyByType}), with where it happened. */
   private static Optional<TenantException> byType(String type, String message, String identity, String where) {
-    String t = simpleType(type).toLowerCase(Locale.ROOT);
     String text = (message.isEmpty() ? simpleType(type) : message) + " [" + where + "]";
-    if (t.isEmpty()) {
-      return Optional.empty();
-    }
-    if (t.contains("dehydrated")) {
-      return Optional.of(new OrganizationNotCustomizedException(text));
-    }
-    if (t.endsWith("notfoundexception") && !t.equals("commandnotfoundexception") && !t.equals("tenantnotfoundexception")) {
-      return Optional.of(new ObjectNotFoundException(identity, text));
-    }
-    if (t.endsWith("alreadyexistsexception")) {
-      return Optional.of(new ObjectAlreadyExistsException(identity, text));
-    }
-    if (t.contains("throttl") || t.equals("serverbusyexception")) {
-      return Optional.of(new ThrottledException(text, null));
-    }
-    if (t.equals("unauthorizedaccessexception") || t.contains("accessdenied") || t.equals("commandnotfoundexception")) {
-      return Optional.of(new AccessDeniedException(text + " " + CmdletRoles.needed(where.split(" ", 2)[0])));
-    }
-    return Optional.empty();
+    return ExchangeErrors.classifyByType(type, text, identity, where.split(" ", 2)[0]);
   }
 
   private static String simpleType(String type) {

@@ -411,11 +411,13 @@ public final class Planner {
     List<String> toAdd = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     List<String> unreadable = new ArrayList<>();
+    Map<String, Observed<dev.impersonation.spi.DirectoryUser>> users = directoryUsers(au.members().stream()
+        .filter(m -> !present.contains(m.toLowerCase(Locale.ROOT))).toList());
     for (String m : au.members()) {
       if (present.contains(m.toLowerCase(Locale.ROOT))) {
         continue;
       }
-      Observed<dev.impersonation.spi.DirectoryUser> user = Observed.read(() -> directory.get().findUser(m));
+      Observed<dev.impersonation.spi.DirectoryUser> user = users.get(m);
       if (user.unknown()) {
         unreadable.add(m + " (" + user.error() + ")");
       } else if (user.absent()) {
@@ -631,6 +633,40 @@ public final class Planner {
     return new ScopeSteps(ready, refs, policyGroup, inScope, ok);
   }
 
+  /**
+   * Directory users read in one bulk call ({@link dev.impersonation.spi.DirectoryBackend#findUsers}); when the bulk read
+   * fails every one of them is UNKNOWN, never absent.
+   */
+  private Map<String, Observed<dev.impersonation.spi.DirectoryUser>> directoryUsers(List<String> identities) {
+    Map<String, Observed<dev.impersonation.spi.DirectoryUser>> out = new LinkedHashMap<>();
+    if (identities.isEmpty()) {
+      return out;
+    }
+    try {
+      Map<String, Optional<dev.impersonation.spi.DirectoryUser>> found = directory.get().findUsers(identities);
+      for (String m : identities) {
+        Optional<dev.impersonation.spi.DirectoryUser> u = found.get(m);
+        out.put(m, u == null ? Observed.unknown("the directory did not answer for " + m) : Observed.read(() -> u));
+      }
+    } catch (RuntimeException e) {
+      Observed<dev.impersonation.spi.DirectoryUser> failed = Observed.unknown(e.getClass().getSimpleName() + ": " + e.getMessage());
+      identities.forEach(m -> out.put(m, failed));
+    }
+    return out;
+  }
+
+  private static Observed<Recipient> toRecipient(Observed<dev.impersonation.spi.DirectoryUser> user) {
+    if (user == null) {
+      return Observed.unknown("not read");
+    }
+    if (!user.present()) {
+      return user.absent() ? new Observed<>(Observed.State.ABSENT, null, "") : Observed.unknown(user.error());
+    }
+    dev.impersonation.spi.DirectoryUser u = user.value();
+    return new Observed<>(Observed.State.PRESENT, new Recipient(u.displayName(), u.userPrincipalName(), "",
+        dev.impersonation.spi.RecipientType.USER_MAILBOX, true), "");
+  }
+
   /** Adds (and with EXACT removes) members, filling split groups in order. */
   private boolean members(GroupScope scope, Map<String, List<String>> current, Map<String, Integer> groupReady,
       PrincipalSteps principal, String principalUpn) {
@@ -644,15 +680,18 @@ public final class Planner {
     Map<String, String> canonical = new LinkedHashMap<>();
     // Declared members as their primary SMTP addresses, which is how Exchange lists members (for EXACT).
     Set<String> desired = scope.members().stream().map(m -> m.toLowerCase(Locale.ROOT)).collect(Collectors.toCollection(LinkedHashSet::new));
+    boolean throughExchange = scope.kind().isExchangeWritten() || exchange.isPresent();
+    // Graph: every member to add is read in bulk once ($batch), which also tells the backend their object ids for the adds.
+    Map<String, Observed<dev.impersonation.spi.DirectoryUser>> users = throughExchange || directory.isEmpty() ? Map.of()
+        : directoryUsers(toAdd.stream().filter(m -> !(m.equalsIgnoreCase(principalUpn) && principal.ready() > 0)).toList());
     for (String m : toAdd) {
       if (m.equalsIgnoreCase(principalUpn) && principal.ready() > 0) {
         canonical.put(m, m);
         continue;
       }
-      Observed<Recipient> r = scope.kind().isExchangeWritten() || exchange.isPresent()
+      Observed<Recipient> r = throughExchange
           ? fromExchange(x -> x.findRecipient(m))
-          : directory.map(d -> Observed.read(() -> d.findUser(m).map(u -> new Recipient(u.displayName(), u.userPrincipalName(), "",
-              dev.impersonation.spi.RecipientType.USER_MAILBOX, true)))).orElseGet(() -> Observed.unknown("no backend"));
+          : directory.isEmpty() ? Observed.unknown("no backend") : toRecipient(users.get(m));
       if (r.unknown()) {
         unreadable.add(m + " (" + r.error() + ")");
       } else if (r.absent()) {

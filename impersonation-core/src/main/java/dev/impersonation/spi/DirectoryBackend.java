@@ -1,6 +1,8 @@
 package dev.impersonation.spi;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -10,6 +12,19 @@ import java.util.Optional;
 public interface DirectoryBackend extends Backend {
   /** A user by UPN or SMTP address. */
   Optional<DirectoryUser> findUser(String userPrincipalName);
+
+  /**
+   * Many users at once, by UPN or SMTP address: every identity asked for is a key of the answer, empty for a confirmed
+   * absence. A backend that can read in bulk (Graph's {@code $batch}) overrides this; the default reads one by one. Any
+   * failed read throws: the answer never holds a guess.
+   */
+  default Map<String, Optional<DirectoryUser>> findUsers(List<String> userPrincipalNames) {
+    Map<String, Optional<DirectoryUser>> found = new LinkedHashMap<>();
+    for (String upn : userPrincipalNames) {
+      found.computeIfAbsent(upn, this::findUser);
+    }
+    return found;
+  }
 
   /** A Microsoft 365 or security group by display name. */
   Optional<MailGroup> findGroup(String displayName);

@@ -101,7 +101,10 @@ import okhttp3.ResponseBody;
  * by name). A chunk that Graph answers "One or more added object references already exist" is retried member by member
  * with {@code POST /groups/{id}/members/$ref}, where that answer means success; an inner request throttled with 429 is
  * resent on its own after its {@code Retry-After}, on the connection's {@link Sleeper}. Members and owners are referred
- * to as {@code <base>/directoryObjects/<id>} when given as object ids, else as {@code <base>/users/<upn>}.
+ * to only as {@code <base>/directoryObjects/<id>}, the form Graph documents (docs/graph-references.md): ids come from the
+ * plan's reads (a plan's bulk {@link #findUsers} read of the members to add, the group's member list), and names no read
+ * told are looked up in {@code $batch}es of 20 before any write ({@link #idLookupRequestCount()} reports that cost
+ * apart).
  *
  * <p>The SDK's own retry handler is off: a throttled or failed call surfaces at once as a typed
  * {@link TenantException} ({@link ThrottledException} with the service's Retry-After,
@@ -124,6 +127,10 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
   private final Clock clock;
   private final Sleeper sleeper;
   private final AtomicLong requests = new AtomicLong();
+  /** Requests spent at write time looking up object ids that no earlier read had told (docs/graph-references.md). */
+  private final AtomicLong idLookupRequests = new AtomicLong();
+  /** Object ids of the users this backend has read, by lower-case UPN, mail and the identity they were asked by. */
+  private final Map<String, String> knownIds = new java.util.concurrent.ConcurrentHashMap<>();
   /** The application id of the Microsoft Graph resource service principal. */
   public static final String MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
   /** The Microsoft Graph service principal's id and application app-role ids by permission, once looked up. */
@@ -166,6 +173,15 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
     return requests.get();
   }
 
+  /**
+   * Of {@link #requestCount()}, the requests spent while writing to look up the object ids of members, owners or unit
+   * members that no earlier read had told ({@code GET /users/{upn}?$select=id}, 20 per {@code $batch}). After a plan
+   * through this backend, the adds it planned need none: the plan's bulk read ({@link #findUsers}) already knows them.
+   */
+  public long idLookupRequestCount() {
+    return idLookupRequests.get();
+  }
+
   // ------------------------------------------------------------------ reads
 
   @Override
@@ -173,19 +189,82 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
     String who = userPrincipalName.strip();
     try {
       User u = call("GET /users/" + who, who, () -> client.users().byUserId(who).get(rc -> rc.queryParameters.select = USER_FIELDS));
-      return Optional.ofNullable(u).map(GraphDirectoryBackend::user);
+      return Optional.ofNullable(u).map(found -> remember(who, found));
     } catch (ObjectNotFoundException byKey) {
-      if (!who.contains("@")) {
-        return Optional.empty();
-      }
-      // Not a UPN: it may be a mail address.
-      UserCollectionResponse byMail = call("GET /users?$filter=mail", who, () -> client.users().get(rc -> {
-        rc.queryParameters.filter = ODataFilter.eq("mail", who);
-        rc.queryParameters.select = USER_FIELDS;
-      }));
-      List<User> found = byMail == null || byMail.getValue() == null ? List.of() : byMail.getValue();
-      return found.stream().findFirst().map(GraphDirectoryBackend::user);
+      return who.contains("@") ? findByMail(who) : Optional.empty();
     }
+  }
+
+  /** Not a UPN: it may be a mail address ({@code GET /users?$filter=mail eq '...'}). */
+  private Optional<DirectoryUser> findByMail(String who) {
+    UserCollectionResponse byMail = call("GET /users?$filter=mail", who, () -> client.users().get(rc -> {
+      rc.queryParameters.filter = ODataFilter.eq("mail", who);
+      rc.queryParameters.select = USER_FIELDS;
+    }));
+    List<User> found = byMail == null || byMail.getValue() == null ? List.of() : byMail.getValue();
+    return found.stream().findFirst().map(u -> remember(who, u));
+  }
+
+  /**
+   * Reads users in {@code $batch}es of 20 ({@code GET /users/{upn}?$select=...}): 1,000 users take 50 requests, not
+   * 1,000. An identity Graph does not know as a UPN is looked up by mail on its own; any other failure throws. Every user
+   * read is remembered by id, so adding them afterwards needs no further look-up (docs/graph-references.md).
+   */
+  @Override
+  public Map<String, Optional<DirectoryUser>> findUsers(List<String> userPrincipalNames) {
+    List<String> names = userPrincipalNames.stream().map(String::strip).distinct().toList();
+    Map<String, Optional<DirectoryUser>> byStripped = new HashMap<>();
+    List<RequestInformation> reads = names.stream().map(m -> client.users().byUserId(m)
+        .toGetRequestInformation(rc -> rc.queryParameters.select = USER_FIELDS)).toList();
+    Map<Integer, Response> answers = runBatches(reads, "GET /users/{upn} in $batch", names.isEmpty() ? "" : names.get(0));
+    for (Map.Entry<Integer, Response> e : answers.entrySet()) {
+      String who = names.get(e.getKey());
+      Response r = e.getValue();
+      if (r.code() == 404) {
+        byStripped.put(who, who.contains("@") ? findByMail(who) : Optional.empty());
+      } else if (!r.isSuccessful()) {
+        throw GraphErrors.classify("GET /users/" + who + " in $batch", who, innerFailure(r));
+      } else {
+        byStripped.put(who, Optional.of(remember(who, userFromJson(readJson(r, who)))));
+      }
+    }
+    Map<String, Optional<DirectoryUser>> out = new LinkedHashMap<>();
+    for (String asked : userPrincipalNames) {
+      out.put(asked, byStripped.getOrDefault(asked.strip(), Optional.empty()));
+    }
+    return out;
+  }
+
+  private static User userFromJson(JsonNode n) {
+    User u = new User();
+    u.setId(n.path("id").asText(null));
+    u.setUserPrincipalName(n.path("userPrincipalName").asText(null));
+    u.setDisplayName(n.path("displayName").asText(null));
+    u.setUsageLocation(n.path("usageLocation").asText(null));
+    u.setMail(n.path("mail").asText(null));
+    List<AssignedLicense> licenses = new ArrayList<>();
+    for (JsonNode l : n.path("assignedLicenses")) {
+      AssignedLicense a = new AssignedLicense();
+      String sku = l.path("skuId").asText("");
+      if (ODataFilter.isGuid(sku)) {
+        a.setSkuId(UUID.fromString(sku));
+        licenses.add(a);
+      }
+    }
+    u.setAssignedLicenses(licenses);
+    return u;
+  }
+
+  /** Remembers a user's object id under every name it may be referred to by, and answers it as a directory user. */
+  private DirectoryUser remember(String askedAs, User u) {
+    if (u.getId() != null && ODataFilter.isGuid(u.getId())) {
+      for (String name : new String[] {askedAs, u.getUserPrincipalName(), u.getMail()}) {
+        if (name != null && !name.isBlank()) {
+          knownIds.put(name.strip().toLowerCase(java.util.Locale.ROOT), u.getId());
+        }
+      }
+    }
+    return user(u);
   }
 
   private static DirectoryUser user(User u) {
@@ -241,7 +320,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
           rc.queryParameters.top = PAGE_SIZE;
           rc.queryParameters.select = new String[] {"id", "userPrincipalName", "mail"};
         }));
-    iterate(first, DirectoryObjectCollectionResponse::createFromDiscriminatorValue, (DirectoryObject o) -> members.add(address(o)),
+    iterate(first, DirectoryObjectCollectionResponse::createFromDiscriminatorValue, (DirectoryObject o) -> members.add(rememberMember(o)),
         "GET /groups/" + id + "/members (next page)", groupIdOrName);
     return List.copyOf(members);
   }
@@ -267,6 +346,14 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
         throw new TenantException(what + ": the Graph SDK could not read a page (" + e.getClass().getSimpleName() + ").", e);
       }
     }, false);
+  }
+
+  /** A listed member's address, its object id remembered when it is a user. */
+  private String rememberMember(DirectoryObject o) {
+    if (o instanceof User u) {
+      remember(address(o), u);
+    }
+    return address(o);
   }
 
   private static String address(DirectoryObject o) {
@@ -350,7 +437,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
       return Optional.empty();
     }
     List<String> members = new ArrayList<>();
-    iterate(first, DirectoryObjectCollectionResponse::createFromDiscriminatorValue, (DirectoryObject o) -> members.add(address(o)),
+    iterate(first, DirectoryObjectCollectionResponse::createFromDiscriminatorValue, (DirectoryObject o) -> members.add(rememberMember(o)),
         "GET /directory/administrativeUnits/" + id + "/members (next page)", id);
     return Optional.of(List.copyOf(members));
   }
@@ -682,26 +769,98 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
       group.setSecurityEnabled(true);
     }
     if (!g.owners().isEmpty()) {
-      group.getAdditionalData().put("owners@odata.bind", g.owners().stream().map(this::reference).toList());
+      Map<String, String> ids = objectIds(g.owners(), "owners of the new group " + g.name());
+      group.getAdditionalData().put("owners@odata.bind", g.owners().stream().map(o -> reference(ids.get(o.strip()))).toList());
     }
     call("POST /groups", g.name(), () -> client.groups().post(group));
   }
 
-  /** The {@code @odata.id} of a user or directory object given as an object id or a UPN. */
-  String reference(String member) {
-    String m = member.strip();
-    return ODataFilter.isGuid(m) ? referenceBase + "/directoryObjects/" + m : referenceBase + "/users/" + pathSegment(m);
+  /**
+   * The {@code @odata.id} of a directory object by its object id: {@code <base>/directoryObjects/{id}}, the only form Graph
+   * documents for {@code members@odata.bind}, {@code owners@odata.bind} and {@code $ref} bodies (docs/graph-references.md).
+   */
+  String reference(String objectId) {
+    if (objectId == null || !ODataFilter.isGuid(objectId.strip())) {
+      throw new IllegalArgumentException("A Graph reference needs an object id, not '" + objectId + "'");
+    }
+    return referenceBase + "/directoryObjects/" + objectId.strip();
   }
 
-  /** Percent-encodes a UPN for a URL path segment ({@code #} is legal in a UPN), keeping {@code @} and {@code '} readable. */
-  private static String pathSegment(String s) {
-    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%40", "@").replace("%27", "'");
+  /**
+   * The object ids of users given as object ids, UPNs or mail addresses, by the stripped name: ids already known from an
+   * earlier read cost nothing; the rest are looked up in {@code $batch}es of 20 (counted in
+   * {@link #idLookupRequestCount()}). A name that is no user fails with {@link ObjectNotFoundException} naming every
+   * such name, before anything is written.
+   */
+  private Map<String, String> objectIds(List<String> names, String purpose) {
+    Map<String, String> ids = new LinkedHashMap<>();
+    List<String> unknown = new ArrayList<>();
+    for (String raw : names) {
+      String m = raw.strip();
+      if (ODataFilter.isGuid(m)) {
+        ids.put(m, m);
+      } else if (knownIds.containsKey(m.toLowerCase(java.util.Locale.ROOT))) {
+        ids.put(m, knownIds.get(m.toLowerCase(java.util.Locale.ROOT)));
+      } else if (!unknown.contains(m)) {
+        unknown.add(m);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      Map<String, String> found = lookupIds(unknown, purpose);
+      List<String> missing = unknown.stream().filter(m -> !found.containsKey(m)).toList();
+      if (!missing.isEmpty()) {
+        throw new ObjectNotFoundException(missing.get(0), "No directory user " + missing + " for the " + purpose
+            + ": Graph refers to members by object id and found none for these names. Check the addresses (user principal "
+            + "names or mail addresses) and plan again.");
+      }
+      ids.putAll(found);
+    }
+    Map<String, String> inOrder = new LinkedHashMap<>();
+    names.forEach(raw -> inOrder.putIfAbsent(raw.strip(), ids.get(raw.strip())));
+    return inOrder;
+  }
+
+  /**
+   * Looks up object ids ({@code GET /users/{upn}?$select=id}, 20 per {@code $batch}; a name Graph does not know as a UPN is
+   * tried as a mail address). Names with no user are left out; any other failure throws.
+   */
+  private Map<String, String> lookupIds(List<String> names, String purpose) {
+    long before = requests.get();
+    try {
+      Map<String, String> ids = new LinkedHashMap<>();
+      List<RequestInformation> lookups = names.stream().map(m -> client.users().byUserId(m)
+          .toGetRequestInformation(rc -> rc.queryParameters.select = new String[] {"id", "userPrincipalName", "mail"})).toList();
+      Map<Integer, Response> found = runBatches(lookups, "GET /users/{upn} in $batch (object ids for the " + purpose + ")", names.get(0));
+      for (Map.Entry<Integer, Response> e : found.entrySet()) {
+        Response r = e.getValue();
+        String member = names.get(e.getKey());
+        if (r.code() == 404) {
+          if (member.contains("@")) {
+            findByMail(member).ifPresent(u -> ids.put(member, u.id()));
+          }
+          continue;
+        }
+        if (!r.isSuccessful()) {
+          throw GraphErrors.classify("GET /users/" + member + " in $batch", member, innerFailure(r));
+        }
+        DirectoryUser u = remember(member, userFromJson(readJson(r, member)));
+        if (!ODataFilter.isGuid(u.id())) {
+          throw new TenantException("Graph answered the user " + member + " without an object id.");
+        }
+        ids.put(member, u.id());
+      }
+      return ids;
+    } finally {
+      idLookupRequests.addAndGet(requests.get() - before);
+    }
   }
 
   private void setGroup(GroupRef group, Operation.SetGroup set) {
+    Map<String, String> ownerIds = set.addManagedBy().isEmpty() ? Map.of()
+        : objectIds(set.addManagedBy(), "owners of " + group.id());
     for (String owner : set.addManagedBy()) {
       ReferenceCreate ref = new ReferenceCreate();
-      ref.setOdataId(reference(owner));
+      ref.setOdataId(reference(ownerIds.get(owner.strip())));
       try {
         call("POST /groups/" + group.id() + "/owners/$ref", owner, () -> {
           client.groups().byGroupId(group.id()).owners().ref().post(ref);
@@ -720,28 +879,24 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
   }
 
   /**
-   * Removes members in {@code $batch}es: UPNs are first resolved to object ids ({@code GET /users/{upn}?$select=id}, 20
-   * per batch; a user that does not exist is no member), then {@code DELETE /groups/{id}/members/{memberId}/$ref}, 20 per
-   * batch, where 404 means already gone, which is success.
+   * Removes members in {@code $batch}es: names are first resolved to object ids (known from the plan's read of the
+   * members, else {@code GET /users/{upn}?$select=id}, 20 per batch; a user that does not exist is no member), then
+   * {@code DELETE /groups/{id}/members/{memberId}/$ref}, 20 per batch, where 404 means already gone, which is success.
    */
   private void removeMembers(GroupRef group, List<String> members) {
     List<String> distinct = members.stream().map(String::strip).distinct().toList();
-    List<String> names = distinct.stream().filter(m -> !ODataFilter.isGuid(m)).toList();
     Map<String, String> ids = new LinkedHashMap<>();
-    distinct.stream().filter(ODataFilter::isGuid).forEach(m -> ids.put(m, m));
-    List<RequestInformation> lookups = names.stream().map(m -> client.users().byUserId(m)
-        .toGetRequestInformation(rc -> rc.queryParameters.select = new String[] {"id"})).toList();
-    Map<Integer, Response> found = runBatches(lookups, "GET /users/{upn} in $batch (members to remove from " + group.id() + ")", group.id());
-    for (Map.Entry<Integer, Response> e : found.entrySet()) {
-      Response r = e.getValue();
-      String member = names.get(e.getKey());
-      if (r.code() == 404) {
-        continue;
+    List<String> unknown = new ArrayList<>();
+    for (String m : distinct) {
+      String known = ODataFilter.isGuid(m) ? m : knownIds.get(m.toLowerCase(java.util.Locale.ROOT));
+      if (known != null) {
+        ids.put(m, known);
+      } else {
+        unknown.add(m);
       }
-      if (!r.isSuccessful()) {
-        throw GraphErrors.classify("GET /users/" + member + " in $batch", member, innerFailure(r));
-      }
-      ids.put(member, readId(r, member));
+    }
+    if (!unknown.isEmpty()) {
+      ids.putAll(lookupIds(unknown, "members to remove from " + group.id()));
     }
     List<String> memberIds = ids.values().stream().distinct().toList();
     List<RequestInformation> deletes = memberIds.stream().map(id -> client.groups().byGroupId(group.id()).members()
@@ -757,17 +912,13 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
     }
   }
 
-  private String readId(Response r, String member) {
+  private JsonNode readJson(Response r, String member) {
     ResponseBody body = r.body();
     try {
       String text = body == null ? "" : new String(body.bytes(), StandardCharsets.UTF_8);
-      String id = JSON.readTree(text.isEmpty() ? "{}" : text).path("id").asText("");
-      if (id.isEmpty()) {
-        throw new TenantException("Graph answered the user " + member + " without an id.");
-      }
-      return id;
+      return JSON.readTree(text.isEmpty() ? "{}" : text);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new TenantException("Graph's answer for the user " + member + " could not be read: " + e.getMessage(), e);
     }
   }
 
@@ -831,19 +982,26 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
   private record Step(List<String> members, boolean single) {}
 
   private void addMembers(GroupRef group, List<String> members) {
-    List<String> distinct = members.stream().map(String::strip).distinct().toList();
+    Map<String, String> ids = objectIds(members, "members to add to " + group.id());
+    List<String> distinct = ids.values().stream().distinct().toList();
+    Map<String, String> names = new HashMap<>();
+    ids.forEach((name, id) -> names.putIfAbsent(id, name));
     List<Step> chunks = new ArrayList<>();
     for (int i = 0; i < distinct.size(); i += MAX_PER_REQUEST) {
       chunks.add(new Step(distinct.subList(i, Math.min(distinct.size(), i + MAX_PER_REQUEST)), false));
     }
     // Some member of a chunk already there fails the whole PATCH (all or nothing): those chunks go again member by member.
     List<Step> singles = new ArrayList<>();
-    sendMemberSteps(group, chunks, step -> step.members().forEach(m -> singles.add(new Step(List.of(m), true))));
-    sendMemberSteps(group, singles, step -> { });
+    sendMemberSteps(group, chunks, names, step -> step.members().forEach(m -> singles.add(new Step(List.of(m), true))));
+    sendMemberSteps(group, singles, names, step -> { });
   }
 
-  /** Sends member-adding steps in batches; "already exists" goes to {@code onAlreadyExists}, other failures throw. */
-  private void sendMemberSteps(GroupRef group, List<Step> steps, java.util.function.Consumer<Step> onAlreadyExists) {
+  /**
+   * Sends member-adding steps (members by object id) in batches; "already exists" goes to {@code onAlreadyExists}, other
+   * failures throw, naming the member as it was given ({@code names}: object id to name).
+   */
+  private void sendMemberSteps(GroupRef group, List<Step> steps, Map<String, String> names,
+      java.util.function.Consumer<Step> onAlreadyExists) {
     List<RequestInformation> requests = steps.stream().map(step -> request(group.id(), step)).toList();
     Map<Integer, Response> answers = runBatches(requests, "add members to " + group.id(), group.id());
     TenantException failure = null;
@@ -860,7 +1018,8 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
       } else if (failure == null) {
         String what = step.single() ? "POST /groups/" + group.id() + "/members/$ref" : "PATCH /groups/" + group.id()
             + " (members@odata.bind, " + step.members().size() + " members)";
-        failure = GraphErrors.classify(what + " in $batch", step.single() ? step.members().get(0) : group.id(), f);
+        failure = GraphErrors.classify(what + " in $batch", step.single() ? names.getOrDefault(step.members().get(0),
+            step.members().get(0)) : group.id(), f);
       }
     }
     if (failure != null) {
@@ -872,9 +1031,10 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
 
   private void addAdministrativeUnitMembers(String unitId, List<String> members) {
     List<String> distinct = members.stream().map(String::strip).distinct().toList();
+    Map<String, String> ids = objectIds(distinct, "members to add to administrative unit " + unitId);
     List<RequestInformation> requests = distinct.stream().map(member -> {
       ReferenceCreate ref = new ReferenceCreate();
-      ref.setOdataId(reference(member));
+      ref.setOdataId(reference(ids.get(member)));
       return client.directory().administrativeUnits().byAdministrativeUnitId(unitId).members().ref().toPostRequestInformation(ref);
     }).toList();
     String route = "POST /directory/administrativeUnits/" + unitId + "/members/$ref";

@@ -60,6 +60,63 @@ final class FakeGraph implements AutoCloseable {
   final List<String> batchBodies = Collections.synchronizedList(new ArrayList<>());
   final List<String> scopes = Collections.synchronizedList(new ArrayList<>());
   volatile Function<Call, Answer> handler = c -> Answer.error(404, "Request_ResourceNotFound", "Resource not found.");
+  /** The backend's object-id look-ups ({@code GET /users/{upn}?$select=id,...}), answered by the fake itself. */
+  final List<String> idLookups = Collections.synchronizedList(new ArrayList<>());
+
+  /**
+   * The object id the fake gives a user name: a stable name-based UUID. Names starting with {@code nobody} or
+   * {@code missing} are no user (404).
+   */
+  static String idOf(String upn) {
+    return java.util.UUID.nameUUIDFromBytes(upn.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8)).toString();
+  }
+
+  /** The documented reference to a user by name: {@code .../directoryObjects/<idOf(upn)>}. */
+  String ref(String upn) {
+    return baseUrl() + "/directoryObjects/" + idOf(upn);
+  }
+
+  private static final java.util.regex.Pattern USER_BY_NAME = java.util.regex.Pattern.compile("^/v1\\.0/users/([^/]+)$");
+
+  /**
+   * What a plan does before the adds: reads the users in bulk ({@link GraphDirectoryBackend#findUsers}, answered here
+   * with {@link #idOf}), so the backend knows their ids. The recorded requests are cleared afterwards.
+   */
+  void planRead(GraphDirectoryBackend backend, List<String> upns) {
+    Function<Call, Answer> scripted = handler;
+    handler = c -> c.method().equals("GET") && USER_BY_NAME.matcher(c.path()).matches()
+        ? Answer.ok(userJson(c.path().substring(c.path().lastIndexOf('/') + 1))) : scripted.apply(c);
+    try {
+      backend.findUsers(upns);
+    } finally {
+      handler = scripted;
+      httpRequests.clear();
+      calls.clear();
+      batchBodies.clear();
+      idLookups.clear();
+    }
+  }
+
+  static String userJson(String upn) {
+    return "{\"id\":\"" + idOf(upn) + "\",\"userPrincipalName\":\"" + upn + "\",\"mail\":\"" + upn + "\",\"displayName\":\""
+        + upn + "\",\"usageLocation\":\"US\",\"assignedLicenses\":[]}";
+  }
+
+  /** Answers the backend's id look-ups, which every test would otherwise have to script. */
+  private Answer idLookup(Call c) {
+    java.util.regex.Matcher m = USER_BY_NAME.matcher(c.path());
+    if (!"GET".equals(c.method()) || !m.matches() || c.query() == null || !c.query().contains("$select=id,userPrincipalName,mail")) {
+      return null;
+    }
+    String name = m.group(1);
+    idLookups.add(name);
+    String local = name.toLowerCase(java.util.Locale.ROOT);
+    if (local.startsWith("nobody") || local.startsWith("missing")) {
+      return Answer.error(404, "Request_ResourceNotFound", "Resource '" + name + "' does not exist or one of its queried "
+          + "reference-property objects are not present.");
+    }
+    return Answer.ok(userJson(name));
+  }
 
   FakeGraph() throws IOException {
     server.setDispatcher(new Dispatcher() {
@@ -119,8 +176,11 @@ final class FakeGraph implements AutoCloseable {
         String innerPath = "/v1.0" + decode(q < 0 ? url : url.substring(0, q));
         Call c = new Call(inner.path("method").asText(), innerPath, q < 0 ? null : decode(url.substring(q + 1)),
             inner.get("body"), true);
-        calls.add(c);
-        Answer a = handler.apply(c);
+        Answer a = idLookup(c);
+        if (a == null) {
+          calls.add(c);
+          a = handler.apply(c);
+        }
         ObjectNode resp = responses.addObject();
         resp.put("id", inner.path("id").asText());
         resp.put("status", a.status());
@@ -136,8 +196,11 @@ final class FakeGraph implements AutoCloseable {
       return json(200, JSON.writeValueAsString(out), null);
     }
     Call c = new Call(r.getMethod(), path, query, body, false);
-    calls.add(c);
-    Answer a = handler.apply(c);
+    Answer a = idLookup(c);
+    if (a == null) {
+      calls.add(c);
+      a = handler.apply(c);
+    }
     return json(a.status(), a.body(), a.retryAfter());
   }
 

@@ -140,35 +140,65 @@ class GraphDirectoryBackendTest {
   @Test
   void adding45MembersIsOneBatchOfThreeChunks() {
     graph.handler = c -> Answer.noContent();
+    graph.planRead(backend, users(45));
+    long before = backend.requestCount();
     backend.execute(new Operation.AddGroupMembers(GROUP_ID, GroupKind.SECURITY, users(45)));
-    assertEquals(1, graph.requestCount(), "one $batch request");
+    assertEquals(1, graph.requestCount(), "one $batch request: the plan's read told the ids");
     assertEquals("/v1.0/$batch", graph.httpRequests.get(0).getPath());
+    assertEquals(List.of(), graph.idLookups);
     List<Integer> sizes = new ArrayList<>();
     for (Call c : graph.calls) {
       assertEquals("PATCH", c.method());
       assertEquals("/v1.0/groups/" + GROUP_ID, c.path());
       JsonNode refs = c.body().path("members@odata.bind");
       sizes.add(refs.size());
-      assertTrue(refs.get(0).asText().startsWith(graph.baseUrl() + "/users/user"), refs.get(0).asText());
+      assertTrue(refs.get(0).asText().startsWith(graph.baseUrl() + "/directoryObjects/"), refs.get(0).asText());
     }
     assertEquals(List.of(20, 20, 5), sizes);
-    assertEquals(1, backend.requestCount());
+    assertEquals(graph.ref("user0@contoso.com"), graph.calls.get(0).body().path("members@odata.bind").get(0).asText());
+    assertEquals(1, backend.requestCount() - before);
+    assertEquals(0, backend.idLookupRequestCount());
+  }
+
+  @Test
+  void membersNoReadToldAreLookedUpInBatchesFirstAndCountedApart() {
+    graph.handler = c -> Answer.noContent();
+    backend.execute(new Operation.AddGroupMembers(GROUP_ID, GroupKind.SECURITY, users(45)));
+    assertEquals(45, graph.idLookups.size());
+    assertEquals(4, graph.requestCount(), "3 $batch look-ups of 20 ids, then 1 $batch of 3 chunks");
+    assertEquals(3, backend.idLookupRequestCount());
+    assertEquals(4, backend.requestCount());
+    assertTrue(graph.calls.stream().allMatch(c -> c.method().equals("PATCH")), graph.calls.toString());
+    graph.calls.forEach(c -> c.body().path("members@odata.bind").forEach(r -> assertTrue(
+        r.asText().startsWith(graph.baseUrl() + "/directoryObjects/"), r.asText())));
+  }
+
+  @Test
+  void aNameThatIsNoUserFailsBeforeAnythingIsWritten() {
+    graph.handler = c -> Answer.noContent();
+    ObjectNotFoundException e = assertThrows(ObjectNotFoundException.class, () -> backend.execute(new Operation.AddGroupMembers(
+        GROUP_ID, GroupKind.SECURITY, List.of("user1@contoso.com", "nobody@contoso.com", "missing@contoso.com"))));
+    assertEquals("nobody@contoso.com", e.identity());
+    assertTrue(e.getMessage().contains("[nobody@contoso.com, missing@contoso.com]"), e.getMessage());
+    assertTrue(graph.calls.stream().noneMatch(c -> c.method().equals("PATCH") || c.method().equals("POST")),
+        "nothing written: " + graph.calls);
   }
 
   @Test
   void aChunkWhoseMembersAlreadyExistFallsBackToSingleReferences() {
     List<String> members = users(45);
     graph.handler = c -> {
-      if (c.method().equals("PATCH") && c.body().path("members@odata.bind").toString().contains("user20@")) {
+      if (c.method().equals("PATCH") && c.body().path("members@odata.bind").toString().contains(FakeGraph.idOf("user20@contoso.com"))) {
         return Answer.error(400, "Request_BadRequest",
             "One or more added object references already exist for the following modified properties: 'members'.");
       }
-      if (c.method().equals("POST") && c.body().path("@odata.id").asText().endsWith("/users/user25@contoso.com")) {
+      if (c.method().equals("POST") && c.body().path("@odata.id").asText().equals(graph.ref("user25@contoso.com"))) {
         return Answer.error(400, "Request_BadRequest",
             "One or more added object references already exist for the following modified properties: 'members'.");
       }
       return Answer.noContent();
     };
+    graph.planRead(backend, members);
     backend.execute(new Operation.AddGroupMembers(GROUP_ID, GroupKind.MICROSOFT_365, members));
     assertEquals(2, graph.requestCount(), "the batch, then one batch of 20 single $ref POSTs");
     List<Call> singles = graph.calls.stream().filter(c -> c.method().equals("POST")).toList();
@@ -180,11 +210,12 @@ class GraphDirectoryBackendTest {
   void anInnerThrottledRequestIsRetriedAlone() {
     int[] seen = {0};
     graph.handler = c -> {
-      if (c.body().path("members@odata.bind").toString().contains("user0@") && seen[0]++ == 0) {
+      if (c.body().path("members@odata.bind").toString().contains(FakeGraph.idOf("user0@contoso.com")) && seen[0]++ == 0) {
         return Answer.throttled("7");
       }
       return Answer.noContent();
     };
+    graph.planRead(backend, users(45));
     backend.execute(new Operation.AddGroupMembers(GROUP_ID, GroupKind.SECURITY, users(45)));
     assertEquals(2, graph.requestCount());
     assertEquals(4, graph.calls.size(), "3 steps, then the throttled one alone");
@@ -194,9 +225,56 @@ class GraphDirectoryBackendTest {
   @Test
   void aThousandMembersTakeThreeBatchRequests() {
     graph.handler = c -> Answer.noContent();
+    graph.planRead(backend, users(1000));
     backend.execute(new Operation.AddGroupMembers(GROUP_ID, GroupKind.SECURITY, users(1000)));
     assertEquals(3, graph.requestCount());
     assertEquals(50, graph.calls.size());
+    assertEquals(0, backend.idLookupRequestCount());
+  }
+
+  @Test
+  void thePlansBulkReadOfAThousandUsersIsFiftyRequests() {
+    graph.handler = c -> c.method().equals("GET") ? Answer.ok(FakeGraph.userJson(c.path().substring(c.path().lastIndexOf('/') + 1)))
+        : Answer.noContent();
+    java.util.Map<String, Optional<DirectoryUser>> found = backend.findUsers(users(1000));
+    assertEquals(50, graph.requestCount(), "1,000 reads in $batch calls of 20");
+    assertEquals(1000, found.size());
+    assertEquals(FakeGraph.idOf("user999@contoso.com"), found.get("user999@contoso.com").orElseThrow().id());
+    // Without the plan's read, the same adds cost 50 look-ups (reported apart) and 3 writes.
+    GraphDirectoryBackend cold = graph.connection().clock(Clock.systemUTC(), sleeper).build();
+    graph.httpRequests.clear();
+    cold.execute(new Operation.AddGroupMembers(GROUP_ID, GroupKind.SECURITY, users(1000)));
+    assertEquals(53, graph.requestCount());
+    assertEquals(50, cold.idLookupRequestCount());
+  }
+
+  @Test
+  void aUserTheDirectoryDoesNotKnowByUpnIsFoundByMailInTheBulkRead() {
+    graph.handler = c -> {
+      if (c.path().endsWith("/users/alias@contoso.com")) {
+        return Answer.error(404, "Request_ResourceNotFound", "Resource 'alias@contoso.com' does not exist.");
+      }
+      if (c.path().equals("/v1.0/users") && c.query().contains("mail eq 'alias@contoso.com'")) {
+        return Answer.ok("{\"value\":[" + FakeGraph.userJson("real@contoso.com") + "]}");
+      }
+      if (c.path().endsWith("/users/gone@contoso.com")) {
+        return Answer.error(404, "Request_ResourceNotFound", "Resource 'gone@contoso.com' does not exist.");
+      }
+      if (c.path().equals("/v1.0/users")) {
+        return Answer.ok("{\"value\":[]}");
+      }
+      return Answer.ok(FakeGraph.userJson(c.path().substring(c.path().lastIndexOf('/') + 1)));
+    };
+    java.util.Map<String, Optional<DirectoryUser>> found = backend.findUsers(List.of("a@contoso.com", "alias@contoso.com", "gone@contoso.com"));
+    assertEquals("real@contoso.com", found.get("alias@contoso.com").orElseThrow().userPrincipalName());
+    assertEquals(Optional.empty(), found.get("gone@contoso.com"));
+    // The alias's id is known: adding it needs no look-up.
+    graph.handler = c -> Answer.noContent();
+    backend.execute(new Operation.AddGroupMembers(GROUP_ID, GroupKind.SECURITY, List.of("alias@contoso.com")));
+    assertEquals(0, backend.idLookupRequestCount());
+    assertEquals(graph.ref("real@contoso.com"), graph.calls.get(graph.calls.size() - 1).body().path("members@odata.bind").get(0).asText());
+    graph.handler = c -> Answer.error(503, "serviceNotAvailable", "busy");
+    assertThrows(TransientTenantException.class, () -> backend.findUsers(List.of("b@contoso.com")), "a failed read throws, never absent");
   }
 
   @Test
@@ -204,6 +282,7 @@ class GraphDirectoryBackendTest {
     graph.handler = c -> c.method().equals("GET")
         ? Answer.ok("{\"value\":[{\"id\":\"" + GROUP_ID + "\",\"displayName\":\"Scope\",\"groupTypes\":[],\"mailEnabled\":false,\"securityEnabled\":true}]}")
         : Answer.noContent();
+    graph.planRead(backend, users(1000));
     backend.execute(new Operation.AddGroupMembers("Scope", GroupKind.SECURITY, users(1000)));
     assertEquals(4, graph.requestCount());
   }
@@ -292,12 +371,13 @@ class GraphDirectoryBackendTest {
     graph.handler = c -> new Answer(201, "{\"id\":\"" + GROUP_ID + "\"}", null);
     backend.execute(new Operation.CreateDirectoryGroup("Team", GroupKind.MICROSOFT_365, "team", List.of("owner@contoso.com"), "owned-by-x"));
     backend.execute(new Operation.CreateDirectoryGroup("Sec", GroupKind.SECURITY, "sec", List.of(), "owned-by-x"));
-    JsonNode m365 = graph.calls.get(0).body();
+    JsonNode m365 = graph.calls.stream().filter(c -> c.path().equals("/v1.0/groups")).findFirst().orElseThrow().body();
+    assertEquals(List.of("owner@contoso.com"), graph.idLookups, "the owner's id looked up first");
     assertEquals("[\"Unified\"]", m365.path("groupTypes").toString());
     assertTrue(m365.path("mailEnabled").asBoolean());
     assertFalse(m365.path("securityEnabled").asBoolean());
-    assertEquals(graph.baseUrl() + "/users/owner@contoso.com", m365.path("owners@odata.bind").get(0).asText());
-    JsonNode sec = graph.calls.get(1).body();
+    assertEquals(graph.ref("owner@contoso.com"), m365.path("owners@odata.bind").get(0).asText());
+    JsonNode sec = graph.calls.get(graph.calls.size() - 1).body();
     assertFalse(sec.path("mailEnabled").asBoolean());
     assertTrue(sec.path("securityEnabled").asBoolean());
     assertTrue(sec.path("owners@odata.bind").isMissingNode());
@@ -305,28 +385,25 @@ class GraphDirectoryBackendTest {
 
   @Test
   void removesMembersByReference() {
-    graph.handler = c -> c.method().equals("GET") ? Answer.ok("{\"id\":\"m-1\",\"userPrincipalName\":\"a@contoso.com\"}") : Answer.noContent();
+    graph.handler = c -> Answer.noContent();
     backend.execute(new Operation.RemoveGroupMembers(GROUP_ID, GroupKind.SECURITY, List.of("a@contoso.com")));
-    assertEquals("DELETE", graph.calls.get(1).method());
-    assertEquals("/v1.0/groups/" + GROUP_ID + "/members/m-1/$ref", graph.calls.get(1).path());
+    assertEquals(List.of("a@contoso.com"), graph.idLookups);
+    assertEquals("DELETE", graph.calls.get(0).method());
+    assertEquals("/v1.0/groups/" + GROUP_ID + "/members/" + FakeGraph.idOf("a@contoso.com") + "/$ref", graph.calls.get(0).path());
   }
 
   @Test
   void removalsAreBatchedAndMissingUsersOrMembersAreAlreadyGone() {
-    graph.handler = c -> {
-      if (c.method().equals("GET")) {
-        String upn = c.path().substring(c.path().lastIndexOf('/') + 1);
-        return upn.equals("user7@contoso.com") ? Answer.error(404, "Request_ResourceNotFound", "Resource does not exist.")
-            : Answer.ok("{\"id\":\"id-" + upn + "\"}");
-      }
-      return c.path().contains("id-user9@") ? Answer.error(404, "Request_ResourceNotFound", "Resource does not exist.")
-          : Answer.noContent();
-    };
-    backend.execute(new Operation.RemoveGroupMembers(GROUP_ID, GroupKind.SECURITY, users(45)));
-    // 45 look-ups in 3 batches, 44 deletes (user7 does not exist) in 3 batches; user9's 404 means already removed.
-    assertEquals(6, graph.requestCount());
+    graph.handler = c -> c.path().contains(FakeGraph.idOf("user9@contoso.com"))
+        ? Answer.error(404, "Request_ResourceNotFound", "Resource does not exist.") : Answer.noContent();
+    List<String> members = new ArrayList<>(users(44));
+    members.add(7, "nobody7@contoso.com");
+    backend.execute(new Operation.RemoveGroupMembers(GROUP_ID, GroupKind.SECURITY, members));
+    // 45 look-ups in 3 batches, nobody7 then tried as a mail address (1), 44 deletes in 3 batches; user9's 404 means
+    // already removed.
+    assertEquals(7, graph.requestCount());
     assertEquals(44, graph.calls.stream().filter(c -> c.method().equals("DELETE")).count());
-    assertTrue(graph.calls.stream().allMatch(Call::inBatch), graph.calls.toString());
+    assertTrue(graph.calls.stream().filter(c -> c.method().equals("DELETE")).allMatch(Call::inBatch), graph.calls.toString());
     assertEquals(400, backend.maxMembersPerWrite());
   }
 
@@ -356,7 +433,7 @@ class GraphDirectoryBackendTest {
     ThrottledException e = assertThrows(ThrottledException.class,
         () -> backend.execute(new Operation.AddGroupMembers(GROUP_ID, GroupKind.SECURITY, users(3))));
     assertEquals(Optional.of(Duration.ofSeconds(12)), e.retryAfter());
-    assertEquals(4, graph.requestCount(), "the batch and three retries of the throttled step");
+    assertEquals(5, graph.requestCount(), "the id look-up, the batch and three retries of the throttled step");
     assertEquals(List.of(Duration.ofSeconds(12), Duration.ofSeconds(12), Duration.ofSeconds(12)), sleeper.waits);
   }
 
@@ -383,8 +460,10 @@ class GraphDirectoryBackendTest {
     graph.handler = c -> Answer.noContent();
     backend.execute(new Operation.AddGroupMembers(GROUP_ID, GroupKind.SECURITY,
         List.of("o'brien#1@contoso.com", "6a7b8c9d-0000-4000-8000-000000000001")));
+    // The UPN travels once, in the look-up's path (encoded by the SDK); the reference carries only the id.
+    assertEquals(List.of("o'brien#1@contoso.com"), graph.idLookups);
     JsonNode refs = graph.calls.get(0).body().path("members@odata.bind");
-    assertEquals(graph.baseUrl() + "/users/o'brien%231@contoso.com", refs.get(0).asText());
+    assertEquals(graph.ref("o'brien#1@contoso.com"), refs.get(0).asText());
     assertEquals(graph.baseUrl() + "/directoryObjects/6a7b8c9d-0000-4000-8000-000000000001", refs.get(1).asText());
   }
 
@@ -407,13 +486,13 @@ class GraphDirectoryBackendTest {
         return Answer.error(400, "Request_BadRequest",
             "One or more added object references already exist for the following modified properties: 'members'.");
       }
-      return c.body().path("@odata.id").asText().endsWith("/users/user1@contoso.com")
+      return c.body().path("@odata.id").asText().equals(graph.ref("user1@contoso.com"))
           ? Answer.error(404, "Request_ResourceNotFound", "Resource 'user1@contoso.com' does not exist.")
           : Answer.noContent();
     };
     ObjectNotFoundException e = assertThrows(ObjectNotFoundException.class,
         () -> backend.execute(new Operation.AddGroupMembers(GROUP_ID, GroupKind.SECURITY, users(3))));
-    assertEquals("user1@contoso.com", e.identity());
-    assertEquals(2, graph.requestCount());
+    assertEquals("user1@contoso.com", e.identity(), "named as given, not by its id");
+    assertEquals(3, graph.requestCount(), "the id look-up, the chunk, the singles");
   }
 }

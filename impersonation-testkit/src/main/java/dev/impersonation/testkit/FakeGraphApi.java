@@ -1038,6 +1038,8 @@ public final class FakeGraphApi {
     } else {
       throw badRequest("A group must be a Microsoft 365 group (groupTypes [\"Unified\"]) or a security group.");
     }
+    b.path("owners@odata.bind").forEach(o -> requireIdReference(o.asText(), "owners"));
+    b.path("members@odata.bind").forEach(o -> requireIdReference(o.asText(), "members"));
     Index index = index();
     List<String> owners = new ArrayList<>();
     for (JsonNode o : b.path("owners@odata.bind")) {
@@ -1058,6 +1060,27 @@ public final class FakeGraphApi {
     return new Result(201, groupJson(g, c.base));
   }
 
+  private static final Pattern GUID = Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+
+  /**
+   * Refuses a reference in a request body ({@code @odata.bind}, {@code @odata.id}) that does not name the object by its
+   * id, as Graph does (docs/graph-references.md): the documented form is {@code <base>/directoryObjects/{id}}; a
+   * {@code users/{userPrincipalName}} reference is not documented for these properties and is refused with 400
+   * "Invalid object identifier" [U: the live text for Microsoft 365 groups; security groups are refused here too].
+   * Checked before anything is written.
+   */
+  private static void requireIdReference(String ref, String property) {
+    String r = ref == null ? "" : ref.trim();
+    Matcher m = REF_ID.matcher(r);
+    if (!r.regionMatches(true, 0, "https://", 0, 8) || !m.matches()) {
+      throw badRequest("Invalid URL format specified in @odata.bind for " + property + ".");
+    }
+    String key = m.group(1) != null ? decodePath(m.group(1)).replace("''", "'") : decodePath(m.group(2));
+    if (!GUID.matcher(key).matches()) {
+      throw badRequest("Invalid object identifier '" + key + "'.");
+    }
+  }
+
   /** The member key of a referenced directory object; 404 in Graph's words when it is missing. */
   private String resolveRef(Index index, String ref) {
     Matcher m = REF_ID.matcher(ref == null ? "" : ref.trim());
@@ -1069,8 +1092,8 @@ public final class FakeGraphApi {
       // Read-after-write lag (docs/graph.md): a reference to an object created a moment ago misses it.
       throw notFound(id);
     }
-    if (key == null) {
-      // A UPN in place of an id: Graph accepts users/{upn} references too.
+    if (key == null && !GUID.matcher(id).matches()) {
+      // A UPN in a URL path segment (e.g. DELETE .../members/{upn}/$ref); references in bodies were checked by id first.
       key = lookupUser(id).map(UserView::memberKey).orElse(null);
     }
     if (key == null) {
@@ -1127,6 +1150,7 @@ public final class FakeGraphApi {
     if (ref.isEmpty()) {
       throw badRequest("Invalid request body: '@odata.id' is required.");
     }
+    requireIdReference(ref, "members");
     dir.graphCall("AddGroupMembers", id + " += " + ref, true, () -> {
       TenantState.GroupObject g = dir.writableGroup(id);
       String key = resolveRef(index(), ref);
@@ -1149,6 +1173,7 @@ public final class FakeGraphApi {
       if (bind.size() > MAX_ODATA_BIND) {
         throw bindLimit(bind.size());
       }
+      bind.forEach(r -> requireIdReference(r.asText(), "members"));
       dir.graphCall("AddGroupMembers", id + " += " + bind.size() + " references", true, () -> {
         TenantState.GroupObject g = dir.writableGroup(id);
         Index index = index();
@@ -1205,6 +1230,7 @@ public final class FakeGraphApi {
     if (ref.isEmpty()) {
       throw badRequest("Invalid request body: '@odata.id' is required.");
     }
+    requireIdReference(ref, "members");
     dir.graphCall("AddAdministrativeUnitMembers", id + " += " + ref, true, () -> {
       Set<String> unit = dir.administrativeUnit(id);
       String key = resolveRef(index(), ref);
@@ -1238,6 +1264,7 @@ public final class FakeGraphApi {
     if (ref.isEmpty()) {
       throw badRequest("Invalid request body: '@odata.id' is required.");
     }
+    requireIdReference(ref, "owners");
     dir.graphCall("SetGroup", id + " owners += " + ref, true, () -> {
       TenantState.GroupObject g = dir.writableGroup(id);
       String key = resolveRef(index(), ref);

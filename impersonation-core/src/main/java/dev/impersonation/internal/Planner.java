@@ -724,6 +724,16 @@ public final class Planner {
     if (!ok) {
       return false;
     }
+    if (throughExchange && !scope.kind().isExchangeWritten() && directory.isPresent() && !canonical.isEmpty()) {
+      // Graph writes this group and refers to members by object id only (docs/graph-references.md): read the members to add
+      // from the directory in bulk now, so the adds need no look-ups. Best effort: a failed read here only moves the
+      // look-ups to apply time, where a member the directory lacks fails before anything is written.
+      try {
+        directory.get().findUsers(List.copyOf(canonical.keySet()));
+      } catch (RuntimeException lookupsAtApplyTime) {
+        // Nothing to report: the plan is still correct.
+      }
+    }
     int max = scope.maxMembersPerGroup().orElse(Integer.MAX_VALUE);
     Map<String, List<String>> additions = new LinkedHashMap<>();
     List<String> queue = new ArrayList<>(canonical.keySet());

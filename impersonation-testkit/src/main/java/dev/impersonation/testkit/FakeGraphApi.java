@@ -1072,13 +1072,24 @@ public final class FakeGraphApi {
   private static void requireIdReference(String ref, String property) {
     String r = ref == null ? "" : ref.trim();
     Matcher m = REF_ID.matcher(r);
-    if (!r.regionMatches(true, 0, "https://", 0, 8) || !m.matches()) {
+    if (!(r.regionMatches(true, 0, "https://", 0, 8) || r.regionMatches(true, 0, "http://", 0, 7)) || !m.matches()) {
       throw badRequest("Invalid URL format specified in @odata.bind for " + property + ".");
     }
     String key = m.group(1) != null ? decodePath(m.group(1)).replace("''", "'") : decodePath(m.group(2));
     if (!GUID.matcher(key).matches()) {
       throw badRequest("Invalid object identifier '" + key + "'.");
     }
+  }
+
+  /** A reference for the journal: the reference as sent, with the member it names when the fake knows it. */
+  private String describeRef(String ref) {
+    Matcher m = REF_ID.matcher(ref == null ? "" : ref.trim());
+    if (!m.matches()) {
+      return ref;
+    }
+    String id = m.group(1) != null ? decodePath(m.group(1)).replace("''", "'") : decodePath(m.group(2));
+    String key = index().keyById.get(TenantState.key(id)); // no lag consumed: this only names the member for the journal
+    return key == null ? ref : ref + " (" + key + ")";
   }
 
   /** The member key of a referenced directory object; 404 in Graph's words when it is missing. */
@@ -1151,7 +1162,7 @@ public final class FakeGraphApi {
       throw badRequest("Invalid request body: '@odata.id' is required.");
     }
     requireIdReference(ref, "members");
-    dir.graphCall("AddGroupMembers", id + " += " + ref, true, () -> {
+    dir.graphCall("AddGroupMembers", id + " += " + describeRef(ref), true, () -> {
       TenantState.GroupObject g = dir.writableGroup(id);
       String key = resolveRef(index(), ref);
       if (g.members.contains(key)) {
@@ -1231,7 +1242,7 @@ public final class FakeGraphApi {
       throw badRequest("Invalid request body: '@odata.id' is required.");
     }
     requireIdReference(ref, "members");
-    dir.graphCall("AddAdministrativeUnitMembers", id + " += " + ref, true, () -> {
+    dir.graphCall("AddAdministrativeUnitMembers", id + " += " + describeRef(ref), true, () -> {
       Set<String> unit = dir.administrativeUnit(id);
       String key = resolveRef(index(), ref);
       if (unit.contains(key)) {
@@ -1265,7 +1276,7 @@ public final class FakeGraphApi {
       throw badRequest("Invalid request body: '@odata.id' is required.");
     }
     requireIdReference(ref, "owners");
-    dir.graphCall("SetGroup", id + " owners += " + ref, true, () -> {
+    dir.graphCall("SetGroup", id + " owners += " + describeRef(ref), true, () -> {
       TenantState.GroupObject g = dir.writableGroup(id);
       String key = resolveRef(index(), ref);
       if (g.managedBy.contains(key)) {

@@ -374,16 +374,20 @@ class GraphSimulatorTest {
   @Test
   void administrativeUnitMembershipIsWrittenWithReferences() {
     String members = "/directory/administrativeUnits/au-1/members/$ref";
-    Map<String, Object> carl = Map.of("@odata.id", "https://graph.microsoft.com/v1.0/users/" + CARL);
+    Map<String, Object> carl = ref(userId(CARL));
     assertEquals(204, http.send("POST", members, carl).status());
     assertEquals(List.of(ANN, BOB, CARL), tenant.administrativeUnitMembers("au-1"));
-    assertEquals(400, http.send("POST", members, ref(userId(CARL))).status());
-    GraphHttp.Response again = http.send("POST", members, Map.of("@odata.id", "https://graph.microsoft.com/v1.0/users('" + CARL + "')"));
+    GraphHttp.Response again = http.send("POST", members, carl);
     assertEquals(400, again.status());
     assertEquals("Request_BadRequest", again.code());
     assertEquals(DUP_TEXT, again.message());
+    // Only references by object id are documented: a UPN in the reference is refused before anything is written.
+    GraphHttp.Response byUpn = http.send("POST", members, Map.of("@odata.id", "https://graph.microsoft.com/v1.0/users('" + CARL + "')"));
+    assertEquals(400, byUpn.status());
+    assertEquals("Request_BadRequest", byUpn.code());
+    assertEquals("Invalid object identifier '" + CARL + "'.", byUpn.message());
     assertEquals(404, http.send("POST", "/directory/administrativeUnits/au-2/members/$ref", carl).status());
-    GraphHttp.Response nobody = http.send("POST", members, Map.of("@odata.id", "https://graph.microsoft.com/v1.0/users/nobody@contoso.com"));
+    GraphHttp.Response nobody = http.send("POST", members, ref("00000000-0000-4000-8000-00000000dead"));
     assertEquals(404, nobody.status());
     assertEquals("Request_ResourceNotFound", nobody.code());
 
@@ -394,7 +398,7 @@ class GraphSimulatorTest {
     assertEquals(404, http.send("DELETE", "/directory/administrativeUnits/au-2/members/" + userId(ANN) + "/$ref", null).status());
     assertEquals(5, sim.requestCount("POST /directory/administrativeUnits/{id}/members/$ref"));
     assertEquals(3, sim.requestCount("DELETE /directory/administrativeUnits/{id}/members/{memberId}/$ref"));
-    tenant.assertJournal().wrote("AddAdministrativeUnitMembers", "au-1 += https://graph.microsoft.com/v1.0/users/" + CARL)
+    tenant.assertJournal().wrote("AddAdministrativeUnitMembers", "au-1 += https://graph.microsoft.com/v1.0/directoryObjects/" + userId(CARL))
         .wrote("RemoveAdministrativeUnitMembers", "au-1 -= ");
 
     // The same routes inside $batch: each request answered on its own.
@@ -458,9 +462,20 @@ class GraphSimulatorTest {
     assertEquals(1, filtered.body().get("value").size(), filtered.body().toString());
     assertFalse(filtered.body().get("value").get(0).has("mail"), "$select");
     String team = groupId("Team O'Brien");
-    // References by UPN and in the key-segment form.
+    // References by id, in the key-segment and the key-in-parentheses forms; by UPN they are refused (not documented).
+    GraphHttp.Response byUpn = http.send("POST", "/groups/" + team + "/members/$ref",
+        Map.of("@odata.id", "https://graph.microsoft.com/v1.0/users/" + BOB));
+    assertEquals(400, byUpn.status());
+    assertEquals("Invalid object identifier '" + BOB + "'.", byUpn.message());
+    GraphHttp.Response bindByUpn = http.send("PATCH", "/groups/" + team, Map.of("members@odata.bind",
+        List.of("https://graph.microsoft.com/v1.0/users/" + BOB)));
+    assertEquals(400, bindByUpn.status());
+    assertEquals(Set.of(ANN), Set.copyOf(tenant.members("Team O'Brien")), "nothing written");
+    GraphHttp.Response notAUrl = http.send("PATCH", "/groups/" + team, Map.of("members@odata.bind", List.of(userId(BOB))));
+    assertEquals(400, notAUrl.status());
+    assertEquals("Invalid URL format specified in @odata.bind for members.", notAUrl.message());
     assertEquals(204, http.send("POST", "/groups/" + team + "/members/$ref",
-        Map.of("@odata.id", "https://graph.microsoft.com/v1.0/users/" + BOB)).status());
+        Map.of("@odata.id", "https://graph.microsoft.com/v1.0/users/" + userId(BOB))).status());
     assertEquals(204, http.send("PATCH", "/groups/" + team, Map.of("members@odata.bind",
         List.of("https://graph.microsoft.com/v1.0/directoryObjects('" + userId(CARL) + "')"))).status());
     assertEquals(Set.of(ANN, BOB, CARL), Set.copyOf(tenant.members("Team O'Brien")));

@@ -126,23 +126,16 @@ public final class ScriptRenderer {
    * {@link #commentValue(String)}, so no character of the text can end the comment line or read as a quote.
    */
   public static String comment(String text) {
-    return java.util.Arrays.stream(text.split("\n", -1)).map(l -> ("# " + signatureSafe(commentValue(l))).stripTrailing())
+    return java.util.Arrays.stream(text.split("\n", -1)).map(l -> ("# " + commentValue(l)).stripTrailing())
         .collect(Collectors.joining("\n"));
   }
 
-  /** A comment line never reads as an Authenticode signature marker ({@code # SIG # Begin signature block}). */
-  private static String signatureSafe(String line) {
-    return line.regionMatches(true, 0, "SIG #", 0, 5) ? line.substring(0, 4) + "\\u0023" + line.substring(5) : line;
-  }
-
   /**
-   * A value as it may appear inside one comment line: every control character (C0, DEL, C1 including U+0085, so CR and
-   * LF too), the line and paragraph separators U+2028 / U+2029 and the invisible format characters (such as
-   * bidirectional overrides, which could make a reader see other text than PowerShell runs) are shown as
-   * {@code \u2028}-style escapes. Quotes, {@code $} and the backtick stay as they are: inside a {@code #} line comment
-   * PowerShell reads nothing up to the end of the line, so they cannot open a string or expand anything, and the admin
-   * reads {@code 'O'Brien'} as written (docs/powershell-quoting.md). The result is one line that cannot end its
-   * comment, whatever the value.
+   * A value as it may appear inside one comment line: every character PowerShell reads as a quote (U+0027,
+   * U+2018-U+201B, U+0022, U+201C-U+201E), the backtick, {@code $}, every control character (C0, DEL, C1 including
+   * U+0085, so CR and LF too), the line and paragraph separators U+2028 / U+2029 and the invisible format characters
+   * (such as bidirectional overrides) are shown as {@code \u2019}-style escapes. The result is one line that cannot
+   * end its comment, open a string or expand anything, whatever the value.
    */
   public static String commentValue(String value) {
     StringBuilder out = new StringBuilder(value.length() + 8);
@@ -157,10 +150,11 @@ public final class ScriptRenderer {
     return out.toString();
   }
 
-  /** Whether {@link #commentValue(String)} shows {@code c} as an escape: a character that could end the line or hide. */
+  /** Whether {@link #commentValue(String)} shows {@code c} as an escape. */
   public static boolean mustEscapeInComment(char c) {
     int type = Character.getType(c);
-    return type == Character.CONTROL || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+    return PowerShellLiteral.isSingleQuote(c) || isDoubleQuote(c) || c == '`' || c == '$'
+        || type == Character.CONTROL || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
         || type == Character.FORMAT;
   }
 

@@ -54,12 +54,15 @@ public final class EwsAccessProbe implements AccessProbe {
   private static final String MESSAGES = "http://schemas.microsoft.com/exchange/services/2006/messages";
   private static final String TYPES = "http://schemas.microsoft.com/exchange/services/2006/types";
   private final HttpUrl url;
-  private final Supplier<String> token;
+  /** The whole {@code Authorization} header value, made per request (a bearer token, or Basic credentials). */
+  private final Supplier<String> authorization;
+  private final boolean basic;
   private final OkHttpClient http;
 
-  private EwsAccessProbe(HttpUrl url, Supplier<String> token, OkHttpClient http) {
+  private EwsAccessProbe(HttpUrl url, Supplier<String> authorization, boolean basic, OkHttpClient http) {
     this.url = url;
-    this.token = token;
+    this.authorization = authorization;
+    this.basic = basic;
     this.http = http;
   }
 
@@ -78,7 +81,39 @@ public final class EwsAccessProbe implements AccessProbe {
       throw new dev.impersonation.InvalidSetupException("Not an EWS URL: '" + ewsUrl
           + "'. Use e.g. https://outlook.office365.com/EWS/Exchange.asmx.");
     }
-    return new EwsAccessProbe(parsed, Objects.requireNonNull(bearerToken, "bearerToken"), Objects.requireNonNull(http, "http"));
+    Objects.requireNonNull(bearerToken, "bearerToken");
+    return new EwsAccessProbe(parsed, () -> "Bearer " + bearerToken.get(), false, Objects.requireNonNull(http, "http"));
+  }
+
+  /**
+   * A probe for Exchange Server on-premises, signing in to EWS as the service account with HTTP Basic authentication
+   * ({@code https://<server>/EWS/Exchange.asmx}; Basic must be enabled on the EWS virtual directory, and only HTTPS
+   * is accepted, so the password never crosses the network in clear). This proves what a vendor's on-premises sync
+   * does: the service account impersonating ({@code ApplicationImpersonation}) or opening (FullAccess) a mailbox.
+   * Exchange Server's EWS also offers NTLM and Kerberos, which this probe does not speak; with Basic off, verify by
+   * configuration instead. The password is read per request and never logged or put in a message.
+   *
+   * @param ewsUrl the EWS endpoint, {@code https://...}
+   * @param serviceAccount the service account, as {@code user@domain} or DOMAIN&#92;user
+   * @param password its password
+   * @param http the HTTP client
+   * @return the probe
+   */
+  public static EwsAccessProbe basic(String ewsUrl, String serviceAccount, dev.impersonation.Secret password, OkHttpClient http) {
+    HttpUrl parsed = HttpUrl.parse(Objects.requireNonNull(ewsUrl, "ewsUrl"));
+    if (parsed == null || !parsed.isHttps() && !"localhost".equals(parsed.host()) && !"127.0.0.1".equals(parsed.host())) {
+      throw new dev.impersonation.InvalidSetupException("Basic authentication to EWS needs an https:// URL, not '" + ewsUrl
+          + "': e.g. https://mail.contoso.com/EWS/Exchange.asmx.");
+    }
+    if (serviceAccount == null || serviceAccount.isBlank() || serviceAccount.indexOf(':') >= 0
+        || serviceAccount.chars().anyMatch(Character::isISOControl)) {
+      throw new dev.impersonation.InvalidSetupException("The service account for the EWS probe must be a user name such as "
+          + "svc-sync@contoso.com or CONTOSO\\svc-sync (no ':' or control characters), not '" + serviceAccount + "'.");
+    }
+    Objects.requireNonNull(password, "password");
+    String user = serviceAccount.strip();
+    return new EwsAccessProbe(parsed, () -> okhttp3.Credentials.basic(user, new String(password.reveal()),
+        java.nio.charset.StandardCharsets.UTF_8), true, Objects.requireNonNull(http, "http"));
   }
 
   @Override
@@ -101,7 +136,7 @@ public final class EwsAccessProbe implements AccessProbe {
     boolean impersonate = principal instanceof Application || !AppPermissions.FULL_ACCESS.equalsIgnoreCase(permission);
     String label = "EWS GetFolder(msgfolderroot) " + (impersonate ? "impersonating " : "opening ") + mailbox;
     Request request = new Request.Builder().url(url)
-        .header("Authorization", "Bearer " + token.get())
+        .header("Authorization", authorization.get())
         .header("X-AnchorMailbox", mailbox)
         .header("Accept", "text/xml")
         .post(RequestBody.create(envelope(mailbox, impersonate), XML))
@@ -111,9 +146,13 @@ public final class EwsAccessProbe implements AccessProbe {
       int status = response.code();
       if (status == 401) {
         String diag = Optional.ofNullable(response.header("x-ms-diagnostics")).map(d -> " (x-ms-diagnostics: " + d + ")").orElse("");
-        throw new TenantException(label + ": 401 Unauthorized" + diag + ". The token was refused, so the probe proved nothing: "
-            + "check that the app has the Office 365 Exchange Online permission full_access_as_app or the role Application "
-            + "EWS.AccessAsApp, and that the token is for the EWS host.");
+        throw new TenantException(label + ": 401 Unauthorized" + diag + (basic
+            ? ". The service account's sign-in was refused, so the probe proved nothing: check its user name and password, "
+                + "that Basic authentication is enabled on the EWS virtual directory (Get-WebServicesVirtualDirectory "
+                + "| Format-List BasicAuthentication), and that the account is not locked."
+            : ". The token was refused, so the probe proved nothing: "
+                + "check that the app has the Office 365 Exchange Online permission full_access_as_app or the role Application "
+                + "EWS.AccessAsApp, and that the token is for the EWS host."));
       }
       if (status == 429 || status == 503) {
         Duration wait = retryAfter(response.header("Retry-After"));

@@ -324,6 +324,27 @@ public final class ExchangeConnection {
   }
 
   /**
+   * For Exchange Server on-premises: an EWS probe on {@code https://<server>/EWS/Exchange.asmx} (or the
+   * {@link #baseUrl(String)}) that signs in as the vendor's service account with Basic authentication
+   * ({@link EwsAccessProbe#basic}), so {@code verify} proves that the account really impersonates or opens each mailbox.
+   *
+   * @param serviceAccount the service account, {@code user@domain} or DOMAIN&#92;user
+   * @param password its password (never logged or shown)
+   * @return the probe
+   */
+  public EwsAccessProbe ewsProbe(String serviceAccount, dev.impersonation.Secret password) {
+    if (target.isExchangeOnline()) {
+      throw new InvalidSetupException("Exchange Online's EWS takes OAuth tokens only (Basic authentication is off there): "
+          + "use ewsProbe() with the app's own sign-in.");
+    }
+    String server = target.server().orElseThrow(() -> new InvalidSetupException(
+        "Name the Exchange server: ExchangeConnection.exchangeServer(domain, serverFqdn)."));
+    HttpUrl base = HttpUrl.get(baseUrl != null ? baseUrl : "https://" + server);
+    String url = base.newBuilder().addPathSegment("EWS").addPathSegment("Exchange.asmx").build().toString();
+    return EwsAccessProbe.basic(url, serviceAccount, password, httpClient != null ? httpClient : defaultHttpClient());
+  }
+
+  /**
    * The Exchange backend: {@link CmdletExchangeBackend} over a new {@link ExchangeRestTransport}, or over a
    * {@link PowerShellProcessTransport} when {@link #powerShell(Path)} was chosen (always for Exchange Server).
    */

@@ -161,4 +161,40 @@ class EwsAccessProbeTest {
     String body = EwsAccessProbe.envelope("o'brien&co@contoso.com", true);
     assertTrue(body.contains("o&apos;brien&amp;co@contoso.com"), body);
   }
+
+  @Test
+  void exchangeServerProbeSignsInWithBasicAsTheServiceAccountAndNeverShowsThePassword() {
+    String password = "Pw-Very-Secret-4711:x";
+    EwsAccessProbe onPrem = EwsAccessProbe.basic("http://localhost:" + ews.port() + "/EWS/Exchange.asmx",
+        "svc-sync@contoso.com", dev.impersonation.Secret.of(password), new OkHttpClient());
+    answer(200, responseMessage("Success", "NoError", null));
+    Principal svc = Principal.serviceAccount("svc-sync@contoso.com");
+    assertEquals(ProbeOutcome.Result.GRANTED, onPrem.probe(svc, ANN).result());
+    String expected = "Basic " + java.util.Base64.getEncoder().encodeToString(("svc-sync@contoso.com:" + password)
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    ews.verify(postRequestedFor(urlEqualTo("/EWS/Exchange.asmx")).withHeader("Authorization", equalTo(expected))
+        .withRequestBody(containing("<t:PrimarySmtpAddress>" + ANN + "</t:PrimarySmtpAddress>")));
+
+    ews.resetAll();
+    ews.stubFor(post(urlEqualTo("/EWS/Exchange.asmx")).willReturn(aResponse().withStatus(401)));
+    TenantException refused = assertThrows(TenantException.class, () -> onPrem.probe(svc, ANN));
+    assertTrue(refused.getMessage().contains("Basic authentication is enabled on the EWS virtual directory"), refused.getMessage());
+    assertFalse(refused.getMessage().contains(password), refused.getMessage());
+    assertFalse(onPrem.toString().contains(password));
+
+    assertThrows(dev.impersonation.InvalidSetupException.class, () -> EwsAccessProbe.basic("http://mail.contoso.com/EWS/Exchange.asmx",
+        "svc", dev.impersonation.Secret.of("p"), new OkHttpClient()), "no Basic credentials over plain HTTP");
+    assertThrows(dev.impersonation.InvalidSetupException.class, () -> EwsAccessProbe.basic("https://mail.contoso.com/EWS/Exchange.asmx",
+        "a:b", dev.impersonation.Secret.of("p"), new OkHttpClient()));
+  }
+
+  @Test
+  void anExchangeServerConnectionGivesTheBasicProbeOnItsServer() {
+    EwsAccessProbe onPrem = ExchangeConnection.exchangeServer("contoso.com", "mail.contoso.com")
+        .ewsProbe("CONTOSO\\svc-sync", dev.impersonation.Secret.of("pw"));
+    assertEquals("EwsAccessProbe[https://mail.contoso.com/EWS/Exchange.asmx]", onPrem.toString());
+    dev.impersonation.InvalidSetupException online = assertThrows(dev.impersonation.InvalidSetupException.class,
+        () -> ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com").ewsProbe("svc@contoso.com", dev.impersonation.Secret.of("pw")));
+    assertTrue(online.getMessage().contains("OAuth tokens only"), online.getMessage());
+  }
 }

@@ -32,11 +32,18 @@ class RoomBookingExampleTest {
     }
     assertEquals(160, total);
     assertTrue(tenant.group("Cronofy Room List 4").isEmpty());
-    String filter = tenant.managementScope("CronofyImpersonationScope").orElseThrow().recipientFilter();
-    for (String list : lists) {
-      assertTrue(filter.contains("MemberOfGroup -eq '" + tenant.group(list).orElseThrow().distinguishedName() + "'"), filter);
+    if (kind == TenantTarget.Kind.EXCHANGE_ONLINE) {
+      // RBAC for Applications: one -RecipientGroupScope assignment per room list, no management scope (no DN).
+      assertTrue(tenant.managementScope("CronofyImpersonationScope").isEmpty());
+      assertEquals(lists, tenant.roleAssignments().stream().filter(a -> a.scopeType() == dev.impersonation.spi.ScopeType.RECIPIENT_GROUP)
+          .map(a -> a.scope()).sorted().toList());
+    } else {
+      String filter = tenant.managementScope("CronofyImpersonationScope").orElseThrow().recipientFilter();
+      for (String list : lists) {
+        assertTrue(filter.contains("MemberOfGroup -eq '" + tenant.group(list).orElseThrow().distinguishedName() + "'"), filter);
+      }
+      assertTrue(filter.contains(" -or "), filter);
     }
-    assertTrue(filter.contains(" -or "), filter);
     assertTrue(run.succeeded());
   }
 }

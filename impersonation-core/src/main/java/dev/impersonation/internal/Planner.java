@@ -75,6 +75,8 @@ public final class Planner {
   private final List<String> warnings = new ArrayList<>();
   /** The member steps of the group scope, which the grant waits for. */
   private final List<Integer> memberSteps = new ArrayList<>();
+  /** Groups found among a scope group's direct members, by scope group (read with the members, through Exchange). */
+  private final Map<String, List<String>> nestedGroups = new LinkedHashMap<>();
   /** The app's tenant-wide application permissions (Entra admin consent), read once while planning the principal. */
   private Observed<List<ApplicationPermissionGrant>> consent = Observed.unknown("the app's service principal is unknown");
   /** The Entra service principal object id {@link #consent} was read for. */
@@ -484,7 +486,64 @@ public final class Planner {
       return directory.map(d -> Observed.readValue(() -> d.groupMembers(name)))
           .orElseGet(() -> Observed.unknown("this connection has no directory (Graph) backend"));
     }
-    return valueFromExchange(x -> x.groupMembers(name).stream().map(Recipient::primarySmtpAddress).toList());
+    return valueFromExchange(x -> {
+      List<Recipient> all = x.groupMembers(name);
+      nestedGroups.put(name, all.stream().filter(r -> r.type().isGroup())
+          .map(r -> r.primarySmtpAddress().isEmpty() ? r.name() : r.primarySmtpAddress()).toList());
+      return all.stream().map(Recipient::primarySmtpAddress).toList();
+    });
+  }
+
+  /**
+   * A group's nested groups are out of a {@code MemberOfGroup} or {@code -RecipientGroupScope} scope: only direct members
+   * count (docs/group-scopes.md). Warns naming the nested groups and the mailboxes reached only through them; when the
+   * members could not be read, warns that nesting was not checked. Microsoft 365 groups cannot hold groups.
+   */
+  private void warnAboutNestedGroups(String name, GroupKind kind, Observed<List<String>> direct) {
+    if (kind == GroupKind.MICROSOFT_365 || !(setup.access() instanceof RbacForApplications
+        || setup.access() instanceof ApplicationImpersonation)) {
+      return;
+    }
+    String group = kind.label() + " '" + name + "'";
+    if (exchange.isEmpty() || direct.unknown() || !nestedGroups.containsKey(name)) {
+      warnings.add("Could not check whether " + group + " has nested groups" + (direct.unknown() ? " (" + direct.error() + ")" : "")
+          + ": only its direct members are in scope, so mailboxes in a nested group would be left out (docs/group-scopes.md).");
+      return;
+    }
+    List<String> nested = nestedGroups.get(name);
+    if (nested.isEmpty()) {
+      return;
+    }
+    Set<String> directMembers = direct.value().stream().map(m -> m.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    Set<String> leftOut = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    Set<String> seen = new java.util.HashSet<>();
+    java.util.Deque<String> queue = new java.util.ArrayDeque<>(nested);
+    List<String> unreadable = new ArrayList<>();
+    int reads = 0;
+    while (!queue.isEmpty() && reads < 50) {
+      String g = queue.poll();
+      if (!seen.add(g.toLowerCase(Locale.ROOT))) {
+        continue;
+      }
+      reads++;
+      Observed<List<Recipient>> members = valueFromExchange(x -> x.groupMembers(g));
+      if (members.unknown()) {
+        unreadable.add(g);
+        continue;
+      }
+      for (Recipient r : members.value()) {
+        if (r.type().isGroup()) {
+          queue.add(r.primarySmtpAddress().isEmpty() ? r.name() : r.primarySmtpAddress());
+        } else if (r.type().isMailbox() && !directMembers.contains(r.primarySmtpAddress().toLowerCase(Locale.ROOT))) {
+          leftOut.add(r.primarySmtpAddress());
+        }
+      }
+    }
+    warnings.add(group + " has nested group(s) " + nested + ": only direct members are in scope (docs/group-scopes.md), so "
+        + (leftOut.isEmpty() ? "no mailbox is reached only through them" : leftOut.size() + " mailbox(es) reached only through them "
+            + "are left out: " + preview(List.copyOf(leftOut)) + ". Add them to '" + name + "' directly if the app needs them")
+        + (unreadable.isEmpty() ? "" : "; the members of " + unreadable + " could not be read")
+        + (queue.isEmpty() ? "" : "; more nested groups were not read") + ".");
   }
 
   private ScopeSteps groups(GroupScope scope, PrincipalSteps principal) {
@@ -563,6 +622,10 @@ public final class Planner {
           } else {
             members.put(name, current.value());
           }
+          warnAboutNestedGroups(name, scope.kind(), current);
+        } else if (scope.kind() != GroupKind.MICROSOFT_365 && (setup.access() instanceof RbacForApplications
+            || setup.access() instanceof ApplicationImpersonation)) {
+          warnAboutNestedGroups(name, scope.kind(), readMembers(name, scope.kind()));
         }
       } else {
         if (scope.membershipMode() == MembershipMode.UNMANAGED) {
@@ -618,10 +681,10 @@ public final class Planner {
         }
       }
     }
-    // DNs of groups created by this plan are read once they exist.
+    // DNs of groups created by this plan are read once they exist (a -RecipientGroupScope needs none).
     List<Integer> resolveSteps = new ArrayList<>();
     for (RecipientFilter.GroupReference ref : refs) {
-      if (ref.distinguishedName().isEmpty()) {
+      if (ref.distinguishedName().isEmpty() && !AppAssignmentScope.byRecipientGroup(setup)) {
         resolveSteps.add(add(StepAction.PREREQUISITE, scope.kind().label() + " '" + ref.identity() + "'",
             "read its DistinguishedName once it exists (never built from the name)",
             new Operation.ResolveGroupDistinguishedName(ref.identity(), ref.kind()), deps(groupReady.getOrDefault(ref.identity(), 0))));
@@ -960,25 +1023,79 @@ public final class Planner {
       blocked(resource, "an assignment with this name exists with another role or scope: remove it or set roleAssignmentName(...)");
       return -1;
     }
-    return add(StepAction.CREATE, resource, role + " for " + assignee + (scopeType == ScopeType.ORGANIZATION ? " ORGANIZATION-WIDE"
-        : " scoped to " + (scopeType == ScopeType.ADMINISTRATIVE_UNIT ? "administrative unit " : "'") + scope
-        + (scopeType == ScopeType.ADMINISTRATIVE_UNIT ? "" : "'")),
+    return add(StepAction.CREATE, resource, role + " for " + assignee + switch (scopeType) {
+          case ORGANIZATION -> " ORGANIZATION-WIDE";
+          case ADMINISTRATIVE_UNIT -> " scoped to administrative unit " + scope;
+          case RECIPIENT_GROUP -> " scoped to the direct members of group '" + scope + "' (-RecipientGroupScope)";
+          case MANAGEMENT_SCOPE -> " scoped to '" + scope + "'";
+        },
         new Operation.NewManagementRoleAssignment(name, role, assignee, type, scopeType, scope), deps);
   }
 
   private void rbacForApplications(int org, PrincipalSteps principal, ScopeSteps scope) {
+    if (AppAssignmentScope.byRecipientGroup(setup)) {
+      rbacForApplicationsOverGroups(org, principal, scope);
+      return;
+    }
     int scopeStep = managementScope(org, scope);
     if (scopeStep < 0) {
       blocked("access grant", "waits for the blocked management scope");
       return;
     }
-    AppAssignmentScope target = AppAssignmentScope.of(setup);
+    AppAssignmentScope target = AppAssignmentScope.of(setup).get(0);
     RbacForApplications access = (RbacForApplications) setup.access();
     List<String> roles = access.roles();
     List<Integer> assignments = new ArrayList<>();
     for (String role : roles) {
       assignments.add(assignment(ObjectNames.roleAssignment(setup, role, roles.size()), role, principal.assigneeId().get(),
           AssigneeType.SERVICE_PRINCIPAL, target.type(), target.value(), administrativeUnitReady(deps(principal.ready(), scopeStep, org), scope)));
+    }
+    if (access.removeTenantWideConsent()) {
+      revokeConsent(assignments);
+    }
+  }
+
+  /**
+   * RBAC for Applications over groups on Exchange Online: one assignment per role and group with
+   * {@code -RecipientGroupScope} (Graph: {@code /Groups/{id}}), no management scope and no DistinguishedName, so the
+   * scope survives a tenant relocation (docs/group-scopes.md). An assignment of the role with the setup's management scope
+   * (a {@code MemberOfGroup} DN filter made by an earlier version) still satisfies the role: it is kept, not duplicated.
+   */
+  private void rbacForApplicationsOverGroups(int org, PrincipalSteps principal, ScopeSteps scope) {
+    RbacForApplications access = (RbacForApplications) setup.access();
+    List<String> roles = access.roles();
+    String sp = principal.assigneeId().get();
+    String legacyScope = ObjectNames.managementScope(setup);
+    Observed<List<RoleAssignment>> existing = readValueFrom(rbac, x -> x.roleAssignments(sp));
+    List<String> groups = scope.groups().stream().map(RecipientFilter.GroupReference::identity).toList();
+    List<Integer> assignments = new ArrayList<>();
+    if (existing.unknown()) {
+      // Without the app's assignments the plan can tell neither a missing assignment nor one made by an earlier version.
+      for (String role : roles) {
+        for (int i = 0; i < groups.size(); i++) {
+          assignments.add(blocked("role assignment '" + AppAssignmentScope.assignmentName(setup, role, roles.size(), i, groups.size())
+              + "'", existing.blockedReason("the role assignments of " + sp)));
+        }
+      }
+      return;
+    }
+    for (String role : roles) {
+      Optional<RoleAssignment> legacy = existing.present() ? existing.value().stream().filter(a -> a.role().equalsIgnoreCase(role)
+          && a.scopeType() == ScopeType.MANAGEMENT_SCOPE && a.scope().equalsIgnoreCase(legacyScope)).findFirst() : Optional.empty();
+      if (legacy.isPresent()) {
+        noOp("role assignment '" + legacy.get().name() + "'", "exists with the management scope '" + legacyScope
+            + "' (a MemberOfGroup filter made by an earlier version), which keeps granting " + role + "; -RecipientGroupScope "
+            + "also survives a tenant relocation: to move to it, remove this assignment and plan again (docs/group-scopes.md)");
+        assignments.add(0);
+        continue;
+      }
+      for (int i = 0; i < groups.size(); i++) {
+        List<Integer> deps = new ArrayList<>(scope.ready());
+        deps.add(principal.ready());
+        deps.add(org);
+        assignments.add(assignment(AppAssignmentScope.assignmentName(setup, role, roles.size(), i, groups.size()), role, sp,
+            AssigneeType.SERVICE_PRINCIPAL, ScopeType.RECIPIENT_GROUP, groups.get(i), deps));
+      }
     }
     if (access.removeTenantWideConsent()) {
       revokeConsent(assignments);

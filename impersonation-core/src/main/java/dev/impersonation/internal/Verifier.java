@@ -318,17 +318,20 @@ public final class Verifier {
     }
     return Observed.readValue(() -> {
       String spId = graphServicePrincipalId(app);
-      AppAssignmentScope target = AppAssignmentScope.of(setup);
-      dev.impersonation.spi.ScopeType type = target.type();
-      String scope = target.value();
+      List<AppAssignmentScope> targets = AppAssignmentScope.of(setup);
       List<dev.impersonation.spi.RoleAssignment> assignments = rbac.get().roleAssignments(spId);
-      String where = type == dev.impersonation.spi.ScopeType.ORGANIZATION ? "organization-wide" : "scoped to " + scope;
+      String where = targets.get(0).type() == dev.impersonation.spi.ScopeType.ORGANIZATION ? "organization-wide"
+          : "scoped to " + targets.stream().map(AppAssignmentScope::value).toList();
+      String legacyScope = ObjectNames.managementScope(setup);
       // Only the setup's own roles with the setup's own scope are known to cover an in-scope mailbox; an
       // organization-wide assignment covers every mailbox.
       List<dev.impersonation.spi.RoleAssignment> granting = assignments.stream()
           .filter(a -> dev.impersonation.spi.AppPermissions.anyImplies(dev.impersonation.spi.AppPermissions.grantedByRole(a.role()), permission))
           .filter(a -> a.isOrganizationWide() || (expected && access.roles().stream().anyMatch(r -> r.equalsIgnoreCase(a.role()))
-              && a.scopeType() == type && a.scope().equalsIgnoreCase(scope)))
+              && (targets.stream().anyMatch(t -> a.scopeType() == t.type() && a.scope().equalsIgnoreCase(t.value()))
+                  // a group scope made by an earlier version with a MemberOfGroup management scope still counts
+                  || AppAssignmentScope.byRecipientGroup(setup) && a.scopeType() == dev.impersonation.spi.ScopeType.MANAGEMENT_SCOPE
+                      && a.scope().equalsIgnoreCase(legacyScope))))
           .toList();
       if (granting.isEmpty()) {
         return new ConfiguredAccess(false, Optional.empty(), "Graph /beta/roleManagement/exchange/roleAssignments lists no "

@@ -321,6 +321,7 @@ public final class CmdletMapping {
       case ORGANIZATION -> c;
       case MANAGEMENT_SCOPE -> c.text(app ? "CustomResourceScope" : "CustomRecipientWriteScope", a.scope());
       case ADMINISTRATIVE_UNIT -> c.text("RecipientAdministrativeUnitScope", a.scope());
+      case RECIPIENT_GROUP -> c.text("RecipientGroupScope", a.scope());
     };
   }
 }

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param assignee the assignee: UPN for users, role-group name, or service-principal object id
  * @param assigneeType the kind of assignee
  * @param scopeType how it is scoped
- * @param scope the management scope name or administrative-unit id; empty when organization-wide
+ * @param scope the management scope name, administrative-unit id or group name; empty when organization-wide
  * @param createdAt when the assignment was created, if the backend knows (for the propagation window)
  */
 public record RoleAssignment(String name, String role, String assignee, AssigneeType assigneeType, ScopeType scopeType,

@@ -145,7 +145,25 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
     this.referenceBase = referenceBase.replaceAll("/+$", "");
     this.clock = clock;
     this.sleeper = sleeper;
-    this.exchangeRbac = new ExchangeRbacEndpoints(this::sendJson, this.referenceBase);
+    this.exchangeRbac = new ExchangeRbacEndpoints(this::sendJson, this.referenceBase, new ExchangeRbacEndpoints.GroupDirectory() {
+      @Override
+      public String idOf(String groupNameOrId) {
+        return ODataFilter.isGuid(groupNameOrId) ? groupNameOrId.strip() : findGraphGroup(groupNameOrId).map(Group::getId)
+            .orElseThrow(() -> new ObjectNotFoundException(groupNameOrId, "No group is named '" + groupNameOrId + "' in the "
+                + "directory (it may have been created moments ago and not replicated yet)."));
+      }
+
+      @Override
+      public String nameOf(String groupId) {
+        try {
+          Group g = call("GET /groups/" + groupId, groupId, () -> client.groups().byGroupId(groupId)
+              .get(rc -> rc.queryParameters.select = new String[] {"id", "displayName"}));
+          return g == null || g.getDisplayName() == null ? groupId : g.getDisplayName();
+        } catch (ObjectNotFoundException gone) {
+          return groupId;
+        }
+      }
+    });
   }
 
   @Override

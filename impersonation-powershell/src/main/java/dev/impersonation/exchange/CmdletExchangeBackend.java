@@ -203,7 +203,13 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
     };
     String custom = !str(r, "CustomResourceScope").isEmpty() ? str(r, "CustomResourceScope") : str(r, "CustomRecipientWriteScope");
     ScopeType scopeType;
-    if ("AdministrativeUnit".equalsIgnoreCase(writeScope)) {
+    String group = str(r, "RecipientGroupScope");
+    if (!group.isEmpty() || "Group".equalsIgnoreCase(writeScope)) {
+      // -RecipientGroupScope; the row's exact shape is unproven [U] (docs/group-scopes.md): the group's name from
+      // RecipientGroupScope, else from the custom scope field, reduced to its name when given as an identity path or DN.
+      scopeType = ScopeType.RECIPIENT_GROUP;
+      custom = groupName(!group.isEmpty() ? group : custom);
+    } else if ("AdministrativeUnit".equalsIgnoreCase(writeScope)) {
       scopeType = ScopeType.ADMINISTRATIVE_UNIT;
     } else if (!custom.isEmpty()) {
       scopeType = ScopeType.MANAGEMENT_SCOPE;
@@ -213,6 +219,27 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
     String assignee = !str(r, "RoleAssignee").isEmpty() ? str(r, "RoleAssignee") : str(r, "RoleAssigneeName");
     return new RoleAssignment(str(r, "Name"), str(r, "Role"), assignee, type, scopeType, scopeType == ScopeType.ORGANIZATION ? "" : custom,
         instant(r, "WhenCreatedUTC"));
+  }
+
+  /** A group's name from an identity Exchange may print: {@code org/OU/Name}, {@code CN=Name,OU=...}, or the name. */
+  static String groupName(String identity) {
+    String v = identity.strip();
+    if (v.regionMatches(true, 0, "CN=", 0, 3)) {
+      StringBuilder name = new StringBuilder();
+      for (int i = 3; i < v.length(); i++) {
+        char c = v.charAt(i);
+        if (c == '\\' && i + 1 < v.length()) {
+          name.append(v.charAt(++i));
+        } else if (c == ',') {
+          break;
+        } else {
+          name.append(c);
+        }
+      }
+      return name.toString();
+    }
+    int slash = v.lastIndexOf('/');
+    return slash >= 0 && slash < v.length() - 1 && v.indexOf('@') < 0 ? v.substring(slash + 1) : v;
   }
 
   @Override

@@ -25,6 +25,7 @@ import java.util.Optional;
 final class GraphExchangeRbac {
   static final String SP_PREFIX = "/ServicePrincipals/";
   static final String AU_PREFIX = "/AdministrativeUnits/";
+  static final String GROUP_PREFIX = "/Groups/";
 
   /** An Exchange role definition as Graph lists it. */
   record RoleDefinition(String id, String displayName) {}
@@ -101,11 +102,15 @@ final class GraphExchangeRbac {
         : s.uuid("assignment:" + TenantState.key(a.name()));
   }
 
-  /** Graph's {@code directoryScopeId} of a scope: {@code /}, {@code /AdministrativeUnits/{id}}, or null for an app scope. */
-  private static String directoryScopeId(ScopeType type, String scope) {
+  /**
+   * Graph's {@code directoryScopeId} of a scope: {@code /}, {@code /AdministrativeUnits/{id}}, {@code /Groups/{id}}
+   * (docs/group-scopes.md), or null for an app scope.
+   */
+  private String directoryScopeId(ScopeType type, String scope) {
     return switch (type) {
       case ORGANIZATION -> "/";
       case ADMINISTRATIVE_UNIT -> AU_PREFIX + scope;
+      case RECIPIENT_GROUP -> GROUP_PREFIX + s.group(scope).map(g -> g.id).orElse(scope);
       case MANAGEMENT_SCOPE -> null;
     };
   }
@@ -173,9 +178,17 @@ final class GraphExchangeRbac {
             + "of its queried reference-property objects are not present.");
       }
       type = ScopeType.ADMINISTRATIVE_UNIT;
+    } else if (directoryScopeId.regionMatches(true, 0, GROUP_PREFIX, 0, GROUP_PREFIX.length())) {
+      // The group's direct members (docs/group-scopes.md); kept by name, as Exchange shows a -RecipientGroupScope.
+      String id = directoryScopeId.substring(GROUP_PREFIX.length());
+      TenantState.GroupObject g = s.groups.values().stream().filter(x -> x.id != null && x.id.equalsIgnoreCase(id)).findFirst()
+          .orElseThrow(() -> new ObjectNotFoundException(id, "Request_ResourceNotFound: Resource '" + id + "' does not exist "
+              + "or one of its queried reference-property objects are not present."));
+      scope = g.name;
+      type = ScopeType.RECIPIENT_GROUP;
     } else {
-      throw new TenantException("Request_BadRequest: The fake tenant supports the directoryScopeIds '/' and "
-          + "'/AdministrativeUnits/{id}' only, not '" + directoryScopeId + "'.");
+      throw new TenantException("Request_BadRequest: The fake tenant supports the directoryScopeIds '/', "
+          + "'/AdministrativeUnits/{id}' and '/Groups/{id}' only, not '" + directoryScopeId + "'.");
     }
     String scopeValue = scope;
     boolean duplicate = s.assignments.values().stream().anyMatch(a -> a.type() == AssigneeType.SERVICE_PRINCIPAL

@@ -281,7 +281,7 @@ final class InMemoryExchange implements ExchangeBackend {
 
   private static String detail(Operation op) {
     String text = op.toString();
-    return text.length() > 200 ? text.substring(0, 200) + "…" : text;
+    return text.length() > 400 ? text.substring(0, 400) + "…" : text;
   }
 
   private void apply(Operation op) {
@@ -480,6 +480,14 @@ final class InMemoryExchange implements ExchangeBackend {
     if (a.scopeType() == ScopeType.MANAGEMENT_SCOPE && (!s.scopes.containsKey(TenantState.key(a.scope()))
         || s.lagging("scope", a.scope()))) {
       throw s.notFound(a.scope());
+    }
+    if (a.scopeType() == ScopeType.RECIPIENT_GROUP) {
+      s.requireCloud("-RecipientGroupScope");
+      TenantState.GroupObject g = s.group(a.scope()).orElseThrow(() -> s.notFound(a.scope()));
+      if (!g.kind.isExchangeKnown()) {
+        throw new TenantException("The group '" + a.scope() + "' isn't known to Exchange: -RecipientGroupScope takes a "
+            + "distribution group, a mail-enabled security group or a Microsoft 365 group (fake tenant).");
+      }
     }
     if (a.scopeType() == ScopeType.ADMINISTRATIVE_UNIT) {
       s.requireCloud("-RecipientAdministrativeUnitScope");

@@ -420,6 +420,8 @@ final class TenantState {
       case ORGANIZATION -> true;
       case MANAGEMENT_SCOPE -> inManagementScope(a.scope(), m);
       case ADMINISTRATIVE_UNIT -> administrativeUnits.getOrDefault(key(a.scope()), Set.of()).contains(key(m.smtp));
+      // -RecipientGroupScope: the group's direct members only, nested groups not counted (docs/group-scopes.md).
+      case RECIPIENT_GROUP -> group(a.scope()).map(g -> g.members.contains(key(m.smtp))).orElse(false);
     };
   }
 

@@ -102,14 +102,25 @@ class GraphOnlyConnectionTest {
   }
 
   @Test
-  @DisplayName("a group scope over Graph only is blocked at the management scope: MemberOfGroup needs a DN Graph cannot read")
-  void groupScopeNeedsExchange() {
+  @DisplayName("a group scope over Graph only: the group is made through Graph and each role is assigned with directoryScopeId /Groups/{id}")
+  void groupScopeOverGraphOnly() {
     FakeTenant tenant = tenant();
-    ImpersonationSetup setup = setup(Scope.microsoft365Group("Sync Team").members(ANN));
+    ImpersonationSetup setup = setup(Scope.microsoft365Group("Sync Team").members(ANN, BOB));
     Plan plan = setup.plan(tenant.directoryOnlyConnection());
-    Step scope = plan.steps().stream().filter(s -> s.resource().startsWith("management scope")).findFirst().orElseThrow();
-    assertEquals(StepAction.BLOCKED, scope.action(), plan.toString());
-    assertTrue(scope.reason().contains("DistinguishedName") && scope.reason().contains("administrative unit"), scope.reason());
+    assertTrue(plan.blockedSteps().isEmpty(), plan.toString());
+    assertTrue(plan.steps().stream().noneMatch(s -> s.resource().startsWith("management scope")), plan.toString());
+    ApplyResult result = setup.apply(plan, tenant.directoryOnlyConnection(), dev.impersonation.plan.ProgressListener.none());
+    assertTrue(result.succeeded(), result.toString());
+    assertEquals(List.of("CreateDirectoryGroup", "AddGroupMembers", "NewManagementRoleAssignment"),
+        tenant.writes().stream().map(JournalEntry::operation).distinct().toList());
+    assertEquals(2, tenant.writes().stream().filter(w -> w.operation().equals("NewManagementRoleAssignment")).count());
+    assertTrue(tenant.roleAssignments().stream().allMatch(a -> a.scopeType() == dev.impersonation.spi.ScopeType.RECIPIENT_GROUP
+        && a.scope().equals("Sync Team")), tenant.roleAssignments().toString());
+    assertTrue(setup.plan(tenant.directoryOnlyConnection()).isConverged(), setup.plan(tenant.directoryOnlyConnection()).toString());
+    assertTrue(setup.plan(tenant.connection()).isConverged(), "Exchange reads the same assignments back");
+    tenant.clock().advance(Duration.ofHours(3));
+    VerificationReport report = setup.verify(tenant.connection());
+    assertTrue(report.isSatisfied(), report.toString());
   }
 
   @Test

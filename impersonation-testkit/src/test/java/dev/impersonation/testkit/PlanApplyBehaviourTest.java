@@ -67,7 +67,7 @@ class PlanApplyBehaviourTest {
       return Stream.of(
           Arguments.of("findGroup", "mail-enabled security group 'RISG'"),
           Arguments.of("organizationConfig", "organization customization"),
-          Arguments.of("findManagementScope", "management scope 'RIusersScope'"),
+          // (findManagementScope: RevenueInbox on Exchange Online scopes by -RecipientGroupScope, no management scope is read)
           Arguments.of("findServicePrincipal", "Entra service principal of " + Fixtures.RI_APP),
           Arguments.of("roleAssignments", "role assignment 'RevenueInbox-Mail.ReadWrite'"));
     }
@@ -293,23 +293,19 @@ class PlanApplyBehaviourTest {
   }
 
   @Test
-  @DisplayName("a directory-only connection can create a Microsoft 365 group but not the management scope: add an Exchange backend")
+  @DisplayName("a directory-only connection creates a Microsoft 365 group and scopes RBAC for Applications to it (/Groups/{id})")
   void directoryOnlyConnectionWithMicrosoft365Group() {
     FakeTenant tenant = FakeTenant.exchangeOnline(Fixtures.ONLINE).userMailbox(ANN).application(Fixtures.RI_APP, Fixtures.RI_SP, "RI").build();
     ImpersonationSetup setup = ImpersonationSetup.builder().name("Sync").target(Fixtures.target(TenantTarget.Kind.EXCHANGE_ONLINE))
         .principal(Principal.application(Fixtures.RI_APP)).scope(Scope.microsoft365Group("Sync Team").members(ANN))
         .access(Access.rbacForApplications("Application Mail.Read")).build();
     Plan plan = setup.plan(tenant.directoryOnlyConnection());
-    assertFalse(plan.blockedSteps().isEmpty(), plan.toString());
-    assertTrue(plan.blockedSteps().stream().anyMatch(st -> st.reason().contains("Exchange backend")), plan.toString());
-    assertThrows(PlanBlockedException.class, () -> setup.apply(tenant.directoryOnlyConnection()));
-    assertTrue(tenant.writes().isEmpty());
-    // With Exchange, the same setup is applied (the group through Graph, the rest through Exchange).
-    assertTrue(setup.apply(tenant.connection()).succeeded());
-    assertTrue(tenant.writes().stream().anyMatch(w -> w.backend().equals("directory") && w.operation().equals("CreateDirectoryGroup")),
-        tenant.writes().toString());
-    assertTrue(tenant.writes().stream().anyMatch(w -> w.backend().equals("exchange") && w.operation().equals("NewManagementScope")));
-    assertTrue(setup.plan(tenant.connection()).isConverged());
+    assertTrue(plan.blockedSteps().isEmpty(), plan.toString());
+    assertTrue(setup.apply(tenant.directoryOnlyConnection()).succeeded());
+    assertTrue(tenant.writes().stream().allMatch(w -> w.backend().equals("directory")), tenant.writes().toString());
+    assertTrue(tenant.writes().stream().anyMatch(w -> w.operation().equals("CreateDirectoryGroup")), tenant.writes().toString());
+    // With Exchange too, the same setup is converged: Exchange reads the group-scoped assignment back.
+    assertTrue(setup.plan(tenant.connection()).isConverged(), setup.plan(tenant.connection()).toString());
   }
 
   // ------------------------------------------------------------ throttling (the library's trust rules, docs/exchange-admin-rest.md)
@@ -319,13 +315,13 @@ class PlanApplyBehaviourTest {
   void throttlingHonoursRetryAfter() {
     Fixtures.Scenario s = Fixtures.revenueInboxOnline();
     FakeTenant tenant = s.tenant().get();
-    tenant.faults().throttle("NewManagementScope", 2, Duration.ofSeconds(30));
+    tenant.faults().throttle("NewManagementRoleAssignment", 2, Duration.ofSeconds(30));
     List<ProgressEvent> events = new ArrayList<>();
     var start = tenant.clock().instant();
     ApplyResult result = s.setup().apply(tenant.connection(), events::add);
     assertTrue(result.succeeded(), result.toString());
     StepResult scope = result.results().stream()
-        .filter(r -> r.step().operation().orElse(null) instanceof Operation.NewManagementScope).findFirst().orElseThrow();
+        .filter(r -> r.step().operation().orElse(null) instanceof Operation.NewManagementRoleAssignment).findFirst().orElseThrow();
     assertEquals(StepOutcome.APPLIED, scope.outcome());
     assertEquals(3, scope.attempts());
     assertTrue(scope.waited().compareTo(Duration.ofSeconds(60)) >= 0, scope.waited().toString());
@@ -336,7 +332,8 @@ class PlanApplyBehaviourTest {
     assertTrue(retries.stream().allMatch(e -> e.delay().equals(java.util.Optional.of(Duration.ofSeconds(30)))), retries.toString());
     assertTrue(retries.stream().allMatch(e -> e.step().map(st -> st.number() == scope.step().number()).orElse(false)));
     assertTrue(retries.get(0).message().contains("ThrottledException"), retries.get(0).message());
-    assertEquals(1, tenant.writes().stream().filter(w -> w.operation().equals("NewManagementScope")).count());
+    assertEquals(2, tenant.writes().stream().filter(w -> w.operation().equals("NewManagementRoleAssignment")).count(),
+        "one write per role, each once");
     assertTrue(s.setup().plan(tenant.connection()).isConverged());
   }
 
@@ -345,7 +342,7 @@ class PlanApplyBehaviourTest {
   void persistentTransientFailureStopsAndResumes() {
     Fixtures.Scenario s = Fixtures.revenueInboxOnline();
     FakeTenant tenant = s.tenant().get();
-    tenant.faults().unavailable("NewManagementScope", 8);
+    tenant.faults().unavailable("NewManagementRoleAssignment", 8);
     ApplyResult result = s.setup().apply(tenant.connection());
     assertFalse(result.succeeded());
     StepResult failed = result.failure().orElseThrow();
@@ -372,7 +369,8 @@ class PlanApplyBehaviourTest {
     List<String> ops = tenant.writes().stream().map(JournalEntry::operation).toList();
     int enable = ops.indexOf("EnableOrganizationCustomization");
     assertEquals(1, ops.stream().filter("EnableOrganizationCustomization"::equals).count());
-    assertTrue(enable < ops.indexOf("NewManagementScope") && enable < ops.indexOf("NewManagementRoleAssignment"), ops.toString());
+    assertTrue(enable < ops.indexOf("NewManagementRoleAssignment"), ops.toString());
+    assertFalse(ops.contains("NewManagementScope"), "a -RecipientGroupScope needs no management scope: " + ops);
   }
 
   @Test
@@ -389,7 +387,7 @@ class PlanApplyBehaviourTest {
   }
 
   @Test
-  @DisplayName("the RevenueInbox setup ends with the right objects (group, owner, hidden, scope on the DN, assignments)")
+  @DisplayName("the RevenueInbox setup ends with the right objects (group, owner, hidden, assignments scoped to the group)")
   void revenueInboxEndState() {
     Fixtures.Scenario s = Fixtures.revenueInboxOnline();
     FakeTenant tenant = s.tenant().get();
@@ -399,12 +397,12 @@ class PlanApplyBehaviourTest {
     assertTrue(group.managedBy().contains(ADMIN), group.managedBy().toString());
     assertTrue(group.memberJoinClosed());
     assertTrue(group.hiddenFromAddressLists());
-    assertEquals("MemberOfGroup -eq '" + group.distinguishedName().replace("'", "''") + "'",
-        tenant.managementScope("RIusersScope").orElseThrow().recipientFilter());
+    // RBAC for Applications over a group on Exchange Online: -RecipientGroupScope, no management scope, no DN.
+    assertTrue(tenant.managementScope("RIusersScope").isEmpty());
     assertEquals(Set.of("Application Mail.ReadWrite", "Application Calendars.ReadWrite"),
         tenant.roleAssignments().stream().map(a -> a.role()).collect(Collectors.toSet()));
     assertTrue(tenant.roleAssignments().stream().allMatch(a -> a.assignee().equalsIgnoreCase(Fixtures.RI_SP)
-        && a.scope().equals("RIusersScope")));
+        && a.scopeType() == dev.impersonation.spi.ScopeType.RECIPIENT_GROUP && a.scope().equals("RISG")), tenant.roleAssignments()::toString);
     assertTrue(tenant.hasExchangeServicePrincipal(Fixtures.RI_APP));
     assertFalse(tenant.members("RISG").contains(FAY));
     assertFalse(tenant.members("RISG").contains(CEO));

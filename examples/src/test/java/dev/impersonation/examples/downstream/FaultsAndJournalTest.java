@@ -56,7 +56,7 @@ class FaultsAndJournalTest {
     setup.apply(connection);
     tenant.assertJournal()
         .wroteExactly("EnableOrganizationCustomization", "NewServicePrincipal", "NewDistributionGroup", "SetGroup",
-            "AddGroupMembers", "AddGroupMembers", "NewManagementScope", "NewManagementRoleAssignment")
+            "AddGroupMembers", "AddGroupMembers", "NewManagementRoleAssignment")
         .neverTouched("boardroom@contoso.com", "ann@contoso.com")
         .everyWrite("is on the Exchange backend", e -> e.backend().equals("exchange"));
   }
@@ -65,10 +65,10 @@ class FaultsAndJournalTest {
   void aMissedExpectationExplainsTheNearestWrite(FakeTenant tenant, TenantConnection connection) {
     onboarding.setupFor(tenant.target(), ROOMS).apply(connection);
     AssertionError error = assertThrows(AssertionError.class,
-        () -> tenant.assertJournal().wrote("NewManagementScope", "RoomSync-Scop3"));
+        () -> tenant.assertJournal().wrote("NewManagementRoleAssignment", "Room Sync Room5"));
     assertTrue(error.getMessage().contains("Nearest writes:"), error.getMessage());
     assertTrue(error.getMessage().contains("same operation"), error.getMessage());
-    assertTrue(error.getMessage().contains("closest: 'RoomSync-Scope'"), error.getMessage());
+    assertTrue(error.getMessage().contains("closest: 'Room Sync Rooms'"), error.getMessage());
   }
 
   @Test

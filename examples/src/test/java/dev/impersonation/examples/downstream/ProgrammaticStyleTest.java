@@ -26,7 +26,7 @@ class ProgrammaticStyleTest {
     assertTrue(setup.apply(fake.connection()).succeeded());
     fake.clock().advance(Duration.ofHours(2));
     assertTrue(setup.verify(fake.connection()).isSatisfied());
-    fake.assertJournal().wrote("NewManagementScope", "RoomSync-Scope").neverTouched("boardroom@contoso.com");
+    fake.assertJournal().wrote("NewManagementRoleAssignment", "Room Sync Rooms").neverTouched("boardroom@contoso.com");
   }
 
   @Test

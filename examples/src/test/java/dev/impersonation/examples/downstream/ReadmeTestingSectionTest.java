@@ -27,7 +27,7 @@ class ReadmeTestingSectionTest {
     assertTrue(result.succeeded(), result::toString);
     assertTrue(setup.plan(connection).isConverged());
     tenant.assertJournal()
-        .wrote("NewManagementScope", "RoomSync-Scope")
+        .wrote("NewManagementRoleAssignment", "Room Sync Rooms")
         .neverTouched("boardroom@contoso.com");
     VerificationReport report = tenant.advanceUntilVerified(setup, Duration.ofHours(3));  // RBAC propagates
     assertTrue(report.isSatisfied(), report::toString);              // the rooms granted, the boardroom denied

@@ -54,13 +54,13 @@ class RestLiveShapesOverSimulatorTest {
   void aDeniedReadBlocksThePlanNamingTheRoleAndIsNotRetried() {
     FakeTenant tenant = tenant();
     try (ExchangeAdminSimulator simulator = ExchangeAdminSimulator.start(tenant)) {
-      simulator.inject("Get-ManagementScope", RestFault.ACCESS_DENIED_NUL_GZIP, 5);
+      simulator.inject("Get-ManagementRoleAssignment", RestFault.ACCESS_DENIED_NUL_GZIP, 5);
       Plan plan = setup().plan(connect(tenant, simulator));
       var blocked = plan.steps().stream().filter(s -> s.action() == StepAction.BLOCKED).toList();
       assertFalse(blocked.isEmpty(), plan::toString);
       assertTrue(blocked.stream().anyMatch(s -> s.reason().contains("Role Management")), plan::toString);
-      assertEquals(1, simulator.requestCount("Get-ManagementScope"), "an access denial is not retried");
-      assertTrue(tenant.managementScopes().isEmpty(), "nothing written");
+      assertEquals(1, simulator.requestCount("Get-ManagementRoleAssignment"), "an access denial is not retried");
+      assertTrue(tenant.roleAssignments().isEmpty(), "nothing written");
     }
   }
 
@@ -70,10 +70,10 @@ class RestLiveShapesOverSimulatorTest {
     try (ExchangeAdminSimulator simulator = ExchangeAdminSimulator.start(tenant)) {
       TenantConnection connection = connect(tenant, simulator);
       Plan plan = setup().plan(connection);
-      simulator.inject("New-ManagementScope", RestFault.THROTTLED_FRACTIONAL_RETRY_AFTER, 1);
+      simulator.inject("New-ManagementRoleAssignment", RestFault.THROTTLED_FRACTIONAL_RETRY_AFTER, 1);
       ApplyResult result = setup().apply(plan, connection, e -> { });
       assertTrue(result.succeeded(), result::toString);
-      StepResult scope = result.results().stream().filter(r -> r.step().resource().startsWith("management scope"))
+      StepResult scope = result.results().stream().filter(r -> r.step().resource().startsWith("role assignment"))
           .findFirst().orElseThrow();
       assertEquals(2, scope.attempts());
       assertEquals(Duration.ofMillis(1500), scope.waited());
@@ -86,12 +86,12 @@ class RestLiveShapesOverSimulatorTest {
     try (ExchangeAdminSimulator simulator = ExchangeAdminSimulator.start(tenant)) {
       TenantConnection connection = connect(tenant, simulator);
       Plan plan = setup().plan(connection);
-      simulator.inject("New-ManagementScope", RestFault.ADMINAPI_ERRORS_200, 10);
+      simulator.inject("New-ManagementRoleAssignment", RestFault.ADMINAPI_ERRORS_200, 10);
       ApplyResult result = setup().apply(plan, connection, e -> { });
       assertFalse(result.succeeded(), result::toString);
       assertTrue(result.toString().contains("@adminapi.errors") || result.results().stream()
           .anyMatch(r -> r.message().contains("@adminapi.errors")), result::toString);
-      assertTrue(tenant.managementScopes().isEmpty());
+      assertTrue(tenant.roleAssignments().isEmpty());
     }
   }
 }

@@ -37,19 +37,19 @@ class RestThrottlingTest {
           .scope(dev.impersonation.Scope.mailEnabledSecurityGroup("Calendar Sync Users").members(List.of("ann@contoso.com")))
           .access(dev.impersonation.Access.rbacForApplications("Application Calendars.ReadWrite")).build();
       var plan = setup.plan(connection);
-      tenant.faults().on("NewManagementScope").times(2).throttle(Duration.ofSeconds(30));
+      tenant.faults().on("NewManagementRoleAssignment").times(2).throttle(Duration.ofSeconds(30));
       List<ProgressEvent> events = new ArrayList<>();
 
       ApplyResult result = setup.apply(plan, connection, events::add);
 
       assertTrue(result.succeeded(), result::toString);
-      StepResult scope = result.results().stream().filter(r -> r.step().resource().startsWith("management scope"))
+      StepResult scope = result.results().stream().filter(r -> r.step().resource().startsWith("role assignment"))
           .findFirst().orElseThrow();
       assertEquals(3, scope.attempts());
       assertEquals(Duration.ofSeconds(60), scope.waited());
       assertEquals(2, events.stream().filter(e -> e.kind() == ProgressEvent.Kind.RETRYING
           && e.delay().equals(Optional.of(Duration.ofSeconds(30)))).count());
-      assertEquals(3, simulator.requestCount("New-ManagementScope"));
+      assertEquals(3, simulator.requestCount("New-ManagementRoleAssignment"));
       assertTrue(simulator.requests().stream().anyMatch(r -> r.status() == 429));
     }
   }

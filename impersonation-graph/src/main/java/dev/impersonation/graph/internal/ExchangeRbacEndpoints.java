@@ -33,6 +33,16 @@ public final class ExchangeRbacEndpoints {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String SP_PREFIX = "/ServicePrincipals/";
   static final String AU_PREFIX = "/AdministrativeUnits/";
+  static final String GROUP_PREFIX = "/Groups/";
+
+  /** Turns a group's name into its object id and back, for {@code directoryScopeId: "/Groups/{id}"}. */
+  public interface GroupDirectory {
+    /** The object id of the group with this name (or the id itself); {@link ObjectNotFoundException} when none. */
+    String idOf(String groupNameOrId);
+
+    /** The display name of the group with this object id; the id itself when the group cannot be found. */
+    String nameOf(String groupId);
+  }
 
   /** Sends one JSON request and answers the parsed body (an empty object for 204); failures throw typed exceptions. */
   @FunctionalInterface
@@ -41,17 +51,20 @@ public final class ExchangeRbacEndpoints {
   }
 
   private final Transport http;
+  private final GroupDirectory groups;
   private final String root;
   private final Map<String, String> roleIdByName = new ConcurrentHashMap<>();
   private final Map<String, String> roleNameById = new ConcurrentHashMap<>();
+  private final Map<String, String> groupNames = new ConcurrentHashMap<>();
 
   /**
    * @param http sends requests
    * @param v1Base the Graph service root the connection uses, e.g. {@code https://graph.microsoft.com/v1.0}; the beta
    *     root next to it is used
    */
-  public ExchangeRbacEndpoints(Transport http, String v1Base) {
+  public ExchangeRbacEndpoints(Transport http, String v1Base, GroupDirectory groups) {
     this.http = http;
+    this.groups = groups;
     String base = v1Base.replaceAll("/+$", "");
     this.root = (base.matches("(?i).*/v1\\.0$") ? base.substring(0, base.length() - 5) : base) + "/beta/roleManagement/exchange";
   }
@@ -149,8 +162,9 @@ public final class ExchangeRbacEndpoints {
 
   /**
    * The role assignments of one service principal, as the SPI shows them. Graph's assignments have no name: the id
-   * stands in. A {@code /Users/...} or {@code /Groups/...} scope is shown as a management scope named after it, so it
-   * never matches a scope this library plans and is never taken for organization-wide.
+   * stands in. A {@code /Groups/{id}} scope is a recipient group scope named by the group's display name (looked up
+   * once per group); a {@code /Users/...} scope is shown as a management scope named after it, so it never matches a
+   * scope this library plans and is never taken for organization-wide.
    */
   public List<RoleAssignment> assignments(String servicePrincipalObjectId) {
     String principal = SP_PREFIX + servicePrincipalObjectId.strip();
@@ -182,6 +196,10 @@ public final class ExchangeRbacEndpoints {
       } else if (directoryScope.regionMatches(true, 0, AU_PREFIX, 0, AU_PREFIX.length())) {
         type = ScopeType.ADMINISTRATIVE_UNIT;
         scope = directoryScope.substring(AU_PREFIX.length());
+      } else if (directoryScope.regionMatches(true, 0, GROUP_PREFIX, 0, GROUP_PREFIX.length())) {
+        type = ScopeType.RECIPIENT_GROUP;
+        scope = groupNames.computeIfAbsent(directoryScope.substring(GROUP_PREFIX.length()).toLowerCase(Locale.ROOT),
+            id -> groups.nameOf(directoryScope.substring(GROUP_PREFIX.length())));
       } else {
         type = ScopeType.MANAGEMENT_SCOPE;
         scope = directoryScope;
@@ -199,7 +217,8 @@ public final class ExchangeRbacEndpoints {
 
   /**
    * Assigns {@code role} to the service principal: organization-wide ({@code directoryScopeId "/"}), to an administrative
-   * unit ({@code /AdministrativeUnits/<id>}) or through a custom app scope found by name ({@code appScopeId}).
+   * unit ({@code /AdministrativeUnits/<id>}), to a group's direct members ({@code /Groups/<id>}, the group found by
+   * name; docs/group-scopes.md) or through a custom app scope found by name ({@code appScopeId}).
    */
   public void createAssignment(String servicePrincipalObjectId, String role, ScopeType type, String scope) {
     ObjectNode body = JSON.createObjectNode();
@@ -212,6 +231,10 @@ public final class ExchangeRbacEndpoints {
       }
       case ADMINISTRATIVE_UNIT -> {
         body.put("directoryScopeId", AU_PREFIX + scope);
+        body.putNull("appScopeId");
+      }
+      case RECIPIENT_GROUP -> {
+        body.put("directoryScopeId", GROUP_PREFIX + groups.idOf(scope));
         body.putNull("appScopeId");
       }
       case MANAGEMENT_SCOPE -> {

@@ -76,7 +76,7 @@ public final class Planner {
   /** The member steps of the group scope, which the grant waits for. */
   private final List<Integer> memberSteps = new ArrayList<>();
   /** Groups found among a scope group's direct members, by scope group (read with the members, through Exchange). */
-  private final Map<String, List<String>> nestedGroups = new LinkedHashMap<>();
+  private final Map<String, List<Recipient>> nestedGroups = new LinkedHashMap<>();
   /** The app's tenant-wide application permissions (Entra admin consent), read once while planning the principal. */
   private Observed<List<ApplicationPermissionGrant>> consent = Observed.unknown("the app's service principal is unknown");
   /** The Entra service principal object id {@link #consent} was read for. */
@@ -488,8 +488,7 @@ public final class Planner {
     }
     return valueFromExchange(x -> {
       List<Recipient> all = x.groupMembers(name);
-      nestedGroups.put(name, all.stream().filter(r -> r.type().isGroup())
-          .map(r -> r.primarySmtpAddress().isEmpty() ? r.name() : r.primarySmtpAddress()).toList());
+      nestedGroups.put(name, all.stream().filter(r -> r.type().isGroup()).toList());
       return all.stream().map(Recipient::primarySmtpAddress).toList();
     });
   }
@@ -510,14 +509,16 @@ public final class Planner {
           + ": only its direct members are in scope, so mailboxes in a nested group would be left out (docs/group-scopes.md).");
       return;
     }
-    List<String> nested = nestedGroups.get(name);
-    if (nested.isEmpty()) {
+    List<Recipient> nestedRecipients = nestedGroups.get(name);
+    if (nestedRecipients.isEmpty()) {
       return;
     }
+    List<String> nested = nestedRecipients.stream().map(r -> r.name().isEmpty() ? r.primarySmtpAddress() : r.name()).toList();
     Set<String> directMembers = direct.value().stream().map(m -> m.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     Set<String> leftOut = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     Set<String> seen = new java.util.HashSet<>();
-    java.util.Deque<String> queue = new java.util.ArrayDeque<>(nested);
+    java.util.Deque<String> queue = new java.util.ArrayDeque<>(nestedRecipients.stream()
+        .map(r -> r.primarySmtpAddress().isEmpty() ? r.name() : r.primarySmtpAddress()).toList());
     List<String> unreadable = new ArrayList<>();
     int reads = 0;
     while (!queue.isEmpty() && reads < 50) {

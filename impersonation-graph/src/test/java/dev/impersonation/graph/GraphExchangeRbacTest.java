@@ -138,4 +138,41 @@ class GraphExchangeRbacTest {
     assertThrows(ObjectAlreadyExistsException.class, () -> backend.execute(new Operation.NewManagementRoleAssignment("x",
         "Application Mail.Read", SP, AssigneeType.SERVICE_PRINCIPAL, ScopeType.ORGANIZATION, "")));
   }
+
+  @Test
+  void aGroupAssignmentUsesTheGroupsObjectIdAndReadsBackAsTheGroupsName() {
+    String groupId = "7b1c2d3e-4f50-4a61-8b72-93a4b5c6d7e8";
+    graph.handler = c -> {
+      if (c.method().equals("POST")) {
+        return new Answer(201, "{}", null);
+      }
+      if (c.path().equals("/v1.0/groups")) {
+        return Answer.ok("{\"value\":[{\"id\":\"" + groupId + "\",\"displayName\":\"Sync O'Brien\",\"groupTypes\":[\"Unified\"],"
+            + "\"mailEnabled\":true,\"securityEnabled\":false}]}");
+      }
+      if (c.path().equals("/v1.0/groups/" + groupId)) {
+        return Answer.ok("{\"id\":\"" + groupId + "\",\"displayName\":\"Sync O'Brien\"}");
+      }
+      if (c.path().endsWith("roleAssignments")) {
+        return Answer.ok("{\"value\":[{\"id\":\"a9\",\"principalId\":\"/ServicePrincipals/" + SP + "\",\"roleDefinitionId\":\""
+            + MAIL_READ + "\",\"directoryScopeId\":\"/Groups/" + groupId + "\",\"appScopeId\":null}]}");
+      }
+      return Answer.ok(ROLE_JSON);
+    };
+    backend.execute(new Operation.NewManagementRoleAssignment("Sync-Mail.Read", "Application Mail.Read", SP,
+        AssigneeType.SERVICE_PRINCIPAL, ScopeType.RECIPIENT_GROUP, "Sync O'Brien"));
+    Call groupLookup = graph.calls.stream().filter(c -> c.path().equals("/v1.0/groups")).findFirst().orElseThrow();
+    assertTrue(groupLookup.query().contains("$filter=displayName eq 'Sync O''Brien'"), groupLookup.query());
+    Call post = graph.calls.get(graph.calls.size() - 1);
+    assertEquals("/Groups/" + groupId, post.body().path("directoryScopeId").asText());
+    assertTrue(post.body().get("appScopeId").isNull(), post.body().toString());
+
+    List<RoleAssignment> read = backend.roleAssignments(SP);
+    assertEquals(1, read.size());
+    assertEquals(ScopeType.RECIPIENT_GROUP, read.get(0).scopeType());
+    assertEquals("Sync O'Brien", read.get(0).scope());
+    assertEquals(1, graph.calls.stream().filter(c -> c.path().equals("/v1.0/groups/" + groupId)).count());
+    backend.roleAssignments(SP);
+    assertEquals(1, graph.calls.stream().filter(c -> c.path().equals("/v1.0/groups/" + groupId)).count(), "the name is looked up once");
+  }
 }

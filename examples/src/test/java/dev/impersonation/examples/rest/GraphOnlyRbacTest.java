@@ -125,6 +125,31 @@ class GraphOnlyRbacTest {
   }
 
   @Test
+  @DisplayName("Microsoft 365 group scope over Graph only: the group, its members by id, and /Groups/{id} assignments; Exchange agrees")
+  void microsoft365GroupScope() {
+    FakeTenant tenant = tenant();
+    TenantConnection connection = graphOnly(tenant, directory(tenant));
+    ImpersonationSetup setup = setup(Scope.microsoft365Group("Sync Team").members(ANN, BOB));
+    Plan plan = setup.plan(connection);
+    assertTrue(plan.blockedSteps().isEmpty(), plan.toString());
+    ApplyResult result = setup.apply(plan, connection, e -> { });
+    assertTrue(result.succeeded(), result.toString());
+    assertEquals(2, graph.requestCount("POST /beta/roleManagement/exchange/roleAssignments"), graph.requestCounts().toString());
+    String groupId = tenant.group("Sync Team").orElseThrow().id();
+    assertTrue(graph.requests().stream().filter(r -> r.route().equals("POST /beta/roleManagement/exchange/roleAssignments")).count() == 2);
+    assertTrue(tenant.roleAssignments().stream().allMatch(a -> a.scopeType() == dev.impersonation.spi.ScopeType.RECIPIENT_GROUP
+        && a.scope().equals("Sync Team")), tenant.roleAssignments().toString());
+    assertTrue(setup.plan(connection).isConverged(), setup.plan(connection).toString());
+    assertTrue(setup.plan(tenant.connection()).isConverged(), setup.plan(tenant.connection()).toString());
+    assertTrue(groupId != null && !groupId.isEmpty());
+    tenant.clock().advance(Duration.ofHours(3));
+    VerificationReport report = setup.verify(connection);
+    assertTrue(report.isSatisfied(), report.toString());
+    assertTrue(report.mailboxes().stream().anyMatch(m -> m.mailbox().equalsIgnoreCase(CEO) && m.state() == AccessState.DENIED),
+        report.toString());
+  }
+
+  @Test
   @DisplayName("mailbox readiness over Graph: mailboxSettings when allowed, provisionedPlans when MailboxSettings.Read is missing")
   void mailboxReadiness() {
     FakeTenant tenant = FakeTenant.exchangeOnline("contoso.onmicrosoft.com").userMailbox(ANN).roomMailbox("room1@contoso.com", "Room 1")

@@ -171,7 +171,7 @@ public final class Diagnostician {
     Observed<List<Recipient>> members = Observed.readValue(() -> x.groupMembers(g.name()));
     if (members.present()) {
       members.value().stream().filter(m -> m.type().isGroup()).forEach(m -> find("D5", Severity.WARNING, g.name(),
-          "contains the nested group " + m.primarySmtpAddress() + ", whose members are NOT in scope (MemberOfGroup is direct only)",
+          "contains the nested group " + m.primarySmtpAddress() + ", whose members are NOT in scope (MemberOfGroup and -RecipientGroupScope count direct members only)",
           "add the nested group's mailboxes directly"));
     }
     if (!(setup.access() instanceof ApplicationImpersonation || setup.access() instanceof RbacForApplications)) {

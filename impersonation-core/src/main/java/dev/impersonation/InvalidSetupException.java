@@ -10,4 +10,9 @@ public class InvalidSetupException extends ImpersonationException {
   public InvalidSetupException(String message) {
     super(message);
   }
+
+  /** With the low-level cause (e.g. a CSV parser's error), whose message the caller has already put in words. */
+  public InvalidSetupException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -84,4 +84,47 @@ class MemberCsvTest {
     GroupScope g = Scope.roomList("Rooms").members(MemberCsv.read(p, "ResourceAccounts"));
     assertEquals(List.of("room1@contoso.com", "room2@contoso.com"), g.members());
   }
+
+  @Test
+  void aQuotedCellWithALineBreakKeepsItsRowAndItsMember() throws IOException {
+    Path p = csv("Name,UPN\r\n\"Ann\r\nSecond line\",ann@contoso.com\r\nBob,bob@contoso.com\r\n");
+    assertEquals(List.of("ann@contoso.com", "bob@contoso.com"), MemberCsv.read(p, "UPN"));
+    assertEquals(List.of("Ann\r\nSecond line", "Bob"), MemberCsv.read(p, "Name"));
+  }
+
+  @Test
+  void semicolonAndTabDelimitersAreTakenFromTheHeader() throws IOException {
+    Path semicolons = csv("Name;UPN\n\"Smith, Ann\";ann@contoso.com\nBob;bob@contoso.com\n");
+    assertEquals(List.of("ann@contoso.com", "bob@contoso.com"), MemberCsv.read(semicolons, "upn"));
+    assertEquals(List.of("Smith, Ann", "Bob"), MemberCsv.read(semicolons, "name"));
+    Path tabs = csv("Name\tUPN\nAnn\tann@contoso.com\n");
+    assertEquals(List.of("ann@contoso.com"), MemberCsv.read(tabs, "UPN"));
+  }
+
+  @Test
+  void aWindows1252FileIsReadWhenDeclaredAndOtherwiseNamedAsNotUtf8() throws IOException {
+    Path p = dir.resolve("excel.csv");
+    Files.write(p, "Name,UPN\r\nJos\u00e9 M\u00fcller,jose@contoso.com\r\n".getBytes(java.nio.charset.Charset.forName("windows-1252")));
+    InvalidSetupException e = assertThrows(InvalidSetupException.class, () -> MemberCsv.read(p, "UPN"));
+    assertTrue(e.getMessage().contains("is not UTF-8 (line 2"), e.getMessage());
+    assertTrue(e.getMessage().contains("windows-1252"), e.getMessage());
+    assertEquals(List.of("Jos\u00e9 M\u00fcller"), MemberCsv.read(p, "Name", java.nio.charset.Charset.forName("windows-1252")));
+  }
+
+  @Test
+  void utf16WithAByteOrderMarkIsRead() throws IOException {
+    Path p = dir.resolve("unicode.csv");
+    Files.write(p, "\uFEFFName\tUPN\r\nAnn\tann@contoso.com\r\n".getBytes(StandardCharsets.UTF_16LE));
+    assertEquals(List.of("ann@contoso.com"), MemberCsv.read(p, "UPN"));
+  }
+
+  @Test
+  void aRowThatCannotBeReadNamesItsLineInsteadOfDroppingAMember() throws IOException {
+    Path unclosed = csv("Name,UPN\nAnn,ann@contoso.com\n\"Bob,bob@contoso.com\n");
+    InvalidSetupException e = assertThrows(InvalidSetupException.class, () -> MemberCsv.read(unclosed, "UPN"));
+    assertTrue(e.getMessage().contains("line"), e.getMessage());
+    Path extra = csv("Name,UPN\nAnn,ann@contoso.com\nSmith, Bob,bob@contoso.com\n");
+    InvalidSetupException tooMany = assertThrows(InvalidSetupException.class, () -> MemberCsv.read(extra, "UPN"));
+    assertTrue(tooMany.getMessage().contains("line 3") && tooMany.getMessage().contains("3 cells"), tooMany.getMessage());
+  }
 }

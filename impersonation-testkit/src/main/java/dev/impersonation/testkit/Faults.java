@@ -14,8 +14,10 @@ import java.util.function.Supplier;
  * Deterministic fault injection for a {@link FakeTenant}, as data (the testkit's design).
  *
  * <p>Operations are named like the SPI: reads such as {@code "findGroup"} or {@code "organizationConfig"}, writes by
- * operation type such as {@code "NewManagementScope"}, and {@code "probe"}. A bare name matches every backend; prefix it
- * with {@code "exchange."} or {@code "directory."} to target one. {@code "*"} matches every call.
+ * operation type such as {@code "NewManagementScope"}, and {@code "probe"}; {@link FaultOperations} holds them as
+ * constants, and an unknown name is refused with the nearest known ones (a typo never makes a rule that cannot fire).
+ * A bare name matches every backend; prefix it with {@code "exchange."} or {@code "directory."} to target one.
+ * {@code "*"} matches every call.
  *
  * <pre>{@code
  * tenant.faults().on("NewManagementScope").onCall(2).throttle(Duration.ofSeconds(30));  // only the 2nd call
@@ -54,7 +56,7 @@ public final class Faults {
 
   /** Starts a rule for one operation: choose when ({@link RuleBuilder#onCall}, {@link RuleBuilder#times}) and what. */
   public RuleBuilder on(String operation) {
-    return new RuleBuilder(operation);
+    return new RuleBuilder(FaultOperations.require(operation));
   }
 
   /** Chooses when and how an operation fails. */
@@ -154,6 +156,9 @@ public final class Faults {
    * with an {@link AssertionError} naming it, before it changes anything.
    */
   public synchronized Faults allowOnlyWrites(String... operations) {
+    for (String operation : operations) {
+      FaultOperations.require(operation);
+    }
     this.allowedWrites = new java.util.LinkedHashSet<>(java.util.List.of(operations));
     return this;
   }

@@ -127,6 +127,14 @@ public abstract class ImpersonationSetup {
     return Planner.plan(this, connection);
   }
 
+  /**
+   * Reads the tenant and returns the plan, reporting each phase (organization, principal, scope and the members read,
+   * grants) to {@code listener} as INFO events; writes nothing.
+   */
+  public Plan plan(TenantConnection connection, ProgressListener listener) {
+    return Planner.plan(this, connection, listener);
+  }
+
   /** Plans and applies, reporting nothing. See {@link #apply(TenantConnection, ProgressListener)}. */
   public ApplyResult apply(TenantConnection connection) {
     return apply(connection, ProgressListener.none());
@@ -138,7 +146,7 @@ public abstract class ImpersonationSetup {
    * @throws PlanBlockedException before writing anything, when a step is blocked
    */
   public ApplyResult apply(TenantConnection connection, ProgressListener listener) {
-    return apply(plan(connection), connection, listener);
+    return apply(plan(connection, listener), connection, listener);
   }
 
   /** Applies a plan made earlier from this setup (re-plan first if the tenant may have changed). */

@@ -100,8 +100,17 @@ public final class Executor {
   }
 
   private void emit(ProgressEvent.Kind kind, Step step, String message, Duration wait) {
-    ProgressEvent event = new ProgressEvent(connection.clock().instant(), kind, Optional.ofNullable(step), message,
-        Optional.ofNullable(wait));
+    emit(new ProgressEvent(connection.clock().instant(), kind, Optional.ofNullable(step), message, Optional.ofNullable(wait)));
+  }
+
+  /** A bounded wait: the pause, how long the wait has lasted since {@code since}, and its deadline. */
+  private void emitWaiting(Step step, String message, Duration pause, Instant since, Instant deadline) {
+    Instant now = connection.clock().instant();
+    emit(ProgressEvent.waiting(now, Optional.ofNullable(step), message, pause, Duration.between(since, now), deadline));
+  }
+
+  private void emit(ProgressEvent event) {
+    ProgressEvent.Kind kind = event.kind();
     try {
       listener.onEvent(event);
     } catch (RuntimeException e) {
@@ -140,12 +149,18 @@ public final class Executor {
             .toList();
         write(new Operation.NewManagementScope(s.name(), new RecipientFilter.MemberOfGroups(resolved)));
       } else if (op instanceof Operation.AddGroupMembers m) {
-        for (List<String> part : parts(m.members(), backendFor(op).maxMembersPerWrite())) {
-          write(new Operation.AddGroupMembers(m.group(), m.kind(), part));
+        List<List<String>> parts = parts(m.members(), backendFor(op).maxMembersPerWrite());
+        for (int i = 0, done = 0; i < parts.size(); i++) {
+          write(new Operation.AddGroupMembers(m.group(), m.kind(), parts.get(i)));
+          done += parts.get(i).size();
+          progress("added", done, m.members().size(), i, parts.size());
         }
       } else if (op instanceof Operation.RemoveGroupMembers m) {
-        for (List<String> part : parts(m.members(), backendFor(op).maxMembersPerWrite())) {
-          write(new Operation.RemoveGroupMembers(m.group(), m.kind(), part));
+        List<List<String>> parts = parts(m.members(), backendFor(op).maxMembersPerWrite());
+        for (int i = 0, done = 0; i < parts.size(); i++) {
+          write(new Operation.RemoveGroupMembers(m.group(), m.kind(), parts.get(i)));
+          done += parts.get(i).size();
+          progress("removed", done, m.members().size(), i, parts.size());
         }
       } else if (op instanceof Operation.AddAdministrativeUnitMembers || op instanceof Operation.RemoveAdministrativeUnitMembers) {
         // One write with the whole list: a directory backend batches it (Graph: 20 requests per $batch) and takes
@@ -153,11 +168,26 @@ public final class Executor {
         // failure or a crash repeats nothing harmful.
         write(op);
       } else if (op instanceof Operation.AddMailboxPermissions p) {
-        for (String mailbox : p.mailboxes()) {
-          write(new Operation.AddMailboxPermissions(p.user(), List.of(mailbox)));
+        for (int i = 0; i < p.mailboxes().size(); i++) {
+          write(new Operation.AddMailboxPermissions(p.user(), List.of(p.mailboxes().get(i))));
+          progress("granted FullAccess on", i + 1, p.mailboxes().size(), i, p.mailboxes().size());
         }
       } else {
         write(op);
+      }
+    }
+
+    /**
+     * "n of N" after a part of a step written in several parts: after every part up to 20 parts, else about every 5%,
+     * and always after the last.
+     */
+    private void progress(String verb, int done, int total, int index, int parts) {
+      if (parts < 2) {
+        return;
+      }
+      int every = Math.max(1, (parts + 19) / 20);
+      if ((index + 1) % every == 0 || index == parts - 1) {
+        emit(ProgressEvent.Kind.INFO, step, step.resource() + ": " + verb + " " + done + " of " + total + " member(s)", null);
       }
     }
 
@@ -221,11 +251,12 @@ public final class Executor {
       Instant created = policies.stream().map(dev.impersonation.spi.AccessPolicy::createdAt).filter(java.util.Objects::nonNull)
           .max(Instant::compareTo).orElse(connection.clock().instant());
       Instant effective = created.plus(a.settle());
+      Instant since = connection.clock().instant();
       while (connection.clock().instant().isBefore(effective)) {
         Duration left = Duration.between(connection.clock().instant(), effective);
         Duration wait = min(left, policy.maxBackoff());
-        emit(ProgressEvent.Kind.WAITING, step, "access policy of " + a.appId() + " becoming effective ("
-            + Table.duration(left) + " left)", wait);
+        emitWaiting(step, "access policy of " + a.appId() + " becoming effective (" + Table.duration(left) + " left)", wait,
+            since, effective);
         sleep(wait);
       }
       changed = true;
@@ -244,7 +275,8 @@ public final class Executor {
 
     /** Polls until the mailbox is usable, backing off up to the readiness timeout. */
     private void awaitMailbox(String identity) {
-      Instant deadline = connection.clock().instant().plus(policy.readinessTimeout());
+      Instant since = connection.clock().instant();
+      Instant deadline = since.plus(policy.readinessTimeout());
       Duration interval = policy.readinessInterval();
       while (true) {
         attempts++;
@@ -276,7 +308,7 @@ public final class Executor {
           sleep(wait);
           continue;
         }
-        emit(ProgressEvent.Kind.WAITING, step, "mailbox " + identity + " not provisioned yet", interval);
+        emitWaiting(step, "mailbox " + identity + " not provisioned yet", interval, since, deadline);
         sleep(interval);
         interval = min(interval.multipliedBy(2), policy.maxBackoff());
       }

@@ -75,6 +75,7 @@ public final class Planner {
   private final List<String> warnings = new ArrayList<>();
   /** The member steps of the group scope, which the grant waits for. */
   private final List<Integer> memberSteps = new ArrayList<>();
+  private final dev.impersonation.plan.ProgressListener listener;
   /** Groups found among a scope group's direct members, by scope group (read with the members, through Exchange). */
   private final Map<String, List<Recipient>> nestedGroups = new LinkedHashMap<>();
   /** The app's tenant-wide application permissions (Entra admin consent), read once while planning the principal. */
@@ -82,9 +83,10 @@ public final class Planner {
   /** The Entra service principal object id {@link #consent} was read for. */
   private String consentSpId = "";
 
-  private Planner(ImpersonationSetup setup, TenantConnection connection) {
+  private Planner(ImpersonationSetup setup, TenantConnection connection, dev.impersonation.plan.ProgressListener listener) {
     this.setup = setup;
     this.connection = connection;
+    this.listener = listener;
     this.exchange = connection.exchange();
     this.directory = connection.directory();
     boolean online = setup.target().isExchangeOnline();
@@ -98,12 +100,19 @@ public final class Planner {
 
   /** Plans {@code setup} against the tenant behind {@code connection}. */
   public static Plan plan(ImpersonationSetup setup, TenantConnection connection) {
+    return plan(setup, connection, dev.impersonation.plan.ProgressListener.none());
+  }
+
+  /** Plans {@code setup}, reporting each phase of reading the tenant to {@code listener} as INFO events. */
+  public static Plan plan(ImpersonationSetup setup, TenantConnection connection, dev.impersonation.plan.ProgressListener listener) {
     if (!connection.target().equals(setup.target())) {
       throw new dev.impersonation.InvalidSetupException("The setup targets " + setup.target() + " but the connection is for "
           + connection.target() + ": use a connection to the same tenant.");
     }
-    Planner planner = new Planner(setup, connection);
+    Planner planner = new Planner(setup, connection, listener);
     planner.run();
+    planner.info("planned " + planner.steps.size() + " step(s), " + planner.steps.stream()
+        .filter(s -> s.action() == StepAction.BLOCKED).count() + " blocked");
     Plan plan = new Plan(setup.name(), setup.target(), setup.principal().displayIdentity(), setup.scope().describe(),
         setup.access().describe(), planner.steps, planner.warnings, connection.clock().instant(), ScriptVerifications.of(setup));
     LOG.debug("Planned '{}': {} steps, {} blocked", setup.name(), plan.steps().size(), plan.blockedSteps().size());
@@ -183,10 +192,24 @@ public final class Planner {
     if (method == AccessMethod.FULL_ACCESS_DELEGATION) {
       warnings.add("FullAccess exposes private items, and Exchange allows at most 500 permission entries per mailbox.");
     }
+    info("reading the organization");
     int org = organization(method);
+    info("reading the principal " + setup.principal().displayIdentity());
     PrincipalSteps principal = principal(method, org);
+    info("reading the scope: " + setup.scope().describe());
     ScopeSteps scope = scope(method, principal);
+    info("reading the grants: " + setup.access().describe());
     grant(method, org, principal, scope);
+  }
+
+  /** An INFO event for the plan's listener; a failing listener never fails the plan. */
+  private void info(String message) {
+    try {
+      listener.onEvent(new dev.impersonation.plan.ProgressEvent(connection.clock().instant(),
+          dev.impersonation.plan.ProgressEvent.Kind.INFO, Optional.empty(), "plan: " + message, Optional.empty()));
+    } catch (RuntimeException e) {
+      LOG.warn("Progress listener failed while planning: {}", e.toString());
+    }
   }
 
   /** Enable-OrganizationCustomization when a dehydrated Exchange Online org needs RBAC writes. */
@@ -617,6 +640,9 @@ public final class Planner {
         }
         if (scope.membershipMode() != MembershipMode.UNMANAGED) {
           Observed<List<String>> current = readMembers(name, scope.kind());
+          if (current.present()) {
+            info("read " + current.value().size() + " member(s) of " + resource);
+          }
           if (current.unknown()) {
             blocked(resource + " members", current.blockedReason("the group's members"));
             ok = false;

@@ -59,13 +59,15 @@ public final class Verifier {
    */
   public static VerificationReport await(ImpersonationSetup setup, TenantConnection connection, Duration timeout,
       Duration interval, ProgressListener listener) {
-    Instant deadline = connection.clock().instant().plus(timeout);
+    Instant since = connection.clock().instant();
+    Instant deadline = since.plus(timeout);
     Verifier verifier = new Verifier(setup, connection);
     VerificationReport report = verifier.run();
     while (!report.isSatisfied() && report.isPending() && connection.clock().instant().plus(interval).isBefore(deadline.plusMillis(1))) {
-      listener.onEvent(new ProgressEvent(connection.clock().instant(), ProgressEvent.Kind.WAITING, Optional.empty(),
+      Instant now = connection.clock().instant();
+      listener.onEvent(ProgressEvent.waiting(now, Optional.empty(),
           report.inState(AccessState.PENDING_PROPAGATION).size() + " mailbox(es) pending propagation, "
-              + report.inState(AccessState.MAILBOX_NOT_READY).size() + " not ready", Optional.of(interval)));
+              + report.inState(AccessState.MAILBOX_NOT_READY).size() + " not ready", interval, Duration.between(since, now), deadline));
       try {
         connection.sleeper().sleep(interval);
       } catch (InterruptedException e) {

@@ -52,6 +52,10 @@ public final class ExchangeConnection {
   private String baseUrl;
   private String tenantId;
   private OkHttpClient httpClient;
+  private Duration readTimeout = DEFAULT_READ_TIMEOUT;
+  private final java.util.Map<String, Duration> cmdletReadTimeouts = new java.util.LinkedHashMap<>();
+  /** How long a REST call may stay silent by default before it is a (retried) timeout. */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMinutes(2);
   private boolean msalHttpClientSet;
   private Clock clock = Clock.systemUTC();
   private Sleeper sleeper = Sleeper.system();
@@ -237,6 +241,34 @@ public final class ExchangeConnection {
     return this;
   }
 
+  /**
+   * How long a REST call may wait for an answer before it fails as a (transient, retried) timeout; default
+   * 2 minutes. Applies to the default HTTP client; an injected client keeps its own.
+   */
+  public ExchangeConnection readTimeout(Duration timeout) {
+    this.readTimeout = positive(timeout, "readTimeout");
+    return this;
+  }
+
+  /**
+   * A longer (or shorter) read timeout for one cmdlet that is slow in this tenant, e.g.
+   * {@code readTimeout("Get-Recipient", Duration.ofMinutes(10))}; applies with any HTTP client.
+   */
+  public ExchangeConnection readTimeout(String cmdlet, Duration timeout) {
+    if (cmdlet == null || !cmdlet.strip().matches("[A-Za-z]+-[A-Za-z]+")) {
+      throw new InvalidSetupException("readTimeout(cmdlet, ...) needs a cmdlet name such as 'Get-Recipient', not '" + cmdlet + "'.");
+    }
+    cmdletReadTimeouts.put(cmdlet.strip().toLowerCase(java.util.Locale.ROOT), positive(timeout, "readTimeout"));
+    return this;
+  }
+
+  private static Duration positive(Duration d, String what) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new InvalidSetupException(what + "(...) needs a positive duration, not " + d + ".");
+    }
+    return d;
+  }
+
   /** The OkHttp client to use (proxy, TLS, timeouts); it is not closed with the transport. */
   public ExchangeConnection httpClient(OkHttpClient client) {
     this.httpClient = Objects.requireNonNull(client, "client");
@@ -306,8 +338,9 @@ public final class ExchangeConnection {
     ExchangeCredentials c = credentials();
     String scope = scope();
     boolean owns = httpClient == null;
-    OkHttpClient http = owns ? defaultHttpClient() : httpClient;
-    return new ExchangeRestTransport(http, endpoint(), () -> c.tokenFor(scope), anchorMailbox(), clock, owns, tenantId == null);
+    OkHttpClient http = owns ? defaultHttpClient(readTimeout) : httpClient;
+    return new ExchangeRestTransport(http, endpoint(), () -> c.tokenFor(scope), anchorMailbox(), clock, owns, tenantId == null,
+        cmdletReadTimeouts);
   }
 
   /**
@@ -379,12 +412,16 @@ public final class ExchangeConnection {
     return connection();
   }
 
-  /** The HTTP client used when none is injected: connect 10 s, read and write 15 min, no silent retries. */
+  /** The HTTP client used when none is injected: connect 10 s, read 2 min, write 1 min, no silent retries. */
   static OkHttpClient defaultHttpClient() {
+    return defaultHttpClient(DEFAULT_READ_TIMEOUT);
+  }
+
+  static OkHttpClient defaultHttpClient(Duration readTimeout) {
     return new OkHttpClient.Builder()
         .connectTimeout(Duration.ofSeconds(10))
-        .readTimeout(Duration.ofMinutes(15))
-        .writeTimeout(Duration.ofMinutes(15))
+        .readTimeout(readTimeout)
+        .writeTimeout(Duration.ofMinutes(1))
         .retryOnConnectionFailure(false)
         .build();
   }

@@ -61,6 +61,8 @@ public final class ExchangeRestTransport implements CmdletTransport {
   private final boolean resolveTenantFromToken;
   private final String configuredTenant;
   private volatile String tenantSegment;
+  /** Read timeouts for cmdlets known to be slow, by lower-case cmdlet name; others use the client's. */
+  private final java.util.Map<String, java.time.Duration> slowCmdlets;
 
   /**
    * A transport. Prefer {@link ExchangeConnection}, which derives every argument from the tenant target.
@@ -72,12 +74,13 @@ public final class ExchangeRestTransport implements CmdletTransport {
    * @param clock measures an HTTP-date {@code Retry-After} when the answer has no {@code Date} header
    */
   public ExchangeRestTransport(OkHttpClient http, String endpoint, Supplier<String> bearerToken, String anchorMailbox, Clock clock) {
-    this(http, endpoint, bearerToken, anchorMailbox, clock, false, false);
+    this(http, endpoint, bearerToken, anchorMailbox, clock, false, false, java.util.Map.of());
   }
 
   ExchangeRestTransport(OkHttpClient http, String endpoint, Supplier<String> bearerToken, String anchorMailbox, Clock clock,
-      boolean ownsClient, boolean resolveTenantFromToken) {
+      boolean ownsClient, boolean resolveTenantFromToken, java.util.Map<String, java.time.Duration> slowCmdlets) {
     this.http = Objects.requireNonNull(http, "http");
+    this.slowCmdlets = java.util.Map.copyOf(slowCmdlets);
     this.endpoint = HttpUrl.get(Objects.requireNonNull(endpoint, "endpoint"));
     this.bearerToken = Objects.requireNonNull(bearerToken, "bearerToken");
     this.anchorMailbox = Objects.requireNonNull(anchorMailbox, "anchorMailbox");
@@ -158,7 +161,9 @@ public final class ExchangeRestTransport implements CmdletTransport {
         .post(RequestBody.create(body, JSON))
         .build();
     LOG.debug("POST {} {} (client-request-id {})", url.encodedPath(), cmdlet, requestId);
-    try (Response response = http.newCall(request).execute()) {
+    java.time.Duration slow = slowCmdlets.get(cmdlet.toLowerCase(java.util.Locale.ROOT));
+    OkHttpClient client = slow == null ? http : http.newBuilder().readTimeout(slow).build();
+    try (Response response = client.newCall(request).execute()) {
       byte[] raw = response.body() == null ? new byte[0] : response.body().bytes();
       String text = decode(raw, response.header("Content-Encoding"));
       LOG.debug("{} answered HTTP {} (client-request-id {})", cmdlet, response.code(), requestId);
@@ -187,8 +192,9 @@ public final class ExchangeRestTransport implements CmdletTransport {
       }
       return answer;
     } catch (InterruptedIOException e) {
-      throw new TransientTenantException(cmdlet + " timed out (client-request-id " + requestId + "): " + e.getMessage()
-          + ". Exchange cmdlets over REST can take up to 15 minutes; retry later.", e);
+      throw new TransientTenantException(cmdlet + " timed out after " + (client.readTimeoutMillis() / 1000) + " s without an answer (client-request-id " + requestId + "): "
+          + e.getMessage() + ". Retry later; for a cmdlet that is slow in this tenant, raise its timeout with "
+          + "ExchangeConnection.readTimeout(\"" + cmdlet + "\", Duration.ofMinutes(10)).", e);
     } catch (IOException e) {
       throw new TransientTenantException(cmdlet + " failed to reach " + url.host() + " (client-request-id " + requestId
           + "): " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()) + "; retry later.", e);

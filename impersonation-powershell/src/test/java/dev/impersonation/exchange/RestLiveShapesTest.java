@@ -54,7 +54,7 @@ class RestLiveShapesTest {
 
   ExchangeRestTransport transport(String token, boolean resolveTenant) {
     return new ExchangeRestTransport(http, server.url("/adminapi/beta/" + TENANT + "/InvokeCommand").toString(), () -> token,
-        ExchangeRestTransport.APP_ANCHOR_PREFIX + TENANT, CLOCK, false, resolveTenant);
+        ExchangeRestTransport.APP_ANCHOR_PREFIX + TENANT, CLOCK, false, resolveTenant, java.util.Map.of());
   }
 
   ExchangeRestTransport transport() {

@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
 
 /**
  * Assertions over the backend calls a {@link FakeTenant} received, with failure messages that explain the nearest
- * miss (as WireMock's near-miss report does). Throws {@link AssertionError}, so it works with any test framework.
+ * miss (as WireMock's near-miss report does). Throws {@link JournalAssertionError}, an {@link AssertionError}, so it
+ * works with any test framework.
  *
  * <pre>{@code
  * tenant.assertJournal()
@@ -43,16 +44,17 @@ public final class JournalAssertions {
     if (writes().stream().anyMatch(e -> matches(e, operation, detail))) {
       return this;
     }
-    throw new AssertionError("Expected a write " + operation + (detail.isEmpty() ? "" : " mentioning '" + detail + "'")
-        + " but none matched.\n" + nearMisses(operation, detail) + allWrites());
+    throw new JournalAssertionError("wrote " + operation + (detail.isEmpty() ? "" : " '" + detail + "'"), "Expected a write "
+        + operation + (detail.isEmpty() ? "" : " mentioning '" + detail + "'") + " but none matched.\n"
+        + nearMisses(operation, detail) + allWrites(), nearest(operation, detail), writes());
   }
 
   /** No successful write of {@code operation} (optionally mentioning {@code detail}). */
   public JournalAssertions didNotWrite(String operation, String detail) {
     List<JournalEntry> hits = writes().stream().filter(e -> matches(e, operation, detail)).toList();
     if (!hits.isEmpty()) {
-      throw new AssertionError("Expected no write " + operation + (detail.isEmpty() ? "" : " mentioning '" + detail + "'")
-          + " but found " + hits.size() + ":\n" + list(hits));
+      throw new JournalAssertionError("didNotWrite " + operation, "Expected no write " + operation
+          + (detail.isEmpty() ? "" : " mentioning '" + detail + "'") + " but found " + hits.size() + ":\n" + list(hits), hits, writes());
     }
     return this;
   }
@@ -60,7 +62,8 @@ public final class JournalAssertions {
   /** No successful write at all. */
   public JournalAssertions noWrites() {
     if (!writes().isEmpty()) {
-      throw new AssertionError("Expected no writes but found " + writes().size() + ":\n" + list(writes()));
+      throw new JournalAssertionError("noWrites", "Expected no writes but found " + writes().size() + ":\n" + list(writes()),
+          writes(), writes());
     }
     return this;
   }
@@ -78,7 +81,7 @@ public final class JournalAssertions {
     StringBuilder why = new StringBuilder("The writes differ from the expected ones.\n");
     difference(expected, actual).forEach((op, n) -> why.append("  missing:    ").append(op).append(" x").append(n).append('\n'));
     difference(actual, expected).forEach((op, n) -> why.append("  unexpected: ").append(op).append(" x").append(n).append('\n'));
-    throw new AssertionError(why + allWrites());
+    throw new JournalAssertionError("wroteExactly", why + allWrites(), List.of(), writes());
   }
 
   /** No successful write mentions any of these identities (names, addresses, ids; case-insensitive). */
@@ -88,8 +91,9 @@ public final class JournalAssertions {
       writes().stream().filter(e -> contains(e.detail(), id)).forEach(e -> offending.add("'" + id + "' in " + e));
     }
     if (!offending.isEmpty()) {
-      throw new AssertionError("Expected no write to touch " + Arrays.toString(identities) + " but:\n  "
-          + String.join("\n  ", offending));
+      throw new JournalAssertionError("neverTouched", "Expected no write to touch " + Arrays.toString(identities) + " but:\n  "
+          + String.join("\n  ", offending), writes().stream().filter(e -> Arrays.stream(identities).anyMatch(id -> contains(e.detail(), id)))
+              .toList(), writes());
     }
     return this;
   }
@@ -102,8 +106,8 @@ public final class JournalAssertions {
     List<JournalEntry> strays = writes().stream()
         .filter(e -> Arrays.stream(ownedIdentities).noneMatch(id -> contains(e.detail(), id))).toList();
     if (!strays.isEmpty()) {
-      throw new AssertionError("Expected every write to concern one of " + Arrays.toString(ownedIdentities)
-          + " but these did not:\n" + list(strays));
+      throw new JournalAssertionError("onlyTouched", "Expected every write to concern one of " + Arrays.toString(ownedIdentities)
+          + " but these did not:\n" + list(strays), strays, writes());
     }
     return this;
   }
@@ -112,7 +116,8 @@ public final class JournalAssertions {
   public JournalAssertions everyWrite(String description, Predicate<JournalEntry> rule) {
     List<JournalEntry> broken = writes().stream().filter(rule.negate()).toList();
     if (!broken.isEmpty()) {
-      throw new AssertionError("Expected every write to satisfy '" + description + "' but these did not:\n" + list(broken));
+      throw new JournalAssertionError("everyWrite " + description, "Expected every write to satisfy '" + description
+          + "' but these did not:\n" + list(broken), broken, writes());
     }
     return this;
   }
@@ -129,16 +134,21 @@ public final class JournalAssertions {
     return haystack.toLowerCase(Locale.ROOT).contains(needle.toLowerCase(Locale.ROOT));
   }
 
-  private String nearMisses(String operation, String detail) {
-    if (writes().isEmpty()) {
-      return "There were no writes at all.\n";
-    }
+  /** The writes nearest to the expected one: same operation first, then by spelling. */
+  private List<JournalEntry> nearest(String operation, String detail) {
     List<JournalEntry> ranked = new ArrayList<>(writes());
     ranked.sort(Comparator.comparingInt((JournalEntry e) -> operationMatches(e, operation) ? 0 : 1)
         .thenComparingInt(e -> operationMatches(e, operation) ? closest(e.detail(), detail)
             : distance(e.operation().toLowerCase(Locale.ROOT), operation.toLowerCase(Locale.ROOT))));
+    return List.copyOf(ranked.subList(0, Math.min(NEAREST, ranked.size())));
+  }
+
+  private String nearMisses(String operation, String detail) {
+    if (writes().isEmpty()) {
+      return "There were no writes at all.\n";
+    }
     StringBuilder out = new StringBuilder("Nearest writes:\n");
-    for (JournalEntry e : ranked.subList(0, Math.min(NEAREST, ranked.size()))) {
+    for (JournalEntry e : nearest(operation, detail)) {
       String why = operationMatches(e, operation)
           ? "same operation; details do not mention '" + detail + "'" + hint(e.detail(), detail)
           : "different operation (" + e.operation() + ")";

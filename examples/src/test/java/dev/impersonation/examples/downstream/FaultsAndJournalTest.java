@@ -1,6 +1,7 @@
 package dev.impersonation.examples.downstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,8 +65,12 @@ class FaultsAndJournalTest {
   @Test
   void aMissedExpectationExplainsTheNearestWrite(FakeTenant tenant, TenantConnection connection) {
     onboarding.setupFor(tenant.target(), ROOMS).apply(connection);
-    AssertionError error = assertThrows(AssertionError.class,
+    dev.impersonation.testkit.JournalAssertionError error = assertThrows(dev.impersonation.testkit.JournalAssertionError.class,
         () -> tenant.assertJournal().wrote("NewManagementRoleAssignment", "Room Sync Room5"));
+    assertTrue(error instanceof AssertionError, "any test framework reports it as a failure");
+    assertEquals("wrote NewManagementRoleAssignment 'Room Sync Room5'", error.check());
+    assertEquals("NewManagementRoleAssignment", error.offending().get(0).operation(), "the nearest miss first");
+    assertFalse(error.writes().isEmpty());
     assertTrue(error.getMessage().contains("Nearest writes:"), error.getMessage());
     assertTrue(error.getMessage().contains("same operation"), error.getMessage());
     assertTrue(error.getMessage().contains("closest: 'Room Sync Rooms'"), error.getMessage());

@@ -6,6 +6,7 @@ import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.spi.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
+import dev.impersonation.testkit.FaultOperations;
 import dev.impersonation.testkit.Faults;
 import dev.impersonation.testkit.junit5.FakeTenantTest;
 import dev.impersonation.verify.VerificationReport;
@@ -20,7 +21,7 @@ class ReadmeTestingSectionTest {
   void grantsTheRoomsAndProvesTheBoardroomIsDenied(FakeTenant tenant, TenantConnection connection, Faults faults) {
     ImpersonationSetup setup = new RoomSyncOnboarding().setupFor(tenant.target(),   // your code under test
         List.of("room1@contoso.com", "room2@contoso.com"));
-    faults.on("AddGroupMembers").onCall(2).throttle(Duration.ofSeconds(30));       // Exchange says "server busy" once
+    faults.on(FaultOperations.ADD_GROUP_MEMBERS).onCall(2).throttle(Duration.ofSeconds(30));  // "server busy" once
 
     ApplyResult result = setup.apply(connection);
 

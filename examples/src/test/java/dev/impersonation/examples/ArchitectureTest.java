@@ -44,8 +44,6 @@ class ArchitectureTest {
       // the SPI's Operation names core types; moving rendering out of the value packages (issue 11) breaks it up.
       "dev.impersonation <-> dev.impersonation.internal <-> dev.impersonation.plan <-> dev.impersonation.powershell"
           + " <-> dev.impersonation.spi <-> dev.impersonation.verify",
-      // powershell: the public transports use internal helpers that name the public exceptions and connection.
-      "dev.impersonation.exchange <-> dev.impersonation.exchange.internal",
       // testkit: FakeTenant exposes the HTTP simulators, which are built on FakeTenant's internals.
       "dev.impersonation.testkit <-> dev.impersonation.testkit.exchange <-> dev.impersonation.testkit.graph");
 

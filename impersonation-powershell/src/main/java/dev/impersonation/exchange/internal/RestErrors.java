@@ -8,7 +8,6 @@ import dev.impersonation.OrganizationNotCustomizedException;
 import dev.impersonation.TenantException;
 import dev.impersonation.ThrottledException;
 import dev.impersonation.TransientTenantException;
-import dev.impersonation.exchange.ExchangeErrors;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -93,9 +92,9 @@ public final class RestErrors {
     }
     if (!parsed.type().isEmpty()) {
       // A type this client does not know: keep its text; the known fragments of Exchange's messages still apply.
-      return rewrap(ExchangeErrors.classify(parsed.type(), parsed.message(), identity), where);
+      return rewrap(ErrorClassifier.classify(parsed.type(), parsed.message(), identity), where);
     }
-    return rewrap(ExchangeErrors.classify("", parsed.message().isEmpty() ? "HTTP " + status : parsed.message(), identity), where);
+    return rewrap(ErrorClassifier.classify("", parsed.message().isEmpty() ? "HTTP " + status : parsed.message(), identity), where);
   }
 
   /**
@@ -112,7 +111,7 @@ public final class RestErrors {
     String where = cmdlet + " (HTTP 200 with @adminapi.errors, client-request-id " + requestId + ")";
     ParsedError parsed = read.message().isEmpty() ? new ParsedError(read.type(), shorten(first.toString())) : read;
     Optional<TenantException> byType = byType(parsed.type(), parsed.message(), identity, where);
-    return Optional.of(byType.orElseGet(() -> rewrap(ExchangeErrors.classify(parsed.type(), parsed.message(), identity), where)));
+    return Optional.of(byType.orElseGet(() -> rewrap(ErrorClassifier.classify(parsed.type(), parsed.message(), identity), where)));
   }
 
   private static ParsedError fromObject(JsonNode node) {
@@ -132,7 +131,7 @@ public final class RestErrors {
   /** Classification by the exception type alone ({@link ExchangeErrors#classifyByType}), with where it happened. */
   private static Optional<TenantException> byType(String type, String message, String identity, String where) {
     String text = (message.isEmpty() ? simpleType(type) : message) + " [" + where + "]";
-    return ExchangeErrors.classifyByType(type, text, identity, where.split(" ", 2)[0]);
+    return ErrorClassifier.classifyByType(type, text, identity, where.split(" ", 2)[0]);
   }
 
   private static String simpleType(String type) {

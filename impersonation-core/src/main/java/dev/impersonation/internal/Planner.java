@@ -496,8 +496,19 @@ public final class Planner {
     return new ScopeSteps(List.copyOf(steps), List.of(), "", inScope, true);
   }
 
+  /**
+   * Whether a scope group is read through the directory (Graph): security groups always; Microsoft 365 groups without an
+   * Exchange backend; and, for a {@code -RecipientGroupScope} over Graph (no Exchange backend), any group, since Graph
+   * reads distribution groups and mail-enabled security groups though it cannot write them (docs/graph.md), and
+   * {@code /Groups/{id}} needs only the group's object id. Creating or filling such a group still needs Exchange.
+   */
+  private boolean throughDirectory(GroupKind kind) {
+    return kind == GroupKind.SECURITY || exchange.isEmpty() && directory.isPresent()
+        && (kind == GroupKind.MICROSOFT_365 || AppAssignmentScope.byRecipientGroup(setup));
+  }
+
   private Observed<MailGroup> readGroup(String name, GroupKind kind) {
-    if (kind == GroupKind.SECURITY || (kind == GroupKind.MICROSOFT_365 && exchange.isEmpty())) {
+    if (throughDirectory(kind)) {
       return directory.map(d -> Observed.read(() -> d.findGroup(name)))
           .orElseGet(() -> Observed.unknown("this connection has no directory (Graph) backend to read security groups"));
     }
@@ -505,7 +516,7 @@ public final class Planner {
   }
 
   private Observed<List<String>> readMembers(String name, GroupKind kind) {
-    if (kind == GroupKind.SECURITY || (kind == GroupKind.MICROSOFT_365 && exchange.isEmpty())) {
+    if (throughDirectory(kind)) {
       return directory.map(d -> Observed.readValue(() -> d.groupMembers(name)))
           .orElseGet(() -> Observed.unknown("this connection has no directory (Graph) backend"));
     }
@@ -603,7 +614,10 @@ public final class Planner {
       }
       if (g.present()) {
         MailGroup found = g.value();
-        if (found.kind() != scope.kind()) {
+        // Graph shows a room list as a distribution group (mail-enabled, not security-enabled): not a mismatch there.
+        boolean graphRoomList = scope.kind() == GroupKind.ROOM_LIST && found.kind() == GroupKind.DISTRIBUTION
+            && throughDirectory(scope.kind());
+        if (found.kind() != scope.kind() && !graphRoomList) {
           blocked(resource, "'" + name + "' exists but is a " + found.kind().label() + ", not a " + scope.kind().label()
               + " (docs/diagnostics.md#d2, #d5): rename the setup's group or use Scope." + factory(found.kind()) + "(\"" + name + "\")");
           ok = false;

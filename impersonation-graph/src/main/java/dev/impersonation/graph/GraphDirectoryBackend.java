@@ -331,7 +331,10 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
 
   @Override
   public List<String> groupMembers(String groupIdOrName) {
-    String id = groupId(groupIdOrName).id();
+    // Reading is not writing: a distribution group or mail-enabled security group Graph cannot write is still read.
+    String id = ODataFilter.isGuid(groupIdOrName) ? groupIdOrName.strip() : findGraphGroup(groupIdOrName).map(Group::getId)
+        .orElseThrow(() -> new ObjectNotFoundException(groupIdOrName, "No group is named '" + groupIdOrName
+            + "' in the directory (it may have been created moments ago and not replicated yet)."));
     List<String> members = new ArrayList<>();
     DirectoryObjectCollectionResponse first = call("GET /groups/" + id + "/members", groupIdOrName,
         () -> client.groups().byGroupId(id).members().get(rc -> {

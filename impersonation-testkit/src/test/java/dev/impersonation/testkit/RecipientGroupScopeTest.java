@@ -162,4 +162,21 @@ class RecipientGroupScopeTest {
     assertFalse(plan.toPowerShell().contains("RecipientGroupScope"));
     assertTrue(setup.apply(tenant.connection()).succeeded());
   }
+
+  @Test
+  @DisplayName("Graph only: an existing distribution group is read through Graph and scoped with /Groups/{id}; filling it needs Exchange")
+  void anExistingExchangeGroupOverGraphOnly() {
+    FakeTenant tenant = tenant(false);
+    ImpersonationSetup setup = setup(Scope.distributionGroup(GROUP).existingMembership());
+    Plan plan = setup.plan(tenant.directoryOnlyConnection());
+    assertTrue(plan.blockedSteps().isEmpty(), plan.toString());
+    assertTrue(setup.apply(tenant.directoryOnlyConnection()).succeeded());
+    assertEquals(2, tenant.roleAssignments().stream().filter(a -> a.scopeType() == ScopeType.RECIPIENT_GROUP
+        && a.scope().equals(GROUP)).count(), tenant.roleAssignments().toString());
+    assertTrue(setup.plan(tenant.connection()).isConverged(), "Exchange reads the same assignments back");
+    // Graph cannot write a distribution group: adding a member blocks and names the Exchange backend.
+    Plan filling = setup(Scope.distributionGroup(GROUP).members(ANN, EVE)).plan(tenant.directoryOnlyConnection());
+    assertFalse(filling.blockedSteps().isEmpty(), filling.toString());
+    assertTrue(filling.blockedSteps().stream().anyMatch(st -> st.reason().contains("Exchange")), filling.toString());
+  }
 }

@@ -35,11 +35,14 @@ import java.util.Set;
  *   "applications": [{"appId": "...", "servicePrincipalId": "...", "displayName": "Sync", "consent": ["Mail.Read"]}],
  *   "administrativeUnits": [{"id": "...", "members": ["ann@contoso.com"]}],
  *   "managementScopes": [{"name": "Old", "filter": "Department -eq 'Sales'"}],
- *   "roleAssignments": [{"name": "Legacy", "role": "ApplicationImpersonation", "user": "svc@contoso.com", "scope": ""}]
+ *   "roleAssignments": [{"name": "Legacy", "role": "ApplicationImpersonation", "user": "svc@contoso.com", "scope": ""},
+ *                       {"name": "Sync", "role": "Application Mail.Read", "app": "<app id>", "group": "RISG"}]
  * }
  * }</pre>
  *
- * Unknown keys are errors (a typo must not silently seed less than the test thinks).
+ * Unknown keys and unknown values are errors naming where they are ({@code $.groups[1].kind}): a typo must not
+ * silently seed less than the test thinks. An app's assignment takes {@code "scope"} (a management scope),
+ * {@code "administrativeUnit"} or {@code "group"} ({@code -RecipientGroupScope}); with none it is organization-wide.
  */
 public final class TenantFixture {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -136,6 +139,16 @@ public final class TenantFixture {
     }
   }
 
+  private static GroupKind kind(String value, String source, String at) {
+    for (GroupKind k : GroupKind.values()) {
+      if (k.name().equalsIgnoreCase(value)) {
+        return k;
+      }
+    }
+    throw new IllegalArgumentException("Tenant fixture " + source + ": " + at + " is \"" + value + "\", not one of "
+        + java.util.Arrays.toString(GroupKind.values()) + ".");
+  }
+
   private static List<String> strings(JsonNode node) {
     List<String> out = new ArrayList<>();
     if (node != null) {
@@ -155,7 +168,7 @@ public final class TenantFixture {
   }
 
   private static FakeTenant.Builder seed(JsonNode root, FakeTenant.Builder b, String source) {
-    keys(root, TOP, "the top level", source);
+    keys(root, TOP, "$ (the top level)", source);
     if (root.path("dehydrated").asBoolean(false)) {
       b.dehydrated();
     }
@@ -163,22 +176,26 @@ public final class TenantFixture {
       b.organizationEwsEnabled(root.get("organizationEwsEnabled").isNull() ? null : root.get("organizationEwsEnabled").asBoolean());
     }
     strings(root.get("licenses")).forEach(b::license);
-    for (JsonNode m : root.path("mailboxes")) {
-      keys(m, Set.of("address", "name", "type", "properties", "ewsEnabled"), "a mailbox", source);
+    for (int i = 0; i < root.path("mailboxes").size(); i++) {
+      JsonNode m = root.path("mailboxes").get(i);
+      String at = "$.mailboxes[" + i + "]";
+      keys(m, Set.of("address", "name", "type", "properties", "ewsEnabled"), at, source);
       String address = m.path("address").asText();
       String name = m.has("name") ? m.get("name").asText() : address.substring(0, Math.max(0, address.indexOf('@')));
       if (!m.path("ewsEnabled").asBoolean(true)) {
         b.userMailboxWithoutEws(address);
       } else {
-        mailbox(b, address, name, m.path("type").asText("user"), source);
+        mailbox(b, address, name, m.path("type").asText("user"), source + " at " + at + ".type");
       }
       m.path("properties").fields().forEachRemaining(e -> b.mailboxProperty(address, e.getKey(), e.getValue().asText()));
     }
     strings(root.get("usersWithoutMailbox")).forEach(b::userWithoutMailbox);
-    for (JsonNode g : root.path("groups")) {
-      keys(g, Set.of("kind", "name", "members", "owners", "closed", "hidden"), "a group", source);
+    for (int i = 0; i < root.path("groups").size(); i++) {
+      JsonNode g = root.path("groups").get(i);
+      String at = "$.groups[" + i + "]";
+      keys(g, Set.of("kind", "name", "members", "owners", "closed", "hidden"), at, source);
       String name = g.path("name").asText();
-      b.group(GroupKind.valueOf(g.path("kind").asText("DISTRIBUTION")), name, strings(g.get("members")).toArray(String[]::new));
+      b.group(kind(g.path("kind").asText("DISTRIBUTION"), source, at + ".kind"), name, strings(g.get("members")).toArray(String[]::new));
       List<String> owners = strings(g.get("owners"));
       if (!owners.isEmpty()) {
         b.groupOwners(name, owners.toArray(String[]::new));
@@ -187,8 +204,10 @@ public final class TenantFixture {
         b.groupSettings(name, g.path("closed").asBoolean(true), g.path("hidden").asBoolean(false));
       }
     }
-    for (JsonNode a : root.path("applications")) {
-      keys(a, Set.of("appId", "servicePrincipalId", "displayName", "consent", "exchangeServicePrincipal"), "an application", source);
+    for (int i = 0; i < root.path("applications").size(); i++) {
+      JsonNode a = root.path("applications").get(i);
+      keys(a, Set.of("appId", "servicePrincipalId", "displayName", "consent", "exchangeServicePrincipal"),
+          "$.applications[" + i + "]", source);
       String appId = a.path("appId").asText();
       b.application(appId, a.path("servicePrincipalId").asText(), a.path("displayName").asText(appId));
       List<String> consent = strings(a.get("consent"));
@@ -199,21 +218,26 @@ public final class TenantFixture {
         b.exchangeServicePrincipal(appId);
       }
     }
-    for (JsonNode au : root.path("administrativeUnits")) {
-      keys(au, Set.of("id", "members"), "an administrative unit", source);
+    for (int i = 0; i < root.path("administrativeUnits").size(); i++) {
+      JsonNode au = root.path("administrativeUnits").get(i);
+      keys(au, Set.of("id", "members"), "$.administrativeUnits[" + i + "]", source);
       b.administrativeUnit(au.path("id").asText(), strings(au.get("members")).toArray(String[]::new));
     }
-    for (JsonNode s : root.path("managementScopes")) {
-      keys(s, Set.of("name", "filter"), "a management scope", source);
+    for (int i = 0; i < root.path("managementScopes").size(); i++) {
+      JsonNode s = root.path("managementScopes").get(i);
+      keys(s, Set.of("name", "filter"), "$.managementScopes[" + i + "]", source);
       b.managementScope(s.path("name").asText(), s.path("filter").asText());
     }
-    for (JsonNode r : root.path("roleAssignments")) {
-      keys(r, Set.of("name", "role", "user", "app", "scope", "administrativeUnit"), "a role assignment", source);
+    for (int i = 0; i < root.path("roleAssignments").size(); i++) {
+      JsonNode r = root.path("roleAssignments").get(i);
+      keys(r, Set.of("name", "role", "user", "app", "scope", "administrativeUnit", "group"), "$.roleAssignments[" + i + "]", source);
       if (r.has("app")) {
         boolean au = r.has("administrativeUnit");
-        String scope = au ? r.get("administrativeUnit").asText() : r.path("scope").asText("");
+        boolean group = r.has("group");
+        String scope = au ? r.get("administrativeUnit").asText() : group ? r.get("group").asText() : r.path("scope").asText("");
         b.appRoleAssignment(r.path("name").asText(), r.path("role").asText(), r.get("app").asText(),
-            au ? ScopeType.ADMINISTRATIVE_UNIT : scope.isEmpty() ? ScopeType.ORGANIZATION : ScopeType.MANAGEMENT_SCOPE, scope);
+            au ? ScopeType.ADMINISTRATIVE_UNIT : group ? ScopeType.RECIPIENT_GROUP
+                : scope.isEmpty() ? ScopeType.ORGANIZATION : ScopeType.MANAGEMENT_SCOPE, scope);
       } else {
         b.roleAssignment(r.path("name").asText(), r.path("role").asText(), r.path("user").asText(), r.path("scope").asText(""));
       }

@@ -65,6 +65,28 @@ class TestkitApiTest {
     }
 
     @Test
+    void errorsNameTheJsonPath(@TempDir Path dir) throws Exception {
+      Path json = dir.resolve("tenant.json");
+      Files.writeString(json, "{\"exchangeOnline\": \"contoso.onmicrosoft.com\", \"groups\": ["
+          + "{\"kind\": \"DISTRIBUTION\", \"name\": \"A\"}, {\"kind\": \"DISTRO\", \"name\": \"B\"}]}");
+      IllegalArgumentException kind = assertThrows(IllegalArgumentException.class, () -> TenantFixture.load(json));
+      assertTrue(kind.getMessage().contains("$.groups[1].kind is \"DISTRO\"") && kind.getMessage().contains("MAIL_ENABLED_SECURITY"),
+          kind.getMessage());
+      Files.writeString(json, "{\"exchangeOnline\": \"contoso.onmicrosoft.com\", \"mailboxes\": [{\"address\": \"a@contoso.com\"},"
+          + "{\"address\": \"b@contoso.com\", \"typ\": \"room\"}]}");
+      IllegalArgumentException key = assertThrows(IllegalArgumentException.class, () -> TenantFixture.load(json));
+      assertTrue(key.getMessage().contains("unknown key \"typ\" in $.mailboxes[1]"), key.getMessage());
+      Files.writeString(json, "{\"exchangeOnline\": \"contoso.onmicrosoft.com\", \"mailboxes\": [{\"address\": \"a@contoso.com\"}],"
+          + "\"groups\": [{\"kind\": \"DISTRIBUTION\", \"name\": \"Sync Users\", \"members\": [\"a@contoso.com\"]}],"
+          + "\"applications\": [{\"appId\": \"3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f\", \"servicePrincipalId\": \"4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f70\","
+          + "\"exchangeServicePrincipal\": true}],"
+          + "\"roleAssignments\": [{\"name\": \"S\", \"role\": \"Application Mail.Read\", \"app\": \"3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f\", \"group\": \"Sync Users\"}]}");
+      FakeTenant tenant = TenantFixture.load(json).build();
+      assertEquals(ScopeType.RECIPIENT_GROUP, tenant.roleAssignments().get(0).scopeType());
+      assertEquals("Sync Users", tenant.roleAssignments().get(0).scope());
+    }
+
+    @Test
     void aMissingFixtureSaysWhereItLooked() {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FakeTenant.fromFixtureResource("nope.json"));
       assertTrue(e.getMessage().contains("/nope.json"), e.getMessage());

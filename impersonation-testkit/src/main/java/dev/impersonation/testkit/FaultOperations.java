@@ -182,31 +182,12 @@ public final class FaultOperations {
       return operation;
     }
     List<String> nearest = new ArrayList<>(known);
-    nearest.sort(Comparator.comparingInt((String k) -> distance(k.toLowerCase(Locale.ROOT), bare.toLowerCase(Locale.ROOT)))
+    nearest.sort(Comparator.comparingInt((String k) -> JournalAssertions.distance(k.toLowerCase(Locale.ROOT), bare.toLowerCase(Locale.ROOT)))
         .thenComparing(Comparator.naturalOrder()));
     String hint = known.stream().filter(k -> k.equalsIgnoreCase(bare)).findFirst()
         .map(k -> "names are case-sensitive: did you mean '" + k + "'?")
         .orElse("did you mean " + nearest.subList(0, Math.min(3, nearest.size())) + "?");
     throw new IllegalArgumentException("No fake-tenant operation is named '" + operation + "', so this rule would never fire: "
         + hint + " Reads are named like the SPI (findGroup), writes like the Operation (AddGroupMembers); see FaultOperations.");
-  }
-
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 }

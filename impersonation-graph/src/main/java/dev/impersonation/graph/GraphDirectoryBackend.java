@@ -122,15 +122,13 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
   private static final String[] GROUP_FIELDS = {"id", "displayName", "groupTypes", "mailEnabled", "securityEnabled", "mail",
       "description"};
 
-  private final GraphServiceClient client;
+  final GraphServiceClient client;
   private final String referenceBase;
   private final Clock clock;
   private final Sleeper sleeper;
-  private final AtomicLong requests = new AtomicLong();
-  /** Requests spent at write time looking up object ids that no earlier read had told (docs/graph-references.md). */
-  private final AtomicLong idLookupRequests = new AtomicLong();
-  /** Object ids of the users this backend has read, by lower-case UPN, mail and the identity they were asked by. */
-  private final Map<String, String> knownIds = new java.util.concurrent.ConcurrentHashMap<>();
+  final AtomicLong requests = new AtomicLong();
+  /** The object ids of users, from reads or looked up before writes (docs/graph-references.md). */
+  private final UserIds ids = new UserIds(this);
   /** The application id of the Microsoft Graph resource service principal. */
   public static final String MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
   /** The Microsoft Graph service principal's id and application app-role ids by permission, once looked up. */
@@ -197,7 +195,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
    * through this backend, the adds it planned need none: the plan's bulk read ({@link #findUsers}) already knows them.
    */
   public long idLookupRequestCount() {
-    return idLookupRequests.get();
+    return ids.lookupRequests();
   }
 
   // ------------------------------------------------------------------ reads
@@ -207,20 +205,20 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
     String who = userPrincipalName.strip();
     try {
       User u = call("GET /users/" + who, who, () -> client.users().byUserId(who).get(rc -> rc.queryParameters.select = USER_FIELDS));
-      return Optional.ofNullable(u).map(found -> remember(who, found));
+      return Optional.ofNullable(u).map(found -> ids.remember(who, found));
     } catch (ObjectNotFoundException byKey) {
       return who.contains("@") ? findByMail(who) : Optional.empty();
     }
   }
 
   /** Not a UPN: it may be a mail address ({@code GET /users?$filter=mail eq '...'}). */
-  private Optional<DirectoryUser> findByMail(String who) {
+  Optional<DirectoryUser> findByMail(String who) {
     UserCollectionResponse byMail = call("GET /users?$filter=mail", who, () -> client.users().get(rc -> {
       rc.queryParameters.filter = ODataFilter.eq("mail", who);
       rc.queryParameters.select = USER_FIELDS;
     }));
     List<User> found = byMail == null || byMail.getValue() == null ? List.of() : byMail.getValue();
-    return found.stream().findFirst().map(u -> remember(who, u));
+    return found.stream().findFirst().map(u -> ids.remember(who, u));
   }
 
   /**
@@ -243,7 +241,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
       } else if (!r.isSuccessful()) {
         throw GraphErrors.classify("GET /users/" + who + " in $batch", who, innerFailure(r));
       } else {
-        byStripped.put(who, Optional.of(remember(who, userFromJson(readJson(r, who)))));
+        byStripped.put(who, Optional.of(ids.remember(who, UserIds.userFromJson(UserIds.readJson(r, who)))));
       }
     }
     Map<String, Optional<DirectoryUser>> out = new LinkedHashMap<>();
@@ -253,39 +251,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
     return out;
   }
 
-  private static User userFromJson(JsonNode n) {
-    User u = new User();
-    u.setId(n.path("id").asText(null));
-    u.setUserPrincipalName(n.path("userPrincipalName").asText(null));
-    u.setDisplayName(n.path("displayName").asText(null));
-    u.setUsageLocation(n.path("usageLocation").asText(null));
-    u.setMail(n.path("mail").asText(null));
-    List<AssignedLicense> licenses = new ArrayList<>();
-    for (JsonNode l : n.path("assignedLicenses")) {
-      AssignedLicense a = new AssignedLicense();
-      String sku = l.path("skuId").asText("");
-      if (ODataFilter.isGuid(sku)) {
-        a.setSkuId(UUID.fromString(sku));
-        licenses.add(a);
-      }
-    }
-    u.setAssignedLicenses(licenses);
-    return u;
-  }
-
-  /** Remembers a user's object id under every name it may be referred to by, and answers it as a directory user. */
-  private DirectoryUser remember(String askedAs, User u) {
-    if (u.getId() != null && ODataFilter.isGuid(u.getId())) {
-      for (String name : new String[] {askedAs, u.getUserPrincipalName(), u.getMail()}) {
-        if (name != null && !name.isBlank()) {
-          knownIds.put(name.strip().toLowerCase(java.util.Locale.ROOT), u.getId());
-        }
-      }
-    }
-    return user(u);
-  }
-
-  private static DirectoryUser user(User u) {
+  static DirectoryUser user(User u) {
     List<String> skus = u.getAssignedLicenses() == null ? List.of() : u.getAssignedLicenses().stream()
         .map(AssignedLicense::getSkuId).filter(s -> s != null).map(UUID::toString).toList();
     return new DirectoryUser(nz(u.getId()), nz(u.getUserPrincipalName()), nz(u.getDisplayName()), nz(u.getUsageLocation()), skus);
@@ -372,7 +338,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
   /** A listed member's address, its object id remembered when it is a user. */
   private String rememberMember(DirectoryObject o) {
     if (o instanceof User u) {
-      remember(address(o), u);
+      ids.remember(address(o), u);
     }
     return address(o);
   }
@@ -790,8 +756,8 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
       group.setSecurityEnabled(true);
     }
     if (!g.owners().isEmpty()) {
-      Map<String, String> ids = objectIds(g.owners(), "owners of the new group " + g.name());
-      group.getAdditionalData().put("owners@odata.bind", g.owners().stream().map(o -> reference(ids.get(o.strip()))).toList());
+      Map<String, String> ownerIds = ids.objectIds(g.owners(), "owners of the new group " + g.name());
+      group.getAdditionalData().put("owners@odata.bind", g.owners().stream().map(o -> reference(ownerIds.get(o.strip()))).toList());
     }
     call("POST /groups", g.name(), () -> client.groups().post(group));
   }
@@ -807,78 +773,9 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
     return referenceBase + "/directoryObjects/" + objectId.strip();
   }
 
-  /**
-   * The object ids of users given as object ids, UPNs or mail addresses, by the stripped name: ids already known from an
-   * earlier read cost nothing; the rest are looked up in {@code $batch}es of 20 (counted in
-   * {@link #idLookupRequestCount()}). A name that is no user fails with {@link ObjectNotFoundException} naming every
-   * such name, before anything is written.
-   */
-  private Map<String, String> objectIds(List<String> names, String purpose) {
-    Map<String, String> ids = new LinkedHashMap<>();
-    List<String> unknown = new ArrayList<>();
-    for (String raw : names) {
-      String m = raw.strip();
-      if (ODataFilter.isGuid(m)) {
-        ids.put(m, m);
-      } else if (knownIds.containsKey(m.toLowerCase(java.util.Locale.ROOT))) {
-        ids.put(m, knownIds.get(m.toLowerCase(java.util.Locale.ROOT)));
-      } else if (!unknown.contains(m)) {
-        unknown.add(m);
-      }
-    }
-    if (!unknown.isEmpty()) {
-      Map<String, String> found = lookupIds(unknown, purpose);
-      List<String> missing = unknown.stream().filter(m -> !found.containsKey(m)).toList();
-      if (!missing.isEmpty()) {
-        throw new ObjectNotFoundException(missing.get(0), "No directory user " + missing + " for the " + purpose
-            + ": Graph refers to members by object id and found none for these names. Check the addresses (user principal "
-            + "names or mail addresses) and plan again.");
-      }
-      ids.putAll(found);
-    }
-    Map<String, String> inOrder = new LinkedHashMap<>();
-    names.forEach(raw -> inOrder.putIfAbsent(raw.strip(), ids.get(raw.strip())));
-    return inOrder;
-  }
-
-  /**
-   * Looks up object ids ({@code GET /users/{upn}?$select=id}, 20 per {@code $batch}; a name Graph does not know as a UPN is
-   * tried as a mail address). Names with no user are left out; any other failure throws.
-   */
-  private Map<String, String> lookupIds(List<String> names, String purpose) {
-    long before = requests.get();
-    try {
-      Map<String, String> ids = new LinkedHashMap<>();
-      List<RequestInformation> lookups = names.stream().map(m -> client.users().byUserId(m)
-          .toGetRequestInformation(rc -> rc.queryParameters.select = new String[] {"id", "userPrincipalName", "mail"})).toList();
-      Map<Integer, Response> found = runBatches(lookups, "GET /users/{upn} in $batch (object ids for the " + purpose + ")", names.get(0));
-      for (Map.Entry<Integer, Response> e : found.entrySet()) {
-        Response r = e.getValue();
-        String member = names.get(e.getKey());
-        if (r.code() == 404) {
-          if (member.contains("@")) {
-            findByMail(member).ifPresent(u -> ids.put(member, u.id()));
-          }
-          continue;
-        }
-        if (!r.isSuccessful()) {
-          throw GraphErrors.classify("GET /users/" + member + " in $batch", member, innerFailure(r));
-        }
-        DirectoryUser u = remember(member, userFromJson(readJson(r, member)));
-        if (!ODataFilter.isGuid(u.id())) {
-          throw new TenantException("Graph answered the user " + member + " without an object id.");
-        }
-        ids.put(member, u.id());
-      }
-      return ids;
-    } finally {
-      idLookupRequests.addAndGet(requests.get() - before);
-    }
-  }
-
   private void setGroup(GroupRef group, Operation.SetGroup set) {
     Map<String, String> ownerIds = set.addManagedBy().isEmpty() ? Map.of()
-        : objectIds(set.addManagedBy(), "owners of " + group.id());
+        : ids.objectIds(set.addManagedBy(), "owners of " + group.id());
     for (String owner : set.addManagedBy()) {
       ReferenceCreate ref = new ReferenceCreate();
       ref.setOdataId(reference(ownerIds.get(owner.strip())));
@@ -906,20 +803,20 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
    */
   private void removeMembers(GroupRef group, List<String> members) {
     List<String> distinct = members.stream().map(String::strip).distinct().toList();
-    Map<String, String> ids = new LinkedHashMap<>();
+    Map<String, String> byName = new LinkedHashMap<>();
     List<String> unknown = new ArrayList<>();
     for (String m : distinct) {
-      String known = ODataFilter.isGuid(m) ? m : knownIds.get(m.toLowerCase(java.util.Locale.ROOT));
+      String known = ODataFilter.isGuid(m) ? m : ids.known(m);
       if (known != null) {
-        ids.put(m, known);
+        byName.put(m, known);
       } else {
         unknown.add(m);
       }
     }
     if (!unknown.isEmpty()) {
-      ids.putAll(lookupIds(unknown, "members to remove from " + group.id()));
+      byName.putAll(ids.lookupIds(unknown, "members to remove from " + group.id()));
     }
-    List<String> memberIds = ids.values().stream().distinct().toList();
+    List<String> memberIds = byName.values().stream().distinct().toList();
     List<RequestInformation> deletes = memberIds.stream().map(id -> client.groups().byGroupId(group.id()).members()
         .byDirectoryObjectId(id).ref().toDeleteRequestInformation()).toList();
     Map<Integer, Response> removed = runBatches(deletes, "DELETE /groups/" + group.id() + "/members/{id}/$ref in $batch", group.id());
@@ -933,22 +830,12 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
     }
   }
 
-  private JsonNode readJson(Response r, String member) {
-    ResponseBody body = r.body();
-    try {
-      String text = body == null ? "" : new String(body.bytes(), StandardCharsets.UTF_8);
-      return JSON.readTree(text.isEmpty() ? "{}" : text);
-    } catch (IOException e) {
-      throw new TenantException("Graph's answer for the user " + member + " could not be read: " + e.getMessage(), e);
-    }
-  }
-
   /**
    * Sends {@code requests} in {@code $batch}es of at most 20 and answers each one's final response by its index; inner
    * requests throttled with 429 are sent again on their own after their {@code Retry-After} (at most
    * {@value #INNER_THROTTLE_ROUNDS} rounds). The caller judges every other status.
    */
-  private Map<Integer, Response> runBatches(List<RequestInformation> requests, String what, String identity) {
+  Map<Integer, Response> runBatches(List<RequestInformation> requests, String what, String identity) {
     Map<Integer, Response> answers = new java.util.TreeMap<>();
     Deque<Integer> work = new ArrayDeque<>();
     for (int i = 0; i < requests.size(); i++) {
@@ -1003,10 +890,10 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
   private record Step(List<String> members, boolean single) {}
 
   private void addMembers(GroupRef group, List<String> members) {
-    Map<String, String> ids = objectIds(members, "members to add to " + group.id());
-    List<String> distinct = ids.values().stream().distinct().toList();
+    Map<String, String> byName = ids.objectIds(members, "members to add to " + group.id());
+    List<String> distinct = byName.values().stream().distinct().toList();
     Map<String, String> names = new HashMap<>();
-    ids.forEach((name, id) -> names.putIfAbsent(id, name));
+    byName.forEach((name, id) -> names.putIfAbsent(id, name));
     List<Step> chunks = new ArrayList<>();
     for (int i = 0; i < distinct.size(); i += MAX_PER_REQUEST) {
       chunks.add(new Step(distinct.subList(i, Math.min(distinct.size(), i + MAX_PER_REQUEST)), false));
@@ -1052,10 +939,10 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
 
   private void addAdministrativeUnitMembers(String unitId, List<String> members) {
     List<String> distinct = members.stream().map(String::strip).distinct().toList();
-    Map<String, String> ids = objectIds(distinct, "members to add to administrative unit " + unitId);
+    Map<String, String> byName = ids.objectIds(distinct, "members to add to administrative unit " + unitId);
     List<RequestInformation> requests = distinct.stream().map(member -> {
       ReferenceCreate ref = new ReferenceCreate();
-      ref.setOdataId(reference(ids.get(member)));
+      ref.setOdataId(reference(byName.get(member)));
       return client.directory().administrativeUnits().byAdministrativeUnitId(unitId).members().ref().toPostRequestInformation(ref);
     }).toList();
     String route = "POST /directory/administrativeUnits/" + unitId + "/members/$ref";
@@ -1158,7 +1045,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
     return client.groups().byGroupId(groupId).toPatchRequestInformation(patch);
   }
 
-  private GraphErrors.Failure innerFailure(Response r) {
+  GraphErrors.Failure innerFailure(Response r) {
     String code = "";
     String message = "";
     ResponseBody body = r.body();

@@ -1,0 +1,162 @@
+package dev.impersonation.graph;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.graph.models.AssignedLicense;
+import com.microsoft.graph.models.User;
+import com.microsoft.kiota.RequestInformation;
+import dev.impersonation.ObjectNotFoundException;
+import dev.impersonation.TenantException;
+import dev.impersonation.graph.internal.GraphErrors;
+import dev.impersonation.graph.internal.ODataFilter;
+import dev.impersonation.spi.DirectoryUser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * The object ids of users for {@link GraphDirectoryBackend}'s references (docs/graph-references.md): remembered from
+ * every user read (the plan's bulk read, member lists), else looked up in {@code $batch}es before a write, with that cost
+ * counted apart. Thread-safe.
+ */
+final class UserIds {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final GraphDirectoryBackend backend;
+  /** Object ids by lower-case UPN, mail and the identity a user was asked by. */
+  private final Map<String, String> knownIds = new ConcurrentHashMap<>();
+  /** Requests spent at write time looking up ids no earlier read had told. */
+  private final AtomicLong lookupRequests = new AtomicLong();
+
+  UserIds(GraphDirectoryBackend backend) {
+    this.backend = backend;
+  }
+
+  long lookupRequests() {
+    return lookupRequests.get();
+  }
+
+  /** The id remembered for a name, or null. */
+  String known(String name) {
+    return knownIds.get(name.strip().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  static User userFromJson(JsonNode n) {
+    User u = new User();
+    u.setId(n.path("id").asText(null));
+    u.setUserPrincipalName(n.path("userPrincipalName").asText(null));
+    u.setDisplayName(n.path("displayName").asText(null));
+    u.setUsageLocation(n.path("usageLocation").asText(null));
+    u.setMail(n.path("mail").asText(null));
+    List<AssignedLicense> licenses = new ArrayList<>();
+    for (JsonNode l : n.path("assignedLicenses")) {
+      AssignedLicense a = new AssignedLicense();
+      String sku = l.path("skuId").asText("");
+      if (ODataFilter.isGuid(sku)) {
+        a.setSkuId(UUID.fromString(sku));
+        licenses.add(a);
+      }
+    }
+    u.setAssignedLicenses(licenses);
+    return u;
+  }
+
+  /** Remembers a user's object id under every name it may be referred to by, and answers it as a directory user. */
+  DirectoryUser remember(String askedAs, User u) {
+    if (u.getId() != null && ODataFilter.isGuid(u.getId())) {
+      for (String name : new String[] {askedAs, u.getUserPrincipalName(), u.getMail()}) {
+        if (name != null && !name.isBlank()) {
+          knownIds.put(name.strip().toLowerCase(java.util.Locale.ROOT), u.getId());
+        }
+      }
+    }
+    return GraphDirectoryBackend.user(u);
+  }
+
+  /**
+   * The object ids of users given as object ids, UPNs or mail addresses, by the stripped name: ids already known from an
+   * earlier read cost nothing; the rest are looked up in {@code $batch}es of 20 (counted in
+   * {@link GraphDirectoryBackend#idLookupRequestCount()}). A name that is no user fails with {@link ObjectNotFoundException} naming every
+   * such name, before anything is written.
+   */
+  Map<String, String> objectIds(List<String> names, String purpose) {
+    Map<String, String> ids = new LinkedHashMap<>();
+    List<String> unknown = new ArrayList<>();
+    for (String raw : names) {
+      String m = raw.strip();
+      if (ODataFilter.isGuid(m)) {
+        ids.put(m, m);
+      } else if (known(m) != null) {
+        ids.put(m, known(m));
+      } else if (!unknown.contains(m)) {
+        unknown.add(m);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      Map<String, String> found = lookupIds(unknown, purpose);
+      List<String> missing = unknown.stream().filter(m -> !found.containsKey(m)).toList();
+      if (!missing.isEmpty()) {
+        throw new ObjectNotFoundException(missing.get(0), "No directory user " + missing + " for the " + purpose
+            + ": Graph refers to members by object id and found none for these names. Check the addresses (user principal "
+            + "names or mail addresses) and plan again.");
+      }
+      ids.putAll(found);
+    }
+    Map<String, String> inOrder = new LinkedHashMap<>();
+    names.forEach(raw -> inOrder.putIfAbsent(raw.strip(), ids.get(raw.strip())));
+    return inOrder;
+  }
+
+  /**
+   * Looks up object ids ({@code GET /users/{upn}?$select=id}, 20 per {@code $batch}; a name Graph does not know as a UPN is
+   * tried as a mail address). Names with no user are left out; any other failure throws.
+   */
+  Map<String, String> lookupIds(List<String> names, String purpose) {
+    long before = backend.requests.get();
+    try {
+      Map<String, String> ids = new LinkedHashMap<>();
+      List<RequestInformation> lookups = names.stream().map(m -> backend.client.users().byUserId(m)
+          .toGetRequestInformation(rc -> rc.queryParameters.select = new String[] {"id", "userPrincipalName", "mail"})).toList();
+      Map<Integer, Response> found = backend.runBatches(lookups, "GET /users/{upn} in $batch (object ids for the " + purpose + ")", names.get(0));
+      for (Map.Entry<Integer, Response> e : found.entrySet()) {
+        Response r = e.getValue();
+        String member = names.get(e.getKey());
+        if (r.code() == 404) {
+          if (member.contains("@")) {
+            backend.findByMail(member).ifPresent(u -> ids.put(member, u.id()));
+          }
+          continue;
+        }
+        if (!r.isSuccessful()) {
+          throw GraphErrors.classify("GET /users/" + member + " in $batch", member, backend.innerFailure(r));
+        }
+        DirectoryUser u = remember(member, userFromJson(readJson(r, member)));
+        if (!ODataFilter.isGuid(u.id())) {
+          throw new TenantException("Graph answered the user " + member + " without an object id.");
+        }
+        ids.put(member, u.id());
+      }
+      return ids;
+    } finally {
+      lookupRequests.addAndGet(backend.requests.get() - before);
+    }
+  }
+
+  static JsonNode readJson(Response r, String member) {
+    ResponseBody body = r.body();
+    try {
+      String text = body == null ? "" : new String(body.bytes(), StandardCharsets.UTF_8);
+      return JSON.readTree(text.isEmpty() ? "{}" : text);
+    } catch (IOException e) {
+      throw new TenantException("Graph's answer for the user " + member + " could not be read: " + e.getMessage(), e);
+    }
+  }
+}

@@ -32,6 +32,43 @@ public final class PlanScript {
 
   private PlanScript() {}
 
+  /**
+   * The values the plan carries, which step texts frame in quotes: the setup's name and every text of every step's
+   * operation (names, identities, members, roles, app ids), read from the operation records' components.
+   */
+  static Set<String> values(Plan plan) {
+    Set<String> out = new LinkedHashSet<>();
+    out.add(plan.setupName());
+    for (Step s : plan.steps()) {
+      s.operation().ifPresent(op -> collect(op, out, 0));
+    }
+    return out;
+  }
+
+  private static void collect(Object value, Set<String> out, int depth) {
+    if (value == null || depth > 3) {
+      return;
+    }
+    if (value instanceof String text) {
+      out.add(text);
+    } else if (value instanceof java.util.Optional<?> o) {
+      o.ifPresent(v -> collect(v, out, depth + 1));
+    } else if (value instanceof java.util.Collection<?> c) {
+      c.forEach(v -> collect(v, out, depth + 1));
+    } else if (value instanceof Record r) {
+      for (java.lang.reflect.RecordComponent rc : r.getClass().getRecordComponents()) {
+        if (rc.getType() == dev.impersonation.Secret.class) {
+          continue; // never a secret, not even as a framing candidate
+        }
+        try {
+          collect(rc.getAccessor().invoke(r), out, depth + 1);
+        } catch (ReflectiveOperationException e) {
+          // A component that cannot be read adds no value: its quotes stay escaped.
+        }
+      }
+    }
+  }
+
   public static String render(Plan plan) {
     Map<String, String> dnVariables = new LinkedHashMap<>();
     for (Step s : plan.steps()) {
@@ -45,8 +82,9 @@ public final class PlanScript {
     // The steps first: the header's #Requires and the functions depend on the cmdlets they use.
     List<Statement> used = new ArrayList<>();
     List<String> steps = new ArrayList<>();
+    Set<String> values = values(plan);
     for (Step s : plan.steps()) {
-      steps.add(ScriptRenderer.comment("Step " + s.number() + ": " + s.action() + " " + s.resource() + " - " + s.reason()));
+      steps.add(ScriptRenderer.comment("Step " + s.number() + ": " + s.action() + " " + s.resource() + " - " + s.reason(), values));
       boolean renders = s.operation().isPresent() && s.action() != StepAction.BLOCKED;
       if (!renders) {
         steps.add(ScriptRenderer.comment(s.action() == StepAction.NO_OP ? "(nothing to do)" : "(blocked)"));
@@ -88,7 +126,7 @@ public final class PlanScript {
         + "It stops before any change if this session is connected to another organization than " + plan.target().domain() + ".\n"
         + "It ends by verifying access and exits with code 1 when least privilege fails.\n"
         + "No secret is stored here: the script prompts for any password it needs."));
-    plan.warnings().forEach(w -> out.add(ScriptRenderer.comment("WARNING: " + w)));
+    plan.warnings().forEach(w -> out.add(ScriptRenderer.comment("WARNING: " + w, values)));
     out.add(requires(online, cmdlets, functions));
     out.add("$ErrorActionPreference = 'Stop'");
     out.add("");

@@ -131,6 +131,50 @@ public final class ScriptRenderer {
   }
 
   /**
+   * Line comments over text that frames values in {@code '...'}, as plan steps do ({@code create 'RISG'}): where the
+   * text between a pair of ASCII quotes is exactly one of {@code values} (the values the plan itself carries), the pair
+   * is our framing and stays as written while the value inside is shown through {@link #commentValue(String)}; every
+   * other character is shown through {@link #commentValue(String)} as {@link #comment(String)} does. The longest
+   * known value wins at each quote, so a value holding quotes is never split. The result has the guarantees of
+   * {@link #comment(String)}: no character of a value can end the line or read as a quote.
+   */
+  public static String comment(String text, java.util.Collection<String> values) {
+    List<String> known = values.stream().filter(v -> v != null && !v.isEmpty()).distinct()
+        .sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList();
+    StringBuilder out = new StringBuilder("# ");
+    int plain = 0;
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) != '\'') {
+        continue;
+      }
+      for (String v : known) {
+        int end = i + 1 + v.length();
+        if (end < text.length() && text.charAt(end) == '\'' && text.startsWith(v, i + 1)) {
+          appendPlain(out, text.substring(plain, i));
+          // The value stays on its line whatever it holds: its own line breaks are escapes.
+          out.append('\'').append(commentValue(v)).append('\'');
+          plain = end + 1;
+          i = end;
+          break;
+        }
+      }
+    }
+    appendPlain(out, text.substring(plain));
+    return java.util.Arrays.stream(out.toString().split("\n", -1)).map(String::stripTrailing).collect(Collectors.joining("\n"));
+  }
+
+  /** Our own text: each {@code \n} starts a new {@code #} line, everything else through {@link #commentValue(String)}. */
+  private static void appendPlain(StringBuilder out, String plain) {
+    String[] lines = plain.split("\n", -1);
+    for (int k = 0; k < lines.length; k++) {
+      if (k > 0) {
+        out.append("\n# ");
+      }
+      out.append(commentValue(lines[k]));
+    }
+  }
+
+  /**
    * A value as it may appear inside one comment line: every character PowerShell reads as a quote (U+0027,
    * U+2018-U+201B, U+0022, U+201C-U+201E), the backtick, {@code $}, every control character (C0, DEL, C1 including
    * U+0085, so CR and LF too), the line and paragraph separators U+2028 / U+2029 and the invisible format characters

@@ -93,6 +93,32 @@ class ScriptRendererCommentProperties {
     assertEquals("it's \nbad", PsLiterals.decodeWholePowerShell(fail.substring("throw ".length())));
   }
 
+  /** Framing around a known value stays; whatever the value holds is escaped; the line is still one comment line. */
+  @Property(tries = 1000, seed = "20261204")
+  void framedKnownValuesKeepTheirFramingAndAreEscaped(@ForAll("anyText") String value, @ForAll("anyText") String text) {
+    String other = text.replace('\n', ' '); // our own text's line breaks start new comment lines; values' never do
+    String line = ScriptRenderer.comment("create group '" + value + "' beside '" + other + "'", java.util.List.of(value));
+    assertEquals(1, line.split("\r\n|\r|\n|\u0085|\u2028|\u2029", -1).length, () -> visible(line));
+    for (char c : line.toCharArray()) {
+      assertFalse(c == '$' || c == '`' || "\"\u201C\u201D\u201E\u2018\u2019\u201A\u201B".indexOf(c) >= 0
+          || Character.getType(c) == Character.CONTROL || Character.getType(c) == Character.FORMAT, () -> visible(line));
+    }
+    if (!value.isEmpty()) {
+      assertTrue(line.startsWith("# create group '" + ScriptRenderer.commentValue(value) + "' beside "), () -> visible(line));
+    }
+    // The unknown value's quotes and framing are escaped: only known values keep ASCII framing quotes.
+    assertTrue(line.endsWith(ScriptRenderer.commentValue("'" + other + "'").stripTrailing())
+        || line.endsWith("'" + ScriptRenderer.commentValue(other) + "'") && other.equals(value), () -> visible(line));
+  }
+
+  @Example
+  void stepCommentsReadAsWritten() {
+    assertEquals("# Step 7: CREATE role assignment 'CalendarSync-Mail.Read' for group 'O\\u0027Brien' (-RecipientGroupScope)",
+        ScriptRenderer.comment("Step 7: CREATE role assignment 'CalendarSync-Mail.Read' for group 'O'Brien' (-RecipientGroupScope)",
+            java.util.List.of("CalendarSync-Mail.Read", "O'Brien")));
+    assertEquals("# an \\u0027unknown\\u0027 value", ScriptRenderer.comment("an 'unknown' value", java.util.List.of("known")));
+  }
+
   private static String visible(String s) {
     return s.replace("\r", "\\r").replace("\n", "\\n\n");
   }

@@ -275,11 +275,16 @@ class PlanScriptParsingTest {
     assertTrue(first.commands("Write-Host").stream().anyMatch(w -> literal(w.arguments().get(0)).startsWith(
         "Setup Its-mine applied.")));
     assertTrue(first.comments().get(0).startsWith("Impersonation setup Its-mine"), first.comments()::toString);
+    // Values are escaped inside comments; an ASCII quote is left only as our framing around a value the plan carries.
     for (String comment : first.comments()) {
-      assertFalse(comment.chars().anyMatch(c -> c == '$' || c == '`' || c == '\'' || (c >= 0x2018 && c <= 0x201E)), comment);
+      assertFalse(comment.chars().anyMatch(c -> c == '$' || c == '`' || (c >= 0x2018 && c <= 0x201E)), comment);
+      String unframed = comment.replaceAll("'[^']*'", "");
+      assertFalse(unframed.contains("'"), "an unpaired quote in: " + comment);
     }
-    assertTrue(first.comments().stream().anyMatch(c -> c.contains("O\\u0027Brien\\u2019s \\u201CTeam\\u201D \\u0024(whoami)")),
+    assertTrue(first.comments().stream().anyMatch(c -> c.contains("'O\\u0027Brien\\u2019s \\u201CTeam\\u201D \\u0024(whoami)")),
         first.comments()::toString);
+    assertTrue(first.comments().stream().anyMatch(c -> c.contains("management scope 'Scope \\u00271\\u0027'")),
+        "framing kept, the value's own quotes escaped: " + first.comments());
 
     ParsedScript second = ScriptParser.parse(filterSetup.plan(tenant.connection()).toPowerShell());
     ParsedValue parsedFilter = second.command("New-ManagementScope").orElseThrow().parameter("RecipientRestrictionFilter")

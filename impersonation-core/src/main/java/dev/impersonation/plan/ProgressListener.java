@@ -30,6 +30,8 @@ public interface ProgressListener {
   /** Prints one line per event to {@code out} (for examples and JShell; the library itself never prints). */
   static ProgressListener console(PrintStream out) {
     return e -> out.println("  " + e.kind() + e.step().map(s -> " #" + s.number()).orElse("") + ": " + e.message()
-        + e.delay().map(w -> " (" + dev.impersonation.internal.Table.duration(w) + ")").orElse(""));
+        + e.delay().map(w -> " (" + dev.impersonation.internal.Table.duration(w) + ")").orElse("")
+        + e.elapsed().map(w -> ", waited " + dev.impersonation.internal.Table.duration(w)).orElse("")
+        + e.deadline().map(d -> ", until " + d).orElse(""));
   }
 }

@@ -76,4 +76,20 @@ class ProgressReportingTest {
     assertTrue(waits.get(1).elapsed().orElseThrow().compareTo(waits.get(0).elapsed().orElseThrow()) > 0);
     assertTrue(waits.get(1).toString().contains("waited 5m") && waits.get(1).toString().contains("of at most 3h"), waits.get(1).toString());
   }
+
+  @Test
+  @DisplayName("the console listener prints one line per event, waits with how long so far and until when")
+  void consoleListenerShowsWaits() {
+    FakeTenant tenant = tenant();
+    ImpersonationSetup setup = setup();
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(setup.apply(tenant.connection(), dev.impersonation.plan.ProgressListener.console(out)).succeeded());
+    setup.awaitVerification(tenant.connection(), Duration.ofHours(3), dev.impersonation.plan.ProgressListener.console(out));
+    List<String> lines = bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("  INFO: plan: reading the organization")), lines.toString());
+    assertTrue(lines.stream().anyMatch(l -> l.contains("added 45 of 45 member(s)")), lines.toString());
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("  WAITING: ") && l.contains(", waited ") && l.contains(", until 20")),
+        lines.toString());
+  }
 }

@@ -538,21 +538,34 @@ public final class Planner {
       return;
     }
     String group = kind.label() + " '" + name + "'";
-    if (exchange.isEmpty() || direct.unknown() || !nestedGroups.containsKey(name)) {
-      warnings.add("Could not check whether " + group + " has nested groups" + (direct.unknown() ? " (" + direct.error() + ")" : "")
-          + ": only its direct members are in scope, so mailboxes in a nested group would be left out (docs/group-scopes.md).");
+    // Members with their kind: from the Exchange read the members came from, else from the directory (Graph).
+    java.util.function.Function<String, Observed<List<MemberEntry>>> entries;
+    Observed<List<MemberEntry>> top;
+    if (exchange.isPresent() && nestedGroups.containsKey(name)) {
+      entries = g -> valueFromExchange(x -> x.groupMembers(g).stream().map(MemberEntry::of).toList());
+      top = Observed.readValue(() -> nestedGroups.get(name).stream().map(MemberEntry::of).toList());
+    } else if (exchange.isEmpty() && directory.isPresent()) {
+      entries = g -> Observed.readValue(() -> directory.get().groupMemberEntries(g).stream().map(MemberEntry::of).toList());
+      top = entries.apply(name);
+    } else {
+      top = Observed.unknown(direct.unknown() ? direct.error() : "the members' kinds were not read");
+      entries = null;
+    }
+    if (direct.unknown() || top.unknown()) {
+      String why = direct.unknown() ? direct.error() : top.error();
+      warnings.add("Could not check whether " + group + " has nested groups (" + why + "): only its direct members are in "
+          + "scope, so mailboxes in a nested group would be left out (docs/group-scopes.md).");
       return;
     }
-    List<Recipient> nestedRecipients = nestedGroups.get(name);
-    if (nestedRecipients.isEmpty()) {
+    List<MemberEntry> nestedEntries = top.value().stream().filter(MemberEntry::group).toList();
+    if (nestedEntries.isEmpty()) {
       return;
     }
-    List<String> nested = nestedRecipients.stream().map(r -> r.name().isEmpty() ? r.primarySmtpAddress() : r.name()).toList();
+    List<String> nested = nestedEntries.stream().map(MemberEntry::label).toList();
     Set<String> directMembers = direct.value().stream().map(m -> m.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     Set<String> leftOut = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     Set<String> seen = new java.util.HashSet<>();
-    java.util.Deque<String> queue = new java.util.ArrayDeque<>(nestedRecipients.stream()
-        .map(r -> r.primarySmtpAddress().isEmpty() ? r.name() : r.primarySmtpAddress()).toList());
+    java.util.Deque<String> queue = new java.util.ArrayDeque<>(nestedEntries.stream().map(MemberEntry::identity).toList());
     List<String> unreadable = new ArrayList<>();
     int reads = 0;
     while (!queue.isEmpty() && reads < 50) {
@@ -561,16 +574,16 @@ public final class Planner {
         continue;
       }
       reads++;
-      Observed<List<Recipient>> members = valueFromExchange(x -> x.groupMembers(g));
+      Observed<List<MemberEntry>> members = entries.apply(g);
       if (members.unknown()) {
         unreadable.add(g);
         continue;
       }
-      for (Recipient r : members.value()) {
-        if (r.type().isGroup()) {
-          queue.add(r.primarySmtpAddress().isEmpty() ? r.name() : r.primarySmtpAddress());
-        } else if (r.type().isMailbox() && !directMembers.contains(r.primarySmtpAddress().toLowerCase(Locale.ROOT))) {
-          leftOut.add(r.primarySmtpAddress());
+      for (MemberEntry m : members.value()) {
+        if (m.group()) {
+          queue.add(m.identity());
+        } else if (m.mailbox() && !m.address().isEmpty() && !directMembers.contains(m.address().toLowerCase(Locale.ROOT))) {
+          leftOut.add(m.address());
         }
       }
     }
@@ -579,6 +592,18 @@ public final class Planner {
             + "are left out: " + preview(List.copyOf(leftOut)) + ". Add them to '" + name + "' directly if the app needs them")
         + (unreadable.isEmpty() ? "" : "; the members of " + unreadable + " could not be read")
         + (queue.isEmpty() ? "" : "; more nested groups were not read") + ".");
+  }
+
+  /** A group member for the nested-group check, from Exchange ({@link Recipient}) or the directory. */
+  private record MemberEntry(String identity, String address, String label, boolean group, boolean mailbox) {
+    static MemberEntry of(Recipient r) {
+      String id = r.primarySmtpAddress().isEmpty() ? r.name() : r.primarySmtpAddress();
+      return new MemberEntry(id, r.primarySmtpAddress(), r.name().isEmpty() ? id : r.name(), r.type().isGroup(), r.type().isMailbox());
+    }
+
+    static MemberEntry of(dev.impersonation.spi.GroupMember m) {
+      return new MemberEntry(m.identity(), m.address(), m.address().isEmpty() ? m.identity() : m.address(), m.group(), !m.group());
+    }
   }
 
   private ScopeSteps groups(GroupScope scope, PrincipalSteps principal) {

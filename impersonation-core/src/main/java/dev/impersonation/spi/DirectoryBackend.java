@@ -32,6 +32,14 @@ public interface DirectoryBackend extends Backend {
   /** Direct members of a Microsoft 365 or security group, as UPNs. */
   List<String> groupMembers(String groupIdOrName);
 
+  /**
+   * Direct members of a group with whether each is a group, for the nested-group check. A backend that cannot tell
+   * throws {@link UnsupportedOperationException} (the default), which planners report as "nesting not checked".
+   */
+  default List<GroupMember> groupMemberEntries(String groupIdOrName) {
+    throw new UnsupportedOperationException(name() + " cannot tell which members of a group are groups");
+  }
+
   /** An application's service principal by app id. */
   Optional<EntraServicePrincipal> findServicePrincipal(String appId);
 

@@ -312,6 +312,26 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
     return List.copyOf(members);
   }
 
+  /**
+   * {@code GET /groups/{id}/members?$select=id,userPrincipalName,mail}, paged: each direct member with whether it is a
+   * group ({@code @odata.type #microsoft.graph.group}), for the nested-group check.
+   */
+  @Override
+  public List<dev.impersonation.spi.GroupMember> groupMemberEntries(String groupIdOrName) {
+    String id = ODataFilter.isGuid(groupIdOrName) ? groupIdOrName.strip() : findGraphGroup(groupIdOrName).map(Group::getId)
+        .orElseThrow(() -> new ObjectNotFoundException(groupIdOrName, "No group is named '" + groupIdOrName + "' in the directory."));
+    List<dev.impersonation.spi.GroupMember> members = new ArrayList<>();
+    DirectoryObjectCollectionResponse first = call("GET /groups/" + id + "/members", groupIdOrName,
+        () -> client.groups().byGroupId(id).members().get(rc -> {
+          rc.queryParameters.top = PAGE_SIZE;
+          rc.queryParameters.select = new String[] {"id", "userPrincipalName", "mail"};
+        }));
+    iterate(first, DirectoryObjectCollectionResponse::createFromDiscriminatorValue, (DirectoryObject o) -> members.add(
+        new dev.impersonation.spi.GroupMember(o.getId() == null ? address(o) : o.getId(), address(o), o instanceof Group)),
+        "GET /groups/" + id + "/members (next page)", groupIdOrName);
+    return List.copyOf(members);
+  }
+
   private <T extends Parsable, P extends Parsable & AdditionalDataHolder> void iterate(P first, ParsableFactory<P> factory,
       java.util.function.Consumer<T> each, String what, String identity) {
     if (first == null) {

@@ -495,4 +495,15 @@ class GraphDirectoryBackendTest {
     assertEquals("user1@contoso.com", e.identity(), "named as given, not by its id");
     assertEquals(3, graph.requestCount(), "the id look-up, the chunk, the singles");
   }
+
+  @Test
+  void memberEntriesTellGroupsFromUsersByTheirODataType() {
+    graph.handler = c -> Answer.ok("{\"value\":[{\"@odata.type\":\"#microsoft.graph.user\",\"id\":\"11111111-1111-4111-8111-111111111111\","
+        + "\"userPrincipalName\":\"a@contoso.com\"},{\"@odata.type\":\"#microsoft.graph.group\",\"id\":\"22222222-2222-4222-8222-222222222222\","
+        + "\"mail\":\"nested@contoso.com\"}]}");
+    List<dev.impersonation.spi.GroupMember> entries = backend.groupMemberEntries(GROUP_ID);
+    assertEquals(List.of(new dev.impersonation.spi.GroupMember("11111111-1111-4111-8111-111111111111", "a@contoso.com", false),
+        new dev.impersonation.spi.GroupMember("22222222-2222-4222-8222-222222222222", "nested@contoso.com", true)), entries);
+    assertTrue(graph.calls.get(0).query().contains("$top=999"), graph.calls.get(0).query());
+  }
 }

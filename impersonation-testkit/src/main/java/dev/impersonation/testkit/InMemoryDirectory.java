@@ -100,6 +100,16 @@ final class InMemoryDirectory implements DirectoryBackend, ExchangeRbacReader, M
   }
 
   @Override
+  public List<dev.impersonation.spi.GroupMember> groupMemberEntries(String groupIdOrName) {
+    return call("groupMembers", groupIdOrName, false, () -> {
+      TenantState.GroupObject g = s.group(groupIdOrName).orElseThrow(() -> graphNotFound(groupIdOrName));
+      return g.members.stream().map(m -> s.group(m).filter(x -> s.mailbox(m).isEmpty())
+          .map(x -> new dev.impersonation.spi.GroupMember(x.id, x.smtp == null ? "" : x.smtp, true))
+          .orElseGet(() -> new dev.impersonation.spi.GroupMember(m, m, false))).toList();
+    });
+  }
+
+  @Override
   public Optional<EntraServicePrincipal> findServicePrincipal(String appId) {
     return call("findServicePrincipal", appId, false, () -> Optional.ofNullable(s.apps.get(TenantState.key(appId)))
         .map(a -> new EntraServicePrincipal(a.appId, a.objectId, a.displayName)));

@@ -179,4 +179,15 @@ class RecipientGroupScopeTest {
     assertFalse(filling.blockedSteps().isEmpty(), filling.toString());
     assertTrue(filling.blockedSteps().stream().anyMatch(st -> st.reason().contains("Exchange")), filling.toString());
   }
+
+  @Test
+  @DisplayName("Graph only: nested groups are found from the members' @odata.type and the left-out mailboxes named")
+  void nestedGroupsOverGraphOnly() {
+    FakeTenant tenant = tenant(true);
+    Plan plan = setup(Scope.distributionGroup(GROUP).existingMembership()).plan(tenant.directoryOnlyConnection());
+    String warning = plan.warnings().stream().filter(w -> w.contains("nested group")).findFirst()
+        .orElseThrow(() -> new AssertionError(plan.toString()));
+    assertTrue(warning.contains(BOB) && warning.contains(DAN) && !warning.contains(ANN), warning);
+    assertTrue(plan.warnings().stream().noneMatch(w -> w.startsWith("Could not check")), plan.warnings().toString());
+  }
 }

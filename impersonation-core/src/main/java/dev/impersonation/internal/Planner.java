@@ -527,83 +527,25 @@ public final class Planner {
     });
   }
 
-  /**
-   * A group's nested groups are out of a {@code MemberOfGroup} or {@code -RecipientGroupScope} scope: only direct members
-   * count (docs/group-scopes.md). Warns naming the nested groups and the mailboxes reached only through them; when the
-   * members could not be read, warns that nesting was not checked. Microsoft 365 groups cannot hold groups.
-   */
+  /** The nested-group check of a scope group (docs/group-scopes.md); its warning, if any, joins the plan's. */
   private void warnAboutNestedGroups(String name, GroupKind kind, Observed<List<String>> direct) {
     if (kind == GroupKind.MICROSOFT_365 || !(setup.access() instanceof RbacForApplications
         || setup.access() instanceof ApplicationImpersonation)) {
-      return;
+      return; // Microsoft 365 groups cannot hold groups; access policies count nested members
     }
-    String group = kind.label() + " '" + name + "'";
-    // Members with their kind: from the Exchange read the members came from, else from the directory (Graph).
-    java.util.function.Function<String, Observed<List<MemberEntry>>> entries;
-    Observed<List<MemberEntry>> top;
+    java.util.function.Function<String, Observed<List<NestedGroupCheck.Member>>> members;
+    Observed<List<NestedGroupCheck.Member>> top;
     if (exchange.isPresent() && nestedGroups.containsKey(name)) {
-      entries = g -> valueFromExchange(x -> x.groupMembers(g).stream().map(MemberEntry::of).toList());
-      top = Observed.readValue(() -> nestedGroups.get(name).stream().map(MemberEntry::of).toList());
+      members = g -> valueFromExchange(x -> x.groupMembers(g).stream().map(NestedGroupCheck.Member::of).toList());
+      top = Observed.readValue(() -> nestedGroups.get(name).stream().map(NestedGroupCheck.Member::of).toList());
     } else if (exchange.isEmpty() && directory.isPresent()) {
-      entries = g -> Observed.readValue(() -> directory.get().groupMemberEntries(g).stream().map(MemberEntry::of).toList());
-      top = entries.apply(name);
+      members = g -> Observed.readValue(() -> directory.get().groupMemberEntries(g).stream().map(NestedGroupCheck.Member::of).toList());
+      top = members.apply(name);
     } else {
+      members = g -> Observed.unknown("not read");
       top = Observed.unknown(direct.unknown() ? direct.error() : "the members' kinds were not read");
-      entries = null;
     }
-    if (direct.unknown() || top.unknown()) {
-      String why = direct.unknown() ? direct.error() : top.error();
-      warnings.add("Could not check whether " + group + " has nested groups (" + why + "): only its direct members are in "
-          + "scope, so mailboxes in a nested group would be left out (docs/group-scopes.md).");
-      return;
-    }
-    List<MemberEntry> nestedEntries = top.value().stream().filter(MemberEntry::group).toList();
-    if (nestedEntries.isEmpty()) {
-      return;
-    }
-    List<String> nested = nestedEntries.stream().map(MemberEntry::label).toList();
-    Set<String> directMembers = direct.value().stream().map(m -> m.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
-    Set<String> leftOut = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-    Set<String> seen = new java.util.HashSet<>();
-    java.util.Deque<String> queue = new java.util.ArrayDeque<>(nestedEntries.stream().map(MemberEntry::identity).toList());
-    List<String> unreadable = new ArrayList<>();
-    int reads = 0;
-    while (!queue.isEmpty() && reads < 50) {
-      String g = queue.poll();
-      if (!seen.add(g.toLowerCase(Locale.ROOT))) {
-        continue;
-      }
-      reads++;
-      Observed<List<MemberEntry>> members = entries.apply(g);
-      if (members.unknown()) {
-        unreadable.add(g);
-        continue;
-      }
-      for (MemberEntry m : members.value()) {
-        if (m.group()) {
-          queue.add(m.identity());
-        } else if (m.mailbox() && !m.address().isEmpty() && !directMembers.contains(m.address().toLowerCase(Locale.ROOT))) {
-          leftOut.add(m.address());
-        }
-      }
-    }
-    warnings.add(group + " has nested group(s) " + nested + ": only direct members are in scope (docs/group-scopes.md), so "
-        + (leftOut.isEmpty() ? "no mailbox is reached only through them" : leftOut.size() + " mailbox(es) reached only through them "
-            + "are left out: " + preview(List.copyOf(leftOut)) + ". Add them to '" + name + "' directly if the app needs them")
-        + (unreadable.isEmpty() ? "" : "; the members of " + unreadable + " could not be read")
-        + (queue.isEmpty() ? "" : "; more nested groups were not read") + ".");
-  }
-
-  /** A group member for the nested-group check, from Exchange ({@link Recipient}) or the directory. */
-  private record MemberEntry(String identity, String address, String label, boolean group, boolean mailbox) {
-    static MemberEntry of(Recipient r) {
-      String id = r.primarySmtpAddress().isEmpty() ? r.name() : r.primarySmtpAddress();
-      return new MemberEntry(id, r.primarySmtpAddress(), r.name().isEmpty() ? id : r.name(), r.type().isGroup(), r.type().isMailbox());
-    }
-
-    static MemberEntry of(dev.impersonation.spi.GroupMember m) {
-      return new MemberEntry(m.identity(), m.address(), m.address().isEmpty() ? m.identity() : m.address(), m.group(), !m.group());
-    }
+    NestedGroupCheck.warning(kind.label() + " '" + name + "'", name, direct, top, members).ifPresent(warnings::add);
   }
 
   private ScopeSteps groups(GroupScope scope, PrincipalSteps principal) {
@@ -905,7 +847,7 @@ public final class Planner {
     return true;
   }
 
-  private static String preview(List<String> values) {
+  static String preview(List<String> values) {
     return values.size() <= 3 ? String.join(", ", values) : String.join(", ", values.subList(0, 3)) + ", +" + (values.size() - 3) + " more";
   }
 

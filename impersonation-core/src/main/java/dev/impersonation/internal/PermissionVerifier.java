@@ -312,6 +312,27 @@ final class PermissionVerifier {
     return policies;
   }
 
+  /**
+   * With an access policy narrowing the consent to its group, consent that grants more than the setup declares
+   * ({@code withGraphPermissions(...)}) is still wider than needed inside that group: a least-privilege finding.
+   */
+  private List<Finding> beyondDeclaredPermissions() {
+    if (!(setup.access() instanceof dev.impersonation.ApplicationAccessPolicy policy) || policy.graphPermissions().isEmpty()) {
+      return List.of();
+    }
+    List<String> extra = consent.value().stream().filter(g -> AppPermissions.isMailboxPermission(g.permission()))
+        .filter(g -> policy.graphPermissions().stream().noneMatch(d -> AppPermissions.implies(d, g.permission())))
+        .map(g -> g.resource() + " " + g.permission()).distinct().toList();
+    if (extra.isEmpty()) {
+      return List.of();
+    }
+    return List.of(new Finding("D11", Severity.WARNING, "app " + app.appId(), "Tenant-wide Entra consent " + extra
+        + " grants more than the declared permissions " + policy.graphPermissions() + "; the access policy keeps it to its "
+        + "group, but inside that group the app can do more than it needs.",
+        "Remove the extra consent in Entra (Enterprise applications > Permissions), or declare it with "
+            + "Access.applicationAccessPolicy().withGraphPermissions(...) if the app needs it."));
+  }
+
   /** Tenant-wide consent that reaches beyond the declared scope: a least-privilege finding with its fix. */
   List<Finding> findings() {
     if (app == null || consent == null || !consent.present() || setup.scope() instanceof OrganizationScope) {
@@ -324,7 +345,7 @@ final class PermissionVerifier {
     }
     boolean narrowed = policies != null && policies.present() && !policies.value().isEmpty();
     if (narrowed) {
-      return List.of();
+      return beyondDeclaredPermissions();
     }
     String fix = setup.access() instanceof RbacForApplications
         ? "Remove the consent: declare Access.rbacForApplications(...).removingTenantWideConsent() and apply (or remove "

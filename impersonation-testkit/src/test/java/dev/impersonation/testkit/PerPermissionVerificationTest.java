@@ -210,6 +210,28 @@ class PerPermissionVerificationTest {
   }
 
   @Test
+  void consentBeyondTheDeclaredPermissionsIsAFindingEvenWhenAPolicyNarrowsIt() {
+    FakeTenant tenant = tenant("Calendars.ReadWrite");
+    ImpersonationSetup policy = ImpersonationSetup.builder().name("LegacySync").target(TenantTarget.exchangeOnline(DOMAIN))
+        .principal(Principal.application(APP)).scope(Scope.mailEnabledSecurityGroup("Sync Users").members(ANN, BOB))
+        .access(Access.applicationAccessPolicy().withGraphPermissions("Mail.Read")).build();
+    assertTrue(policy.apply(tenant.connection()).succeeded());
+    tenant.clock().advance(Duration.ofHours(3));
+    VerificationReport r = policy.verify(tenant.connection());
+    assertEquals(1, r.findings().size(), r.toString());
+    var finding = r.findings().get(0);
+    assertEquals("D11", finding.code());
+    assertTrue(finding.problem().contains("Microsoft Graph Calendars.ReadWrite") && finding.problem().contains("[Mail.Read]"),
+        finding.problem());
+    assertTrue(finding.fix().contains("withGraphPermissions"), finding.fix());
+    // Declaring what the consent gives, or consent that a declared permission implies, is no finding.
+    ImpersonationSetup declared = ImpersonationSetup.builder().name("LegacySync").target(TenantTarget.exchangeOnline(DOMAIN))
+        .principal(Principal.application(APP)).scope(Scope.mailEnabledSecurityGroup("Sync Users").members(ANN, BOB))
+        .access(Access.applicationAccessPolicy().withGraphPermissions("Mail.Read", "Calendars.ReadWrite")).build();
+    assertTrue(declared.verify(tenant.connection()).findings().isEmpty());
+  }
+
+  @Test
   void routingSendsEwsPermissionsToTheEwsProbe() {
     java.util.List<String> calls = new java.util.ArrayList<>();
     dev.impersonation.spi.AccessProbe graph = new dev.impersonation.spi.AccessProbe() {

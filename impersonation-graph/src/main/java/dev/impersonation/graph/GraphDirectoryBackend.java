@@ -146,9 +146,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
     this.exchangeRbac = new ExchangeRbacEndpoints(this::sendJson, this.referenceBase, new ExchangeRbacEndpoints.GroupDirectory() {
       @Override
       public String idOf(String groupNameOrId) {
-        return ODataFilter.isGuid(groupNameOrId) ? groupNameOrId.strip() : findGraphGroup(groupNameOrId).map(Group::getId)
-            .orElseThrow(() -> new ObjectNotFoundException(groupNameOrId, "No group is named '" + groupNameOrId + "' in the "
-                + "directory (it may have been created moments ago and not replicated yet)."));
+        return groupObjectId(groupNameOrId);
       }
 
       @Override
@@ -297,39 +295,43 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
 
   @Override
   public List<String> groupMembers(String groupIdOrName) {
-    // Reading is not writing: a distribution group or mail-enabled security group Graph cannot write is still read.
-    String id = ODataFilter.isGuid(groupIdOrName) ? groupIdOrName.strip() : findGraphGroup(groupIdOrName).map(Group::getId)
-        .orElseThrow(() -> new ObjectNotFoundException(groupIdOrName, "No group is named '" + groupIdOrName
-            + "' in the directory (it may have been created moments ago and not replicated yet)."));
     List<String> members = new ArrayList<>();
-    DirectoryObjectCollectionResponse first = call("GET /groups/" + id + "/members", groupIdOrName,
-        () -> client.groups().byGroupId(id).members().get(rc -> {
-          rc.queryParameters.top = PAGE_SIZE;
-          rc.queryParameters.select = new String[] {"id", "userPrincipalName", "mail"};
-        }));
-    iterate(first, DirectoryObjectCollectionResponse::createFromDiscriminatorValue, (DirectoryObject o) -> members.add(rememberMember(o)),
-        "GET /groups/" + id + "/members (next page)", groupIdOrName);
+    eachMember(groupIdOrName, o -> members.add(rememberMember(o)));
     return List.copyOf(members);
   }
 
   /**
-   * {@code GET /groups/{id}/members?$select=id,userPrincipalName,mail}, paged: each direct member with whether it is a
-   * group ({@code @odata.type #microsoft.graph.group}), for the nested-group check.
+   * Each direct member with whether it is a group ({@code @odata.type #microsoft.graph.group}), for the nested-group
+   * check; the same paged read as {@link #groupMembers}.
    */
   @Override
   public List<dev.impersonation.spi.GroupMember> groupMemberEntries(String groupIdOrName) {
-    String id = ODataFilter.isGuid(groupIdOrName) ? groupIdOrName.strip() : findGraphGroup(groupIdOrName).map(Group::getId)
-        .orElseThrow(() -> new ObjectNotFoundException(groupIdOrName, "No group is named '" + groupIdOrName + "' in the directory."));
     List<dev.impersonation.spi.GroupMember> members = new ArrayList<>();
+    eachMember(groupIdOrName, o -> members.add(new dev.impersonation.spi.GroupMember(
+        o.getId() == null ? address(o) : o.getId(), rememberMember(o), o instanceof Group)));
+    return List.copyOf(members);
+  }
+
+  /** {@code GET /groups/{id}/members?$top=999&$select=id,userPrincipalName,mail}, every page. */
+  private void eachMember(String groupIdOrName, java.util.function.Consumer<DirectoryObject> each) {
+    String id = groupObjectId(groupIdOrName);
     DirectoryObjectCollectionResponse first = call("GET /groups/" + id + "/members", groupIdOrName,
         () -> client.groups().byGroupId(id).members().get(rc -> {
           rc.queryParameters.top = PAGE_SIZE;
           rc.queryParameters.select = new String[] {"id", "userPrincipalName", "mail"};
         }));
-    iterate(first, DirectoryObjectCollectionResponse::createFromDiscriminatorValue, (DirectoryObject o) -> members.add(
-        new dev.impersonation.spi.GroupMember(o.getId() == null ? address(o) : o.getId(), address(o), o instanceof Group)),
+    iterate(first, DirectoryObjectCollectionResponse::createFromDiscriminatorValue, each,
         "GET /groups/" + id + "/members (next page)", groupIdOrName);
-    return List.copyOf(members);
+  }
+
+  /**
+   * A group's object id, given as the id or by display name, whatever its kind: reading is not writing, so a
+   * distribution group or mail-enabled security group Graph cannot write is still found (unlike {@link #groupId}).
+   */
+  private String groupObjectId(String groupIdOrName) {
+    return ODataFilter.isGuid(groupIdOrName) ? groupIdOrName.strip() : findGraphGroup(groupIdOrName).map(Group::getId)
+        .orElseThrow(() -> new ObjectNotFoundException(groupIdOrName, "No group is named '" + groupIdOrName
+            + "' in the directory (it may have been created moments ago and not replicated yet)."));
   }
 
   private <T extends Parsable, P extends Parsable & AdditionalDataHolder> void iterate(P first, ParsableFactory<P> factory,
@@ -822,21 +824,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
    * {@code DELETE /groups/{id}/members/{memberId}/$ref}, 20 per batch, where 404 means already gone, which is success.
    */
   private void removeMembers(GroupRef group, List<String> members) {
-    List<String> distinct = members.stream().map(String::strip).distinct().toList();
-    Map<String, String> byName = new LinkedHashMap<>();
-    List<String> unknown = new ArrayList<>();
-    for (String m : distinct) {
-      String known = ODataFilter.isGuid(m) ? m : ids.known(m);
-      if (known != null) {
-        byName.put(m, known);
-      } else {
-        unknown.add(m);
-      }
-    }
-    if (!unknown.isEmpty()) {
-      byName.putAll(ids.lookupIds(unknown, "members to remove from " + group.id()));
-    }
-    List<String> memberIds = byName.values().stream().distinct().toList();
+    List<String> memberIds = ids.resolve(members, "members to remove from " + group.id()).values().stream().distinct().toList();
     List<RequestInformation> deletes = memberIds.stream().map(id -> client.groups().byGroupId(group.id()).members()
         .byDirectoryObjectId(id).ref().toDeleteRequestInformation()).toList();
     Map<Integer, Response> removed = runBatches(deletes, "DELETE /groups/" + group.id() + "/members/{id}/$ref in $batch", group.id());

@@ -88,30 +88,41 @@ final class UserIds {
    * such name, before anything is written.
    */
   Map<String, String> objectIds(List<String> names, String purpose) {
+    Map<String, String> found = resolve(names, purpose);
+    List<String> missing = names.stream().map(String::strip).distinct().filter(m -> !found.containsKey(m)).toList();
+    if (!missing.isEmpty()) {
+      throw new ObjectNotFoundException(missing.get(0), "No directory user " + missing + " for the " + purpose
+          + ": Graph refers to members by object id and found none for these names. Check the addresses (user principal "
+          + "names or mail addresses) and plan again.");
+    }
+    return found;
+  }
+
+  /**
+   * The object ids of the names that are users, by stripped name in the given order: object ids as they are, remembered
+   * ids at no cost, the rest looked up ({@link #lookupIds}); a name with no user is left out.
+   */
+  Map<String, String> resolve(List<String> names, String purpose) {
     Map<String, String> ids = new LinkedHashMap<>();
-    List<String> unknown = new ArrayList<>();
+    java.util.Set<String> unknown = new java.util.LinkedHashSet<>();
     for (String raw : names) {
       String m = raw.strip();
-      if (ODataFilter.isGuid(m)) {
-        ids.put(m, m);
-      } else if (known(m) != null) {
-        ids.put(m, known(m));
-      } else if (!unknown.contains(m)) {
+      String id = ODataFilter.isGuid(m) ? m : known(m);
+      if (id != null) {
+        ids.put(m, id);
+      } else {
         unknown.add(m);
       }
     }
-    if (!unknown.isEmpty()) {
-      Map<String, String> found = lookupIds(unknown, purpose);
-      List<String> missing = unknown.stream().filter(m -> !found.containsKey(m)).toList();
-      if (!missing.isEmpty()) {
-        throw new ObjectNotFoundException(missing.get(0), "No directory user " + missing + " for the " + purpose
-            + ": Graph refers to members by object id and found none for these names. Check the addresses (user principal "
-            + "names or mail addresses) and plan again.");
-      }
-      ids.putAll(found);
-    }
+    Map<String, String> found = unknown.isEmpty() ? Map.of() : lookupIds(List.copyOf(unknown), purpose);
     Map<String, String> inOrder = new LinkedHashMap<>();
-    names.forEach(raw -> inOrder.putIfAbsent(raw.strip(), ids.get(raw.strip())));
+    for (String raw : names) {
+      String m = raw.strip();
+      String id = ids.containsKey(m) ? ids.get(m) : found.get(m);
+      if (id != null) {
+        inOrder.putIfAbsent(m, id);
+      }
+    }
     return inOrder;
   }
 

@@ -6,6 +6,7 @@ import dev.impersonation.RbacForApplications;
 import dev.impersonation.TenantException;
 import dev.impersonation.spi.AssigneeType;
 import dev.impersonation.spi.ScopeType;
+import dev.impersonation.testkit.internal.OpathReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -86,7 +87,7 @@ final class GraphExchangeRbac {
           + "\" already exists.");
     }
     try {
-      Opath.parse(recipientFilter);
+      OpathReader.check(recipientFilter);
     } catch (IllegalArgumentException e) {
       throw new TenantException("Request_BadRequest: The RecipientFilter is invalid: " + e.getMessage());
     }

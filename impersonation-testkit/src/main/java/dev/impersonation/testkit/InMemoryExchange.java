@@ -24,6 +24,7 @@ import dev.impersonation.spi.RecipientType;
 import dev.impersonation.spi.RoleAssignment;
 import dev.impersonation.spi.RoleGroup;
 import dev.impersonation.spi.ScopeType;
+import dev.impersonation.testkit.internal.OpathReader;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -351,7 +352,7 @@ final class InMemoryExchange implements ExchangeBackend {
         throw new TenantException("The recipient filter references a group whose DN was not resolved: " + g);
       });
       try {
-        Opath.parse(filter);
+        OpathReader.check(filter);
       } catch (IllegalArgumentException e) {
         throw new TenantException("InvalidOperationException: " + e.getMessage());
       }

@@ -9,6 +9,7 @@ import dev.impersonation.TenantTarget;
 import dev.impersonation.spi.AssigneeType;
 import dev.impersonation.spi.RecipientType;
 import dev.impersonation.spi.ScopeType;
+import dev.impersonation.testkit.internal.OpathReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -397,7 +398,7 @@ final class TenantState {
     if (s == null) {
       return false;
     }
-    return Opath.matches(s.filter(), property -> switch (Opath.lower(property)) {
+    return OpathReader.matches(s.filter(), property -> switch (property.toLowerCase(Locale.ROOT)) {
       case "primarysmtpaddress", "windowsemailaddress" -> m.smtp;
       case "userprincipalname" -> m.upn;
       case "name", "displayname" -> m.name;
@@ -405,7 +406,7 @@ final class TenantState {
       case "recipienttypedetails" -> m.type.value();
       case "recipienttype" -> m.type.isMailbox() ? "UserMailbox" : "MailUniversalDistributionGroup";
       default -> {
-        String v = m.attributes.get(Opath.lower(property));
+        String v = m.attributes.get(property.toLowerCase(Locale.ROOT));
         if (v == null && !property.toLowerCase(Locale.ROOT).matches("department|company|office|city|customattribute\\d+|title")) {
           throw new TenantException("The property '" + property + "' isn't a supported filterable property (fake tenant).");
         }

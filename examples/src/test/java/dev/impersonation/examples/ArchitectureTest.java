@@ -61,7 +61,6 @@ class ArchitectureTest {
       Map.entry("TenantState", "the fake's store and scope evaluation"),
       Map.entry("ExchangeConnection", "connection settings and transports; immutable builder (issue 11) reshapes it"),
       Map.entry("ScriptRunner", "the script interpreter of the testkit"),
-      Map.entry("GraphSimulator", "the Graph simulator's server and request log"),
       Map.entry("Operation", "the sealed operation records; a visitor (issue 11) will go with them"));
 
   /** Cross-module references into another module's internal packages today. */

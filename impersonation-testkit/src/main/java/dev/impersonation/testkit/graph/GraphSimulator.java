@@ -2,7 +2,6 @@ package dev.impersonation.testkit.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -95,6 +94,7 @@ public final class GraphSimulator implements AutoCloseable {
   private final Map<String, Integer> counts = new LinkedHashMap<>();
   private final Map<String, Integer> innerCounts = new LinkedHashMap<>();
   private final List<Request> journal = new ArrayList<>();
+  private final GraphBatch batch = new GraphBatch(this);
 
   /**
    * One request the simulator answered (an HTTP request, or a request inside a {@code $batch}).
@@ -242,12 +242,12 @@ public final class GraphSimulator implements AutoCloseable {
     return "GraphSimulator " + graphUrl() + " (" + requestCount() + " requests)";
   }
 
-  private synchronized void record(Request r, boolean inner) {
+  synchronized void record(Request r, boolean inner) {
     (inner ? innerCounts : counts).merge(r.route(), 1, Integer::sum);
     journal.add(r);
   }
 
-  private static String decodedPath(String url) {
+  static String decodedPath(String url) {
     String raw = url;
     int scheme = raw.indexOf("://");
     if (scheme >= 0) {
@@ -297,7 +297,7 @@ public final class GraphSimulator implements AutoCloseable {
       if (token.isEmpty()) {
         reply = unauthorized(route);
       } else if (route.equalsIgnoreCase("POST /$batch")) {
-        return batch(request.getBodyAsString(), headers, appId, base, route);
+        return batch.answer(request.getBodyAsString(), headers, appId, base, route);
       } else {
         reply = tenant.graphApi().handle(method, url, headers, request.getBodyAsString(), appId.orElse(null), base);
       }
@@ -307,7 +307,7 @@ public final class GraphSimulator implements AutoCloseable {
     }
   }
 
-  private static Optional<String> optional(String s) {
+  static Optional<String> optional(String s) {
     return s == null || s.isEmpty() ? Optional.empty() : Optional.of(s);
   }
 
@@ -323,85 +323,12 @@ public final class GraphSimulator implements AutoCloseable {
     return new FakeGraphApi.Reply(401, Map.of("WWW-Authenticate", "Bearer", "Content-Type", "application/json"), body, route);
   }
 
-  private static ResponseDefinition response(int status, Map<String, String> headers, JsonNode body) {
+  static ResponseDefinition response(int status, Map<String, String> headers, JsonNode body) {
     ResponseDefinitionBuilder b = ResponseDefinitionBuilder.responseDefinition().withStatus(status);
     headers.forEach(b::withHeader);
     if (body != null) {
       b.withBody(body.toString());
     }
     return b.build();
-  }
-
-  /** JSON batching: each inner request through the same routes; faults apply per inner request (docs/graph.md). */
-  private ResponseDefinition batch(String body, Map<String, String> headers, Optional<String> appId, String base, String route) {
-    JsonNode requests = null;
-    try {
-      JsonNode root = body == null || body.isBlank() ? null : JSON.readTree(body);
-      requests = root == null ? null : root.get("requests");
-    } catch (java.io.IOException e) {
-      requests = null;
-    }
-    FakeGraphApi.Reply refused = null;
-    if (requests == null || !requests.isArray()) {
-      refused = batchError(route, "Invalid batch payload format: a JSON object with a 'requests' array is required.");
-    } else if (requests.size() > MAX_BATCH) {
-      refused = batchError(route, "Too many requests in the batch: " + requests.size() + "; a JSON batch holds at most "
-          + MAX_BATCH + " requests.");
-    } else if (requests.size() == 0) {
-      refused = batchError(route, "Invalid batch payload format: the 'requests' array is empty.");
-    }
-    if (refused != null) {
-      record(new Request("POST", route, "/$batch", appId, Optional.empty(), refused.status(), optional(refused.errorCode())), false);
-      return response(refused.status(), refused.headers(), refused.body());
-    }
-    record(new Request("POST", route, "/$batch", appId, Optional.empty(), 200, Optional.empty()), false);
-    ObjectNode out = JSON.createObjectNode();
-    ArrayNode responses = out.putArray("responses");
-    for (JsonNode r : requests) {
-      String id = r.path("id").asText("");
-      String method = r.path("method").asText("GET");
-      String url = r.path("url").asText("");
-      if (!url.startsWith("/") && !url.contains("://")) {
-        url = "/" + url;
-      }
-      Map<String, String> innerHeaders = new LinkedHashMap<>();
-      r.path("headers").fields().forEachRemaining(e -> innerHeaders.put(e.getKey(), e.getValue().asText()));
-      if (!innerHeaders.keySet().stream().anyMatch(k -> k.equalsIgnoreCase("client-request-id"))) {
-        headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("client-request-id")).findFirst()
-            .ifPresent(e -> innerHeaders.put(e.getKey(), e.getValue()));
-      }
-      JsonNode innerBody = r.get("body");
-      String text = innerBody == null || innerBody.isNull() ? null : innerBody.isTextual() ? innerBody.asText() : innerBody.toString();
-      FakeGraphApi.Reply reply;
-      String innerRoute = FakeGraphApi.route(method, url);
-      if (innerRoute.equalsIgnoreCase("POST /$batch")) {
-        reply = batchError(innerRoute, "A $batch request cannot contain another $batch request.");
-      } else {
-        reply = tenant.graphApi().handle(method, url, innerHeaders, text, appId.orElse(null), base);
-      }
-      record(new Request(method.toUpperCase(Locale.ROOT), reply.route(), decodedPath(url), appId, Optional.of(id), reply.status(),
-          optional(reply.errorCode())), true);
-      ObjectNode one = responses.addObject();
-      one.put("id", id);
-      one.put("status", reply.status());
-      ObjectNode h = one.putObject("headers");
-      reply.headers().forEach(h::put);
-      if (reply.body() != null) {
-        one.set("body", reply.body());
-      }
-    }
-    return response(200, Map.of("Content-Type", "application/json;odata.metadata=minimal;odata.streaming=true;charset=utf-8"), out);
-  }
-
-  private FakeGraphApi.Reply batchError(String route, String message) {
-    ObjectNode body = JSON.createObjectNode();
-    ObjectNode error = body.putObject("error");
-    error.put("code", "BadRequest");
-    error.put("message", message);
-    ObjectNode inner = error.putObject("innerError");
-    inner.put("date", tenant.clock().instant().toString());
-    inner.put("request-id", "00000000-0000-0000-0000-000000000000");
-    inner.put("client-request-id", "00000000-0000-0000-0000-000000000000");
-    return new FakeGraphApi.Reply(400, Map.of("Content-Type", "application/json"), body, route);
   }
 }

@@ -57,7 +57,6 @@ class ArchitectureTest {
       Map.entry("InMemoryExchange", "the in-memory Exchange backend; writes to move out"),
       Map.entry("ExchangeCredentials", "every sign-in kind; one sign-in concept (issue 11) replaces it"),
       Map.entry("CmdletExchangeBackend", "reads and writes over cmdlets; to split reads from writes"),
-      Map.entry("InvokeCommandHandler", "the REST simulator's request handling and error shapes"),
       Map.entry("TenantState", "the fake's store and scope evaluation"),
       Map.entry("ExchangeConnection", "connection settings and transports; immutable builder (issue 11) reshapes it"),
       Map.entry("ScriptRunner", "the script interpreter of the testkit"),

@@ -1,5 +1,9 @@
 package dev.impersonation.testkit.exchange;
 
+import static dev.impersonation.testkit.exchange.AdminApiReply.adminApiErrors;
+import static dev.impersonation.testkit.exchange.AdminApiReply.error;
+import static dev.impersonation.testkit.exchange.AdminApiReply.failure;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,15 +12,8 @@ import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2
 import com.github.tomakehurst.wiremock.http.QueryParameter;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import dev.impersonation.AccessDeniedException;
-import dev.impersonation.ObjectAlreadyExistsException;
-import dev.impersonation.ObjectNotFoundException;
-import dev.impersonation.OrganizationNotCustomizedException;
-import dev.impersonation.ThrottledException;
-import dev.impersonation.TransientTenantException;
 import dev.impersonation.testkit.FakeTenant;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -32,7 +29,7 @@ import java.util.regex.Pattern;
 /**
  * The WireMock transformer behind {@link ExchangeAdminSimulator}: decodes an InvokeCommand request, runs the cmdlet
  * through {@link FakeTenant#invokeExchangeCmdlet}, and answers rows, pages or errors in the endpoint's shapes
- * (docs/exchange-admin-rest.md, docs/error-texts.md).
+ * (docs/exchange-admin-rest.md, docs/error-texts.md); the answers and their error shapes are {@link AdminApiReply}.
  */
 final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
   static final String NAME = "exchange-admin-invoke-command";
@@ -40,7 +37,6 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern PATH = Pattern.compile("^/adminapi/beta/([^/?]+)/InvokeCommand(?:\\?.*)?$");
   private static final Pattern MAX_PAGE = Pattern.compile("odata\\.maxpagesize\\s*=\\s*(\\d+)", Pattern.CASE_INSENSITIVE);
-  private static final Pattern TYPED = Pattern.compile("^([A-Za-z][A-Za-z0-9.-]*Exception):\\s*(.*)$", Pattern.DOTALL);
 
   private final FakeTenant tenant;
   private final String tenantId;
@@ -118,14 +114,14 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
     return queue == null ? null : queue.poll();
   }
 
-  private static Reply injectedReply(RestFault fault, String cmdlet, Map<String, Object> parameters) {
+  private static AdminApiReply injectedReply(RestFault fault, String cmdlet, Map<String, Object> parameters) {
     Object identity = parameters.getOrDefault("Identity", parameters.getOrDefault("Name", cmdlet));
     return switch (fault) {
-      case ACCESS_DENIED_NUL_GZIP -> Reply.accessDenied("injected: " + cmdlet + " denied");
+      case ACCESS_DENIED_NUL_GZIP -> AdminApiReply.accessDenied("injected: " + cmdlet + " denied");
       case ADMINAPI_ERRORS_200 -> adminApiErrors("System.InvalidOperationException",
           "The cmdlet " + cmdlet + " could not complete the operation (injected @adminapi.errors).");
       case THROTTLED_FRACTIONAL_RETRY_AFTER -> {
-        Reply r = error(429, "TooManyRequests", "ServerBusyException", "The server is busy; retry later.");
+        AdminApiReply r = error(429, "TooManyRequests", "ServerBusyException", "The server is busy; retry later.");
         r.headers.put("Retry-After", "1.5");
         yield r;
       }
@@ -157,7 +153,7 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
     String cmdlet = "";
     Map<String, Object> parameters = Map.of();
     int page = 1;
-    Reply reply;
+    AdminApiReply reply;
     try {
       reply = authorize(request);
       if (reply == null) {
@@ -192,7 +188,7 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
     return reply.toResponse();
   }
 
-  private Reply authorize(com.github.tomakehurst.wiremock.http.Request request) {
+  private AdminApiReply authorize(com.github.tomakehurst.wiremock.http.Request request) {
     Matcher path = PATH.matcher(request.getUrl());
     if (!request.getMethod().getName().equals("POST")) {
       return error(405, "MethodNotAllowed", "InvalidRequestException", "InvokeCommand takes POST only.");
@@ -204,7 +200,7 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
     String auth = request.getHeader("Authorization");
     String token = auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7) ? "" : auth.substring(7).trim();
     if (token.isEmpty() || (requiredToken != null && !requiredToken.equals(token))) {
-      Reply r = error(401, "Unauthorized", "UnauthorizedAccessException", token.isEmpty()
+      AdminApiReply r = error(401, "Unauthorized", "UnauthorizedAccessException", token.isEmpty()
           ? "The request has no bearer token." : "The bearer token was not accepted.");
       r.headers.put("WWW-Authenticate", "Bearer");
       return r;
@@ -263,7 +259,7 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
     return size;
   }
 
-  private Reply page(com.github.tomakehurst.wiremock.http.Request request, String cmdlet, List<Map<String, Object>> rows, int offset,
+  private AdminApiReply page(com.github.tomakehurst.wiremock.http.Request request, String cmdlet, List<Map<String, Object>> rows, int offset,
       int size, String resultId) {
     ObjectNode body = JSON.createObjectNode();
     String base = "http://localhost:" + request.getPort() + "/adminapi/beta/" + tenantId;
@@ -278,10 +274,10 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
     }
     ArrayNode value = body.putArray("value");
     rows.subList(offset, end).forEach(r -> value.add(JSON.valueToTree(r)));
-    return new Reply(200, body, Optional.empty());
+    return new AdminApiReply(200, body, Optional.empty());
   }
 
-  private Reply nextPage(com.github.tomakehurst.wiremock.http.Request request, Token token, String cmdlet) {
+  private AdminApiReply nextPage(com.github.tomakehurst.wiremock.http.Request request, Token token, String cmdlet) {
     Paged paged = token == null ? null : pending.get(token.resultId);
     if (paged == null || token.offset >= paged.rows.size()) {
       return error(400, "BadRequest", "InvalidRequestException", "The $skiptoken is not valid (unknown, expired or already read).");
@@ -307,144 +303,6 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
       } catch (IllegalArgumentException e) {
         return null;
       }
-    }
-  }
-
-  // ------------------------------------------------------------ errors (docs/exchange-admin-rest.md, docs/error-texts.md)
-
-  private Reply failure(Throwable e) {
-    String text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    Matcher typed = TYPED.matcher(text);
-    String type;
-    String message;
-    if (typed.matches()) {
-      type = typed.group(1);
-      message = typed.group(2);
-    } else {
-      type = typeOf(e);
-      message = text;
-    }
-    if (e instanceof ThrottledException t) {
-      Reply r = error(429, "TooManyRequests", typed.matches() ? type : "ServerBusyException", message);
-      r.headers.put("Retry-After", retryAfter(t.retryAfter().orElse(Duration.ofSeconds(1))));
-      r.headers.put("Rate-Limit-Remaining", "0");
-      return r;
-    }
-    if (e instanceof TransientTenantException) {
-      return error(503, "ServiceUnavailable", typed.matches() ? type : "ServiceUnavailableException", message);
-    }
-    if (e instanceof AssertionError || !(e instanceof dev.impersonation.ImpersonationException)) {
-      // Strict-mode violations, simulated crashes and simulator bugs: a 500 the test will notice.
-      return error(500, "InternalServerError", e.getClass().getName(), text);
-    }
-    if (e instanceof AccessDeniedException || type.equals("CommandNotFoundException")) {
-      // The live endpoint answers an unknown cmdlet, or one the caller's roles lack, so: 403, a body of NUL bytes that
-      // claims to be gzip.
-      return Reply.accessDenied(type + ": " + message);
-    }
-    if (type.endsWith("ManagementObjectNotFoundException")) {
-      return error(404, "NotFound", type, message);
-    }
-    return error(400, "BadRequest", type, message);
-  }
-
-  /** A Retry-After value in seconds, fractional when the wait is not whole ("1.5"), as the live endpoint sends. */
-  static String retryAfter(Duration wait) {
-    return java.math.BigDecimal.valueOf(Math.max(0, wait.toMillis())).movePointLeft(3).stripTrailingZeros().toPlainString();
-  }
-
-  private static String typeOf(Throwable e) {
-    if (e instanceof ObjectNotFoundException) {
-      return "ManagementObjectNotFoundException";
-    }
-    if (e instanceof ObjectAlreadyExistsException) {
-      return "ManagementObjectAlreadyExistsException";
-    }
-    if (e instanceof OrganizationNotCustomizedException) {
-      return "Cmdlet-InvalidOperationInDehydratedContextException";
-    }
-    if (e instanceof AccessDeniedException) {
-      return "UnauthorizedAccessException";
-    }
-    return "InvalidOperationException";
-  }
-
-  /** A stable, code-like error id per exception type, e.g. {@code Ex6F9304} (the real endpoint's codes look so). */
-  static String errorCode(String type) {
-    return "Ex" + String.format(Locale.ROOT, "%06X", type.hashCode() & 0xFFFFFF);
-  }
-
-  /**
-   * An error in the live endpoint's shape: {@code error.code} the HTTP reason ("NotFound", "BadRequest"),
-   * {@code error.message} the generic text ("Error executing cmdlet", "Invalid Operation"), the exception type in
-   * {@code error.details[].message} as {@code "Ex…|Namespace.Type|text"}, and the text under
-   * {@code error.innererror.internalexception} (lower case, as live bodies spell it).
-   */
-  static Reply error(int status, String code, String type, String message) {
-    String fullType = namespaced(type);
-    String detailCode = errorCode(type);
-    ObjectNode body = JSON.createObjectNode();
-    ObjectNode error = body.putObject("error");
-    error.put("code", code);
-    error.put("message", status == 404 ? "Error executing cmdlet" : status == 400 ? "Invalid Operation" : message);
-    ObjectNode detail = error.putArray("details").addObject();
-    detail.put("code", detailCode);
-    detail.put("target", "");
-    detail.put("message", detailCode + "|" + fullType + "|" + message);
-    ObjectNode inner = error.putObject("innererror");
-    inner.put("message", message);
-    inner.put("type", fullType);
-    ObjectNode internal = inner.putObject("internalexception");
-    internal.put("message", message);
-    internal.put("type", fullType);
-    return new Reply(status, body, Optional.of(type + ": " + message));
-  }
-
-  /** The .NET namespace Exchange's task exceptions carry in live answers. */
-  static String namespaced(String type) {
-    if (type.contains(".")) {
-      return type;
-    }
-    if (type.startsWith("ManagementObject") || type.equals("MemberAlreadyExistsException")) {
-      return "Microsoft.Exchange.Configuration.Tasks." + type;
-    }
-    return type;
-  }
-
-  /** A 200 answer whose {@code @adminapi.errors} says the cmdlet failed (the module's REST helpers read it so). */
-  static Reply adminApiErrors(String type, String message) {
-    ObjectNode body = JSON.createObjectNode();
-    body.putArray("value");
-    body.putArray("@adminapi.errors").add(errorCode(type) + "|" + namespaced(type) + "|" + message);
-    return new Reply(200, body, Optional.of(type + ": " + message));
-  }
-
-  static final class Reply {
-    final int status;
-    final JsonNode body;
-    final Optional<String> error;
-    final Map<String, String> headers = new LinkedHashMap<>();
-    byte[] rawBody;
-
-    /** 403 with 32 NUL bytes labelled {@code Content-Encoding: gzip}, as the live endpoint answers a denied cmdlet. */
-    static Reply accessDenied(String journalText) {
-      Reply r = new Reply(403, JSON.createObjectNode(), Optional.of(journalText));
-      r.rawBody = new byte[32];
-      r.headers.put("Content-Encoding", "gzip");
-      return r;
-    }
-
-    Reply(int status, JsonNode body, Optional<String> error) {
-      this.status = status;
-      this.body = body;
-      this.error = error;
-    }
-
-    ResponseDefinition toResponse() {
-      com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder b = com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder
-          .responseDefinition().withStatus(status).withHeader("Content-Type", "application/json; odata.metadata=minimal; charset=utf-8");
-      headers.forEach(b::withHeader);
-      return rawBody != null ? b.withBody(rawBody).build() : b.withBody(body.toString()).build();
     }
   }
 }

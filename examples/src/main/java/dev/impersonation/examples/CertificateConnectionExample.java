@@ -5,6 +5,7 @@ import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.Principal;
 import dev.impersonation.Scope;
 import dev.impersonation.Secret;
+import dev.impersonation.SignIn;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.exchange.ExchangeConnection;
 import dev.impersonation.graph.GraphConnection;
@@ -36,20 +37,17 @@ import java.util.List;
 public final class CertificateConnectionExample {
   private CertificateConnectionExample() {}
 
-  /** The Exchange connection for an admin app signing in with a PKCS#12 certificate. */
-  public static ExchangeConnection exchange(String tenantDomain, String adminAppId, Path pfx, Secret pfxPassword) {
-    return ExchangeConnection.exchangeOnline(tenantDomain).appId(adminAppId).certificate(pfx, pfxPassword);
+  /** The admin app's sign-in with a PKCS#12 certificate; Exchange and Graph share it, so one token cache. */
+  public static SignIn signIn(String tenantDomain, String adminAppId, Path pfx, Secret pfxPassword) {
+    return SignIn.builder(TenantTarget.exchangeOnline(tenantDomain)).appId(adminAppId).certificate(pfx, pfxPassword).build();
   }
 
-  /** The Graph connection of the same tenant, signing in with the Exchange connection's credentials (one token cache). */
-  public static GraphConnection graph(ExchangeConnection exchange, String tenantDomain) {
-    return GraphConnection.exchangeOnline(tenantDomain).credentials(exchange.credentials());
-  }
-
-  /** The full connection: Exchange over REST and the directory over Graph, on one clock. */
-  public static TenantConnection connect(ExchangeConnection exchange, GraphConnection graph, Clock clock, Sleeper sleeper) {
-    return TenantConnection.builder(graph.target()).exchange(exchange.clock(clock, sleeper).build())
-        .directory(graph.clock(clock, sleeper).build()).clock(clock, sleeper).build();
+  /** The full connection: Exchange over REST and the directory over Graph, both signing in with {@code signIn}, on one clock. */
+  public static TenantConnection connect(ExchangeConnection.Builder exchange, GraphConnection.Builder graph, Clock clock,
+      Sleeper sleeper) {
+    ExchangeConnection e = exchange.clock(clock, sleeper).build();
+    GraphConnection g = graph.clock(clock, sleeper).build();
+    return TenantConnection.builder(g.target()).exchange(e.backend()).directory(g.directory()).clock(clock, sleeper).build();
   }
 
   /**
@@ -78,8 +76,9 @@ public final class CertificateConnectionExample {
       System.exit(2);
     }
     Secret password = Secret.of(console.readPassword("PFX password: "));
-    ExchangeConnection exchange = exchange(rest.get(0), rest.get(1), Path.of(rest.get(2)), password);
-    TenantConnection connection = connect(exchange, graph(exchange, rest.get(0)), Clock.systemUTC(), Sleeper.system());
+    SignIn signIn = signIn(rest.get(0), rest.get(1), Path.of(rest.get(2)), password);
+    TenantConnection connection = connect(ExchangeConnection.builder(signIn), GraphConnection.builder(signIn), Clock.systemUTC(),
+        Sleeper.system());
     ImpersonationSetup setup = setup(rest.get(0), rest.get(3), rest.subList(4, rest.size()));
     Plan plan = setup.plan(connection);
     System.out.println(plan);

@@ -6,7 +6,7 @@ import dev.impersonation.Application;
 import dev.impersonation.Principal;
 import dev.impersonation.ServiceAccount;
 import dev.impersonation.TenantException;
-import dev.impersonation.exchange.ExchangeCredentials;
+import dev.impersonation.SignIn;
 import dev.impersonation.graph.internal.GraphErrors;
 import dev.impersonation.spi.AccessProbe;
 import dev.impersonation.spi.ProbeOutcome;
@@ -19,18 +19,18 @@ import java.time.Clock;
  * 404 {@code MailboxNotEnabledForRESTAPI} is {@link ProbeOutcome.Result#MAILBOX_NOT_READY}. Any other answer throws a
  * {@link TenantException}, which the verifier reports as UNKNOWN, never as DENIED.
  *
- * <p>The probe signs in as the connection's credentials, so they must be app-only credentials of the very application
+ * <p>The probe signs in as the connection's {@link SignIn}, which must be an app-only sign-in of the very application
  * being probed; otherwise it throws rather than prove someone else's access. A {@link ServiceAccount} (EWS
  * impersonation) cannot be probed over Graph: that throws too. Create it with {@link GraphConnection#probe()}.
  */
 public final class GraphAccessProbe implements AccessProbe {
   private final GraphServiceClient client;
-  private final ExchangeCredentials credentials;
+  private final SignIn signIn;
   private final Clock clock;
 
-  GraphAccessProbe(GraphServiceClient client, ExchangeCredentials credentials, Clock clock) {
+  GraphAccessProbe(GraphServiceClient client, SignIn credentials, Clock clock) {
     this.client = client;
-    this.credentials = credentials;
+    this.signIn = credentials;
     this.clock = clock;
   }
 
@@ -62,12 +62,12 @@ public final class GraphAccessProbe implements AccessProbe {
           + "or rely on the configured-access checks.");
     }
     Application app = (Application) principal;
-    if (!credentials.isAppOnly()) {
+    if (!signIn.isAppOnly()) {
       throw new TenantException("The Graph probe needs app-only credentials of application " + app.appId() + ", but the "
-          + "connection signs in with " + credentials.kind() + ": a delegated call would test the admin's access, not the app's.");
+          + "connection signs in with " + signIn.kind() + ": a delegated call would test the admin's access, not the app's.");
     }
-    if (credentials.appId().isPresent() && !credentials.appId().get().equalsIgnoreCase(app.appId())) {
-      throw new TenantException("The Graph probe signs in as application " + credentials.appId().get() + " but was asked to "
+    if (signIn.appId().isPresent() && !signIn.appId().get().equalsIgnoreCase(app.appId())) {
+      throw new TenantException("The Graph probe signs in as application " + signIn.appId().get() + " but was asked to "
           + "probe " + app.appId() + "; connect with that application's credentials to probe it.");
     }
     String relative = dev.impersonation.spi.AppPermissions.graphProbePath(permission).orElseThrow(() -> new TenantException(
@@ -109,6 +109,6 @@ public final class GraphAccessProbe implements AccessProbe {
 
   @Override
   public String toString() {
-    return "GraphAccessProbe[" + credentials + "]";
+    return "GraphAccessProbe[" + signIn + "]";
   }
 }

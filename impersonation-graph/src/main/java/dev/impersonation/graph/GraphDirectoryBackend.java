@@ -69,7 +69,7 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 
 /**
- * The directory backend over Microsoft Graph (Graph SDK for Java). Create it with {@link GraphConnection#build()}.
+ * The directory backend over Microsoft Graph (Graph SDK for Java). Create it with {@link GraphConnection#directory()}.
  *
  * <p>Like Graph itself it reads every group but writes only Microsoft 365 groups and non-mail security groups
  * (docs/graph.md): a write to a distribution group, mail-enabled security group or room list is refused before any

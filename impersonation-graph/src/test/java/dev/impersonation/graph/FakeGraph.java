@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.impersonation.exchange.ExchangeCredentials;
+import dev.impersonation.SignIn;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -136,12 +136,16 @@ final class FakeGraph implements AutoCloseable {
     return "http://localhost:" + server.getPort() + "/v1.0";
   }
 
-  GraphConnection connection() {
-    return GraphConnection.exchangeOnline("contoso.onmicrosoft.com").credentials(delegated()).baseUrl(baseUrl());
+  GraphConnection.Builder connection() {
+    return GraphConnection.exchangeOnline("contoso.onmicrosoft.com").signIn(delegated()).baseUrl(baseUrl());
   }
 
-  ExchangeCredentials delegated() {
-    return ExchangeCredentials.builder("contoso.onmicrosoft.com", dev.impersonation.Cloud.GLOBAL)
+  SignIn delegated() {
+    return delegated(dev.impersonation.Cloud.GLOBAL);
+  }
+
+  SignIn delegated(dev.impersonation.Cloud cloud) {
+    return SignIn.builder("contoso.onmicrosoft.com", cloud)
         .tokenSupplier("admin@contoso.com", scope -> {
           scopes.add(scope);
           return TOKEN;

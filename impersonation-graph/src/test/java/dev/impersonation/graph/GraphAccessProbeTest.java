@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.impersonation.ObjectNotFoundException;
 import dev.impersonation.Principal;
 import dev.impersonation.Secret;
+import dev.impersonation.SignIn;
+import dev.impersonation.TenantTarget;
 import dev.impersonation.TenantException;
 import dev.impersonation.TransientTenantException;
 import dev.impersonation.graph.FakeGraph.Answer;
@@ -27,8 +29,9 @@ class GraphAccessProbeTest {
   @BeforeEach
   void start() throws Exception {
     graph = new FakeGraph();
-    connection = GraphConnection.exchangeOnline("contoso.onmicrosoft.com").appId(APP).clientSecret(Secret.of(SECRET))
-        .signInVia("http://localhost:" + graph.server.getPort()).msalInternalRetries(false).baseUrl(graph.baseUrl());
+    SignIn signIn = SignIn.builder(TenantTarget.exchangeOnline("contoso.onmicrosoft.com")).appId(APP).clientSecret(Secret.of(SECRET))
+        .signInVia("http://localhost:" + graph.server.getPort()).libraryRetries(false).build();
+    connection = GraphConnection.builder(signIn).baseUrl(graph.baseUrl()).build();
     probe = connection.probe();
   }
 
@@ -102,7 +105,7 @@ class GraphAccessProbeTest {
     TenantException ews = assertThrows(TenantException.class, () -> probe.probe(Principal.serviceAccount("svc@contoso.com"), "m@contoso.com"));
     assertTrue(ews.getMessage().contains("EWS probing is not available over Graph"), ews.getMessage());
     assertThrows(TenantException.class, () -> probe.probe(Principal.application("00000000-0000-0000-0000-000000000002"), "m@contoso.com"));
-    GraphAccessProbe delegated = graph.connection().probe();
+    GraphAccessProbe delegated = graph.connection().build().probe();
     assertThrows(TenantException.class, () -> delegated.probe(Principal.application(APP), "m@contoso.com"));
     assertEquals(0, graph.requestCount());
   }
@@ -111,7 +114,7 @@ class GraphAccessProbeTest {
   void secretsStayOutOfToStringAndErrors() {
     graph.handler = c -> Answer.error(500, "InternalServerError", "oops");
     TenantException e = assertThrows(TenantException.class, () -> probe.probe(Principal.application(APP), "m@contoso.com"));
-    for (String text : new String[] {e.getMessage(), probe.toString(), connection.toString(), connection.credentials().toString()}) {
+    for (String text : new String[] {e.getMessage(), probe.toString(), connection.toString(), connection.signIn().toString()}) {
       assertFalse(text.contains(SECRET), text);
       assertFalse(text.contains(FakeGraph.APP_TOKEN), text);
     }

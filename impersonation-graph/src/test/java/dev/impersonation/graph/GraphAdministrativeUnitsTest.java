@@ -29,7 +29,7 @@ class GraphAdministrativeUnitsTest {
   void start() throws Exception {
     graph = new FakeGraph();
     sleeper = new FakeGraph.RecordingSleeper();
-    backend = graph.connection().clock(Clock.systemUTC(), sleeper).build();
+    backend = graph.connection().clock(Clock.systemUTC(), sleeper).build().directory();
   }
 
   @AfterEach

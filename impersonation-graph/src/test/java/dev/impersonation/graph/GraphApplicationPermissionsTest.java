@@ -35,7 +35,7 @@ class GraphApplicationPermissionsTest {
   @BeforeEach
   void start() throws Exception {
     graph = new FakeGraph();
-    backend = graph.connection().clock(Clock.systemUTC(), new FakeGraph.RecordingSleeper()).build();
+    backend = graph.connection().clock(Clock.systemUTC(), new FakeGraph.RecordingSleeper()).build().directory();
   }
 
   @AfterEach

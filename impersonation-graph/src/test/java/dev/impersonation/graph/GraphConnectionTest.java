@@ -9,49 +9,70 @@ import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
 import dev.impersonation.Cloud;
 import dev.impersonation.InvalidSetupException;
 import dev.impersonation.TenantTarget;
-import dev.impersonation.exchange.ExchangeCredentials;
+import dev.impersonation.SignIn;
 import dev.impersonation.graph.FakeGraph.Answer;
 import dev.impersonation.graph.internal.GraphClients;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class GraphConnectionTest {
+  static SignIn signIn(String tenant, Cloud cloud) {
+    return SignIn.builder(tenant, cloud).tokenSupplier("admin@contoso.com", scope -> "t").build();
+  }
+
+  static GraphConnection.Builder graph(String tenant, Cloud cloud) {
+    return GraphConnection.exchangeOnline(tenant, cloud).signIn(signIn(tenant, cloud));
+  }
+
   @Test
   void nationalCloudsSelectTheirGraphHostAndScope() {
-    assertEquals("https://graph.microsoft.com/v1.0", GraphConnection.exchangeOnline("contoso.onmicrosoft.com").baseUrl());
-    GraphConnection high = GraphConnection.exchangeOnline("contoso.onmicrosoft.us", Cloud.GCC_HIGH);
+    assertEquals("https://graph.microsoft.com/v1.0", graph("contoso.onmicrosoft.com", Cloud.GLOBAL).build().baseUrl());
+    GraphConnection high = graph("contoso.onmicrosoft.us", Cloud.GCC_HIGH).build();
     assertEquals("graph.microsoft.us", high.graphHost());
     assertEquals("https://graph.microsoft.us/.default", high.scope());
     assertEquals("https://graph.microsoft.us/v1.0", high.baseUrl());
     assertEquals(Set.of("graph.microsoft.us"), high.allowedHosts());
-    assertEquals("https://dod-graph.microsoft.us/.default", GraphConnection.exchangeOnline("contoso.onmicrosoft.us", Cloud.DOD).scope());
+    assertEquals("https://dod-graph.microsoft.us/.default", graph("contoso.onmicrosoft.us", Cloud.DOD).build().scope());
     assertEquals("https://microsoftgraph.chinacloudapi.cn/.default",
-        GraphConnection.exchangeOnline("contoso.partner.onmschina.cn", Cloud.CHINA).scope());
-    GraphConnection overridden = GraphConnection.exchangeOnline("contoso.onmicrosoft.us", Cloud.DOD).graphHost("https://graph.example.us/");
+        graph("contoso.partner.onmschina.cn", Cloud.CHINA).build().scope());
+    GraphConnection overridden = graph("contoso.onmicrosoft.us", Cloud.DOD).graphHost("https://graph.example.us/").build();
     assertEquals("https://graph.example.us/.default", overridden.scope());
   }
 
   @Test
   void aSimulatorBaseUrlJoinsTheAllowedHostsAndKeepsTheCloudScope() throws Exception {
     try (FakeGraph graph = new FakeGraph()) {
-      GraphConnection c = GraphConnection.exchangeOnline("contoso.onmicrosoft.us", Cloud.GCC_HIGH).credentials(graph.delegated())
-          .baseUrl(graph.baseUrl());
+      GraphConnection c = GraphConnection.exchangeOnline("contoso.onmicrosoft.us", Cloud.GCC_HIGH)
+          .signIn(graph.delegated(Cloud.GCC_HIGH)).baseUrl(graph.baseUrl()).build();
       assertEquals(Set.of("graph.microsoft.us", "localhost"), c.allowedHosts());
       graph.handler = call -> Answer.ok("{\"value\":[]}");
-      c.build().findGroup("x");
+      c.directory().findGroup("x");
       assertEquals(java.util.List.of("https://graph.microsoft.us/.default"), graph.scopes);
     }
   }
 
   @Test
-  void sharedCredentialsAreTheSameObject() {
-    ExchangeCredentials creds = ExchangeCredentials.builder(TenantTarget.exchangeOnline("contoso.onmicrosoft.com"))
-        .tokenSupplier("admin@contoso.com", scope -> "t").build();
-    GraphConnection c = GraphConnection.exchangeOnline("contoso.onmicrosoft.com").credentials(creds);
-    assertSame(creds, c.credentials());
-    assertThrows(InvalidSetupException.class, () -> c.appId("00000000-0000-0000-0000-000000000001"));
-    assertThrows(InvalidSetupException.class, () -> GraphConnection.exchangeOnline("contoso.onmicrosoft.com")
-        .appId("00000000-0000-0000-0000-000000000001").credentials(creds));
+  void aConnectionIsImmutableAndDerivesAVariantThatKeepsItsSignIn() {
+    SignIn shared = signIn("contoso.onmicrosoft.com", Cloud.GLOBAL);
+    GraphConnection c = GraphConnection.builder(shared).build();
+    assertSame(shared, c.signIn());
+    GraphConnection local = c.newBuilder().baseUrl("http://localhost:1234/v1.0").build();
+    assertSame(shared, local.signIn(), "one sign-in, so one token cache");
+    assertEquals("https://graph.microsoft.com/v1.0", c.baseUrl(), "the original is unchanged");
+    assertEquals("http://localhost:1234/v1.0", local.baseUrl());
+  }
+
+  @Test
+  void aSignInForAnotherCloudOrNoSignInIsRefusedBeforeAnyRequest() {
+    InvalidSetupException wrongCloud = assertThrows(InvalidSetupException.class,
+        () -> GraphConnection.exchangeOnline("contoso.onmicrosoft.us", Cloud.GCC_HIGH).signIn(signIn("contoso.onmicrosoft.us", Cloud.GLOBAL)));
+    assertTrue(wrongCloud.getMessage().contains("GCC_HIGH"), wrongCloud.getMessage());
+    InvalidSetupException none = assertThrows(InvalidSetupException.class,
+        () -> GraphConnection.exchangeOnline("contoso.onmicrosoft.com").build());
+    assertTrue(none.getMessage().contains("signIn("), none.getMessage());
+    InvalidSetupException byId = assertThrows(InvalidSetupException.class,
+        () -> GraphConnection.builder(signIn("72f988bf-86f1-41af-91ab-2d7cd011db47", Cloud.GLOBAL)));
+    assertTrue(byId.getMessage().contains("domain"), byId.getMessage());
   }
 
   @Test

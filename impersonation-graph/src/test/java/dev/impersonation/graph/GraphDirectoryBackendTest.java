@@ -43,7 +43,7 @@ class GraphDirectoryBackendTest {
   void start() throws Exception {
     graph = new FakeGraph();
     sleeper = new FakeGraph.RecordingSleeper();
-    backend = graph.connection().clock(Clock.systemUTC(), sleeper).build();
+    backend = graph.connection().clock(Clock.systemUTC(), sleeper).build().directory();
   }
 
   @AfterEach
@@ -241,7 +241,7 @@ class GraphDirectoryBackendTest {
     assertEquals(1000, found.size());
     assertEquals(FakeGraph.idOf("user999@contoso.com"), found.get("user999@contoso.com").orElseThrow().id());
     // Without the plan's read, the same adds cost 50 look-ups (reported apart) and 3 writes.
-    GraphDirectoryBackend cold = graph.connection().clock(Clock.systemUTC(), sleeper).build();
+    GraphDirectoryBackend cold = graph.connection().clock(Clock.systemUTC(), sleeper).build().directory();
     graph.httpRequests.clear();
     cold.execute(new Operation.AddGroupMembers(GROUP_ID, GroupKind.SECURITY, users(1000)));
     assertEquals(53, graph.requestCount());
@@ -361,7 +361,7 @@ class GraphDirectoryBackendTest {
     for (Throwable t = e; t != null; t = t.getCause()) {
       assertFalse(String.valueOf(t.getMessage()).contains(password));
     }
-    GraphConnection connection = graph.connection();
+    GraphConnection connection = graph.connection().build();
     assertFalse(connection.toString().contains(FakeGraph.TOKEN), connection.toString());
     assertFalse(backend.toString().contains(FakeGraph.TOKEN));
   }

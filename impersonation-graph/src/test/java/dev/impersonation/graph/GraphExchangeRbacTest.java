@@ -38,7 +38,7 @@ class GraphExchangeRbacTest {
   @BeforeEach
   void start() throws Exception {
     graph = new FakeGraph();
-    backend = graph.connection().clock(Clock.systemUTC(), new FakeGraph.RecordingSleeper()).build();
+    backend = graph.connection().clock(Clock.systemUTC(), new FakeGraph.RecordingSleeper()).build().directory();
   }
 
   @AfterEach

@@ -190,11 +190,13 @@ class EwsAccessProbeTest {
 
   @Test
   void anExchangeServerConnectionGivesTheBasicProbeOnItsServer() {
-    EwsAccessProbe onPrem = ExchangeConnection.exchangeServer("contoso.com", "mail.contoso.com")
+    EwsAccessProbe onPrem = ExchangeConnection.exchangeServer("contoso.com", "mail.contoso.com").build()
         .ewsProbe("CONTOSO\\svc-sync", dev.impersonation.Secret.of("pw"));
     assertEquals("EwsAccessProbe[https://mail.contoso.com/EWS/Exchange.asmx]", onPrem.toString());
     dev.impersonation.InvalidSetupException online = assertThrows(dev.impersonation.InvalidSetupException.class,
-        () -> ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com").ewsProbe("svc@contoso.com", dev.impersonation.Secret.of("pw")));
+        () -> ExchangeConnection.builder(dev.impersonation.SignIn.builder(dev.impersonation.TenantTarget.exchangeOnline(
+            "contoso.onmicrosoft.com")).tokenSupplier("admin@contoso.com", () -> "t").build()).build()
+            .ewsProbe("svc@contoso.com", dev.impersonation.Secret.of("pw")));
     assertTrue(online.getMessage().contains("OAuth tokens only"), online.getMessage());
   }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.impersonation.Cloud;
 import dev.impersonation.InvalidSetupException;
 import dev.impersonation.Secret;
+import dev.impersonation.SignIn;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.spi.Sleeper;
 import dev.impersonation.spi.TenantConnection;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ExchangeConnectionTest {
-  static final String APP_ID = ExchangeCredentialsTest.APP_ID;
+  static final String APP_ID = SignInOverMsalTest.APP_ID;
 
   FakeLogin login;
 
@@ -38,53 +39,68 @@ class ExchangeConnectionTest {
     login.close();
   }
 
+  static SignIn.Builder signIn(String tenant, Cloud cloud) {
+    return SignIn.builder(tenant, cloud);
+  }
+
+  static SignIn secret(String tenant, Cloud cloud) {
+    return SignIn.builder(tenant, cloud).appId(APP_ID).clientSecret(Secret.of("s3cr3t-value")).build();
+  }
+
+  static SignIn admin(String tenant, Cloud cloud, String upn) {
+    return SignIn.builder(tenant, cloud).tokenSupplier(upn, () -> "vendor-token").build();
+  }
+
   @Test
   void globalDefaults() {
-    ExchangeConnection c = ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com").appId(APP_ID).clientSecret(Secret.of("s3cr3t-value"));
+    ExchangeConnection c = ExchangeConnection.builder(secret("contoso.onmicrosoft.com", Cloud.GLOBAL)).build();
     assertEquals("outlook.office365.com", c.exchangeHost());
     assertEquals("https://outlook.office365.com/.default", c.scope());
     assertEquals("https://outlook.office365.com/adminapi/beta/contoso.onmicrosoft.com/InvokeCommand", c.endpoint());
-    assertEquals("https://login.microsoftonline.com/contoso.onmicrosoft.com/", c.credentials().authority());
+    assertEquals("https://login.microsoftonline.com/contoso.onmicrosoft.com/", c.signIn().orElseThrow().authority());
     assertEquals("APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@contoso.onmicrosoft.com", c.anchorMailbox());
-    assertSame(c.credentials(), c.credentials(), "one MSAL application per connection");
   }
 
   @Test
   void gccHighSignsInAtLoginMicrosoftonlineUsForOutlookOffice365Us() {
-    ExchangeConnection c = ExchangeConnection.exchangeOnline("contoso.onmicrosoft.us", Cloud.GCC_HIGH).appId(APP_ID)
-        .clientSecret(Secret.of("s3cr3t-value")).msalHttpClient(login.msalClient()).msalInternalRetries(false)
-        .baseUrl(login.baseUrl());
+    SignIn signIn = signIn("contoso.onmicrosoft.us", Cloud.GCC_HIGH).appId(APP_ID).clientSecret(Secret.of("s3cr3t-value"))
+        .signInVia(login.baseUrl()).libraryRetries(false).build();
+    ExchangeConnection c = ExchangeConnection.exchangeOnline("contoso.onmicrosoft.us", Cloud.GCC_HIGH).signIn(signIn)
+        .baseUrl(login.baseUrl()).build();
     assertEquals("outlook.office365.us", c.exchangeHost());
     assertEquals("https://outlook.office365.us/.default", c.scope());
-    assertEquals("https://login.microsoftonline.us/contoso.onmicrosoft.us/", c.credentials().authority());
+    assertEquals("https://login.microsoftonline.us/contoso.onmicrosoft.us/", signIn.authority());
 
-    c.build().organizationConfig();
-    assertEquals(List.of("login.microsoftonline.us"), login.msalHosts);
+    c.backend().organizationConfig();
     RecordedRequest token = login.tokenRequests.get(0);
     assertEquals("/contoso.onmicrosoft.us/oauth2/v2.0/token", token.getPath());
-    assertTrue(ExchangeCredentialsTest.form(token).get("scope").contains("https://outlook.office365.us/.default"));
+    assertTrue(SignInOverMsalTest.form(token).get("scope").contains("https://outlook.office365.us/.default"));
     assertEquals("/adminapi/beta/contoso.onmicrosoft.us/InvokeCommand", login.exchangeRequests.get(0).getPath());
+    assertEquals(List.of(), login.otherRequests);
     assertEquals("https://outlook.office365.us/adminapi/beta/contoso.onmicrosoft.us/InvokeCommand",
-        ExchangeConnection.exchangeOnline("contoso.onmicrosoft.us", Cloud.GCC_HIGH).endpoint());
+        ExchangeConnection.builder(secret("contoso.onmicrosoft.us", Cloud.GCC_HIGH)).build().endpoint());
   }
 
   @Test
   void otherCloudsAndAnOverriddenHostDeriveTheScopeFromTheHost() {
-    ExchangeConnection dod = ExchangeConnection.exchangeOnline("contoso.onmicrosoft.us", Cloud.DOD);
+    ExchangeConnection dod = ExchangeConnection.builder(secret("contoso.onmicrosoft.us", Cloud.DOD)).build();
     assertEquals("https://webmail.apps.mil/.default", dod.scope());
-    dod.exchangeHost("outlook-dod.office365.us");
-    assertEquals("https://outlook-dod.office365.us/.default", dod.scope());
-    assertEquals("https://outlook-dod.office365.us/adminapi/beta/contoso.onmicrosoft.us/InvokeCommand", dod.endpoint());
+    ExchangeConnection overridden = dod.newBuilder().exchangeHost("outlook-dod.office365.us").build();
+    assertEquals("https://outlook-dod.office365.us/.default", overridden.scope());
+    assertEquals("https://outlook-dod.office365.us/adminapi/beta/contoso.onmicrosoft.us/InvokeCommand", overridden.endpoint());
+    assertEquals("https://webmail.apps.mil/.default", dod.scope(), "deriving leaves the original as it was");
+    assertSame(dod.signIn().orElseThrow(), overridden.signIn().orElseThrow(), "a derived connection keeps the sign-in");
 
-    ExchangeConnection china = ExchangeConnection.exchangeOnline("contoso.partner.onmschina.cn", Cloud.CHINA)
-        .tokenSupplier("admin@contoso.partner.onmschina.cn", () -> "t");
+    ExchangeConnection china = ExchangeConnection.builder(admin("contoso.partner.onmschina.cn", Cloud.CHINA,
+        "admin@contoso.partner.onmschina.cn")).build();
     assertEquals("https://partner.outlook.cn/.default", china.scope());
-    assertEquals("https://login.chinacloudapi.cn/contoso.partner.onmschina.cn/", china.credentials().authority());
+    assertEquals("https://login.chinacloudapi.cn/contoso.partner.onmschina.cn/", china.signIn().orElseThrow().authority());
     assertEquals("UPN:admin@contoso.partner.onmschina.cn", china.anchorMailbox());
 
-    ExchangeConnection custom = ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com").appId(APP_ID)
-        .clientSecret(Secret.of("x-secret")).authorityHost("login.example.test").tenantId("0f0e0d0c-1111-2222-3333-444455556666");
-    assertEquals("https://login.example.test/contoso.onmicrosoft.com/", custom.credentials().authority());
+    ExchangeConnection custom = ExchangeConnection.builder(signIn("contoso.onmicrosoft.com", Cloud.GLOBAL).appId(APP_ID)
+        .clientSecret(Secret.of("x-secret")).authorityHost("login.example.test").build())
+        .tenantId("0f0e0d0c-1111-2222-3333-444455556666").build();
+    assertEquals("https://login.example.test/contoso.onmicrosoft.com/", custom.signIn().orElseThrow().authority());
     assertEquals("https://outlook.office365.com/adminapi/beta/0f0e0d0c-1111-2222-3333-444455556666/InvokeCommand", custom.endpoint());
     assertTrue(custom.anchorMailbox().endsWith("@0f0e0d0c-1111-2222-3333-444455556666"));
   }
@@ -93,8 +109,8 @@ class ExchangeConnectionTest {
   void connectionCarriesTheBackendAndTheClock() {
     Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
     Sleeper sleeper = d -> { };
-    TenantConnection tenant = ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com")
-        .tokenSupplier("admin@contoso.com", () -> "vendor-token").baseUrl(login.baseUrl()).clock(clock, sleeper).connection();
+    TenantConnection tenant = ExchangeConnection.builder(admin("contoso.onmicrosoft.com", Cloud.GLOBAL, "admin@contoso.com"))
+        .baseUrl(login.baseUrl()).clock(clock, sleeper).build().connection();
     assertEquals(TenantTarget.exchangeOnline("contoso.onmicrosoft.com"), tenant.target());
     assertSame(clock, tenant.clock());
     assertSame(sleeper, tenant.sleeper());
@@ -103,22 +119,24 @@ class ExchangeConnectionTest {
     assertFalse(tenant.exchange().orElseThrow().organizationConfig().dehydrated());
     assertTrue(tenant.directory().isEmpty());
 
-    TenantConnection systemClock = ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com")
-        .tokenSupplier("admin@contoso.com", () -> "t").toTenantConnection();
+    TenantConnection systemClock = ExchangeConnection.builder(admin("contoso.onmicrosoft.com", Cloud.GLOBAL, "admin@contoso.com"))
+        .build().connection();
     assertEquals(Clock.systemUTC().getZone(), systemClock.clock().getZone());
   }
 
   @Test
-  void sharedCredentialsAreReused() {
-    ExchangeCredentials shared = ExchangeCredentials.builder(TenantTarget.exchangeOnline("contoso.onmicrosoft.com")).appId(APP_ID)
-        .clientSecret(Secret.of("shared-secret")).msalHttpClient(login.msalClient()).msalInternalRetries(false).build();
-    ExchangeConnection a = ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com").credentials(shared).baseUrl(login.baseUrl());
-    ExchangeConnection b = ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com").credentials(shared).baseUrl(login.baseUrl());
-    a.build().organizationConfig();
-    b.build().organizationConfig();
+  void oneSignInIsOneTokenCacheBehindEveryConnection() {
+    SignIn shared = signIn("contoso.onmicrosoft.com", Cloud.GLOBAL).appId(APP_ID).clientSecret(Secret.of("shared-secret"))
+        .signInVia(login.baseUrl()).libraryRetries(false).build();
+    ExchangeConnection a = ExchangeConnection.builder(shared).baseUrl(login.baseUrl()).build();
+    ExchangeConnection b = ExchangeConnection.builder(shared).baseUrl(login.baseUrl()).build();
+    a.backend().organizationConfig();
+    b.backend().organizationConfig();
     assertEquals(1, login.tokenRequests.size(), "one MSAL token cache behind both connections");
-    assertSame(shared, a.credentials());
-    assertThrows(InvalidSetupException.class, () -> a.clientSecret(Secret.of("other")));
+    assertSame(shared, a.signIn().orElseThrow());
+    SignIn other = shared.newBuilder().clientSecret(Secret.of("other-secret")).build();
+    ExchangeConnection.builder(other).baseUrl(login.baseUrl()).build().backend().organizationConfig();
+    assertEquals(2, login.tokenRequests.size(), "another credential is another cache");
   }
 
   @Test
@@ -133,8 +151,8 @@ class ExchangeConnectionTest {
       seen.add(chain.request().url().encodedPath());
       return chain.proceed(chain.request());
     }).build();
-    ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com").tokenSupplier("admin@contoso.com", () -> "t")
-        .httpClient(injected).baseUrl(login.baseUrl()).build().organizationConfig();
+    ExchangeConnection.builder(admin("contoso.onmicrosoft.com", Cloud.GLOBAL, "admin@contoso.com"))
+        .httpClient(injected).baseUrl(login.baseUrl()).build().backend().organizationConfig();
     assertEquals(List.of("/adminapi/beta/contoso.onmicrosoft.com/InvokeCommand"), seen);
   }
 
@@ -142,20 +160,28 @@ class ExchangeConnectionTest {
   void misconfigurationsAreExplained() {
     assertThrows(InvalidSetupException.class, () -> ExchangeConnection.exchangeOnline(TenantTarget.exchangeServer("contoso.com")));
     InvalidSetupException none = assertThrows(InvalidSetupException.class,
-        () -> ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com").appId(APP_ID).build());
+        () -> ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com").build());
     assertTrue(none.getMessage().contains(".certificate("), none.getMessage());
+    InvalidSetupException noWay = assertThrows(InvalidSetupException.class,
+        () -> signIn("contoso.onmicrosoft.com", Cloud.GLOBAL).appId(APP_ID).build());
+    assertTrue(noWay.getMessage().contains(".certificate("), noWay.getMessage());
     InvalidSetupException noApp = assertThrows(InvalidSetupException.class,
-        () -> ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com").clientSecret(Secret.of("x-secret-1")).build());
+        () -> signIn("contoso.onmicrosoft.com", Cloud.GLOBAL).clientSecret(Secret.of("x-secret-1")).build());
     assertTrue(noApp.getMessage().contains("appId"), noApp.getMessage());
     assertFalse(noApp.getMessage().contains("x-secret-1"));
-    assertThrows(InvalidSetupException.class, () -> ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com")
+    assertThrows(InvalidSetupException.class, () -> signIn("contoso.onmicrosoft.com", Cloud.GLOBAL)
         .clientSecret(Secret.of("a")).deviceCode("admin@contoso.com", m -> { }));
-    assertThrows(InvalidSetupException.class, () -> ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com")
+    assertThrows(InvalidSetupException.class, () -> signIn("contoso.onmicrosoft.com", Cloud.GLOBAL)
         .deviceCode("not-a-upn", m -> { }));
     assertThrows(InvalidSetupException.class, () -> ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com")
         .exchangeHost("https://evil/x"));
     assertThrows(InvalidSetupException.class, () -> ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com").baseUrl("not a url"));
+    InvalidSetupException wrongCloud = assertThrows(InvalidSetupException.class, () -> ExchangeConnection
+        .exchangeOnline("contoso.onmicrosoft.us", Cloud.GCC_HIGH).signIn(secret("contoso.onmicrosoft.us", Cloud.GLOBAL)));
+    assertTrue(wrongCloud.getMessage().contains("GCC_HIGH"), wrongCloud.getMessage());
+    assertThrows(InvalidSetupException.class, () -> ExchangeConnection.exchangeServer("contoso.com", "mail01.contoso.com")
+        .signIn(secret("contoso.onmicrosoft.com", Cloud.GLOBAL)));
     String text = ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com").toString();
-    assertTrue(text.contains("no sign-in chosen"), text);
+    assertTrue(text.contains("no sign-in"), text);
   }
 }

@@ -51,7 +51,7 @@ class ExchangeTimeoutsTest {
 
   @Test
   void timeoutsAreValidated() {
-    ExchangeConnection c = ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com");
+    ExchangeConnection.Builder c = ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com");
     assertThrows(InvalidSetupException.class, () -> c.readTimeout(Duration.ZERO));
     assertThrows(InvalidSetupException.class, () -> c.readTimeout("Get Recipient", Duration.ofMinutes(1)));
     assertThrows(InvalidSetupException.class, () -> c.readTimeout("Get-Recipient", Duration.ofSeconds(-1)));

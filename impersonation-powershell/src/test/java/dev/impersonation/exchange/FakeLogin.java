@@ -1,14 +1,11 @@
 package dev.impersonation.exchange;
 
-import com.microsoft.aad.msal4j.IHttpClient;
-import dev.impersonation.exchange.internal.OkHttpMsalClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import okhttp3.OkHttpClient;
 import okhttp3.mockwebserver.Dispatcher;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
@@ -16,7 +13,7 @@ import okhttp3.mockwebserver.RecordedRequest;
 
 /**
  * A MockWebServer playing Entra ID's token and device-code endpoints and Exchange's InvokeCommand, with MSAL routed to it
- * through {@link OkHttpMsalClient}'s URL rewrite while MSAL keeps its real {@code https://login…} authority (offline MSAL testing).
+ * through {@code SignIn.Builder#signInVia} while MSAL keeps its real {@code https://login…} authority (offline MSAL testing).
  */
 final class FakeLogin extends Dispatcher {
   static final String APP_TOKEN = "app-token-0123456789";
@@ -26,8 +23,8 @@ final class FakeLogin extends Dispatcher {
   final List<RecordedRequest> tokenRequests = new CopyOnWriteArrayList<>();
   final List<RecordedRequest> deviceCodeRequests = new CopyOnWriteArrayList<>();
   final List<RecordedRequest> exchangeRequests = new CopyOnWriteArrayList<>();
-  /** The hosts MSAL asked for, before the rewrite. */
-  final List<String> msalHosts = new CopyOnWriteArrayList<>();
+  /** Requests to any other path (e.g. an instance-discovery call MSAL must not make). */
+  final List<String> otherRequests = new CopyOnWriteArrayList<>();
   final AtomicInteger pendingAnswers = new AtomicInteger();
   volatile MockResponse tokenOverride;
   volatile String exchangeAnswer = "{\"value\":[{\"Name\":\"Org\",\"IsDehydrated\":false}]}";
@@ -40,14 +37,6 @@ final class FakeLogin extends Dispatcher {
 
   String baseUrl() {
     return server.url("/").toString();
-  }
-
-  IHttpClient msalClient() {
-    OkHttpMsalClient inner = new OkHttpMsalClient(new OkHttpClient(), OkHttpMsalClient.redirectTo(baseUrl()));
-    return request -> {
-      msalHosts.add(request.url().getHost());
-      return inner.send(request);
-    };
   }
 
   void close() throws Exception {
@@ -91,6 +80,7 @@ final class FakeLogin extends Dispatcher {
       exchangeRequests.add(request);
       return json(exchangeStatus, exchangeAnswer);
     }
+    otherRequests.add(path);
     return new MockResponse().setResponseCode(404).setBody("{\"error\":\"unexpected " + path + "\"}");
   }
 

@@ -12,9 +12,9 @@ import dev.impersonation.ObjectNotFoundException;
 import dev.impersonation.Principal;
 import dev.impersonation.Scope;
 import dev.impersonation.Secret;
+import dev.impersonation.SignIn;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.exchange.ExchangeConnection;
-import dev.impersonation.exchange.ExchangeCredentials;
 import dev.impersonation.graph.GraphAccessProbe;
 import dev.impersonation.graph.GraphConnection;
 import dev.impersonation.graph.GraphDirectoryBackend;
@@ -86,9 +86,8 @@ class AdministrativeUnitOverSimulatorsTest {
 
   /** The Graph backend alone, signed in through the Graph simulator's token endpoint, waiting on the tenant's clock. */
   private GraphDirectoryBackend graphBackend(FakeTenant tenant, GraphSimulator graph) {
-    return GraphConnection.exchangeOnline(tenant.target()).appId(ADMIN_APP).clientSecret(Secret.of("test-only-admin-secret"))
-        .signInVia(graph.baseUrl()).msalInternalRetries(false).baseUrl(graph.graphUrl())
-        .clock(tenant.clock(), tenant.clock()).build();
+    return GraphConnection.builder(SignIn.builder(tenant.target()).appId(ADMIN_APP).clientSecret(Secret.of("test-only-admin-secret"))
+        .signInVia(graph.baseUrl()).libraryRetries(false).build()).baseUrl(graph.graphUrl()).clock(tenant.clock(), tenant.clock()).build().directory();
   }
 
   // ------------------------------------------------------------------ the Graph backend against the simulator
@@ -218,11 +217,8 @@ class AdministrativeUnitOverSimulatorsTest {
     ExchangeAdminSimulator exchange = ExchangeAdminSimulator.start(tenant);
     simulators.add(exchange);
     GraphSimulator graph = graph(tenant, APP);
-    ExchangeCredentials shared = ExchangeCredentials.builder(tenant.target()).appId(ADMIN_APP)
-        .clientSecret(Secret.of("test-only-admin-secret")).msalInternalRetries(false).clock(tenant.clock())
-        .msalHttpClient(new dev.impersonation.exchange.internal.OkHttpMsalClient(new okhttp3.OkHttpClient(),
-            dev.impersonation.exchange.internal.OkHttpMsalClient.redirectTo(exchange.baseUrl())))
-        .build();
+    SignIn shared = SignIn.builder(tenant.target()).appId(ADMIN_APP).clientSecret(Secret.of("test-only-admin-secret"))
+        .libraryRetries(false).signInVia(exchange.baseUrl()).build();
     AccessProbe asTheApp = new AccessProbe() {
       @Override
       public String name() {
@@ -231,17 +227,16 @@ class AdministrativeUnitOverSimulatorsTest {
 
       @Override
       public ProbeOutcome probe(Principal principal, String mailbox) {
-        GraphAccessProbe probe = GraphConnection.exchangeOnline(tenant.target()).appId(((Application) principal).appId())
-            .clientSecret(Secret.of("test-only-app-secret")).signInVia(exchange.baseUrl()).msalInternalRetries(false)
-            .baseUrl(graph.graphUrl()).probe();
+        GraphAccessProbe probe = GraphConnection.builder(SignIn.builder(tenant.target()).appId(((Application) principal).appId()).clientSecret(Secret.of("test-only-app-secret"))
+            .signInVia(exchange.baseUrl()).libraryRetries(false).build()).baseUrl(graph.graphUrl()).build().probe();
         return probe.probe(principal, mailbox);
       }
     };
     return TenantConnection.builder(tenant.target())
-        .exchange(ExchangeConnection.exchangeOnline(tenant.target()).credentials(shared)
-            .baseUrl(exchange.baseUrl()).clock(tenant.clock(), tenant.clock()).build())
-        .directory(GraphConnection.exchangeOnline(tenant.target()).credentials(shared).baseUrl(graph.graphUrl())
-            .clock(tenant.clock(), tenant.clock()).build())
+        .exchange(ExchangeConnection.exchangeOnline(tenant.target()).signIn(shared)
+            .baseUrl(exchange.baseUrl()).clock(tenant.clock(), tenant.clock()).build().backend())
+        .directory(GraphConnection.exchangeOnline(tenant.target()).signIn(shared).baseUrl(graph.graphUrl())
+            .clock(tenant.clock(), tenant.clock()).build().directory())
         .accessProbe(asTheApp)
         .clock(tenant.clock(), tenant.clock()).build();
   }

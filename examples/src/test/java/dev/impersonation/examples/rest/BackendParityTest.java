@@ -57,9 +57,9 @@ class BackendParityTest {
       ExchangeAdminSimulator simulator = ExchangeAdminSimulator.start(tenant);
       simulators.add(simulator);
       exchange = ExchangeConnection.exchangeOnline(tenant.target())
-          .appId("00000000-0000-4000-8000-0000000000aa").clientSecret(dev.impersonation.Secret.of("test-only-secret"))
-          .baseUrl(simulator.baseUrl()).signInVia(simulator.baseUrl()).msalInternalRetries(false)
-          .clock(tenant.clock(), tenant.clock()).build();
+          .signIn(dev.impersonation.SignIn.builder(tenant.target()).appId("00000000-0000-4000-8000-0000000000aa").clientSecret(dev.impersonation.Secret.of("test-only-secret"))
+              .signInVia(simulator.baseUrl()).libraryRetries(false).build())
+          .baseUrl(simulator.baseUrl()).clock(tenant.clock(), tenant.clock()).build().backend();
       REQUESTS.put(key, "see simulator");
     } else {
       exchange = new CmdletExchangeBackend(tenant.target(), new InProcessCmdletTransport(tenant));

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.Secret;
+import dev.impersonation.SignIn;
 import dev.impersonation.examples.CertificateConnectionExample;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.spi.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.exchange.ExchangeConnection;
+import dev.impersonation.graph.GraphConnection;
 import dev.impersonation.testkit.exchange.ExchangeAdminSimulator;
 import dev.impersonation.testkit.graph.GraphSimulator;
 import dev.impersonation.verify.VerificationReport;
@@ -50,11 +52,11 @@ class CertificateConnectionExampleTest {
     try (ExchangeAdminSimulator simulator = ExchangeAdminSimulator.builder(tenant)
         .requireToken(ExchangeAdminSimulator.SIGN_IN_TOKEN).start();
         GraphSimulator graphSimulator = GraphSimulator.start(tenant)) {
-      ExchangeConnection exchange = CertificateConnectionExample
-          .exchange(TENANT, ADMIN_APP, pfx(dir), Secret.of("test-only-pfx-password"))
-          .baseUrl(simulator.baseUrl()).signInVia(simulator.baseUrl()).msalInternalRetries(false);
-      TenantConnection connection = CertificateConnectionExample.connect(exchange,
-          CertificateConnectionExample.graph(exchange, TENANT).baseUrl(graphSimulator.graphUrl()), tenant.clock(), tenant.clock());
+      SignIn signIn = CertificateConnectionExample.signIn(TENANT, ADMIN_APP, pfx(dir), Secret.of("test-only-pfx-password"))
+          .newBuilder().signInVia(simulator.baseUrl()).libraryRetries(false).build();
+      TenantConnection connection = CertificateConnectionExample.connect(
+          ExchangeConnection.builder(signIn).baseUrl(simulator.baseUrl()),
+          GraphConnection.builder(signIn).baseUrl(graphSimulator.graphUrl()), tenant.clock(), tenant.clock());
       ImpersonationSetup setup = CertificateConnectionExample.setup(TENANT, SYNC_APP, List.of("ann@contoso.com", "bob@contoso.com"));
 
       Plan plan = setup.plan(connection);

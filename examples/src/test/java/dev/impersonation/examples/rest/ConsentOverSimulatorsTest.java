@@ -8,9 +8,9 @@ import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.Principal;
 import dev.impersonation.Scope;
 import dev.impersonation.Secret;
+import dev.impersonation.SignIn;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.exchange.ExchangeConnection;
-import dev.impersonation.exchange.ExchangeCredentials;
 import dev.impersonation.graph.GraphConnection;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.StepAction;
@@ -47,16 +47,13 @@ class ConsentOverSimulatorsTest {
     GraphSimulator graph = GraphSimulator.builder(tenant).appToken(ExchangeAdminSimulator.SIGN_IN_TOKEN, ADMIN_APP).start();
     simulators.add(exchange);
     simulators.add(graph);
-    ExchangeCredentials shared = ExchangeCredentials.builder(tenant.target()).appId(ADMIN_APP)
-        .clientSecret(Secret.of("test-only-admin-secret")).msalInternalRetries(false).clock(tenant.clock())
-        .msalHttpClient(new dev.impersonation.exchange.internal.OkHttpMsalClient(new okhttp3.OkHttpClient(),
-            dev.impersonation.exchange.internal.OkHttpMsalClient.redirectTo(exchange.baseUrl())))
-        .build();
+    SignIn shared = SignIn.builder(tenant.target()).appId(ADMIN_APP).clientSecret(Secret.of("test-only-admin-secret"))
+        .libraryRetries(false).signInVia(exchange.baseUrl()).build();
     return TenantConnection.builder(tenant.target())
-        .exchange(ExchangeConnection.exchangeOnline(tenant.target()).credentials(shared)
-            .baseUrl(exchange.baseUrl()).clock(tenant.clock(), tenant.clock()).build())
-        .directory(GraphConnection.exchangeOnline(tenant.target()).credentials(shared).baseUrl(graph.graphUrl())
-            .clock(tenant.clock(), tenant.clock()).build())
+        .exchange(ExchangeConnection.exchangeOnline(tenant.target()).signIn(shared)
+            .baseUrl(exchange.baseUrl()).clock(tenant.clock(), tenant.clock()).build().backend())
+        .directory(GraphConnection.exchangeOnline(tenant.target()).signIn(shared).baseUrl(graph.graphUrl())
+            .clock(tenant.clock(), tenant.clock()).build().directory())
         .clock(tenant.clock(), tenant.clock()).build();
   }
 

@@ -8,9 +8,8 @@ import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.Principal;
 import dev.impersonation.Scope;
 import dev.impersonation.Secret;
+import dev.impersonation.SignIn;
 import dev.impersonation.TenantTarget;
-import dev.impersonation.exchange.ExchangeCredentials;
-import dev.impersonation.exchange.internal.OkHttpMsalClient;
 import dev.impersonation.graph.GraphConnection;
 import dev.impersonation.graph.GraphDirectoryBackend;
 import dev.impersonation.plan.ApplyResult;
@@ -52,11 +51,10 @@ class GraphBulkMembershipTest {
     users(0, 1000).forEach(b::userMailbox);
     FakeTenant tenant = b.build();
     graph = GraphSimulator.builder(tenant).start();
-    ExchangeCredentials credentials = ExchangeCredentials.builder(tenant.target()).appId("00000000-0000-4000-8000-0000000000ad")
-        .clientSecret(Secret.of("test-only-admin-secret")).msalInternalRetries(false).clock(tenant.clock())
-        .msalHttpClient(new OkHttpMsalClient(new okhttp3.OkHttpClient(), OkHttpMsalClient.redirectTo(graph.baseUrl()))).build();
-    GraphDirectoryBackend directory = GraphConnection.exchangeOnline(tenant.target()).credentials(credentials).baseUrl(graph.graphUrl())
-        .clock(tenant.clock(), tenant.clock()).build();
+    SignIn credentials = SignIn.builder(tenant.target()).appId("00000000-0000-4000-8000-0000000000ad").clientSecret(Secret.of("test-only-admin-secret"))
+        .libraryRetries(false).signInVia(graph.baseUrl()).build();
+    GraphDirectoryBackend directory = GraphConnection.exchangeOnline(tenant.target()).signIn(credentials).baseUrl(graph.graphUrl())
+        .clock(tenant.clock(), tenant.clock()).build().directory();
     TenantConnection connection = TenantConnection.builder(tenant.target()).exchange(tenant.connection().exchange().orElseThrow())
         .directory(directory)
         .clock(tenant.clock(), tenant.clock()).build();

@@ -8,8 +8,7 @@ import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.Principal;
 import dev.impersonation.Scope;
 import dev.impersonation.Secret;
-import dev.impersonation.exchange.ExchangeCredentials;
-import dev.impersonation.exchange.internal.OkHttpMsalClient;
+import dev.impersonation.SignIn;
 import dev.impersonation.graph.GraphConnection;
 import dev.impersonation.graph.GraphDirectoryBackend;
 import dev.impersonation.plan.ApplyResult;
@@ -59,12 +58,10 @@ class GraphOnlyRbacTest {
 
   private GraphDirectoryBackend directory(FakeTenant tenant) {
     graph = GraphSimulator.builder(tenant).start();
-    ExchangeCredentials credentials = ExchangeCredentials.builder(tenant.target()).appId(ADMIN_APP)
-        .clientSecret(Secret.of("test-only-admin-secret")).msalInternalRetries(false).clock(tenant.clock())
-        .msalHttpClient(new OkHttpMsalClient(new okhttp3.OkHttpClient(), OkHttpMsalClient.redirectTo(graph.baseUrl())))
-        .build();
-    return GraphConnection.exchangeOnline(tenant.target()).credentials(credentials).baseUrl(graph.graphUrl())
-        .clock(tenant.clock(), tenant.clock()).build();
+    SignIn credentials = SignIn.builder(tenant.target()).appId(ADMIN_APP).clientSecret(Secret.of("test-only-admin-secret"))
+        .libraryRetries(false).signInVia(graph.baseUrl()).build();
+    return GraphConnection.exchangeOnline(tenant.target()).signIn(credentials).baseUrl(graph.graphUrl())
+        .clock(tenant.clock(), tenant.clock()).build().directory();
   }
 
   private TenantConnection graphOnly(FakeTenant tenant, GraphDirectoryBackend directory) {

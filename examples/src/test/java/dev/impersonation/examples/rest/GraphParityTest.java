@@ -7,11 +7,11 @@ import dev.impersonation.Application;
 import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.Principal;
 import dev.impersonation.Secret;
+import dev.impersonation.SignIn;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.examples.ExampleRun;
 import dev.impersonation.examples.VendorExample;
 import dev.impersonation.exchange.ExchangeConnection;
-import dev.impersonation.exchange.ExchangeCredentials;
 import dev.impersonation.graph.GraphAccessProbe;
 import dev.impersonation.graph.GraphConnection;
 import dev.impersonation.spi.AccessProbe;
@@ -62,9 +62,8 @@ class GraphParityTest {
       @Override
       public ProbeOutcome probe(Principal principal, String mailbox) {
         if (principal instanceof Application app) {
-          GraphAccessProbe asTheApp = GraphConnection.exchangeOnline(target).appId(app.appId())
-              .clientSecret(Secret.of("test-only-app-secret")).signInVia(exchange.baseUrl()).msalInternalRetries(false)
-              .baseUrl(graph.graphUrl()).probe();
+          GraphAccessProbe asTheApp = GraphConnection.builder(SignIn.builder(target).appId(app.appId()).clientSecret(Secret.of("test-only-app-secret"))
+            .signInVia(exchange.baseUrl()).libraryRetries(false).build()).baseUrl(graph.graphUrl()).build().probe();
           return asTheApp.probe(principal, mailbox);
         }
         return ews.probe(principal, mailbox);
@@ -74,9 +73,8 @@ class GraphParityTest {
       public ProbeOutcome probe(Principal principal, String mailbox, String permission) {
         // EWS permissions (full_access_as_app of Application EWS.AccessAsApp) are proved over EWS, the rest over Graph.
         if (principal instanceof Application app && !dev.impersonation.spi.AppPermissions.isEws(permission)) {
-          return GraphConnection.exchangeOnline(target).appId(app.appId())
-              .clientSecret(Secret.of("test-only-app-secret")).signInVia(exchange.baseUrl()).msalInternalRetries(false)
-              .baseUrl(graph.graphUrl()).probe().probe(principal, mailbox, permission);
+          return GraphConnection.builder(SignIn.builder(target).appId(app.appId()).clientSecret(Secret.of("test-only-app-secret"))
+            .signInVia(exchange.baseUrl()).libraryRetries(false).build()).baseUrl(graph.graphUrl()).build().probe().probe(principal, mailbox, permission);
         }
         return ews.probe(principal, mailbox, permission);
       }
@@ -91,17 +89,14 @@ class GraphParityTest {
     simulators.add(exchange);
     simulators.add(graph);
     // One sign-in (one MSAL token cache) for both backends, routed to the simulator's token endpoint.
-    ExchangeCredentials shared = ExchangeCredentials.builder(tenant.target()).appId(ADMIN_APP)
-        .clientSecret(Secret.of("test-only-admin-secret")).msalInternalRetries(false).clock(tenant.clock())
-        .msalHttpClient(new dev.impersonation.exchange.internal.OkHttpMsalClient(new okhttp3.OkHttpClient(),
-            dev.impersonation.exchange.internal.OkHttpMsalClient.redirectTo(exchange.baseUrl())))
-        .build();
+    SignIn shared = SignIn.builder(tenant.target()).appId(ADMIN_APP).clientSecret(Secret.of("test-only-admin-secret"))
+        .libraryRetries(false).signInVia(exchange.baseUrl()).build();
     TenantConnection memory = tenant.connection();
     return TenantConnection.builder(tenant.target())
-        .exchange(ExchangeConnection.exchangeOnline(tenant.target()).credentials(shared)
-            .baseUrl(exchange.baseUrl()).clock(tenant.clock(), tenant.clock()).build())
-        .directory(GraphConnection.exchangeOnline(tenant.target()).credentials(shared).baseUrl(graph.graphUrl())
-            .clock(tenant.clock(), tenant.clock()).build())
+        .exchange(ExchangeConnection.exchangeOnline(tenant.target()).signIn(shared)
+            .baseUrl(exchange.baseUrl()).clock(tenant.clock(), tenant.clock()).build().backend())
+        .directory(GraphConnection.exchangeOnline(tenant.target()).signIn(shared).baseUrl(graph.graphUrl())
+            .clock(tenant.clock(), tenant.clock()).build().directory())
         .accessProbe(probes(tenant.target(), exchange, graph, memory.accessProbe().orElseThrow()))
         .clock(tenant.clock(), tenant.clock()).build();
   }

@@ -38,9 +38,9 @@ class RestLiveShapesOverSimulatorTest {
 
   static TenantConnection connect(FakeTenant tenant, ExchangeAdminSimulator simulator) {
     return ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com")
-        .appId("00000000-0000-4000-8000-0000000000aa").clientSecret(Secret.of("test-only-secret"))
-        .baseUrl(simulator.baseUrl()).signInVia(simulator.baseUrl()).msalInternalRetries(false)
-        .clock(tenant.clock(), tenant.clock()).connection();
+          .signIn(dev.impersonation.SignIn.builder(dev.impersonation.TenantTarget.exchangeOnline("contoso.onmicrosoft.com")).appId("00000000-0000-4000-8000-0000000000aa").clientSecret(Secret.of("test-only-secret"))
+              .signInVia(simulator.baseUrl()).libraryRetries(false).build())
+          .baseUrl(simulator.baseUrl()).clock(tenant.clock(), tenant.clock()).build().connection();
   }
 
   static ImpersonationSetup setup() {

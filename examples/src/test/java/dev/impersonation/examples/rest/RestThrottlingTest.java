@@ -26,9 +26,9 @@ class RestThrottlingTest {
             "9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "Calendar Sync").build();
     try (ExchangeAdminSimulator simulator = ExchangeAdminSimulator.start(tenant)) {
       TenantConnection connection = ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com")
-          .appId("00000000-0000-4000-8000-0000000000aa").clientSecret(Secret.of("test-only-secret"))
-          .baseUrl(simulator.baseUrl()).signInVia(simulator.baseUrl()).msalInternalRetries(false)
-          .clock(tenant.clock(), tenant.clock()).connection();
+          .signIn(dev.impersonation.SignIn.builder(dev.impersonation.TenantTarget.exchangeOnline("contoso.onmicrosoft.com")).appId("00000000-0000-4000-8000-0000000000aa").clientSecret(Secret.of("test-only-secret"))
+              .signInVia(simulator.baseUrl()).libraryRetries(false).build())
+          .baseUrl(simulator.baseUrl()).clock(tenant.clock(), tenant.clock()).build().connection();
       // Exchange only (no Graph backend), so the sync app's service principal id is given.
       var setup = dev.impersonation.ImpersonationSetup.builder().name("CalendarSync")
           .target(dev.impersonation.TenantTarget.exchangeOnline("contoso.onmicrosoft.com"))

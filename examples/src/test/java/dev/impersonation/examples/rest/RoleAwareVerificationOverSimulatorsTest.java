@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.impersonation.Application;
 import dev.impersonation.Principal;
 import dev.impersonation.Secret;
+import dev.impersonation.SignIn;
 import dev.impersonation.examples.RoleAwareVerificationExampleAccess;
 import dev.impersonation.exchange.ExchangeConnection;
-import dev.impersonation.exchange.ExchangeCredentials;
 import dev.impersonation.graph.GraphConnection;
 import dev.impersonation.spi.AccessProbe;
 import dev.impersonation.spi.ProbeOutcome;
@@ -47,11 +47,8 @@ class RoleAwareVerificationOverSimulatorsTest {
     GraphSimulator graph = GraphSimulator.builder(tenant).appToken(ExchangeAdminSimulator.SIGN_IN_TOKEN, appId).start();
     simulators.add(exchange);
     simulators.add(graph);
-    ExchangeCredentials shared = ExchangeCredentials.builder(tenant.target()).appId(ADMIN_APP)
-        .clientSecret(Secret.of("test-only-admin-secret")).msalInternalRetries(false).clock(tenant.clock())
-        .msalHttpClient(new dev.impersonation.exchange.internal.OkHttpMsalClient(new okhttp3.OkHttpClient(),
-            dev.impersonation.exchange.internal.OkHttpMsalClient.redirectTo(exchange.baseUrl())))
-        .build();
+    SignIn shared = SignIn.builder(tenant.target()).appId(ADMIN_APP).clientSecret(Secret.of("test-only-admin-secret"))
+        .libraryRetries(false).signInVia(exchange.baseUrl()).build();
     AccessProbe asTheApp = new AccessProbe() {
       @Override
       public String name() {
@@ -66,16 +63,15 @@ class RoleAwareVerificationOverSimulatorsTest {
       @Override
       public ProbeOutcome probe(Principal principal, String mailbox, String permission) {
         probed.add(mailbox + " " + permission);
-        return GraphConnection.exchangeOnline(tenant.target()).appId(((Application) principal).appId())
-            .clientSecret(Secret.of("test-only-app-secret")).signInVia(exchange.baseUrl()).msalInternalRetries(false)
-            .baseUrl(graph.graphUrl()).probe().probe(principal, mailbox, permission);
+        return GraphConnection.builder(SignIn.builder(tenant.target()).appId(((Application) principal).appId()).clientSecret(Secret.of("test-only-app-secret"))
+            .signInVia(exchange.baseUrl()).libraryRetries(false).build()).baseUrl(graph.graphUrl()).build().probe().probe(principal, mailbox, permission);
       }
     };
     return TenantConnection.builder(tenant.target())
-        .exchange(ExchangeConnection.exchangeOnline(tenant.target()).credentials(shared)
-            .baseUrl(exchange.baseUrl()).clock(tenant.clock(), tenant.clock()).build())
-        .directory(GraphConnection.exchangeOnline(tenant.target()).credentials(shared).baseUrl(graph.graphUrl())
-            .clock(tenant.clock(), tenant.clock()).build())
+        .exchange(ExchangeConnection.exchangeOnline(tenant.target()).signIn(shared)
+            .baseUrl(exchange.baseUrl()).clock(tenant.clock(), tenant.clock()).build().backend())
+        .directory(GraphConnection.exchangeOnline(tenant.target()).signIn(shared).baseUrl(graph.graphUrl())
+            .clock(tenant.clock(), tenant.clock()).build().directory())
         .accessProbe(asTheApp)
         .clock(tenant.clock(), tenant.clock()).build();
   }

@@ -6,6 +6,7 @@ import dev.impersonation.AccessDeniedException;
 import dev.impersonation.ObjectAlreadyExistsException;
 import dev.impersonation.ObjectNotFoundException;
 import dev.impersonation.TenantException;
+import dev.impersonation.spi.RetryAfter;
 import dev.impersonation.ThrottledException;
 import dev.impersonation.TransientTenantException;
 import java.io.IOException;
@@ -69,23 +70,9 @@ public final class GraphErrors {
     return null;
   }
 
-  /** Parses a {@code Retry-After} header: delta-seconds or an HTTP-date measured from {@code clock}. */
+  /** Parses a {@code Retry-After} header: delta-seconds (a fraction allowed) or an HTTP-date measured from {@code clock}. */
   public static Optional<Duration> retryAfter(String value, Clock clock) {
-    if (value == null || value.isBlank()) {
-      return Optional.empty();
-    }
-    String v = value.strip();
-    try {
-      return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v))));
-    } catch (NumberFormatException notSeconds) {
-      try {
-        ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-        Duration d = Duration.between(clock.instant(), at.toInstant());
-        return Optional.of(d.isNegative() ? Duration.ZERO : d);
-      } catch (RuntimeException notADate) {
-        return Optional.empty();
-      }
-    }
+    return RetryAfter.parse(value, null, clock);
   }
 
   /** Classifies a failure of {@code what} on {@code identity}. */

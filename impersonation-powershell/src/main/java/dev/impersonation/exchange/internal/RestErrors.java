@@ -6,6 +6,7 @@ import dev.impersonation.ObjectAlreadyExistsException;
 import dev.impersonation.ObjectNotFoundException;
 import dev.impersonation.OrganizationNotCustomizedException;
 import dev.impersonation.TenantException;
+import dev.impersonation.spi.RetryAfter;
 import dev.impersonation.ThrottledException;
 import dev.impersonation.TransientTenantException;
 import java.math.BigDecimal;
@@ -285,30 +286,7 @@ public final class RestErrors {
    * {@code Date} header (else from {@code clock}). Negative waits become zero; unparsable values are ignored.
    */
   public static Optional<Duration> retryAfter(String header, String dateHeader, Clock clock) {
-    if (header == null || header.isBlank()) {
-      return Optional.empty();
-    }
-    String v = header.strip();
-    if (v.matches("[+-]?[0-9]{1,9}(\\.[0-9]{1,9})?")) {
-      BigDecimal seconds = new BigDecimal(v);
-      long millis = seconds.movePointRight(3).setScale(0, java.math.RoundingMode.CEILING).longValueExact();
-      return Optional.of(Duration.ofMillis(Math.max(0, millis)));
-    }
-    try {
-      Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      Instant now = clock.instant();
-      if (dateHeader != null && !dateHeader.isBlank()) {
-        try {
-          now = ZonedDateTime.parse(dateHeader.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        } catch (RuntimeException ignored) {
-          // fall back to the clock
-        }
-      }
-      Duration d = Duration.between(now, at);
-      return Optional.of(d.isNegative() ? Duration.ZERO : d);
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
+    return RetryAfter.parse(header, dateHeader, clock);
   }
 
   private static String seconds(Duration d) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.impersonation.AccessDeniedException;
 import dev.impersonation.InvalidSetupException;
 import dev.impersonation.Secret;
+import dev.impersonation.SignIn;
 import dev.impersonation.TenantException;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.TransientTenantException;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** MSAL4J offline: every sign-in goes to {@link FakeLogin} on localhost; nothing leaves the machine. */
-class ExchangeCredentialsTest {
+class SignInOverMsalTest {
   static final String APP_ID = "11111111-2222-3333-4444-555555555555";
   static final String SECRET = "fake-client-secret-XYZ~123";
   static final ObjectMapper JSON = new ObjectMapper();
@@ -76,15 +77,22 @@ class ExchangeCredentialsTest {
     return out;
   }
 
+  SignIn.Builder signIn() {
+    return SignIn.builder(TenantTarget.exchangeOnline("contoso.onmicrosoft.com")).signInVia(login.baseUrl()).libraryRetries(false);
+  }
+
+  ExchangeConnection connection(SignIn signIn) {
+    return ExchangeConnection.builder(signIn).baseUrl(login.baseUrl()).build();
+  }
+
   ExchangeConnection secretConnection() {
-    return ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com").appId(APP_ID).clientSecret(Secret.of(SECRET))
-        .msalHttpClient(login.msalClient()).msalInternalRetries(false).baseUrl(login.baseUrl());
+    return connection(signIn().appId(APP_ID).clientSecret(Secret.of(SECRET)).build());
   }
 
   @Test
   void clientSecretTokenIsRequestedOnceAndCachedAcrossCmdlets() throws Exception {
     ExchangeConnection connection = secretConnection();
-    ExchangeBackend backend = connection.build();
+    ExchangeBackend backend = connection.backend();
     assertFalse(backend.organizationConfig().dehydrated());
     backend.organizationConfig();
 
@@ -96,7 +104,7 @@ class ExchangeCredentialsTest {
     assertEquals(APP_ID, form.get("client_id"));
     assertEquals(SECRET, form.get("client_secret"));
     assertTrue(form.get("scope").contains("https://outlook.office365.com/.default"), form.get("scope"));
-    assertEquals(List.of("login.microsoftonline.com"), login.msalHosts, "instance discovery is off: one call, to the token endpoint");
+    assertEquals(List.of(), login.otherRequests, "instance discovery is off: one call, to the token endpoint");
 
     assertEquals(2, login.exchangeRequests.size());
     for (RecordedRequest r : login.exchangeRequests) {
@@ -111,7 +119,7 @@ class ExchangeCredentialsTest {
     login.tokenOverride = FakeLogin.json(401, "{\"error\":\"invalid_client\",\"error_description\":\"AADSTS7000215: Invalid "
         + "client secret provided. Ensure the secret being sent in the request is the client secret value.\","
         + "\"error_codes\":[7000215]}");
-    ExchangeBackend backend = secretConnection().build();
+    ExchangeBackend backend = secretConnection().backend();
     AccessDeniedException e = assertThrows(AccessDeniedException.class, backend::organizationConfig);
     assertTrue(e.getMessage().contains("invalid_client"), e.getMessage());
     assertTrue(e.getMessage().contains(APP_ID), e.getMessage());
@@ -122,7 +130,7 @@ class ExchangeCredentialsTest {
   @Test
   void aFailingSignInEndpointIsTransient() {
     login.tokenOverride = FakeLogin.json(503, "{\"error\":\"temporarily_unavailable\",\"error_description\":\"AADSTS90033\"}");
-    TenantException e = assertThrows(TransientTenantException.class, () -> secretConnection().build().organizationConfig());
+    TenantException e = assertThrows(TransientTenantException.class, () -> secretConnection().backend().organizationConfig());
     assertNoSecret(e);
     assertEquals(1, login.tokenRequests.size(), "internal retries off: one attempt");
   }
@@ -134,7 +142,7 @@ class ExchangeCredentialsTest {
     login.exchangeAnswer = "{\"error\":{\"code\":\"Forbidden\",\"message\":\"Access denied\"}}";
     ExchangeRestTransport transport = connection.transport();
     AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> transport.invoke(Cmdlet.of("Get-OrganizationConfig")));
-    for (String text : List.of(connection.toString(), connection.credentials().toString(), transport.toString(), e.getMessage(),
+    for (String text : List.of(connection.toString(), connection.signIn().orElseThrow().toString(), transport.toString(), e.getMessage(),
         String.valueOf(e))) {
       assertFalse(text.contains(SECRET), text);
       assertFalse(text.contains(FakeLogin.APP_TOKEN), text);
@@ -157,10 +165,8 @@ class ExchangeCredentialsTest {
   void deviceCodeShowsTheMessagePollsUntilSignedInAndReusesTheToken() throws Exception {
     login.pendingAnswers.set(2);
     List<String> shown = new CopyOnWriteArrayList<>();
-    ExchangeConnection connection = ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com").appId(APP_ID)
-        .deviceCode("admin@contoso.com", shown::add).msalHttpClient(login.msalClient()).msalInternalRetries(false)
-        .baseUrl(login.baseUrl());
-    ExchangeBackend backend = connection.build();
+    ExchangeConnection connection = connection(signIn().appId(APP_ID).deviceCode("admin@contoso.com", shown::add).build());
+    ExchangeBackend backend = connection.backend();
     backend.organizationConfig();
     backend.organizationConfig();
 
@@ -181,21 +187,19 @@ class ExchangeCredentialsTest {
   @Test
   void tokenSupplierIsAskedPerScopeAndAnchorsOnTheAdmin() throws Exception {
     List<String> scopes = new CopyOnWriteArrayList<>();
-    ExchangeConnection connection = ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com")
-        .tokenSupplier("admin@contoso.com", scope -> {
-          scopes.add(scope);
-          return "vendor-token";
-        }).baseUrl(login.baseUrl());
-    connection.build().organizationConfig();
+    ExchangeConnection connection = connection(signIn().tokenSupplier("admin@contoso.com", scope -> {
+      scopes.add(scope);
+      return "vendor-token";
+    }).build());
+    connection.backend().organizationConfig();
     assertEquals(List.of("https://outlook.office365.com/.default"), scopes);
     RecordedRequest r = login.exchangeRequests.get(0);
     assertEquals("Bearer vendor-token", r.getHeader("Authorization"));
     assertEquals("UPN:admin@contoso.com", r.getHeader("X-AnchorMailbox"));
     assertEquals(0, login.tokenRequests.size());
 
-    ExchangeCredentials empty = ExchangeCredentials.builder(TenantTarget.exchangeOnline("contoso.onmicrosoft.com"))
-        .tokenSupplier("admin@contoso.com", () -> null).build();
-    assertThrows(AccessDeniedException.class, () -> empty.tokenFor("https://outlook.office365.com/.default"));
+    ExchangeConnection empty = connection(signIn().tokenSupplier("admin@contoso.com", () -> null).build());
+    assertThrows(AccessDeniedException.class, empty::accessToken);
   }
 
   // ------------------------------------------------------------ certificate
@@ -240,10 +244,8 @@ class ExchangeCredentialsTest {
   void certificateFromPkcs12SignsTheClientAssertion() throws Exception {
     String password = STORE_PASSWORD;
     Path file = p12;
-    ExchangeConnection connection = ExchangeConnection.exchangeOnline("contoso.onmicrosoft.com").appId(APP_ID)
-        .certificate(file, Secret.of(password)).msalHttpClient(login.msalClient()).msalInternalRetries(false)
-        .baseUrl(login.baseUrl());
-    connection.build().organizationConfig();
+    ExchangeConnection connection = connection(signIn().appId(APP_ID).certificate(file, Secret.of(password)).build());
+    connection.backend().organizationConfig();
 
     Map<String, String> form = form(login.tokenRequests.get(0));
     assertEquals("urn:ietf:params:oauth:client-assertion-type:jwt-bearer", form.get("client_assertion_type"));
@@ -268,10 +270,9 @@ class ExchangeCredentialsTest {
     }
     X509Certificate cert = (X509Certificate) store.getCertificate("app");
     PrivateKey key = (PrivateKey) store.getKey("app", password.toCharArray());
-    ExchangeCredentials creds = ExchangeCredentials.builder(TenantTarget.exchangeOnline("contoso.onmicrosoft.com")).appId(APP_ID)
-        .certificate(cert, key).msalHttpClient(login.msalClient()).msalInternalRetries(false).build();
-    assertEquals(FakeLogin.APP_TOKEN, creds.tokenFor("https://outlook.office365.com/.default"));
-    assertEquals(FakeLogin.APP_TOKEN, creds.tokenFor("https://outlook.office365.com/.default"));
+    SignIn creds = signIn().appId(APP_ID).certificate(cert, key).build();
+    assertEquals(FakeLogin.APP_TOKEN, connection(creds).accessToken());
+    assertEquals(FakeLogin.APP_TOKEN, connection(creds).accessToken(), "a second connection reads the shared cache");
     assertEquals(1, login.tokenRequests.size());
     assertSignedBy(form(login.tokenRequests.get(0)).get("client_assertion"), cert);
     assertTrue(creds.isAppOnly());
@@ -280,9 +281,30 @@ class ExchangeCredentialsTest {
   @Test
   void aWrongPkcs12PasswordIsAnInvalidSetupWithoutThePassword() throws Exception {
     Path file = p12;
-    InvalidSetupException e = assertThrows(InvalidSetupException.class, () -> ExchangeConnection
-        .exchangeOnline("contoso.onmicrosoft.com").appId(APP_ID).certificate(file, Secret.of("wrong-password")));
+    InvalidSetupException e = assertThrows(InvalidSetupException.class,
+        () -> signIn().appId(APP_ID).certificate(file, Secret.of("wrong-password")));
     assertFalse(e.getMessage().contains("wrong-password"));
     assertFalse(e.getMessage().contains(STORE_PASSWORD));
+  }
+
+  @Test
+  void aDelegatedAdminSignsInOnceForEveryConnectionSharingTheSignIn() throws Exception {
+    List<String> shown = new CopyOnWriteArrayList<>();
+    SignIn admin = signIn().appId(APP_ID).deviceCode("admin@contoso.com", shown::add).build();
+    ExchangeConnection first = connection(admin);
+    first.backend().organizationConfig();
+    ExchangeConnection derived = first.newBuilder().readTimeout(java.time.Duration.ofSeconds(30)).build();
+    ExchangeConnection another = connection(admin);
+    derived.backend().organizationConfig();
+    another.backend().organizationConfig();
+
+    assertEquals(1, shown.size(), "one device-code prompt for three connections");
+    assertEquals(1, login.deviceCodeRequests.size());
+    assertFalse(admin.tokenCache().snapshot().isEmpty(), "the MSAL cache lives in the SignIn");
+    assertFalse(admin.tokenCache().toString().contains("refresh-token-1"), admin.tokenCache().toString());
+    assertFalse(admin.toString().contains(FakeLogin.USER_TOKEN), admin.toString());
+    for (RecordedRequest r : login.exchangeRequests) {
+      assertEquals("Bearer " + FakeLogin.USER_TOKEN, r.getHeader("Authorization"));
+    }
   }
 }

@@ -98,7 +98,7 @@ public abstract class ImpersonationSetup {
      * @throws UnsupportedOnTargetException when the access method does not work on the target
      */
     @Override
-    public ImmutableImpersonationSetup build() {
+    public ImpersonationSetup build() {
       try {
         return super.build();
       } catch (IllegalStateException e) {
@@ -120,6 +120,22 @@ public abstract class ImpersonationSetup {
       }
     }
     dev.impersonation.internal.SetupValidation.validate(this);
+  }
+
+  /**
+   * The names of the role assignments this setup makes, one per role of its access (RBAC for Applications' roles, or
+   * ApplicationImpersonation), as plans, scripts and the tenant show them: the given {@code roleAssignmentName} for a
+   * single role, else {@code <roleAssignmentName or name>-<role>}. Empty for access that makes no role assignment.
+   */
+  public List<String> roleAssignmentNames() {
+    if (access() instanceof RbacForApplications r) {
+      return r.roles().stream().map(role -> dev.impersonation.internal.ObjectNames.roleAssignment(this, role, r.roles().size()))
+          .toList();
+    }
+    if (access() instanceof ApplicationImpersonation) {
+      return List.of(dev.impersonation.internal.ObjectNames.roleAssignment(this, ApplicationImpersonation.ROLE, 1));
+    }
+    return List.of();
   }
 
   /** Reads the tenant and returns the plan; writes nothing. */

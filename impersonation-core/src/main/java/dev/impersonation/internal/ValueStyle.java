@@ -6,8 +6,12 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.immutables.value.Value;
 
-/** The project's one Immutables style: JDK collections only, no Guava, strict builders. */
+/**
+ * The project's one Immutables style: JDK collections only, no Guava, strict builders; generated types package-private and
+ * overshadowed (builders return the abstract value type), so no generated type is part of the public API.
+ */
 @Target({ElementType.PACKAGE, ElementType.TYPE})
 @Retention(RetentionPolicy.CLASS)
-@Value.Style(jdkOnly = true, strictBuilder = true, get = {"get*", "is*"}, defaults = @Value.Immutable(copy = true))
+@Value.Style(jdkOnly = true, strictBuilder = true, get = {"get*", "is*"}, defaults = @Value.Immutable(copy = true),
+    visibility = Value.Style.ImplementationVisibility.PACKAGE, overshadowImplementation = true)
 public @interface ValueStyle {}

@@ -15,7 +15,6 @@ import dev.impersonation.RecipientFilterScope;
 import dev.impersonation.Scope;
 import dev.impersonation.Secret;
 import dev.impersonation.TenantTarget;
-import dev.impersonation.internal.ObjectNames;
 import dev.impersonation.spi.AssigneeType;
 import dev.impersonation.spi.ExchangeBackend;
 import dev.impersonation.spi.Operation;
@@ -186,11 +185,7 @@ record WorldRecipe(TenantTarget target, List<Mbx> users, List<Mbx> rooms, List<M
     // Seeded role assignments must not take a name the plan wants for another role.
     ImpersonationSetup setup = setup();
     Set<String> planned = new LinkedHashSet<>();
-    if (access instanceof RbacForApplications r) {
-      r.roles().forEach(role -> planned.add(key(ObjectNames.roleAssignment(setup, role, r.roles().size()))));
-    } else if (access instanceof ApplicationImpersonation) {
-      planned.add(key(ObjectNames.roleAssignment(setup, ApplicationImpersonation.ROLE, 1)));
-    }
+    setup.roleAssignmentNames().forEach(name -> planned.add(key(name)));
     for (int i = 0; i < seeds.existingRoles().size(); i++) {
       if (planned.contains(key(seededAssignmentName(i)))) {
         return false;

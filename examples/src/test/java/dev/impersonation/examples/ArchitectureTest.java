@@ -57,7 +57,8 @@ class ArchitectureTest {
       Map.entry("InMemoryExchange", "the in-memory Exchange backend; writes to move out"),
       Map.entry("CmdletExchangeBackend", "reads and writes over cmdlets; to split reads from writes"),
       Map.entry("TenantState", "the fake's store and scope evaluation"),
-      Map.entry("ExchangeConnection", "connection settings and transports; immutable builder (issue 11) reshapes it"),
+      Map.entry("ExchangeConnection", "justified: an immutable connection and its builder, one documented method per setting "
+          + "(as OkHttpClient); the work is in the transports, MsalTokens, ConnectSteps and HttpDefaults"),
       Map.entry("ScriptRunner", "the script interpreter of the testkit"),
       Map.entry("Operation", "the sealed operation records; a visitor (issue 11) will go with them"));
 

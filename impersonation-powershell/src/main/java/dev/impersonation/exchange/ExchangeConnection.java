@@ -5,23 +5,19 @@ import dev.impersonation.InvalidSetupException;
 import dev.impersonation.Secret;
 import dev.impersonation.SignIn;
 import dev.impersonation.TenantTarget;
+import dev.impersonation.exchange.internal.HttpDefaults;
 import dev.impersonation.exchange.internal.MsalTokens;
 import dev.impersonation.spi.ExchangeBackend;
 import dev.impersonation.spi.Sleeper;
 import dev.impersonation.spi.TenantConnection;
 import java.nio.file.Path;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Consumer;
-import java.util.function.Function;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
@@ -192,7 +188,7 @@ public final class ExchangeConnection {
 
   private synchronized MsalTokens tokens() {
     if (tokens == null) {
-      tokens = new MsalTokens(requireSignIn(), httpClient != null ? httpClient : signInHttpClient(), clock);
+      tokens = new MsalTokens(requireSignIn(), httpClient != null ? httpClient : HttpDefaults.signIn(), clock);
     }
     return tokens;
   }
@@ -269,37 +265,7 @@ public final class ExchangeConnection {
       step = PowerShellConnectStep.exchangeServer(target.server().orElseThrow(() -> new InvalidSetupException(
           "Name the Exchange server: ExchangeConnection.exchangeServer(domain, serverFqdn).")));
     } else {
-      SignIn s = requireSignIn();
-      String appId = s.appId().orElse(null);
-      step = s.accept(new SignIn.Visitor<>() {
-        @Override
-        public PowerShellConnectStep certificate(List<X509Certificate> chain, PrivateKey key, Optional<Path> pkcs12,
-            Optional<Secret> password) {
-          if (pkcs12.isPresent() && password.isPresent()) {
-            return PowerShellConnectStep.exchangeOnlineCertificate(target, appId, pkcs12.get(), password.get());
-          }
-          return withToken();
-        }
-
-        @Override
-        public PowerShellConnectStep clientSecret(Secret secret) {
-          return withToken();
-        }
-
-        @Override
-        public PowerShellConnectStep deviceCode(String userPrincipalName, Consumer<String> showMessage) {
-          return withToken();
-        }
-
-        @Override
-        public PowerShellConnectStep tokenSupplier(String userPrincipalName, Function<String, String> tokenForScope) {
-          return withToken();
-        }
-
-        private PowerShellConnectStep withToken() {
-          return PowerShellConnectStep.exchangeOnlineAccessToken(target, appId, () -> Secret.of(accessToken()));
-        }
-      });
+      step = ConnectSteps.forSignIn(target, requireSignIn(), () -> Secret.of(accessToken()));
     }
     return PowerShellProcessTransport.builder().executable(powerShell != null ? powerShell : Path.of("pwsh"))
         .connectStep(step).build();
@@ -312,21 +278,11 @@ public final class ExchangeConnection {
 
   /** The HTTP client used when none is injected: connect 10 s, read 2 min, write 1 min, no silent retries. */
   static OkHttpClient defaultHttpClient() {
-    return defaultHttpClient(DEFAULT_READ_TIMEOUT);
+    return HttpDefaults.exchange(DEFAULT_READ_TIMEOUT);
   }
 
   static OkHttpClient defaultHttpClient(Duration readTimeout) {
-    return new OkHttpClient.Builder()
-        .connectTimeout(Duration.ofSeconds(10))
-        .readTimeout(readTimeout)
-        .writeTimeout(Duration.ofMinutes(1))
-        .retryOnConnectionFailure(false)
-        .build();
-  }
-
-  private static OkHttpClient signInHttpClient() {
-    return new OkHttpClient.Builder().connectTimeout(Duration.ofSeconds(10)).readTimeout(Duration.ofSeconds(60))
-        .retryOnConnectionFailure(false).build();
+    return HttpDefaults.exchange(readTimeout);
   }
 
   @Override

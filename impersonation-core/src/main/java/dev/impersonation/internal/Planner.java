@@ -21,8 +21,6 @@ import dev.impersonation.powershell.Cmdlet;
 import dev.impersonation.powershell.ScriptRenderer;
 import dev.impersonation.spi.ApplicationPermissionGrant;
 import dev.impersonation.spi.AssigneeType;
-import dev.impersonation.spi.Backend;
-import dev.impersonation.spi.Capability;
 import dev.impersonation.spi.DirectoryBackend;
 import dev.impersonation.spi.EntraServicePrincipal;
 import dev.impersonation.spi.ExchangeBackend;
@@ -59,23 +57,20 @@ public final class Planner {
   private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
   /** How long a new application access policy is given to become effective before consent is granted (docs/rbac-for-applications.md). */
   static final java.time.Duration ACCESS_POLICY_SETTLE = java.time.Duration.ofHours(2);
-  private static final String NO_EXCHANGE = "this connection has no Exchange backend: add one (impersonation-powershell)";
 
   private final ImpersonationSetup setup;
+  /** What the concerns of this plan share: the connection, its backends, the steps and warnings so far. */
+  private final PlanContext ctx;
   private final TenantConnection connection;
   private final Optional<ExchangeBackend> exchange;
   private final Optional<DirectoryBackend> directory;
-  /** Where RBAC-for-Applications objects are read: the Exchange backend, else a directory backend that reaches Graph's Exchange RBAC endpoints. */
   private final Optional<ExchangeRbacReader> rbac;
-  /** True when RBAC for Applications goes through Graph because the connection has no Exchange backend. */
   private final boolean rbacThroughGraph;
-  /** Where mailboxes are read: the Exchange backend, else a directory backend that reads them through Graph. */
   private final Optional<MailboxReader> mailboxes;
-  private final List<Step> steps = new ArrayList<>();
-  private final List<String> warnings = new ArrayList<>();
+  private final List<Step> steps;
+  private final List<String> warnings;
   /** The member steps of the group scope, which the grant waits for. */
   private final List<Integer> memberSteps = new ArrayList<>();
-  private final dev.impersonation.plan.ProgressListener listener;
   /** Groups found among a scope group's direct members, by scope group (read with the members, through Exchange). */
   private final Map<String, List<Recipient>> nestedGroups = new LinkedHashMap<>();
   /** The app's tenant-wide application permissions (Entra admin consent), read once while planning the principal. */
@@ -83,19 +78,17 @@ public final class Planner {
   /** The Entra service principal object id {@link #consent} was read for. */
   private String consentSpId = "";
 
-  private Planner(ImpersonationSetup setup, TenantConnection connection, dev.impersonation.plan.ProgressListener listener) {
-    this.setup = setup;
-    this.connection = connection;
-    this.listener = listener;
-    this.exchange = connection.exchange();
-    this.directory = connection.directory();
-    boolean online = setup.target().isExchangeOnline();
-    Optional<ExchangeRbacReader> graphRbac = directory.filter(d -> online && d instanceof ExchangeRbacReader
-        && d.capabilities().contains(Capability.EXCHANGE_APPLICATION_RBAC)).map(ExchangeRbacReader.class::cast);
-    this.rbac = exchange.<ExchangeRbacReader>map(x -> x).or(() -> graphRbac);
-    this.rbacThroughGraph = exchange.isEmpty() && graphRbac.isPresent();
-    this.mailboxes = exchange.<MailboxReader>map(x -> x)
-        .or(() -> directory.filter(d -> online && d instanceof MailboxReader).map(MailboxReader.class::cast));
+  private Planner(PlanContext ctx) {
+    this.ctx = ctx;
+    this.setup = ctx.setup();
+    this.connection = ctx.connection();
+    this.exchange = ctx.exchange();
+    this.directory = ctx.directory();
+    this.rbac = ctx.rbac();
+    this.rbacThroughGraph = ctx.rbacThroughGraph();
+    this.mailboxes = ctx.mailboxes();
+    this.steps = ctx.steps();
+    this.warnings = ctx.warnings();
   }
 
   /** Plans {@code setup} against the tenant behind {@code connection}. */
@@ -109,7 +102,7 @@ public final class Planner {
       throw new dev.impersonation.InvalidSetupException("The setup targets " + setup.target() + " but the connection is for "
           + connection.target() + ": use a connection to the same tenant.");
     }
-    Planner planner = new Planner(setup, connection, listener);
+    Planner planner = new Planner(new PlanContext(setup, connection, listener));
     planner.run();
     planner.info("planned " + planner.steps.size() + " step(s), " + planner.steps.stream()
         .filter(s -> s.action() == StepAction.BLOCKED).count() + " blocked");
@@ -121,60 +114,38 @@ public final class Planner {
 
   // ---------------------------------------------------------------- reads
 
-  /** A read of something that may be absent, from {@code source}; UNKNOWN when the connection has no such source. */
   private static <S, T> Observed<T> readFrom(Optional<S> source, java.util.function.Function<S, Optional<T>> read) {
-    return source.map(x -> Observed.read(() -> read.apply(x))).orElseGet(() -> Observed.unknown(NO_EXCHANGE));
+    return PlanContext.readFrom(source, read);
   }
 
-  /** A read of a value (a list, a configuration) from {@code source}; UNKNOWN when the connection has no such source. */
   private static <S, T> Observed<T> readValueFrom(Optional<S> source, java.util.function.Function<S, T> read) {
-    return source.map(x -> Observed.readValue(() -> read.apply(x))).orElseGet(() -> Observed.unknown(NO_EXCHANGE));
+    return PlanContext.readValueFrom(source, read);
   }
 
   private <T> Observed<T> fromExchange(java.util.function.Function<ExchangeBackend, Optional<T>> read) {
-    return readFrom(exchange, read);
+    return ctx.fromExchange(read);
   }
 
   private <T> Observed<T> valueFromExchange(java.util.function.Function<ExchangeBackend, T> read) {
-    return readValueFrom(exchange, read);
+    return ctx.valueFromExchange(read);
   }
 
   // ---------------------------------------------------------------- steps
 
   private int add(StepAction action, String resource, String reason, Operation op, List<Integer> deps) {
-    String backend = "-";
-    if (op != null) {
-      Optional<Capability> needed = op.capability(setup.target().kind());
-      if (needed.isPresent()) {
-        Optional<Backend> capable = connection.backends().stream().filter(b -> b.capabilities().contains(needed.get())).findFirst();
-        if (capable.isEmpty()) {
-          action = StepAction.BLOCKED;
-          reason = "no backend of this connection can " + needed.get().description() + ": add " + needed.get().provider()
-              + " to the connection (it was needed because " + reason + ")";
-          op = null;
-        } else {
-          backend = capable.get().name();
-        }
-      } else {
-        backend = exchange.map(Backend::name).or(() -> directory.map(Backend::name)).orElse("-");
-      }
-    }
-    List<Integer> realDeps = deps.stream().filter(d -> d > 0).distinct().sorted().toList();
-    int number = steps.size() + 1;
-    steps.add(new Step(number, action, resource, reason, backend, Optional.ofNullable(op), realDeps));
-    return number;
+    return ctx.add(action, resource, reason, op, deps);
   }
 
   private int noOp(String resource, String reason) {
-    return add(StepAction.NO_OP, resource, reason, null, List.of());
+    return ctx.noOp(resource, reason);
   }
 
   private int blocked(String resource, String reason) {
-    return add(StepAction.BLOCKED, resource, reason, null, List.of());
+    return ctx.blocked(resource, reason);
   }
 
   private static List<Integer> deps(Integer... numbers) {
-    return List.of(numbers);
+    return PlanContext.deps(numbers);
   }
 
   // ---------------------------------------------------------------- the plan
@@ -202,14 +173,8 @@ public final class Planner {
     grant(method, org, principal, scope);
   }
 
-  /** An INFO event for the plan's listener; a failing listener never fails the plan. */
   private void info(String message) {
-    try {
-      listener.onEvent(new dev.impersonation.plan.ProgressEvent(connection.clock().instant(),
-          dev.impersonation.plan.ProgressEvent.Kind.INFO, Optional.empty(), "plan: " + message, Optional.empty()));
-    } catch (RuntimeException e) {
-      LOG.warn("Progress listener failed while planning: {}", e.toString());
-    }
+    ctx.info(message);
   }
 
   /** Enable-OrganizationCustomization when a dehydrated Exchange Online org needs RBAC writes. */
@@ -241,9 +206,6 @@ public final class Planner {
   }
 
   // ---------------------------------------------------------------- principal
-
-  /** What later steps need of the principal: the step that makes it usable, and its identity for grants. */
-  private record PrincipalSteps(int ready, Optional<String> assigneeId, boolean resolvable) {}
 
   private PrincipalSteps principal(AccessMethod method, int org) {
     if (setup.principal() instanceof ServiceAccount account) {
@@ -387,10 +349,6 @@ public final class Planner {
   }
 
   // ---------------------------------------------------------------- scope
-
-  /** What grants need of the scope. */
-  private record ScopeSteps(List<Integer> ready, List<RecipientFilter.GroupReference> groups, String policyGroup,
-      List<String> mailboxes, boolean ok) {}
 
   private ScopeSteps scope(AccessMethod method, PrincipalSteps principal) {
     if (setup.scope() instanceof GroupScope group) {
@@ -704,26 +662,8 @@ public final class Planner {
     return new ScopeSteps(ready, refs, policyGroup, inScope, ok);
   }
 
-  /**
-   * Directory users read in one bulk call ({@link dev.impersonation.spi.DirectoryBackend#findUsers}); when the bulk read
-   * fails every one of them is UNKNOWN, never absent.
-   */
   private Map<String, Observed<dev.impersonation.spi.DirectoryUser>> directoryUsers(List<String> identities) {
-    Map<String, Observed<dev.impersonation.spi.DirectoryUser>> out = new LinkedHashMap<>();
-    if (identities.isEmpty()) {
-      return out;
-    }
-    try {
-      Map<String, Optional<dev.impersonation.spi.DirectoryUser>> found = directory.get().findUsers(identities);
-      for (String m : identities) {
-        Optional<dev.impersonation.spi.DirectoryUser> u = found.get(m);
-        out.put(m, u == null ? Observed.unknown("the directory did not answer for " + m) : Observed.read(() -> u));
-      }
-    } catch (RuntimeException e) {
-      Observed<dev.impersonation.spi.DirectoryUser> failed = Observed.unknown(e.getClass().getSimpleName() + ": " + e.getMessage());
-      identities.forEach(m -> out.put(m, failed));
-    }
-    return out;
+    return ctx.directoryUsers(identities);
   }
 
   private static Observed<Recipient> toRecipient(Observed<dev.impersonation.spi.DirectoryUser> user) {
@@ -847,8 +787,8 @@ public final class Planner {
     return true;
   }
 
-  static String preview(List<String> values) {
-    return values.size() <= 3 ? String.join(", ", values) : String.join(", ", values.subList(0, 3)) + ", +" + (values.size() - 3) + " more";
+  private static String preview(List<String> values) {
+    return PlanContext.preview(values);
   }
 
   private static String factory(GroupKind kind) {

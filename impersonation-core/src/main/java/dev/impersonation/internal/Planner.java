@@ -22,10 +22,8 @@ import dev.impersonation.powershell.ScriptRenderer;
 import dev.impersonation.spi.ApplicationPermissionGrant;
 import dev.impersonation.spi.AssigneeType;
 import dev.impersonation.spi.DirectoryBackend;
-import dev.impersonation.spi.EntraServicePrincipal;
 import dev.impersonation.spi.ExchangeBackend;
 import dev.impersonation.spi.ExchangeRbacReader;
-import dev.impersonation.spi.ExchangeServicePrincipal;
 import dev.impersonation.spi.MailGroup;
 import dev.impersonation.spi.MailboxReader;
 import dev.impersonation.spi.ManagementScope;
@@ -73,11 +71,6 @@ public final class Planner {
   private final List<Integer> memberSteps = new ArrayList<>();
   /** Groups found among a scope group's direct members, by scope group (read with the members, through Exchange). */
   private final Map<String, List<Recipient>> nestedGroups = new LinkedHashMap<>();
-  /** The app's tenant-wide application permissions (Entra admin consent), read once while planning the principal. */
-  private Observed<List<ApplicationPermissionGrant>> consent = Observed.unknown("the app's service principal is unknown");
-  /** The Entra service principal object id {@link #consent} was read for. */
-  private String consentSpId = "";
-
   private Planner(PlanContext ctx) {
     this.ctx = ctx;
     this.setup = ctx.setup();
@@ -164,9 +157,9 @@ public final class Planner {
       warnings.add("FullAccess exposes private items, and Exchange allows at most 500 permission entries per mailbox.");
     }
     info("reading the organization");
-    int org = organization(method);
+    int org = OrganizationCustomization.plan(ctx);
     info("reading the principal " + setup.principal().displayIdentity());
-    PrincipalSteps principal = principal(method, org);
+    PrincipalSteps principal = new PrincipalPlanner(ctx).plan(org);
     info("reading the scope: " + setup.scope().describe());
     ScopeSteps scope = scope(method, principal);
     info("reading the grants: " + setup.access().describe());
@@ -175,177 +168,6 @@ public final class Planner {
 
   private void info(String message) {
     ctx.info(message);
-  }
-
-  /** Enable-OrganizationCustomization when a dehydrated Exchange Online org needs RBAC writes. */
-  private int organization(AccessMethod method) {
-    // The docs name role assignments and role groups (docs/rbac-for-applications.md); access policies are not RBAC objects.
-    boolean rbacWrites = method == AccessMethod.RBAC_FOR_APPLICATIONS || method == AccessMethod.APPLICATION_IMPERSONATION;
-    if (!setup.target().isExchangeOnline() || !rbacWrites) {
-      return 0;
-    }
-    String resource = "organization customization";
-    if (rbacThroughGraph) {
-      noOp(resource, "not read: IsDehydrated needs an Exchange backend, and Graph's Exchange RBAC endpoints work without it");
-      warnings.add("This connection has no Exchange backend, so whether the organization is dehydrated was not checked. "
-          + "If Graph refuses the role assignments, run Enable-OrganizationCustomization once (or add an Exchange backend) "
-          + "and apply again.");
-      return 0;
-    }
-    Observed<dev.impersonation.spi.OrganizationConfig> config = valueFromExchange(ExchangeBackend::organizationConfig);
-    if (config.unknown()) {
-      return blocked(resource, config.blockedReason("the organization configuration"));
-    }
-    if (config.value().dehydrated()) {
-      return add(StepAction.PREREQUISITE, resource,
-          "IsDehydrated is True: RBAC changes need Enable-OrganizationCustomization first (docs/diagnostics.md#d6)",
-          new Operation.EnableOrganizationCustomization(), List.of());
-    }
-    noOp(resource, "already enabled (IsDehydrated is False)");
-    return 0;
-  }
-
-  // ---------------------------------------------------------------- principal
-
-  private PrincipalSteps principal(AccessMethod method, int org) {
-    if (setup.principal() instanceof ServiceAccount account) {
-      return serviceAccount(account);
-    }
-    return application((Application) setup.principal(), method, org);
-  }
-
-  private PrincipalSteps serviceAccount(ServiceAccount account) {
-    String upn = account.userPrincipalName();
-    String resource = "service account " + upn;
-    Observed<Recipient> mailbox = exchange.isPresent() ? fromExchange(x -> x.findRecipient(upn))
-        : readFrom(mailboxes, m -> m.findMailbox(upn));
-    if (mailbox.present()) {
-      if (!mailbox.value().type().isMailbox()) {
-        return new PrincipalSteps(blocked(resource, upn + " is a " + mailbox.value().type().value()
-            + ", not a mailbox: the principal must be a user mailbox (docs/diagnostics.md#d2)"), Optional.of(upn), false);
-      }
-      noOp(resource, "mailbox exists (" + mailbox.value().type().value() + ")");
-      return new PrincipalSteps(0, Optional.of(upn), true);
-    }
-    if (mailbox.unknown()) {
-      return new PrincipalSteps(blocked(resource, mailbox.blockedReason("the service account's mailbox")), Optional.of(upn), false);
-    }
-    // ABSENT in Exchange: maybe the user exists and its mailbox is still being provisioned.
-    if (setup.target().isExchangeOnline() && directory.isPresent()) {
-      Observed<dev.impersonation.spi.DirectoryUser> user = Observed.read(() -> directory.get().findUser(upn));
-      if (user.unknown()) {
-        return new PrincipalSteps(blocked(resource, user.blockedReason("the service account user")), Optional.of(upn), false);
-      }
-      if (user.present()) {
-        int wait = add(StepAction.PREREQUISITE, resource, "the user exists but its mailbox is not provisioned yet (docs/diagnostics.md#d7): wait",
-            new Operation.AwaitMailbox(upn), List.of());
-        return new PrincipalSteps(wait, Optional.of(upn), true);
-      }
-    }
-    if (account.creation().isEmpty()) {
-      return new PrincipalSteps(blocked(resource, "no mailbox " + upn + " exists (docs/diagnostics.md#d1): create it first, or declare "
-          + "Principal.serviceAccount(\"" + upn + "\").createIfMissing(...) so the plan creates it"), Optional.of(upn), false);
-    }
-    ServiceAccount.Creation c = account.creation().get();
-    if (setup.target().isExchangeOnline() && c.licenseSkuId().isEmpty()) {
-      warnings.add("The new service account " + upn + " gets no licence: Exchange Online gives it a mailbox only once "
-          + "it is licensed. Pass a licence SKU id to createIfMissing(...).");
-    }
-    int create = add(StepAction.CREATE, resource, "no mailbox " + upn + " exists; createIfMissing was declared",
-        new Operation.CreateServiceAccount(upn, c.displayName(), c.usageLocation(), c.licenseSkuId(), c.password()), List.of());
-    int wait = add(StepAction.PREREQUISITE, resource, "wait until the new mailbox is usable" + (setup.target().isExchangeOnline() ? " (Exchange Online: about 15 min after licensing)" : ""),
-        new Operation.AwaitMailbox(upn), deps(create));
-    return new PrincipalSteps(wait, Optional.of(upn), true);
-  }
-
-  private PrincipalSteps application(Application app, AccessMethod method, int org) {
-    String resource = "Entra service principal of " + app.appId();
-    Optional<String> objectId = app.servicePrincipalObjectId();
-    String displayName = app.displayName().orElse(app.appId());
-    if (objectId.isEmpty()) {
-      if (directory.isEmpty()) {
-        return new PrincipalSteps(blocked(resource, "its object id is unknown: pass Principal.application(\"" + app.appId()
-            + "\").servicePrincipal(\"<objectId>\") or add a directory (Graph) backend"), Optional.empty(), false);
-      }
-      Observed<EntraServicePrincipal> sp = Observed.read(() -> directory.get().findServicePrincipal(app.appId()));
-      if (sp.unknown()) {
-        return new PrincipalSteps(blocked(resource, sp.blockedReason("the service principal")), Optional.empty(), false);
-      }
-      if (sp.absent()) {
-        return new PrincipalSteps(blocked(resource, "the app has no service principal in this tenant: grant admin consent "
-            + "(Entra > Enterprise applications) so one exists, then plan again"), Optional.empty(), false);
-      }
-      objectId = Optional.of(sp.value().objectId());
-      if (app.displayName().isEmpty()) {
-        displayName = sp.value().displayName();
-      }
-      noOp(resource, "found, object id " + objectId.get());
-    }
-    if (directory.isEmpty()) {
-      consent = Observed.unknown("this connection has no directory (Graph) backend to read the app's tenant-wide consent");
-    }
-    if (directory.isPresent() && objectId.isPresent()) {
-      String spId = objectId.get();
-      Observed<List<ApplicationPermissionGrant>> grants =
-          Observed.readValue(() -> directory.get().applicationPermissionGrants(spId));
-      consent = grants;
-      consentSpId = spId;
-      boolean removing = setup.access() instanceof RbacForApplications r && r.removeTenantWideConsent();
-      if (grants.present() && removing) {
-        List<ApplicationPermissionGrant> revoked = grants.value().stream().filter(Planner::revocable).toList();
-        List<ApplicationPermissionGrant> kept = grants.value().stream().filter(g -> !revocable(g)).toList();
-        if (!revoked.isEmpty()) {
-          warnings.add("REMOVES EXISTING CONSENT: this plan revokes the app's tenant-wide consent " + describe(revoked)
-              + " once the role assignments exist (removingTenantWideConsent, step 5 of the RBAC for Applications recipe, docs/rbac-for-applications.md#recipe). Anything that relied "
-              + "on that consent loses access to the mailboxes outside the scope, and until the new assignments "
-              + "propagate (up to 2 h, docs/diagnostics.md#d12) the app may be denied even inside it.");
-        }
-        if (!kept.isEmpty()) {
-          warnings.add("The app keeps tenant-wide consent " + describe(kept) + ": only mailbox-related Microsoft Graph "
-              + "permissions are revoked. If any of it reaches mailboxes, remove it in Entra (docs/diagnostics.md#d11).");
-        }
-      } else if (grants.present() && !grants.value().isEmpty() && method != AccessMethod.APPLICATION_ACCESS_POLICY) {
-        warnings.add("The app has tenant-wide consent " + grants.value().stream().map(g -> g.resource() + " " + g.permission())
-            .collect(Collectors.joining(", ")) + ": access is the union of consent and Exchange RBAC, so every mailbox "
-            + "stays reachable until you remove that consent in Entra (docs/diagnostics.md#d11). Not removed automatically"
-            + (method == AccessMethod.RBAC_FOR_APPLICATIONS ? ": opt in with Access.rbacForApplications(...).removingTenantWideConsent()." : "."));
-      } else if (grants.unknown()) {
-        warnings.add("Could not read the app's tenant-wide consent (" + grants.error() + "); check it by hand (docs/diagnostics.md#d11).");
-      }
-    }
-    if (method != AccessMethod.RBAC_FOR_APPLICATIONS) {
-      return new PrincipalSteps(0, objectId, objectId.isPresent());
-    }
-    String pointer = "Exchange service principal for " + app.appId();
-    if (rbacThroughGraph && objectId.isPresent()) {
-      // Graph's Exchange role assignments name the Entra service principal itself (/ServicePrincipals/{id}); Exchange's
-      // pointer cannot be read without an Exchange backend. The step keeps the operation so the exported script, which
-      // runs Exchange cmdlets, still creates the pointer if it is missing.
-      steps.add(new Step(steps.size() + 1, StepAction.NO_OP, pointer, "not read on this connection (no Exchange backend): "
-          + "Graph's role assignments refer to the Entra service principal " + objectId.get() + " directly; the exported "
-          + "script creates Exchange's pointer if it is missing", directory.get().name(),
-          Optional.of(new Operation.NewServicePrincipal(app.appId(), objectId.get(), displayName)), List.of()));
-      return new PrincipalSteps(0, objectId, true);
-    }
-    Observed<ExchangeServicePrincipal> existing = fromExchange(x -> x.findServicePrincipal(app.appId()));
-    if (existing.unknown()) {
-      return new PrincipalSteps(blocked(pointer, existing.blockedReason("Exchange's service principal")), objectId, false);
-    }
-    if (existing.present()) {
-      if (objectId.isPresent() && !existing.value().objectId().equalsIgnoreCase(objectId.get())) {
-        return new PrincipalSteps(blocked(pointer, "Exchange points at object id " + existing.value().objectId()
-            + " but the Entra service principal is " + objectId.get() + ": remove the stale pointer "
-            + "(Remove-ServicePrincipal) or pass the right object id"), objectId, false);
-      }
-      noOp(pointer, "exists (" + existing.value().displayName() + ")");
-      return new PrincipalSteps(0, Optional.of(existing.value().objectId()), true);
-    }
-    if (objectId.isEmpty()) {
-      return new PrincipalSteps(blocked(pointer, "the service principal's object id is unknown"), objectId, false);
-    }
-    int create = add(StepAction.CREATE, pointer, "Exchange does not know the app yet (step 2 of the RBAC for Applications recipe, docs/rbac-for-applications.md#recipe)",
-        new Operation.NewServicePrincipal(app.appId(), objectId.get(), displayName), deps(org));
-    return new PrincipalSteps(create, objectId, true);
   }
 
   // ---------------------------------------------------------------- scope
@@ -999,7 +821,7 @@ public final class Planner {
           AssigneeType.SERVICE_PRINCIPAL, target.type(), target.value(), administrativeUnitReady(deps(principal.ready(), scopeStep, org), scope)));
     }
     if (access.removeTenantWideConsent()) {
-      revokeConsent(assignments);
+      TenantWideConsent.revoke(ctx, assignments);
     }
   }
 
@@ -1046,7 +868,7 @@ public final class Planner {
       }
     }
     if (access.removeTenantWideConsent()) {
-      revokeConsent(assignments);
+      TenantWideConsent.revoke(ctx, assignments);
     }
   }
 
@@ -1058,47 +880,6 @@ public final class Planner {
     List<Integer> all = new ArrayList<>(deps);
     all.addAll(scope.ready());
     return all;
-  }
-
-  /**
-   * Recipe R step 5, only when the setup opted in: revokes the app's mailbox-related tenant-wide Microsoft Graph
-   * consent after the role assignments, so consent is removed only once the scoped assignments exist (they still take
-   * up to 2 h to propagate, which the plan's warning says).
-   */
-  private void revokeConsent(List<Integer> assignments) {
-    Application app = (Application) setup.principal();
-    String resource = "tenant-wide consent of " + app.appId();
-    if (assignments.contains(-1)) {
-      blocked(resource, "waits for the blocked role assignments: consent is revoked only once the scoped assignments exist");
-      return;
-    }
-    if (consent.unknown()) {
-      blocked(resource, consent.blockedReason("the app's tenant-wide consent"));
-      return;
-    }
-    List<String> revoke = consent.value().stream().filter(Planner::revocable).map(ApplicationPermissionGrant::permission)
-        .distinct().toList();
-    if (revoke.isEmpty()) {
-      noOp(resource, "no mailbox-related Microsoft Graph consent to remove");
-      return;
-    }
-    add(StepAction.REVOKE, resource, "REMOVES consent that existed: revoke Microsoft Graph " + String.join(", ", revoke)
-        + ", which reaches every mailbox whatever the scope (docs/diagnostics.md#d11, step 5 of the RBAC for Applications recipe, docs/rbac-for-applications.md#recipe; removingTenantWideConsent was declared)",
-        new Operation.RevokeApplicationPermissions(app.appId(), consentSpId, revoke), assignments);
-  }
-
-  /** Mailbox-related Microsoft Graph application permissions: the ones tenant-wide consent defeats a scope with. */
-  static boolean revocable(ApplicationPermissionGrant g) {
-    return g.resource().equalsIgnoreCase("Microsoft Graph") && mailboxPermission(g.permission());
-  }
-
-  private static boolean mailboxPermission(String permission) {
-    return List.of("Mail.", "Mail-", "Calendars.", "Contacts.", "MailboxSettings.", "MailboxFolder.", "MailboxItem.",
-        "MailboxConfigItem.").stream().anyMatch(prefix -> permission.regionMatches(true, 0, prefix, 0, prefix.length()));
-  }
-
-  private static String describe(List<ApplicationPermissionGrant> grants) {
-    return grants.stream().map(g -> g.resource() + " " + g.permission()).collect(Collectors.joining(", "));
   }
 
   private void accessPolicy(int org, PrincipalSteps principal, ScopeSteps scope) {
@@ -1142,6 +923,7 @@ public final class Planner {
   private void grantConsent(Application app, ApplicationAccessPolicy policy, int policyStep, PrincipalSteps principal,
       java.util.Optional<java.time.Instant> policyCreated) {
     String resource = "tenant-wide consent of " + app.appId();
+    Observed<List<ApplicationPermissionGrant>> consent = ctx.consent().grants();
     if (consent.unknown()) {
       blocked(resource, consent.blockedReason("the app's tenant-wide consent"));
       return;
@@ -1165,7 +947,7 @@ public final class Planner {
     add(StepAction.CREATE, resource, "grant tenant-wide consent Microsoft Graph " + String.join(", ", missing)
         + " once the access policy is effective, so the app never holds the permissions beyond the members of '"
         + ((GroupScope) setup.scope()).name() + "'",
-        new Operation.GrantApplicationPermissions(app.appId(), consentSpId, missing), deps(settled, principal.ready()));
+        new Operation.GrantApplicationPermissions(app.appId(), ctx.consent().servicePrincipalId(), missing), deps(settled, principal.ready()));
     warnings.add("Access policies are known to take longer than " + Table.duration(ACCESS_POLICY_SETTLE) + " at times (reports "
         + "speak of days, docs/diagnostics.md#d12): verify with awaitVerification(...) that the outsider is denied before relying on the restriction.");
   }

@@ -5,15 +5,12 @@ import dev.impersonation.AdministrativeUnitScope;
 import dev.impersonation.Application;
 import dev.impersonation.ApplicationAccessPolicy;
 import dev.impersonation.ApplicationImpersonation;
-import dev.impersonation.GroupKind;
 import dev.impersonation.GroupScope;
 import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.MailboxListScope;
-import dev.impersonation.MembershipMode;
 import dev.impersonation.OrganizationScope;
 import dev.impersonation.RbacForApplications;
 import dev.impersonation.RecipientFilterScope;
-import dev.impersonation.ServiceAccount;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.Step;
 import dev.impersonation.plan.StepAction;
@@ -21,29 +18,19 @@ import dev.impersonation.powershell.Cmdlet;
 import dev.impersonation.powershell.ScriptRenderer;
 import dev.impersonation.spi.ApplicationPermissionGrant;
 import dev.impersonation.spi.AssigneeType;
-import dev.impersonation.spi.DirectoryBackend;
 import dev.impersonation.spi.ExchangeBackend;
 import dev.impersonation.spi.ExchangeRbacReader;
-import dev.impersonation.spi.MailGroup;
-import dev.impersonation.spi.MailboxReader;
 import dev.impersonation.spi.ManagementScope;
 import dev.impersonation.spi.Operation;
-import dev.impersonation.spi.Recipient;
 import dev.impersonation.spi.RecipientFilter;
 import dev.impersonation.spi.RoleAssignment;
 import dev.impersonation.spi.RoleGroup;
 import dev.impersonation.spi.ScopeType;
 import dev.impersonation.spi.TenantConnection;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,26 +47,17 @@ public final class Planner {
   /** What the concerns of this plan share: the connection, its backends, the steps and warnings so far. */
   private final PlanContext ctx;
   private final TenantConnection connection;
-  private final Optional<ExchangeBackend> exchange;
-  private final Optional<DirectoryBackend> directory;
   private final Optional<ExchangeRbacReader> rbac;
   private final boolean rbacThroughGraph;
-  private final Optional<MailboxReader> mailboxes;
   private final List<Step> steps;
   private final List<String> warnings;
-  /** The member steps of the group scope, which the grant waits for. */
-  private final List<Integer> memberSteps = new ArrayList<>();
-  /** Groups found among a scope group's direct members, by scope group (read with the members, through Exchange). */
-  private final Map<String, List<Recipient>> nestedGroups = new LinkedHashMap<>();
+
   private Planner(PlanContext ctx) {
     this.ctx = ctx;
     this.setup = ctx.setup();
     this.connection = ctx.connection();
-    this.exchange = ctx.exchange();
-    this.directory = ctx.directory();
     this.rbac = ctx.rbac();
     this.rbacThroughGraph = ctx.rbacThroughGraph();
-    this.mailboxes = ctx.mailboxes();
     this.steps = ctx.steps();
     this.warnings = ctx.warnings();
   }
@@ -172,482 +150,23 @@ public final class Planner {
 
   // ---------------------------------------------------------------- scope
 
+  /**
+   * The scope by kind. An organization or recipient filter scope has no steps of its own: the grant's management scope
+   * (or none, organization-wide) carries it.
+   */
   private ScopeSteps scope(AccessMethod method, PrincipalSteps principal) {
     if (setup.scope() instanceof GroupScope group) {
-      return groups(group, principal);
+      return new GroupScopePlanner(ctx, group, principal).plan();
     } else if (setup.scope() instanceof MailboxListScope list) {
-      return mailboxList(list.mailboxes(), principal);
+      return MailboxListPlanner.plan(ctx, list.mailboxes());
     } else if (setup.scope() instanceof AdministrativeUnitScope au) {
-      if (directory.isPresent()) {
-        Observed<List<String>> members = Observed.read(() -> directory.get().administrativeUnitMembers(au.objectId()));
-        String resource = "administrative unit " + au.objectId();
-        if (members.unknown()) {
-          blocked(resource, members.blockedReason("the administrative unit"));
-          return new ScopeSteps(List.of(), List.of(), "", List.of(), false);
-        }
-        if (members.absent()) {
-          blocked(resource, "no such administrative unit: create it in Entra (Roles & admins > Admin units) and add the mailboxes");
-          return new ScopeSteps(List.of(), List.of(), "", List.of(), false);
-        }
-        noOp(resource, "exists with " + members.value().size() + " member(s)"
-            + (au.membershipMode() == MembershipMode.UNMANAGED ? "; existingMembership(): its members are left as they are" : ""));
-        if (au.managesMembers()) {
-          return administrativeUnitMembers(au, members.value());
-        }
-      } else if (au.managesMembers()) {
-        blocked("administrative unit " + au.objectId() + " members", "this connection has no directory (Graph) backend to "
-            + "read and write the administrative unit's members: add one (impersonation-graph)");
-        return new ScopeSteps(List.of(), List.of(), "", List.of(), false);
-      }
-      return new ScopeSteps(List.of(), List.of(), "", List.of(), true);
+      return new AdministrativeUnitPlanner(ctx).plan(au);
     }
-    return new ScopeSteps(List.of(), List.of(), "", List.of(), true);
-  }
-
-  /**
-   * The declared members of an administrative unit: adds the missing ones through the directory and, with EXACT
-   * membership only, removes the undeclared ones. Every member to add must be a directory user (looked up by UPN or
-   * mail, as Graph refers to it); a failed look-up blocks, never counts as absent.
-   */
-  private ScopeSteps administrativeUnitMembers(AdministrativeUnitScope au, List<String> current) {
-    String resource = "administrative unit " + au.objectId() + " members";
-    Set<String> present = current.stream().map(m -> m.toLowerCase(Locale.ROOT)).collect(Collectors.toCollection(LinkedHashSet::new));
-    Set<String> desired = au.members().stream().map(m -> m.toLowerCase(Locale.ROOT)).collect(Collectors.toCollection(LinkedHashSet::new));
-    List<String> toAdd = new ArrayList<>();
-    List<String> missing = new ArrayList<>();
-    List<String> unreadable = new ArrayList<>();
-    Map<String, Observed<dev.impersonation.spi.DirectoryUser>> users = directoryUsers(au.members().stream()
-        .filter(m -> !present.contains(m.toLowerCase(Locale.ROOT))).toList());
-    for (String m : au.members()) {
-      if (present.contains(m.toLowerCase(Locale.ROOT))) {
-        continue;
-      }
-      Observed<dev.impersonation.spi.DirectoryUser> user = users.get(m);
-      if (user.unknown()) {
-        unreadable.add(m + " (" + user.error() + ")");
-      } else if (user.absent()) {
-        missing.add(m);
-      } else {
-        String upn = user.value().userPrincipalName().isEmpty() ? m : user.value().userPrincipalName();
-        desired.add(upn.toLowerCase(Locale.ROOT));
-        if (!present.contains(upn.toLowerCase(Locale.ROOT))) {
-          toAdd.add(upn);
-        }
-      }
-    }
-    boolean ok = true;
-    if (!unreadable.isEmpty()) {
-      blocked(resource, "could not look up " + unreadable + "; a failed read is never taken as absent: plan again");
-      ok = false;
-    }
-    if (!missing.isEmpty()) {
-      blocked(resource, "no directory user found for " + missing + " (docs/diagnostics.md#d9 address mismatch): an administrative unit's "
-          + "members are Entra users, so fix the addresses (user principal names) or create the users");
-      ok = false;
-    }
-    if (!ok) {
-      return new ScopeSteps(List.of(), List.of(), "", List.of(), false);
-    }
-    List<String> extra = current.stream().filter(m -> !desired.contains(m.toLowerCase(Locale.ROOT))).toList();
-    boolean exact = au.membershipMode() == MembershipMode.EXACT;
-    String left = exact || extra.isEmpty() ? "" : "; " + extra.size() + " undeclared member(s) left as they are (ADD_ONLY: "
-        + "exactMembership() would remove them)";
-    List<Integer> steps = new ArrayList<>();
-    if (!toAdd.isEmpty()) {
-      steps.add(add(StepAction.ADD_MEMBERS, resource, "add " + toAdd.size() + " member(s): " + preview(toAdd) + left,
-          new Operation.AddAdministrativeUnitMembers(au.objectId(), toAdd), List.of()));
-    }
-    if (exact && !extra.isEmpty()) {
-      steps.add(add(StepAction.REMOVE_MEMBERS, resource, "EXACT membership: remove " + extra.size()
-          + " undeclared member(s): " + preview(extra), new Operation.RemoveAdministrativeUnitMembers(au.objectId(), extra),
-          List.of()));
-      warnings.add("REMOVES EXISTING MEMBERS: exactMembership() removes " + extra.size() + " undeclared member(s) from "
-          + "administrative unit " + au.objectId() + " (" + preview(extra) + "). The unit may scope other role assignments "
-          + "or admins too: they lose those members as well. Drop exactMembership() to keep them.");
-    }
-    if (steps.isEmpty()) {
-      noOp(resource, current.size() + " member(s), all declared members present" + left);
-    }
-    memberSteps.addAll(steps);
-    List<String> inScope = new ArrayList<>(au.members());
-    if (!exact) {
-      inScope.addAll(extra);
-    }
-    return new ScopeSteps(List.copyOf(steps), List.of(), "", inScope, true);
-  }
-
-  /**
-   * Whether a scope group is read through the directory (Graph): security groups always; Microsoft 365 groups without an
-   * Exchange backend; and, for a {@code -RecipientGroupScope} over Graph (no Exchange backend), any group, since Graph
-   * reads distribution groups and mail-enabled security groups though it cannot write them (docs/graph.md), and
-   * {@code /Groups/{id}} needs only the group's object id. Creating or filling such a group still needs Exchange.
-   */
-  private boolean throughDirectory(GroupKind kind) {
-    return kind == GroupKind.SECURITY || exchange.isEmpty() && directory.isPresent()
-        && (kind == GroupKind.MICROSOFT_365 || AppAssignmentScope.byRecipientGroup(setup));
-  }
-
-  private Observed<MailGroup> readGroup(String name, GroupKind kind) {
-    if (throughDirectory(kind)) {
-      return directory.map(d -> Observed.read(() -> d.findGroup(name)))
-          .orElseGet(() -> Observed.unknown("this connection has no directory (Graph) backend to read security groups"));
-    }
-    return fromExchange(x -> x.findGroup(name));
-  }
-
-  private Observed<List<String>> readMembers(String name, GroupKind kind) {
-    if (throughDirectory(kind)) {
-      return directory.map(d -> Observed.readValue(() -> d.groupMembers(name)))
-          .orElseGet(() -> Observed.unknown("this connection has no directory (Graph) backend"));
-    }
-    return valueFromExchange(x -> {
-      List<Recipient> all = x.groupMembers(name);
-      nestedGroups.put(name, all.stream().filter(r -> r.type().isGroup()).toList());
-      return all.stream().map(Recipient::primarySmtpAddress).toList();
-    });
-  }
-
-  /** The nested-group check of a scope group (docs/group-scopes.md); its warning, if any, joins the plan's. */
-  private void warnAboutNestedGroups(String name, GroupKind kind, Observed<List<String>> direct) {
-    if (kind == GroupKind.MICROSOFT_365 || !(setup.access() instanceof RbacForApplications
-        || setup.access() instanceof ApplicationImpersonation)) {
-      return; // Microsoft 365 groups cannot hold groups; access policies count nested members
-    }
-    java.util.function.Function<String, Observed<List<NestedGroupCheck.Member>>> members;
-    Observed<List<NestedGroupCheck.Member>> top;
-    if (exchange.isPresent() && nestedGroups.containsKey(name)) {
-      members = g -> valueFromExchange(x -> x.groupMembers(g).stream().map(NestedGroupCheck.Member::of).toList());
-      top = Observed.readValue(() -> nestedGroups.get(name).stream().map(NestedGroupCheck.Member::of).toList());
-    } else if (exchange.isEmpty() && directory.isPresent()) {
-      members = g -> Observed.readValue(() -> directory.get().groupMemberEntries(g).stream().map(NestedGroupCheck.Member::of).toList());
-      top = members.apply(name);
-    } else {
-      members = g -> Observed.unknown("not read");
-      top = Observed.unknown(direct.unknown() ? direct.error() : "the members' kinds were not read");
-    }
-    NestedGroupCheck.warning(kind.label() + " '" + name + "'", name, direct, top, members).ifPresent(warnings::add);
-  }
-
-  private ScopeSteps groups(GroupScope scope, PrincipalSteps principal) {
-    String marker = ObjectNames.ownerMarker(setup);
-    String principalUpn = setup.principal() instanceof ServiceAccount a ? a.userPrincipalName() : "";
-    boolean ok = true;
-    List<Integer> ready = new ArrayList<>();
-    List<RecipientFilter.GroupReference> refs = new ArrayList<>();
-    String policyGroup = scope.primarySmtpAddress().orElse(scope.name());
-    // Existing groups (including partitions beyond what the members need now) and their members.
-    Map<String, Observed<MailGroup>> groups = new LinkedHashMap<>();
-    for (int i = 0; ; i++) {
-      String name = scope.groupName(i);
-      Observed<MailGroup> g = readGroup(name, scope.kind());
-      if (i >= scope.groupCount() && !g.present()) {
-        break;
-      }
-      groups.put(name, g);
-      if (i > 200) {
-        break;
-      }
-    }
-    Map<String, List<String>> members = new LinkedHashMap<>();
-    Map<String, Integer> groupReady = new LinkedHashMap<>();
-    for (Map.Entry<String, Observed<MailGroup>> e : groups.entrySet()) {
-      String name = e.getKey();
-      Observed<MailGroup> g = e.getValue();
-      String resource = scope.kind().label() + " '" + name + "'";
-      if (g.unknown()) {
-        blocked(resource, g.blockedReason("the group"));
-        ok = false;
-        continue;
-      }
-      if (g.present()) {
-        MailGroup found = g.value();
-        // Graph shows a room list as a distribution group (mail-enabled, not security-enabled): not a mismatch there.
-        boolean graphRoomList = scope.kind() == GroupKind.ROOM_LIST && found.kind() == GroupKind.DISTRIBUTION
-            && throughDirectory(scope.kind());
-        if (found.kind() != scope.kind() && !graphRoomList) {
-          blocked(resource, "'" + name + "' exists but is a " + found.kind().label() + ", not a " + scope.kind().label()
-              + " (docs/diagnostics.md#d2, #d5): rename the setup's group or use Scope." + factory(found.kind()) + "(\"" + name + "\")");
-          ok = false;
-          continue;
-        }
-        if (groupReady.isEmpty() && found.primarySmtpAddress() != null && !found.primarySmtpAddress().isEmpty()) {
-          policyGroup = found.primarySmtpAddress();
-        }
-        noOp(resource, "exists" + (found.distinguishedName().isEmpty() ? "" : " (DN read: " + found.distinguishedName() + ")"));
-        List<String> missingOwners = scope.owners().stream()
-            .filter(o -> found.managedBy().stream().noneMatch(m -> m.equalsIgnoreCase(o))).toList();
-        boolean close = scope.closedMembership() && !found.memberJoinClosed() && scope.kind().isExchangeWritten();
-        boolean hide = scope.hiddenFromAddressListsEnabled() && !found.hiddenFromAddressLists();
-        int update = 0;
-        if (!missingOwners.isEmpty() || close || hide) {
-          List<String> what = new ArrayList<>();
-          if (!missingOwners.isEmpty()) {
-            what.add("add owner(s) " + missingOwners);
-          }
-          if (close) {
-            what.add("close membership");
-          }
-          if (hide) {
-            what.add("hide from address lists");
-          }
-          int ownerDep = missingOwners.stream().anyMatch(o -> o.equalsIgnoreCase(principalUpn)) ? principal.ready() : 0;
-          update = add(StepAction.UPDATE, resource, String.join(", ", what) + " (existing owners are kept)",
-              new Operation.SetGroup(name, scope.kind(), missingOwners, close, hide), deps(ownerDep));
-        }
-        groupReady.put(name, update);
-        if (scope.kind().isExchangeKnown()) {
-          refs.add(new RecipientFilter.GroupReference(name, scope.kind(),
-              found.distinguishedName().isEmpty() ? Optional.empty() : Optional.of(found.distinguishedName())));
-        }
-        if (scope.membershipMode() != MembershipMode.UNMANAGED) {
-          Observed<List<String>> current = readMembers(name, scope.kind());
-          if (current.present()) {
-            info("read " + current.value().size() + " member(s) of " + resource);
-          }
-          if (current.unknown()) {
-            blocked(resource + " members", current.blockedReason("the group's members"));
-            ok = false;
-          } else {
-            members.put(name, current.value());
-          }
-          warnAboutNestedGroups(name, scope.kind(), current);
-        } else if (scope.kind() != GroupKind.MICROSOFT_365 && (setup.access() instanceof RbacForApplications
-            || setup.access() instanceof ApplicationImpersonation)) {
-          warnAboutNestedGroups(name, scope.kind(), readMembers(name, scope.kind()));
-        }
-      } else {
-        if (scope.membershipMode() == MembershipMode.UNMANAGED) {
-          blocked(resource, "does not exist, and existingMembership() uses an existing group as it is: create it, "
-              + "or drop existingMembership() so the plan creates and fills it");
-          ok = false;
-          continue;
-        }
-        int ownerDep = scope.owners().stream().anyMatch(o -> o.equalsIgnoreCase(principalUpn)) ? principal.ready() : 0;
-        int create;
-        if (scope.kind().isExchangeWritten()) {
-          boolean first = groupReady.isEmpty();
-          Optional<String> alias = scope.alias().map(a -> first ? a : a + (groupReady.size() + 1));
-          Optional<String> smtp = first ? scope.primarySmtpAddress() : scope.primarySmtpAddress().map(a ->
-              a.substring(0, a.indexOf('@')) + (groupReady.size() + 1) + a.substring(a.indexOf('@')));
-          create = add(StepAction.CREATE, resource, "absent; created closed, owned by " + (scope.owners().isEmpty()
-              ? "the admin who runs it" : scope.owners()),
-              new Operation.NewDistributionGroup(name, scope.kind(), alias, smtp, scope.owners(), marker), deps(ownerDep));
-        } else {
-          String nickname = scope.alias().orElse(name.replaceAll("[^A-Za-z0-9]", ""));
-          create = add(StepAction.CREATE, resource, "absent; created through the directory",
-              new Operation.CreateDirectoryGroup(name, scope.kind(), nickname.isEmpty() ? "group" : nickname, scope.owners(), marker),
-              deps(ownerDep));
-        }
-        int last = create;
-        if (scope.hiddenFromAddressListsEnabled()) {
-          last = add(StepAction.UPDATE, resource, "hide from address lists",
-              new Operation.SetGroup(name, scope.kind(), List.of(), false, true), deps(create));
-        }
-        groupReady.put(name, last);
-        members.put(name, List.of());
-        if (scope.kind().isExchangeKnown()) {
-          refs.add(new RecipientFilter.GroupReference(name, scope.kind(), Optional.empty()));
-        }
-      }
-    }
-    if (!ok) {
-      return new ScopeSteps(List.of(), refs, policyGroup, List.of(), false);
-    }
-    List<String> inScope = new ArrayList<>();
-    members.values().forEach(inScope::addAll);
-    if (scope.membershipMode() != MembershipMode.UNMANAGED) {
-      ok = members(scope, members, groupReady, principal, principalUpn);
-      Set<String> seen = new LinkedHashSet<>();
-      inScope.forEach(m -> seen.add(m.toLowerCase(Locale.ROOT)));
-      if (scope.membershipMode() == MembershipMode.EXACT) {
-        inScope.clear();
-        seen.clear();
-      }
-      for (String m : scope.members()) {
-        if (seen.add(m.toLowerCase(Locale.ROOT))) {
-          inScope.add(m);
-        }
-      }
-    }
-    // DNs of groups created by this plan are read once they exist (a -RecipientGroupScope needs none).
-    List<Integer> resolveSteps = new ArrayList<>();
-    for (RecipientFilter.GroupReference ref : refs) {
-      if (ref.distinguishedName().isEmpty() && !AppAssignmentScope.byRecipientGroup(setup)) {
-        resolveSteps.add(add(StepAction.PREREQUISITE, scope.kind().label() + " '" + ref.identity() + "'",
-            "read its DistinguishedName once it exists (never built from the name)",
-            new Operation.ResolveGroupDistinguishedName(ref.identity(), ref.kind()), deps(groupReady.getOrDefault(ref.identity(), 0))));
-      }
-    }
-    ready.addAll(groupReady.values());
-    ready.addAll(resolveSteps);
-    ready.addAll(memberSteps);
-    return new ScopeSteps(ready, refs, policyGroup, inScope, ok);
-  }
-
-  private Map<String, Observed<dev.impersonation.spi.DirectoryUser>> directoryUsers(List<String> identities) {
-    return ctx.directoryUsers(identities);
-  }
-
-  private static Observed<Recipient> toRecipient(Observed<dev.impersonation.spi.DirectoryUser> user) {
-    if (user == null) {
-      return Observed.unknown("not read");
-    }
-    if (!user.present()) {
-      return user.absent() ? new Observed<>(Observed.State.ABSENT, null, "") : Observed.unknown(user.error());
-    }
-    dev.impersonation.spi.DirectoryUser u = user.value();
-    return new Observed<>(Observed.State.PRESENT, new Recipient(u.displayName(), u.userPrincipalName(), "",
-        dev.impersonation.spi.RecipientType.USER_MAILBOX, true), "");
-  }
-
-  /** Adds (and with EXACT removes) members, filling split groups in order. */
-  private boolean members(GroupScope scope, Map<String, List<String>> current, Map<String, Integer> groupReady,
-      PrincipalSteps principal, String principalUpn) {
-    Set<String> present = new LinkedHashSet<>();
-    current.values().forEach(list -> list.forEach(m -> present.add(m.toLowerCase(Locale.ROOT))));
-    List<String> toAdd = scope.members().stream().filter(m -> !present.contains(m.toLowerCase(Locale.ROOT))).toList();
-    // Every member to add must be a mailbox (docs/diagnostics.md#d9 address mismatch, docs/diagnostics.md#d2 group given where a mailbox is needed).
-    List<String> missing = new ArrayList<>();
-    List<String> groupsGiven = new ArrayList<>();
-    List<String> unreadable = new ArrayList<>();
-    Map<String, String> canonical = new LinkedHashMap<>();
-    // Declared members as their primary SMTP addresses, which is how Exchange lists members (for EXACT).
-    Set<String> desired = scope.members().stream().map(m -> m.toLowerCase(Locale.ROOT)).collect(Collectors.toCollection(LinkedHashSet::new));
-    boolean throughExchange = scope.kind().isExchangeWritten() || exchange.isPresent();
-    // Graph: every member to add is read in bulk once ($batch), which also tells the backend their object ids for the adds.
-    Map<String, Observed<dev.impersonation.spi.DirectoryUser>> users = throughExchange || directory.isEmpty() ? Map.of()
-        : directoryUsers(toAdd.stream().filter(m -> !(m.equalsIgnoreCase(principalUpn) && principal.ready() > 0)).toList());
-    for (String m : toAdd) {
-      if (m.equalsIgnoreCase(principalUpn) && principal.ready() > 0) {
-        canonical.put(m, m);
-        continue;
-      }
-      Observed<Recipient> r = throughExchange
-          ? fromExchange(x -> x.findRecipient(m))
-          : directory.isEmpty() ? Observed.unknown("no backend") : toRecipient(users.get(m));
-      if (r.unknown()) {
-        unreadable.add(m + " (" + r.error() + ")");
-      } else if (r.absent()) {
-        missing.add(m);
-      } else if (!r.value().type().isMailbox()) {
-        groupsGiven.add(m + " (" + r.value().type().value() + ")");
-      } else {
-        canonical.put(m, m);
-        desired.add(r.value().primarySmtpAddress().toLowerCase(Locale.ROOT));
-        if (present.contains(r.value().primarySmtpAddress().toLowerCase(Locale.ROOT))) {
-          canonical.remove(m);
-        }
-      }
-    }
-    String resource = scope.kind().label() + " '" + scope.name() + "' members";
-    boolean ok = true;
-    if (!unreadable.isEmpty()) {
-      blocked(resource, "could not look up " + unreadable + "; a failed read is never taken as absent: plan again");
-      ok = false;
-    }
-    if (!missing.isEmpty()) {
-      blocked(resource, "no recipient found for " + missing + " (docs/diagnostics.md#d9 address mismatch): fix the addresses or create the mailboxes");
-      ok = false;
-    }
-    if (!groupsGiven.isEmpty()) {
-      blocked(resource, groupsGiven + " are groups, not mailboxes (docs/diagnostics.md#d2): MemberOfGroup counts direct members only, so "
-          + "list the mailboxes themselves");
-      ok = false;
-    }
-    if (!ok) {
-      return false;
-    }
-    if (throughExchange && !scope.kind().isExchangeWritten() && directory.isPresent() && !canonical.isEmpty()) {
-      // Graph writes this group and refers to members by object id only (docs/graph-references.md): read the members to add
-      // from the directory in bulk now, so the adds need no look-ups. Best effort: a failed read here only moves the
-      // look-ups to apply time, where a member the directory lacks fails before anything is written.
-      try {
-        directory.get().findUsers(List.copyOf(canonical.keySet()));
-      } catch (RuntimeException lookupsAtApplyTime) {
-        // Nothing to report: the plan is still correct.
-      }
-    }
-    int max = scope.maxMembersPerGroup().orElse(Integer.MAX_VALUE);
-    Map<String, List<String>> additions = new LinkedHashMap<>();
-    List<String> queue = new ArrayList<>(canonical.keySet());
-    for (Map.Entry<String, List<String>> e : current.entrySet()) {
-      int room = Math.max(0, max - e.getValue().size());
-      List<String> batch = new ArrayList<>();
-      while (room-- > 0 && !queue.isEmpty()) {
-        batch.add(queue.remove(0));
-      }
-      if (!batch.isEmpty()) {
-        additions.put(e.getKey(), batch);
-      }
-    }
-    if (!queue.isEmpty()) {
-      blocked(resource, queue.size() + " member(s) do not fit in the groups at " + max + " per group");
-      return false;
-    }
-    for (Map.Entry<String, List<String>> e : current.entrySet()) {
-      String group = e.getKey();
-      String res = scope.kind().label() + " '" + group + "' members";
-      List<String> add = additions.getOrDefault(group, List.of());
-      if (!add.isEmpty()) {
-        int dep = add.stream().anyMatch(m -> m.equalsIgnoreCase(principalUpn)) ? principal.ready() : 0;
-        memberSteps.add(add(StepAction.ADD_MEMBERS, res, "add " + add.size() + " member(s): " + preview(add),
-            new Operation.AddGroupMembers(group, scope.kind(), add), deps(groupReady.getOrDefault(group, 0), dep)));
-      }
-      if (scope.membershipMode() == MembershipMode.EXACT) {
-        List<String> extra = e.getValue().stream().filter(m -> !desired.contains(m.toLowerCase(Locale.ROOT))).toList();
-        if (!extra.isEmpty()) {
-          memberSteps.add(add(StepAction.REMOVE_MEMBERS, res, "EXACT membership: remove " + extra.size()
-              + " undeclared member(s): " + preview(extra), new Operation.RemoveGroupMembers(group, scope.kind(), extra),
-              deps(groupReady.getOrDefault(group, 0))));
-        }
-      }
-      if (add.isEmpty() && (scope.membershipMode() != MembershipMode.EXACT
-          || e.getValue().stream().allMatch(m -> desired.contains(m.toLowerCase(Locale.ROOT))))) {
-        noOp(res, e.getValue().size() + " member(s), all declared members present");
-      }
-    }
-    return true;
+    return ScopeSteps.none(true);
   }
 
   private static String preview(List<String> values) {
     return PlanContext.preview(values);
-  }
-
-  private static String factory(GroupKind kind) {
-    return switch (kind) {
-      case DISTRIBUTION -> "distributionGroup";
-      case MAIL_ENABLED_SECURITY -> "mailEnabledSecurityGroup";
-      case ROOM_LIST -> "roomList";
-      case MICROSOFT_365 -> "microsoft365Group";
-      case SECURITY -> "securityGroup";
-    };
-  }
-
-  private ScopeSteps mailboxList(List<String> mailboxes, PrincipalSteps principal) {
-    List<String> missing = new ArrayList<>();
-    List<String> notMailboxes = new ArrayList<>();
-    List<String> unreadable = new ArrayList<>();
-    for (String m : mailboxes) {
-      Observed<Recipient> r = fromExchange(x -> x.findRecipient(m));
-      if (r.unknown()) {
-        unreadable.add(m + " (" + r.error() + ")");
-      } else if (r.absent()) {
-        missing.add(m);
-      } else if (!r.value().type().isMailbox()) {
-        notMailboxes.add(m + " (" + r.value().type().value() + ")");
-      }
-    }
-    String resource = "listed mailboxes";
-    if (!unreadable.isEmpty()) {
-      blocked(resource, "could not look up " + unreadable + "; a failed read is never taken as absent: plan again");
-    }
-    if (!missing.isEmpty()) {
-      blocked(resource, "no mailbox found for " + missing + " (docs/diagnostics.md#d9): fix the addresses");
-    }
-    if (!notMailboxes.isEmpty()) {
-      blocked(resource, notMailboxes + " are not mailboxes (docs/diagnostics.md#d2): list the member mailboxes instead");
-    }
-    return new ScopeSteps(List.of(), List.of(), "", mailboxes, unreadable.isEmpty() && missing.isEmpty() && notMailboxes.isEmpty());
   }
 
   // ---------------------------------------------------------------- grants

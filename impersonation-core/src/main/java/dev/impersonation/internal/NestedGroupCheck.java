@@ -86,7 +86,7 @@ final class NestedGroupCheck {
     return Optional.of(label + " has nested group(s) " + nestedGroups.stream().map(Member::label).toList()
         + ": only direct members are in scope (docs/group-scopes.md), so "
         + (out.isEmpty() ? "no mailbox is reached only through them" : out.size() + " mailbox(es) reached only through them "
-            + "are left out: " + Planner.preview(out) + ". Add them to '" + name + "' directly if the app needs them")
+            + "are left out: " + PlanContext.preview(out) + ". Add them to '" + name + "' directly if the app needs them")
         + (unreadable.isEmpty() ? "" : "; the members of " + unreadable + " could not be read")
         + (queue.isEmpty() ? "" : "; more nested groups were not read") + ".");
   }

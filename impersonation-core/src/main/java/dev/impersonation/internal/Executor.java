@@ -119,7 +119,7 @@ public final class Executor {
   }
 
   /** The state of one step's execution. */
-  private final class StepRun {
+  final class StepRun {
     private final Step step;
     private final boolean afterWrite;
     int attempts;
@@ -133,55 +133,27 @@ public final class Executor {
     }
 
     void perform(Operation op) {
-      if (op instanceof Operation.AwaitMailbox a) {
-        awaitMailbox(a.identity());
-      } else if (op instanceof Operation.AwaitAccessPolicy a) {
-        awaitAccessPolicy(a);
-      } else if (op instanceof Operation.ResolveGroupDistinguishedName r) {
-        resolvedDns.put(r.group(), resolveDn(r));
-        changed = true;
-      } else if (op instanceof Operation.NewManagementScope s && s.filter().needsResolution()) {
-        RecipientFilter.MemberOfGroups groups = (RecipientFilter.MemberOfGroups) s.filter();
-        List<RecipientFilter.GroupReference> resolved = groups.groups().stream()
-            .map(g -> g.distinguishedName().isPresent() ? g : new RecipientFilter.GroupReference(g.identity(), g.kind(),
-                Optional.of(Optional.ofNullable(resolvedDns.get(g.identity())).orElseGet(() ->
-                    resolveDn(new Operation.ResolveGroupDistinguishedName(g.identity(), g.kind()))))))
-            .toList();
-        write(new Operation.NewManagementScope(s.name(), new RecipientFilter.MemberOfGroups(resolved)));
-      } else if (op instanceof Operation.AddGroupMembers m) {
-        List<List<String>> parts = parts(m.members(), backendFor(op).maxMembersPerWrite());
-        for (int i = 0, done = 0; i < parts.size(); i++) {
-          write(new Operation.AddGroupMembers(m.group(), m.kind(), parts.get(i)));
-          done += parts.get(i).size();
-          progress("added", done, m.members().size(), i, parts.size());
-        }
-      } else if (op instanceof Operation.RemoveGroupMembers m) {
-        List<List<String>> parts = parts(m.members(), backendFor(op).maxMembersPerWrite());
-        for (int i = 0, done = 0; i < parts.size(); i++) {
-          write(new Operation.RemoveGroupMembers(m.group(), m.kind(), parts.get(i)));
-          done += parts.get(i).size();
-          progress("removed", done, m.members().size(), i, parts.size());
-        }
-      } else if (op instanceof Operation.AddAdministrativeUnitMembers || op instanceof Operation.RemoveAdministrativeUnitMembers) {
-        // One write with the whole list: a directory backend batches it (Graph: 20 requests per $batch) and takes
-        // "already a member" / "not a member" as success, so retrying the list after a throttled batch, a partial
-        // failure or a crash repeats nothing harmful.
-        write(op);
-      } else if (op instanceof Operation.AddMailboxPermissions p) {
-        for (int i = 0; i < p.mailboxes().size(); i++) {
-          write(new Operation.AddMailboxPermissions(p.user(), List.of(p.mailboxes().get(i))));
-          progress("granted FullAccess on", i + 1, p.mailboxes().size(), i, p.mailboxes().size());
-        }
-      } else {
-        write(op);
-      }
+      op.accept(new StepDispatch(this));
+    }
+
+    /** Reads the group's DN (with retries) and remembers it for the management scopes that filter on the group. */
+    void resolveAndRemember(Operation.ResolveGroupDistinguishedName r) {
+      resolvedDns.put(r.group(), resolveDn(r));
+      changed = true;
+    }
+
+    /** A group a filter names, with its DN: its own, else the one an earlier step resolved, else read now. */
+    RecipientFilter.GroupReference withDistinguishedName(RecipientFilter.GroupReference g) {
+      return g.distinguishedName().isPresent() ? g : new RecipientFilter.GroupReference(g.identity(), g.kind(),
+          Optional.of(Optional.ofNullable(resolvedDns.get(g.identity())).orElseGet(() ->
+              resolveDn(new Operation.ResolveGroupDistinguishedName(g.identity(), g.kind())))));
     }
 
     /**
      * "n of N" after a part of a step written in several parts: after every part up to 20 parts, else about every 5%,
      * and always after the last.
      */
-    private void progress(String verb, int done, int total, int index, int parts) {
+    void progress(String verb, int done, int total, int index, int parts) {
       if (parts < 2) {
         return;
       }
@@ -191,17 +163,8 @@ public final class Executor {
       }
     }
 
-    /** {@code members} in consecutive parts of at most {@code size} (at least 1). */
-    private static List<List<String>> parts(List<String> members, int size) {
-      int n = Math.max(1, size);
-      List<List<String>> out = new ArrayList<>();
-      for (int i = 0; i < members.size(); i += n) {
-        out.add(List.copyOf(members.subList(i, Math.min(members.size(), i + n))));
-      }
-      return out;
-    }
-
-    private Backend backendFor(Operation op) {
+    /** The backend that runs {@code op}. */
+    Backend backendFor(Operation op) {
       Capability needed = op.capability(connection.target().kind()).orElseThrow();
       return connection.backends().stream().filter(b -> b.capabilities().contains(needed)).findFirst()
           .orElseThrow(() -> new ImpersonationException("No backend of this connection can " + needed.description()
@@ -209,14 +172,23 @@ public final class Executor {
     }
 
     /** One write with retries. "Already exists" counts as done. */
-    private void write(Operation op) {
+    void write(Operation op) {
+      write(op, true);
+    }
+
+    /** One removal with retries: "already exists" is no success here, it fails the step. */
+    void remove(Operation op) {
+      write(op, false);
+    }
+
+    private void write(Operation op, boolean alreadyExistsIsDone) {
       Backend backend = backendFor(op);
       retrying(() -> {
         try {
           backend.execute(op);
           changed = true;
         } catch (ObjectAlreadyExistsException e) {
-          if (op instanceof Operation.RemoveGroupMembers || op instanceof Operation.RemoveAdministrativeUnitMembers) {
+          if (!alreadyExistsIsDone) {
             throw e;
           }
           LOG.debug("Step {}: {} already in place: {}", step.number(), op.getClass().getSimpleName(), e.getMessage());
@@ -244,7 +216,7 @@ public final class Executor {
     }
 
     /** Waits until the app's newest access policy is {@code settle} old, reporting the wait in steps. */
-    private void awaitAccessPolicy(Operation.AwaitAccessPolicy a) {
+    void awaitAccessPolicy(Operation.AwaitAccessPolicy a) {
       java.util.List<dev.impersonation.spi.AccessPolicy> policies = retrying(() -> connection.exchange().orElseThrow(
           () -> new ImpersonationException("Cannot read access policies: this connection has no Exchange backend."))
           .accessPolicies(a.appId()));
@@ -274,7 +246,7 @@ public final class Executor {
     }
 
     /** Polls until the mailbox is usable, backing off up to the readiness timeout. */
-    private void awaitMailbox(String identity) {
+    void awaitMailbox(String identity) {
       Instant since = connection.clock().instant();
       Instant deadline = since.plus(policy.readinessTimeout());
       Duration interval = policy.readinessInterval();

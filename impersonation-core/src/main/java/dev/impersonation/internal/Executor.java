@@ -16,7 +16,10 @@ import dev.impersonation.plan.StepAction;
 import dev.impersonation.plan.StepOutcome;
 import dev.impersonation.plan.StepResult;
 import dev.impersonation.spi.Backend;
+import dev.impersonation.spi.BackendKind;
 import dev.impersonation.spi.Capability;
+import dev.impersonation.spi.DirectoryBackend;
+import dev.impersonation.spi.ExchangeBackend;
 import dev.impersonation.spi.MailGroup;
 import dev.impersonation.spi.Operation;
 import dev.impersonation.spi.Recipient;
@@ -40,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * Runs a plan's steps in order. Each call is retried on throttling (honouring Retry-After), transient failures and
  * read-after-write lag, with exponential back-off and jitter; all waiting goes through the connection's sleeper, so
  * a fake clock makes it instant and deterministic. A step that fails for good stops the run; re-planning and
- * applying again resumes without duplicates.
+ * applying again resumes without duplicates. Each step runs on the backend the plan chose for it
+ * ({@link Step#backendKind()}); nothing is routed again here, and a plan whose chosen backends this connection lacks
+ * is refused before any write.
  */
 public final class Executor {
   private static final Logger LOG = LoggerFactory.getLogger(Executor.class);
@@ -64,6 +69,12 @@ public final class Executor {
           .collect(Collectors.joining("\n"));
       throw new PlanBlockedException("Nothing was applied: the plan for '" + plan.setupName() + "' has "
           + plan.blockedSteps().size() + " blocked step(s):\n" + why, plan);
+    }
+    List<String> unrunnable = plan.steps().stream().map(s -> unrunnable(s, plan)).flatMap(Optional::stream).toList();
+    if (!unrunnable.isEmpty()) {
+      throw new PlanBlockedException("Nothing was applied: the plan for '" + plan.setupName() + "' runs " + unrunnable.size()
+          + " step(s) on a backend this connection lacks; apply it with a connection like the one it was planned "
+          + "with, or plan again with this one:\n" + String.join("\n", unrunnable), plan);
     }
     List<StepResult> results = new ArrayList<>();
     Set<Integer> changedThisRun = new HashSet<>();
@@ -97,6 +108,22 @@ public final class Executor {
       }
     }
     return new ApplyResult(plan, results);
+  }
+
+  /** Why the step cannot run on this connection's backend of the kind the plan chose for it, if it cannot. */
+  private Optional<String> unrunnable(Step step, Plan plan) {
+    if (step.action() == StepAction.NO_OP || step.operation().isEmpty() || step.backendKind().isEmpty()) {
+      return Optional.empty();
+    }
+    BackendKind kind = step.backendKind().get();
+    String which = "  [" + step.number() + "] " + step.resource() + ": planned on the " + kind.label() + " '" + step.backend() + "'";
+    Optional<Backend> backend = connection.backend(kind);
+    if (backend.isEmpty()) {
+      return Optional.of(which + ", and this connection has no " + kind.label());
+    }
+    Optional<Capability> needed = step.operation().get().capability(plan.target().kind());
+    return needed.filter(c -> !backend.get().capabilities().contains(c)).map(c -> which + ", and this connection's "
+        + kind.label() + " '" + backend.get().name() + "' cannot " + c.description());
   }
 
   private void emit(ProgressEvent.Kind kind, Step step, String message, Duration wait) {
@@ -163,12 +190,20 @@ public final class Executor {
       }
     }
 
-    /** The backend that runs {@code op}. */
-    Backend backendFor(Operation op) {
-      Capability needed = op.capability(connection.target().kind()).orElseThrow();
-      return connection.backends().stream().filter(b -> b.capabilities().contains(needed)).findFirst()
-          .orElseThrow(() -> new ImpersonationException("No backend of this connection can " + needed.description()
-              + ": add " + needed.provider() + "."));
+    /** The backend the plan chose for this step (apply checked that the connection has it before any write). */
+    Backend backend() {
+      return step.backendKind().flatMap(connection::backend).orElseThrow(() -> new ImpersonationException("Step "
+          + step.number() + " (" + step.resource() + ") names no backend of this connection: plan again with it."));
+    }
+
+    /** The connection's Exchange backend, when the plan chose it for this step. */
+    private Optional<ExchangeBackend> plannedExchange() {
+      return step.backendKind().filter(k -> k == BackendKind.EXCHANGE).flatMap(k -> connection.exchange());
+    }
+
+    /** The connection's directory backend, when the plan chose it for this step. */
+    private Optional<DirectoryBackend> plannedDirectory() {
+      return step.backendKind().filter(k -> k == BackendKind.DIRECTORY).flatMap(k -> connection.directory());
     }
 
     /** One write with retries. "Already exists" counts as done. */
@@ -182,7 +217,7 @@ public final class Executor {
     }
 
     private void write(Operation op, boolean alreadyExistsIsDone) {
-      Backend backend = backendFor(op);
+      Backend backend = backend();
       retrying(() -> {
         try {
           backend.execute(op);
@@ -209,15 +244,15 @@ public final class Executor {
     }
 
     private Optional<MailGroup> readGroup(Operation.ResolveGroupDistinguishedName r) {
-      if (connection.exchange().isPresent()) {
-        return connection.exchange().get().findGroup(r.group());
+      if (plannedExchange().isPresent()) {
+        return plannedExchange().get().findGroup(r.group());
       }
-      return connection.directory().orElseThrow(() -> new ImpersonationException("No backend can read groups.")).findGroup(r.group());
+      return plannedDirectory().orElseThrow(() -> new ImpersonationException("No backend can read groups.")).findGroup(r.group());
     }
 
     /** Waits until the app's newest access policy is {@code settle} old, reporting the wait in steps. */
     void awaitAccessPolicy(Operation.AwaitAccessPolicy a) {
-      java.util.List<dev.impersonation.spi.AccessPolicy> policies = retrying(() -> connection.exchange().orElseThrow(
+      java.util.List<dev.impersonation.spi.AccessPolicy> policies = retrying(() -> plannedExchange().orElseThrow(
           () -> new ImpersonationException("Cannot read access policies: this connection has no Exchange backend."))
           .accessPolicies(a.appId()));
       Instant created = policies.stream().map(dev.impersonation.spi.AccessPolicy::createdAt).filter(java.util.Objects::nonNull)
@@ -234,12 +269,12 @@ public final class Executor {
       changed = true;
     }
 
-    /** The Exchange backend, else a directory backend that reads mailboxes through Graph. */
+    /** The Exchange backend, else a directory backend that reads mailboxes through Graph: as the plan chose. */
     private dev.impersonation.spi.MailboxReader mailboxReader(String identity) {
-      if (connection.exchange().isPresent()) {
-        return connection.exchange().get();
+      if (plannedExchange().isPresent()) {
+        return plannedExchange().get();
       }
-      return connection.directory().filter(d -> d instanceof dev.impersonation.spi.MailboxReader)
+      return plannedDirectory().filter(d -> d instanceof dev.impersonation.spi.MailboxReader)
           .map(dev.impersonation.spi.MailboxReader.class::cast).orElseThrow(() -> new ImpersonationException(
               "Cannot wait for the mailbox " + identity + ": this connection has no Exchange backend and its directory "
                   + "backend cannot read mailboxes."));

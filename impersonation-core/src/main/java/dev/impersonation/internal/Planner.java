@@ -22,6 +22,7 @@ import dev.impersonation.powershell.ScriptRenderer;
 import dev.impersonation.spi.ApplicationPermissionGrant;
 import dev.impersonation.spi.AssigneeType;
 import dev.impersonation.spi.Backend;
+import dev.impersonation.spi.BackendKind;
 import dev.impersonation.spi.Capability;
 import dev.impersonation.spi.DirectoryBackend;
 import dev.impersonation.spi.EntraServicePrincipal;
@@ -39,6 +40,7 @@ import dev.impersonation.spi.RoleGroup;
 import dev.impersonation.spi.ScopeType;
 import dev.impersonation.spi.TenantConnection;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -142,26 +144,23 @@ public final class Planner {
   // ---------------------------------------------------------------- steps
 
   private int add(StepAction action, String resource, String reason, Operation op, List<Integer> deps) {
-    String backend = "-";
+    // The one routing decision: the step records the backend kind, and apply runs the step there.
+    Optional<BackendKind> kind = Optional.empty();
     if (op != null) {
       Optional<Capability> needed = op.capability(setup.target().kind());
-      if (needed.isPresent()) {
-        Optional<Backend> capable = connection.backends().stream().filter(b -> b.capabilities().contains(needed.get())).findFirst();
-        if (capable.isEmpty()) {
-          action = StepAction.BLOCKED;
-          reason = "no backend of this connection can " + needed.get().description() + ": add " + needed.get().provider()
-              + " to the connection (it was needed because " + reason + ")";
-          op = null;
-        } else {
-          backend = capable.get().name();
-        }
-      } else {
-        backend = exchange.map(Backend::name).or(() -> directory.map(Backend::name)).orElse("-");
+      kind = Arrays.stream(BackendKind.values()).filter(k -> connection.backend(k)
+          .filter(b -> needed.isEmpty() || b.capabilities().contains(needed.get())).isPresent()).findFirst();
+      if (needed.isPresent() && kind.isEmpty()) {
+        action = StepAction.BLOCKED;
+        reason = "no backend of this connection can " + needed.get().description() + ": add " + needed.get().provider()
+            + " to the connection (it was needed because " + reason + ")";
+        op = null;
       }
     }
+    String backend = kind.flatMap(connection::backend).map(Backend::name).orElse("-");
     List<Integer> realDeps = deps.stream().filter(d -> d > 0).distinct().sorted().toList();
     int number = steps.size() + 1;
-    steps.add(new Step(number, action, resource, reason, backend, Optional.ofNullable(op), realDeps));
+    steps.add(new Step(number, action, resource, reason, backend, kind, Optional.ofNullable(op), realDeps));
     return number;
   }
 
@@ -361,7 +360,7 @@ public final class Planner {
       // runs Exchange cmdlets, still creates the pointer if it is missing.
       steps.add(new Step(steps.size() + 1, StepAction.NO_OP, pointer, "not read on this connection (no Exchange backend): "
           + "Graph's role assignments refer to the Entra service principal " + objectId.get() + " directly; the exported "
-          + "script creates Exchange's pointer if it is missing", directory.get().name(),
+          + "script creates Exchange's pointer if it is missing", directory.get().name(), Optional.of(BackendKind.DIRECTORY),
           Optional.of(new Operation.NewServicePrincipal(app.appId(), objectId.get(), displayName)), List.of()));
       return new PrincipalSteps(0, objectId, true);
     }

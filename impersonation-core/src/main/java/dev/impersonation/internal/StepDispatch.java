@@ -62,7 +62,7 @@ final class StepDispatch implements Operation.Visitor<Void> {
 
   @Override
   public Void visitAddGroupMembers(Operation.AddGroupMembers op) {
-    List<List<String>> parts = parts(op.members(), run.backendFor(op).maxMembersPerWrite());
+    List<List<String>> parts = parts(op.members(), run.backend().maxMembersPerWrite());
     for (int i = 0, done = 0; i < parts.size(); i++) {
       run.write(new Operation.AddGroupMembers(op.group(), op.kind(), parts.get(i)));
       done += parts.get(i).size();
@@ -73,7 +73,7 @@ final class StepDispatch implements Operation.Visitor<Void> {
 
   @Override
   public Void visitRemoveGroupMembers(Operation.RemoveGroupMembers op) {
-    List<List<String>> parts = parts(op.members(), run.backendFor(op).maxMembersPerWrite());
+    List<List<String>> parts = parts(op.members(), run.backend().maxMembersPerWrite());
     for (int i = 0, done = 0; i < parts.size(); i++) {
       run.remove(new Operation.RemoveGroupMembers(op.group(), op.kind(), parts.get(i)));
       done += parts.get(i).size();

@@ -16,7 +16,10 @@ import dev.impersonation.plan.StepAction;
 import dev.impersonation.plan.StepOutcome;
 import dev.impersonation.plan.StepResult;
 import dev.impersonation.spi.Backend;
+import dev.impersonation.spi.BackendKind;
 import dev.impersonation.spi.Capability;
+import dev.impersonation.spi.DirectoryBackend;
+import dev.impersonation.spi.ExchangeBackend;
 import dev.impersonation.spi.MailGroup;
 import dev.impersonation.spi.Operation;
 import dev.impersonation.spi.Recipient;
@@ -40,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * Runs a plan's steps in order. Each call is retried on throttling (honouring Retry-After), transient failures and
  * read-after-write lag, with exponential back-off and jitter; all waiting goes through the connection's sleeper, so
  * a fake clock makes it instant and deterministic. A step that fails for good stops the run; re-planning and
- * applying again resumes without duplicates.
+ * applying again resumes without duplicates. Each step runs on the backend the plan chose for it
+ * ({@link Step#backendKind()}); nothing is routed again here, and a plan whose chosen backends this connection lacks
+ * is refused before any write.
  */
 public final class Executor {
   private static final Logger LOG = LoggerFactory.getLogger(Executor.class);
@@ -64,6 +69,12 @@ public final class Executor {
           .collect(Collectors.joining("\n"));
       throw new PlanBlockedException("Nothing was applied: the plan for '" + plan.setupName() + "' has "
           + plan.blockedSteps().size() + " blocked step(s):\n" + why, plan);
+    }
+    List<String> unrunnable = plan.steps().stream().map(s -> unrunnable(s, plan)).flatMap(Optional::stream).toList();
+    if (!unrunnable.isEmpty()) {
+      throw new PlanBlockedException("Nothing was applied: the plan for '" + plan.setupName() + "' runs " + unrunnable.size()
+          + " step(s) on a backend this connection lacks; apply it with a connection like the one it was planned "
+          + "with, or plan again with this one:\n" + String.join("\n", unrunnable), plan);
     }
     List<StepResult> results = new ArrayList<>();
     Set<Integer> changedThisRun = new HashSet<>();
@@ -99,6 +110,22 @@ public final class Executor {
     return new ApplyResult(plan, results);
   }
 
+  /** Why the step cannot run on this connection's backend of the kind the plan chose for it, if it cannot. */
+  private Optional<String> unrunnable(Step step, Plan plan) {
+    if (step.action() == StepAction.NO_OP || step.operation().isEmpty() || step.backendKind().isEmpty()) {
+      return Optional.empty();
+    }
+    BackendKind kind = step.backendKind().get();
+    String which = "  [" + step.number() + "] " + step.resource() + ": planned on the " + kind.label() + " '" + step.backend() + "'";
+    Optional<Backend> backend = connection.backend(kind);
+    if (backend.isEmpty()) {
+      return Optional.of(which + ", and this connection has no " + kind.label());
+    }
+    Optional<Capability> needed = step.operation().get().capability(plan.target().kind());
+    return needed.filter(c -> !backend.get().capabilities().contains(c)).map(c -> which + ", and this connection's "
+        + kind.label() + " '" + backend.get().name() + "' cannot " + c.description());
+  }
+
   private void emit(ProgressEvent.Kind kind, Step step, String message, Duration wait) {
     emit(new ProgressEvent(connection.clock().instant(), kind, Optional.ofNullable(step), message, Optional.ofNullable(wait)));
   }
@@ -119,7 +146,7 @@ public final class Executor {
   }
 
   /** The state of one step's execution. */
-  private final class StepRun {
+  final class StepRun {
     private final Step step;
     private final boolean afterWrite;
     int attempts;
@@ -133,55 +160,27 @@ public final class Executor {
     }
 
     void perform(Operation op) {
-      if (op instanceof Operation.AwaitMailbox a) {
-        awaitMailbox(a.identity());
-      } else if (op instanceof Operation.AwaitAccessPolicy a) {
-        awaitAccessPolicy(a);
-      } else if (op instanceof Operation.ResolveGroupDistinguishedName r) {
-        resolvedDns.put(r.group(), resolveDn(r));
-        changed = true;
-      } else if (op instanceof Operation.NewManagementScope s && s.filter().needsResolution()) {
-        RecipientFilter.MemberOfGroups groups = (RecipientFilter.MemberOfGroups) s.filter();
-        List<RecipientFilter.GroupReference> resolved = groups.groups().stream()
-            .map(g -> g.distinguishedName().isPresent() ? g : new RecipientFilter.GroupReference(g.identity(), g.kind(),
-                Optional.of(Optional.ofNullable(resolvedDns.get(g.identity())).orElseGet(() ->
-                    resolveDn(new Operation.ResolveGroupDistinguishedName(g.identity(), g.kind()))))))
-            .toList();
-        write(new Operation.NewManagementScope(s.name(), new RecipientFilter.MemberOfGroups(resolved)));
-      } else if (op instanceof Operation.AddGroupMembers m) {
-        List<List<String>> parts = parts(m.members(), backendFor(op).maxMembersPerWrite());
-        for (int i = 0, done = 0; i < parts.size(); i++) {
-          write(new Operation.AddGroupMembers(m.group(), m.kind(), parts.get(i)));
-          done += parts.get(i).size();
-          progress("added", done, m.members().size(), i, parts.size());
-        }
-      } else if (op instanceof Operation.RemoveGroupMembers m) {
-        List<List<String>> parts = parts(m.members(), backendFor(op).maxMembersPerWrite());
-        for (int i = 0, done = 0; i < parts.size(); i++) {
-          write(new Operation.RemoveGroupMembers(m.group(), m.kind(), parts.get(i)));
-          done += parts.get(i).size();
-          progress("removed", done, m.members().size(), i, parts.size());
-        }
-      } else if (op instanceof Operation.AddAdministrativeUnitMembers || op instanceof Operation.RemoveAdministrativeUnitMembers) {
-        // One write with the whole list: a directory backend batches it (Graph: 20 requests per $batch) and takes
-        // "already a member" / "not a member" as success, so retrying the list after a throttled batch, a partial
-        // failure or a crash repeats nothing harmful.
-        write(op);
-      } else if (op instanceof Operation.AddMailboxPermissions p) {
-        for (int i = 0; i < p.mailboxes().size(); i++) {
-          write(new Operation.AddMailboxPermissions(p.user(), List.of(p.mailboxes().get(i))));
-          progress("granted FullAccess on", i + 1, p.mailboxes().size(), i, p.mailboxes().size());
-        }
-      } else {
-        write(op);
-      }
+      op.accept(new StepDispatch(this));
+    }
+
+    /** Reads the group's DN (with retries) and remembers it for the management scopes that filter on the group. */
+    void resolveAndRemember(Operation.ResolveGroupDistinguishedName r) {
+      resolvedDns.put(r.group(), resolveDn(r));
+      changed = true;
+    }
+
+    /** A group a filter names, with its DN: its own, else the one an earlier step resolved, else read now. */
+    RecipientFilter.GroupReference withDistinguishedName(RecipientFilter.GroupReference g) {
+      return g.distinguishedName().isPresent() ? g : new RecipientFilter.GroupReference(g.identity(), g.kind(),
+          Optional.of(Optional.ofNullable(resolvedDns.get(g.identity())).orElseGet(() ->
+              resolveDn(new Operation.ResolveGroupDistinguishedName(g.identity(), g.kind())))));
     }
 
     /**
      * "n of N" after a part of a step written in several parts: after every part up to 20 parts, else about every 5%,
      * and always after the last.
      */
-    private void progress(String verb, int done, int total, int index, int parts) {
+    void progress(String verb, int done, int total, int index, int parts) {
       if (parts < 2) {
         return;
       }
@@ -191,32 +190,40 @@ public final class Executor {
       }
     }
 
-    /** {@code members} in consecutive parts of at most {@code size} (at least 1). */
-    private static List<List<String>> parts(List<String> members, int size) {
-      int n = Math.max(1, size);
-      List<List<String>> out = new ArrayList<>();
-      for (int i = 0; i < members.size(); i += n) {
-        out.add(List.copyOf(members.subList(i, Math.min(members.size(), i + n))));
-      }
-      return out;
+    /** The backend the plan chose for this step (apply checked that the connection has it before any write). */
+    Backend backend() {
+      return step.backendKind().flatMap(connection::backend).orElseThrow(() -> new ImpersonationException("Step "
+          + step.number() + " (" + step.resource() + ") names no backend of this connection: plan again with it."));
     }
 
-    private Backend backendFor(Operation op) {
-      Capability needed = op.capability(connection.target().kind()).orElseThrow();
-      return connection.backends().stream().filter(b -> b.capabilities().contains(needed)).findFirst()
-          .orElseThrow(() -> new ImpersonationException("No backend of this connection can " + needed.description()
-              + ": add " + needed.provider() + "."));
+    /** The connection's Exchange backend, when the plan chose it for this step. */
+    private Optional<ExchangeBackend> plannedExchange() {
+      return step.backendKind().filter(k -> k == BackendKind.EXCHANGE).flatMap(k -> connection.exchange());
+    }
+
+    /** The connection's directory backend, when the plan chose it for this step. */
+    private Optional<DirectoryBackend> plannedDirectory() {
+      return step.backendKind().filter(k -> k == BackendKind.DIRECTORY).flatMap(k -> connection.directory());
     }
 
     /** One write with retries. "Already exists" counts as done. */
-    private void write(Operation op) {
-      Backend backend = backendFor(op);
+    void write(Operation op) {
+      write(op, true);
+    }
+
+    /** One removal with retries: "already exists" is no success here, it fails the step. */
+    void remove(Operation op) {
+      write(op, false);
+    }
+
+    private void write(Operation op, boolean alreadyExistsIsDone) {
+      Backend backend = backend();
       retrying(() -> {
         try {
           backend.execute(op);
           changed = true;
         } catch (ObjectAlreadyExistsException e) {
-          if (op instanceof Operation.RemoveGroupMembers || op instanceof Operation.RemoveAdministrativeUnitMembers) {
+          if (!alreadyExistsIsDone) {
             throw e;
           }
           LOG.debug("Step {}: {} already in place: {}", step.number(), op.getClass().getSimpleName(), e.getMessage());
@@ -237,15 +244,15 @@ public final class Executor {
     }
 
     private Optional<MailGroup> readGroup(Operation.ResolveGroupDistinguishedName r) {
-      if (connection.exchange().isPresent()) {
-        return connection.exchange().get().findGroup(r.group());
+      if (plannedExchange().isPresent()) {
+        return plannedExchange().get().findGroup(r.group());
       }
-      return connection.directory().orElseThrow(() -> new ImpersonationException("No backend can read groups.")).findGroup(r.group());
+      return plannedDirectory().orElseThrow(() -> new ImpersonationException("No backend can read groups.")).findGroup(r.group());
     }
 
     /** Waits until the app's newest access policy is {@code settle} old, reporting the wait in steps. */
-    private void awaitAccessPolicy(Operation.AwaitAccessPolicy a) {
-      java.util.List<dev.impersonation.spi.AccessPolicy> policies = retrying(() -> connection.exchange().orElseThrow(
+    void awaitAccessPolicy(Operation.AwaitAccessPolicy a) {
+      java.util.List<dev.impersonation.spi.AccessPolicy> policies = retrying(() -> plannedExchange().orElseThrow(
           () -> new ImpersonationException("Cannot read access policies: this connection has no Exchange backend."))
           .accessPolicies(a.appId()));
       Instant created = policies.stream().map(dev.impersonation.spi.AccessPolicy::createdAt).filter(java.util.Objects::nonNull)
@@ -262,19 +269,19 @@ public final class Executor {
       changed = true;
     }
 
-    /** The Exchange backend, else a directory backend that reads mailboxes through Graph. */
+    /** The Exchange backend, else a directory backend that reads mailboxes through Graph: as the plan chose. */
     private dev.impersonation.spi.MailboxReader mailboxReader(String identity) {
-      if (connection.exchange().isPresent()) {
-        return connection.exchange().get();
+      if (plannedExchange().isPresent()) {
+        return plannedExchange().get();
       }
-      return connection.directory().filter(d -> d instanceof dev.impersonation.spi.MailboxReader)
+      return plannedDirectory().filter(d -> d instanceof dev.impersonation.spi.MailboxReader)
           .map(dev.impersonation.spi.MailboxReader.class::cast).orElseThrow(() -> new ImpersonationException(
               "Cannot wait for the mailbox " + identity + ": this connection has no Exchange backend and its directory "
                   + "backend cannot read mailboxes."));
     }
 
     /** Polls until the mailbox is usable, backing off up to the readiness timeout. */
-    private void awaitMailbox(String identity) {
+    void awaitMailbox(String identity) {
       Instant since = connection.clock().instant();
       Instant deadline = since.plus(policy.readinessTimeout());
       Duration interval = policy.readinessInterval();

@@ -7,6 +7,7 @@ import dev.impersonation.plan.Step;
 import dev.impersonation.plan.StepAction;
 import dev.impersonation.spi.ApplicationPermissionGrant;
 import dev.impersonation.spi.Backend;
+import dev.impersonation.spi.BackendKind;
 import dev.impersonation.spi.Capability;
 import dev.impersonation.spi.DirectoryBackend;
 import dev.impersonation.spi.DirectoryUser;
@@ -16,6 +17,7 @@ import dev.impersonation.spi.MailboxReader;
 import dev.impersonation.spi.Operation;
 import dev.impersonation.spi.TenantConnection;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -170,36 +172,34 @@ final class PlanContext {
    * the reason why; otherwise the step names the backend that runs it.
    */
   int add(StepAction action, String resource, String reason, Operation op, List<Integer> deps) {
-    String backend = "-";
+    // The one routing decision: the step records the backend kind, and apply runs the step there.
+    Optional<BackendKind> kind = Optional.empty();
     if (op != null) {
       Optional<Capability> needed = op.capability(setup.target().kind());
-      if (needed.isPresent()) {
-        Optional<Backend> capable = connection.backends().stream().filter(b -> b.capabilities().contains(needed.get())).findFirst();
-        if (capable.isEmpty()) {
-          action = StepAction.BLOCKED;
-          reason = "no backend of this connection can " + needed.get().description() + ": add " + needed.get().provider()
-              + " to the connection (it was needed because " + reason + ")";
-          op = null;
-        } else {
-          backend = capable.get().name();
-        }
-      } else {
-        backend = exchange.map(Backend::name).or(() -> directory.map(Backend::name)).orElse("-");
+      kind = Arrays.stream(BackendKind.values()).filter(k -> connection.backend(k)
+          .filter(b -> needed.isEmpty() || b.capabilities().contains(needed.get())).isPresent()).findFirst();
+      if (needed.isPresent() && kind.isEmpty()) {
+        action = StepAction.BLOCKED;
+        reason = "no backend of this connection can " + needed.get().description() + ": add " + needed.get().provider()
+            + " to the connection (it was needed because " + reason + ")";
+        op = null;
       }
     }
+    String backend = kind.flatMap(connection::backend).map(Backend::name).orElse("-");
     List<Integer> realDeps = deps.stream().filter(d -> d > 0).distinct().sorted().toList();
     int number = steps.size() + 1;
-    steps.add(new Step(number, action, resource, reason, backend, Optional.ofNullable(op), realDeps));
+    steps.add(new Step(number, action, resource, reason, backend, kind, Optional.ofNullable(op), realDeps));
     return number;
   }
 
   /**
-   * Adds a NO_OP step that names {@code backend} and keeps {@code op} for the exported script, without the capability
+   * Adds a NO_OP step that names the backend of {@code kind} and keeps {@code op} for the exported script, without the capability
    * check of {@link #add}: for a step this connection does not run but a script does.
    */
-  int addForScript(String resource, String reason, String backend, Operation op) {
+  int addForScript(String resource, String reason, BackendKind kind, Operation op) {
     int number = steps.size() + 1;
-    steps.add(new Step(number, StepAction.NO_OP, resource, reason, backend, Optional.of(op), List.of()));
+    String backend = connection.backend(kind).map(Backend::name).orElse("-");
+    steps.add(new Step(number, StepAction.NO_OP, resource, reason, backend, Optional.of(kind), Optional.of(op), List.of()));
     return number;
   }
 

@@ -8,6 +8,7 @@ import dev.impersonation.RbacForApplications;
 import dev.impersonation.ServiceAccount;
 import dev.impersonation.plan.StepAction;
 import dev.impersonation.spi.ApplicationPermissionGrant;
+import dev.impersonation.spi.BackendKind;
 import dev.impersonation.spi.DirectoryBackend;
 import dev.impersonation.spi.DirectoryUser;
 import dev.impersonation.spi.EntraServicePrincipal;
@@ -157,7 +158,7 @@ final class PrincipalPlanner {
       // runs Exchange cmdlets, still creates the pointer if it is missing.
       ctx.addForScript(pointer, "not read on this connection (no Exchange backend): "
           + "Graph's role assignments refer to the Entra service principal " + objectId.get() + " directly; the exported "
-          + "script creates Exchange's pointer if it is missing", ctx.directory().get().name(),
+          + "script creates Exchange's pointer if it is missing", BackendKind.DIRECTORY,
           new Operation.NewServicePrincipal(app.appId(), objectId.get(), displayName));
       return new PrincipalSteps(0, objectId, true);
     }

@@ -18,6 +18,7 @@ import java.util.function.Function;
 public final class CmdletMapping {
   private final TenantTarget target;
   private final Function<String, String> dnVariableOf;
+  private final Renderer renderer = new Renderer();
 
   /**
    * @param target the tenant target (some operations map differently on Exchange Server)
@@ -30,37 +31,79 @@ public final class CmdletMapping {
 
   /** The statements that perform {@code op} idempotently in a script. */
   public List<Statement> statements(Operation op) {
-    if (op instanceof Operation.EnableOrganizationCustomization) {
+    return op.accept(renderer);
+  }
+
+  /** Each kind of operation as the statements an admin would run. */
+  private final class Renderer implements Operation.Visitor<List<Statement>> {
+    @Override
+    public List<Statement> visitEnableOrganizationCustomization(Operation.EnableOrganizationCustomization op) {
       return List.of(new Statement.RunIdempotent(Cmdlet.of("Enable-OrganizationCustomization")));
-    } else if (op instanceof Operation.CreateServiceAccount c) {
+    }
+
+    @Override
+    public List<Statement> visitCreateServiceAccount(Operation.CreateServiceAccount c) {
       return createServiceAccount(c);
-    } else if (op instanceof Operation.AwaitMailbox a) {
+    }
+
+    @Override
+    public List<Statement> visitAwaitMailbox(Operation.AwaitMailbox a) {
       return List.of(new Statement.WaitUntilFound(Cmdlet.of("Get-Mailbox").text("Identity", a.identity()), 60,
           "Waiting for the mailbox " + a.identity() + (target.isExchangeOnline()
               ? " to be provisioned (Exchange Online takes about 15 minutes after licensing)..."
               : " to be visible on this domain controller (Active Directory replication)...")));
-    } else if (op instanceof Operation.AwaitAccessPolicy a) {
+    }
+
+    @Override
+    public List<Statement> visitAwaitAccessPolicy(Operation.AwaitAccessPolicy a) {
       return List.of(new Statement.Comment("Wait until the new access policy is effective (more than an hour), so the consent "
           + "granted next is restricted from the start."),
           new Statement.Run(Cmdlet.of("Start-Sleep").text("Seconds", String.valueOf(a.settle().getSeconds()))));
-    } else if (op instanceof Operation.NewDistributionGroup g) {
+    }
+
+    @Override
+    public List<Statement> visitNewDistributionGroup(Operation.NewDistributionGroup g) {
       return List.of(new Statement.RunUnlessFound(Cmdlet.of("Get-DistributionGroup").text("Identity", g.name()),
           List.of(newDistributionGroup(g))));
-    } else if (op instanceof Operation.CreateDirectoryGroup g) {
+    }
+
+    @Override
+    public List<Statement> visitCreateDirectoryGroup(Operation.CreateDirectoryGroup g) {
       return createDirectoryGroup(g);
-    } else if (op instanceof Operation.SetGroup s) {
+    }
+
+    @Override
+    public List<Statement> visitSetGroup(Operation.SetGroup s) {
       return setGroup(s);
-    } else if (op instanceof Operation.AddGroupMembers a) {
+    }
+
+    @Override
+    public List<Statement> visitAddGroupMembers(Operation.AddGroupMembers a) {
       return a.members().stream().map(m -> memberStatement(a.group(), a.kind(), m, true)).toList();
-    } else if (op instanceof Operation.RemoveGroupMembers r) {
+    }
+
+    @Override
+    public List<Statement> visitRemoveGroupMembers(Operation.RemoveGroupMembers r) {
       return r.members().stream().map(m -> memberStatement(r.group(), r.kind(), m, false)).toList();
-    } else if (op instanceof Operation.AddAdministrativeUnitMembers a) {
+    }
+
+    @Override
+    public List<Statement> visitAddAdministrativeUnitMembers(Operation.AddAdministrativeUnitMembers a) {
       return addAdministrativeUnitMembers(a);
-    } else if (op instanceof Operation.RemoveAdministrativeUnitMembers r) {
+    }
+
+    @Override
+    public List<Statement> visitRemoveAdministrativeUnitMembers(Operation.RemoveAdministrativeUnitMembers r) {
       return removeAdministrativeUnitMembers(r);
-    } else if (op instanceof Operation.ResolveGroupDistinguishedName r) {
+    }
+
+    @Override
+    public List<Statement> visitResolveGroupDistinguishedName(Operation.ResolveGroupDistinguishedName r) {
       return List.of(new Statement.Assign(dnVariableOf.apply(r.group()), readGroup(r.group(), r.kind()), "DistinguishedName"));
-    } else if (op instanceof Operation.NewManagementScope s) {
+    }
+
+    @Override
+    public List<Statement> visitNewManagementScope(Operation.NewManagementScope s) {
       Map<String, String> variables = new java.util.LinkedHashMap<>();
       if (s.filter() instanceof dev.impersonation.spi.RecipientFilter.MemberOfGroups m) {
         m.groups().stream().filter(g -> g.distinguishedName().isEmpty())
@@ -69,43 +112,66 @@ public final class CmdletMapping {
       return List.of(new Statement.RunUnlessFound(Cmdlet.of("Get-ManagementScope").text("Identity", s.name()),
           List.of(Cmdlet.of("New-ManagementScope").text("Name", s.name())
               .param("RecipientRestrictionFilter", new ParameterValue.Filter(s.filter(), variables)))));
-    } else if (op instanceof Operation.NewManagementRoleAssignment a) {
+    }
+
+    @Override
+    public List<Statement> visitNewManagementRoleAssignment(Operation.NewManagementRoleAssignment a) {
       return List.of(new Statement.RunUnlessFound(Cmdlet.of("Get-ManagementRoleAssignment").text("Identity", a.name()),
           List.of(roleAssignment(a))));
-    } else if (op instanceof Operation.NewRoleGroup g) {
+    }
+
+    @Override
+    public List<Statement> visitNewRoleGroup(Operation.NewRoleGroup g) {
       Cmdlet create = Cmdlet.of("New-RoleGroup").text("Name", g.name()).list("Roles", g.roles()).list("Members", g.members());
       if (!g.customRecipientWriteScope().isEmpty()) {
         create = create.text("CustomRecipientWriteScope", g.customRecipientWriteScope());
       }
       return List.of(new Statement.RunUnlessFound(Cmdlet.of("Get-RoleGroup").text("Identity", g.name()),
           List.of(create.text("Description", g.description()))));
-    } else if (op instanceof Operation.AddRoleGroupMember m) {
+    }
+
+    @Override
+    public List<Statement> visitAddRoleGroupMember(Operation.AddRoleGroupMember m) {
       return List.of(new Statement.RunIdempotent(
           Cmdlet.of("Add-RoleGroupMember").text("Identity", m.roleGroup()).text("Member", m.member())));
-    } else if (op instanceof Operation.NewServicePrincipal sp) {
+    }
+
+    @Override
+    public List<Statement> visitNewServicePrincipal(Operation.NewServicePrincipal sp) {
       return List.of(new Statement.RunUnlessFound(Cmdlet.of("Get-ServicePrincipal").text("Identity", sp.appId()),
           List.of(Cmdlet.of("New-ServicePrincipal").text("AppId", sp.appId()).text("ObjectId", sp.objectId())
               .text("DisplayName", sp.displayName()))));
-    } else if (op instanceof Operation.NewApplicationAccessPolicy p) {
+    }
+
+    @Override
+    public List<Statement> visitNewApplicationAccessPolicy(Operation.NewApplicationAccessPolicy p) {
       // Guarded like the other writes: created only when no policy of the app with this right names the group yet.
       return List.of(new Statement.RunUnlessFound(Cmdlet.of(ScriptFunctions.ACCESS_POLICY_PROBE).text("AppId", p.appId())
               .text("ScopeGroup", p.policyScopeGroup()).text("AccessRight", p.accessRight()),
           List.of(Cmdlet.of("New-ApplicationAccessPolicy").text("AppId", p.appId())
               .text("PolicyScopeGroupId", p.policyScopeGroup()).text("AccessRight", p.accessRight())
               .text("Description", p.description()))));
-    } else if (op instanceof Operation.AddMailboxPermissions p) {
+    }
+
+    @Override
+    public List<Statement> visitAddMailboxPermissions(Operation.AddMailboxPermissions p) {
       // Guarded like every other write: added only when Get-MailboxPermission shows no FullAccess (not denied) yet.
       return p.mailboxes().stream().<Statement>map(m -> new Statement.RunUnlessFound(
           Cmdlet.of(ScriptFunctions.FULL_ACCESS_PROBE).text("Identity", m).text("User", p.user()),
           List.of(Cmdlet.of("Add-MailboxPermission").text("Identity", m).text("User", p.user())
               .text("AccessRights", "FullAccess").bool("AutoMapping", false))))
           .toList();
-    } else if (op instanceof Operation.GrantApplicationPermissions g) {
+    }
+
+    @Override
+    public List<Statement> visitGrantApplicationPermissions(Operation.GrantApplicationPermissions g) {
       return grantApplicationPermissions(g);
-    } else if (op instanceof Operation.RevokeApplicationPermissions r) {
+    }
+
+    @Override
+    public List<Statement> visitRevokeApplicationPermissions(Operation.RevokeApplicationPermissions r) {
       return revokeApplicationPermissions(r);
     }
-    throw new IllegalArgumentException("no cmdlet mapping for " + op.getClass().getSimpleName());
   }
 
   /** The application id of the Microsoft Graph resource service principal. */

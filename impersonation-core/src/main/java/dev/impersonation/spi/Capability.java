@@ -2,7 +2,8 @@ package dev.impersonation.spi;
 
 /**
  * What a backend can write. The planner routes each operation to the first backend of the connection that has
- * the operation's capability; an operation nobody can perform becomes a blocked step saying which backend to add.
+ * the operation's capability and records that choice on the step ({@link BackendKind}), where apply runs it; an
+ * operation nobody can perform becomes a blocked step saying which backend to add.
  */
 public enum Capability {
   EXCHANGE_ORGANIZATION("change the Exchange organization configuration", "an Exchange backend"),

@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * One write (or prerequisite read) a plan step performs. Operations are immutable values: backends execute them,
  * {@link dev.impersonation.powershell.CmdletMapping} maps each to the cmdlets an admin would type, and plans
- * serialise them to JSON. Secrets are never serialised.
+ * serialise them to JSON. Secrets are never serialised. Code that does something per kind of operation implements
+ * {@link Visitor} rather than testing types one by one, so a new kind does not compile until every visitor handles it.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")
 @JsonSubTypes({
@@ -43,11 +44,79 @@ public sealed interface Operation {
   /** The capability a backend needs to perform this operation on {@code target}; empty for reads the executor does. */
   Optional<Capability> capability(TenantTarget.Kind target);
 
+  /**
+   * Calls the method of {@code visitor} for this operation's kind and answers its result: the one dispatch on the kind
+   * of an operation, so that every renderer and backend handles every kind (see {@link Visitor}).
+   *
+   * @param visitor what to do for each kind of operation
+   * @param <R> the visitor's result type ({@link Void} when it answers nothing)
+   * @return what the visitor answered
+   */
+  <R> R accept(Visitor<R> visitor);
+
+  /**
+   * What to do for each kind of {@link Operation}, one method per record. There are no default methods, deliberately:
+   * adding an operation record adds a method here, and every visitor (the cmdlet mapping, the executor, each backend)
+   * stops compiling until it says what it does with the new kind. A backend that cannot perform a kind implements its
+   * method by throwing the {@link dev.impersonation.TenantException} it reports for unsupported operations.
+   *
+   * @param <R> the result type ({@link Void} for visitors that only act)
+   */
+  interface Visitor<R> {
+    /** Handles an {@link EnableOrganizationCustomization}; answers the visitor's result for it. */
+    R visitEnableOrganizationCustomization(EnableOrganizationCustomization operation);
+    /** Handles a {@link CreateServiceAccount}; answers the visitor's result for it. */
+    R visitCreateServiceAccount(CreateServiceAccount operation);
+    /** Handles an {@link AwaitMailbox}; answers the visitor's result for it. */
+    R visitAwaitMailbox(AwaitMailbox operation);
+    /** Handles an {@link AwaitAccessPolicy}; answers the visitor's result for it. */
+    R visitAwaitAccessPolicy(AwaitAccessPolicy operation);
+    /** Handles a {@link NewDistributionGroup}; answers the visitor's result for it. */
+    R visitNewDistributionGroup(NewDistributionGroup operation);
+    /** Handles a {@link CreateDirectoryGroup}; answers the visitor's result for it. */
+    R visitCreateDirectoryGroup(CreateDirectoryGroup operation);
+    /** Handles a {@link SetGroup}; answers the visitor's result for it. */
+    R visitSetGroup(SetGroup operation);
+    /** Handles an {@link AddGroupMembers}; answers the visitor's result for it. */
+    R visitAddGroupMembers(AddGroupMembers operation);
+    /** Handles a {@link RemoveGroupMembers}; answers the visitor's result for it. */
+    R visitRemoveGroupMembers(RemoveGroupMembers operation);
+    /** Handles an {@link AddAdministrativeUnitMembers}; answers the visitor's result for it. */
+    R visitAddAdministrativeUnitMembers(AddAdministrativeUnitMembers operation);
+    /** Handles a {@link RemoveAdministrativeUnitMembers}; answers the visitor's result for it. */
+    R visitRemoveAdministrativeUnitMembers(RemoveAdministrativeUnitMembers operation);
+    /** Handles a {@link ResolveGroupDistinguishedName}; answers the visitor's result for it. */
+    R visitResolveGroupDistinguishedName(ResolveGroupDistinguishedName operation);
+    /** Handles a {@link NewManagementScope}; answers the visitor's result for it. */
+    R visitNewManagementScope(NewManagementScope operation);
+    /** Handles a {@link NewManagementRoleAssignment}; answers the visitor's result for it. */
+    R visitNewManagementRoleAssignment(NewManagementRoleAssignment operation);
+    /** Handles a {@link NewRoleGroup}; answers the visitor's result for it. */
+    R visitNewRoleGroup(NewRoleGroup operation);
+    /** Handles an {@link AddRoleGroupMember}; answers the visitor's result for it. */
+    R visitAddRoleGroupMember(AddRoleGroupMember operation);
+    /** Handles a {@link NewServicePrincipal}; answers the visitor's result for it. */
+    R visitNewServicePrincipal(NewServicePrincipal operation);
+    /** Handles a {@link NewApplicationAccessPolicy}; answers the visitor's result for it. */
+    R visitNewApplicationAccessPolicy(NewApplicationAccessPolicy operation);
+    /** Handles an {@link AddMailboxPermissions}; answers the visitor's result for it. */
+    R visitAddMailboxPermissions(AddMailboxPermissions operation);
+    /** Handles a {@link GrantApplicationPermissions}; answers the visitor's result for it. */
+    R visitGrantApplicationPermissions(GrantApplicationPermissions operation);
+    /** Handles a {@link RevokeApplicationPermissions}; answers the visitor's result for it. */
+    R visitRevokeApplicationPermissions(RevokeApplicationPermissions operation);
+  }
+
   /** {@code Enable-OrganizationCustomization} (Exchange Online, once). */
   record EnableOrganizationCustomization() implements Operation {
     @Override
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.of(Capability.EXCHANGE_ORGANIZATION);
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitEnableOrganizationCustomization(this);
     }
   }
 
@@ -67,6 +136,11 @@ public sealed interface Operation {
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.of(target == TenantTarget.Kind.EXCHANGE_ONLINE ? Capability.DIRECTORY_USERS : Capability.EXCHANGE_RECIPIENTS);
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitCreateServiceAccount(this);
+    }
   }
 
   /**
@@ -78,6 +152,11 @@ public sealed interface Operation {
     @Override
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.empty();
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitAwaitMailbox(this);
     }
   }
 
@@ -92,6 +171,11 @@ public sealed interface Operation {
     @Override
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.empty();
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitAwaitAccessPolicy(this);
     }
   }
 
@@ -115,6 +199,11 @@ public sealed interface Operation {
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.of(Capability.EXCHANGE_GROUPS);
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitNewDistributionGroup(this);
+    }
   }
 
   /**
@@ -135,6 +224,11 @@ public sealed interface Operation {
     @Override
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.of(Capability.DIRECTORY_GROUPS);
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitCreateDirectoryGroup(this);
     }
   }
 
@@ -157,6 +251,11 @@ public sealed interface Operation {
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.of(kind.isExchangeWritten() ? Capability.EXCHANGE_GROUPS : Capability.DIRECTORY_GROUPS);
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitSetGroup(this);
+    }
   }
 
   /**
@@ -175,6 +274,11 @@ public sealed interface Operation {
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.of(kind.isExchangeWritten() ? Capability.EXCHANGE_GROUPS : Capability.DIRECTORY_GROUPS);
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitAddGroupMembers(this);
+    }
   }
 
   /**
@@ -192,6 +296,11 @@ public sealed interface Operation {
     @Override
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.of(kind.isExchangeWritten() ? Capability.EXCHANGE_GROUPS : Capability.DIRECTORY_GROUPS);
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitRemoveGroupMembers(this);
     }
   }
 
@@ -212,6 +321,11 @@ public sealed interface Operation {
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.of(Capability.DIRECTORY_ADMINISTRATIVE_UNITS);
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitAddAdministrativeUnitMembers(this);
+    }
   }
 
   /**
@@ -230,6 +344,11 @@ public sealed interface Operation {
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.of(Capability.DIRECTORY_ADMINISTRATIVE_UNITS);
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitRemoveAdministrativeUnitMembers(this);
+    }
   }
 
   /**
@@ -242,6 +361,11 @@ public sealed interface Operation {
     @Override
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.empty();
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitResolveGroupDistinguishedName(this);
     }
   }
 
@@ -256,6 +380,11 @@ public sealed interface Operation {
     @Override
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.of(target == TenantTarget.Kind.EXCHANGE_ONLINE ? Capability.EXCHANGE_APPLICATION_RBAC : Capability.EXCHANGE_RBAC);
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitNewManagementScope(this);
     }
   }
 
@@ -276,6 +405,11 @@ public sealed interface Operation {
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.of(assigneeType == AssigneeType.SERVICE_PRINCIPAL && target == TenantTarget.Kind.EXCHANGE_ONLINE
           ? Capability.EXCHANGE_APPLICATION_RBAC : Capability.EXCHANGE_RBAC);
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitNewManagementRoleAssignment(this);
     }
   }
 
@@ -299,6 +433,11 @@ public sealed interface Operation {
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.of(Capability.EXCHANGE_RBAC);
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitNewRoleGroup(this);
+    }
   }
 
   /**
@@ -311,6 +450,11 @@ public sealed interface Operation {
     @Override
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.of(Capability.EXCHANGE_RBAC);
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitAddRoleGroupMember(this);
     }
   }
 
@@ -326,6 +470,11 @@ public sealed interface Operation {
     @Override
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.of(Capability.EXCHANGE_APPLICATION_RBAC);
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitNewServicePrincipal(this);
     }
   }
 
@@ -343,6 +492,11 @@ public sealed interface Operation {
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.of(Capability.EXCHANGE_APPLICATIONS);
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitNewApplicationAccessPolicy(this);
+    }
   }
 
   /**
@@ -359,6 +513,11 @@ public sealed interface Operation {
     @Override
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.of(Capability.EXCHANGE_MAILBOX_PERMISSIONS);
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitAddMailboxPermissions(this);
     }
   }
 
@@ -381,6 +540,11 @@ public sealed interface Operation {
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.of(Capability.DIRECTORY_APPLICATIONS);
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitGrantApplicationPermissions(this);
+    }
   }
 
   /**
@@ -400,6 +564,11 @@ public sealed interface Operation {
     @Override
     public Optional<Capability> capability(TenantTarget.Kind target) {
       return Optional.of(Capability.DIRECTORY_APPLICATIONS);
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitRevokeApplicationPermissions(this);
     }
   }
 }

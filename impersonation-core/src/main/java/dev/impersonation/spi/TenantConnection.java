@@ -30,7 +30,15 @@ public interface TenantConnection {
   /** How the executor waits (Retry-After, back-off, readiness). */
   Sleeper sleeper();
 
-  /** The write backends, in routing order (Exchange first, then directory). */
+  /** This connection's backend of {@code kind}, if it has one. */
+  default Optional<Backend> backend(BackendKind kind) {
+    return switch (kind) {
+      case EXCHANGE -> exchange().map(Backend.class::cast);
+      case DIRECTORY -> directory().map(Backend.class::cast);
+    };
+  }
+
+  /** The write backends, in routing order (Exchange first, then directory; see {@link BackendKind}). */
   default List<Backend> backends() {
     List<Backend> all = new ArrayList<>();
     exchange().ifPresent(all::add);

@@ -11,15 +11,12 @@ import com.microsoft.graph.models.DirectoryObject;
 import com.microsoft.graph.models.DirectoryObjectCollectionResponse;
 import com.microsoft.graph.models.Group;
 import com.microsoft.graph.models.GroupCollectionResponse;
-import com.microsoft.graph.models.PasswordProfile;
-import com.microsoft.graph.models.ReferenceCreate;
 import com.microsoft.graph.models.ServicePrincipal;
 import com.microsoft.graph.models.ServicePrincipalCollectionResponse;
 import com.microsoft.graph.models.User;
 import com.microsoft.graph.models.UserCollectionResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
-import com.microsoft.graph.users.item.assignlicense.AssignLicensePostRequestBody;
 import com.microsoft.kiota.ApiException;
 import com.microsoft.kiota.RequestInformation;
 import com.microsoft.kiota.serialization.AdditionalDataHolder;
@@ -53,7 +50,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -116,7 +112,7 @@ import okhttp3.ResponseBody;
 public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRbacReader, MailboxReader {
   /** Graph's maximum of references per {@code members@odata.bind} request and of requests per {@code $batch}. */
   public static final int MAX_PER_REQUEST = 20;
-  private static final int PAGE_SIZE = 999;
+  static final int PAGE_SIZE = 999;
   private static final int INNER_THROTTLE_ROUNDS = 3;
   private static final String[] USER_FIELDS = {"id", "userPrincipalName", "displayName", "usageLocation", "assignedLicenses", "mail"};
   private static final String[] GROUP_FIELDS = {"id", "displayName", "groupTypes", "mailEnabled", "securityEnabled", "mail",
@@ -131,12 +127,10 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
   private final UserIds ids = new UserIds(this);
   /** The application id of the Microsoft Graph resource service principal. */
   public static final String MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
-  /** The Microsoft Graph service principal's id and application app-role ids by permission, once looked up. */
-  private volatile GraphResource graphResource;
-
-  private record GraphResource(UUID id, Map<String, UUID> roleIds) {}
   /** Graph beta's Exchange RBAC provider (docs/rbac-for-applications.md). */
   private final ExchangeRbacEndpoints exchangeRbac;
+  /** Every write, one method per kind of operation. */
+  private final GraphWrites writes;
 
   GraphDirectoryBackend(GraphServiceClient client, String referenceBase, Clock clock, Sleeper sleeper) {
     this.client = client;
@@ -160,6 +154,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
         }
       }
     });
+    this.writes = new GraphWrites(this, ids, exchangeRbac);
   }
 
   @Override
@@ -262,7 +257,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
         nz(g.getDescription())));
   }
 
-  private Optional<Group> findGraphGroup(String displayName) {
+  Optional<Group> findGraphGroup(String displayName) {
     GroupCollectionResponse r = call("GET /groups?$filter=displayName", displayName, () -> client.groups().get(rc -> {
       rc.queryParameters.filter = ODataFilter.eq("displayName", displayName);
       rc.queryParameters.select = GROUP_FIELDS;
@@ -326,7 +321,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
 
   /**
    * A group's object id, given as the id or by display name, whatever its kind: reading is not writing, so a
-   * distribution group or mail-enabled security group Graph cannot write is still found (unlike {@link #groupId}).
+   * distribution group or mail-enabled security group Graph cannot write is still found (unlike the look-up of writes).
    */
   private String groupObjectId(String groupIdOrName) {
     return ODataFilter.isGuid(groupIdOrName) ? groupIdOrName.strip() : findGraphGroup(groupIdOrName).map(Group::getId)
@@ -334,7 +329,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
             + "' in the directory (it may have been created moments ago and not replicated yet)."));
   }
 
-  private <T extends Parsable, P extends Parsable & AdditionalDataHolder> void iterate(P first, ParsableFactory<P> factory,
+  <T extends Parsable, P extends Parsable & AdditionalDataHolder> void iterate(P first, ParsableFactory<P> factory,
       java.util.function.Consumer<T> each, String what, String identity) {
     if (first == null) {
       return;
@@ -365,7 +360,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
     return address(o);
   }
 
-  private static String address(DirectoryObject o) {
+  static String address(DirectoryObject o) {
     if (o instanceof User u) {
       return firstNonEmpty(u.getUserPrincipalName(), u.getMail(), u.getId());
     }
@@ -423,7 +418,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
     return List.copyOf(grants);
   }
 
-  private List<AppRoleAssignment> appRoleAssignments(String id) {
+  List<AppRoleAssignment> appRoleAssignments(String id) {
     List<AppRoleAssignment> assignments = new ArrayList<>();
     AppRoleAssignmentCollectionResponse first = call("GET /servicePrincipals/" + id + "/appRoleAssignments", id,
         () -> client.servicePrincipals().byServicePrincipalId(id).appRoleAssignments().get(rc -> rc.queryParameters.top = PAGE_SIZE));
@@ -564,224 +559,10 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
 
   // ------------------------------------------------------------------ writes
 
+  /** Performs {@code operation} through {@link GraphWrites}; an Exchange operation is refused before any request. */
   @Override
   public void execute(Operation operation) {
-    if (operation instanceof Operation.CreateServiceAccount c) {
-      createServiceAccount(c);
-    } else if (operation instanceof Operation.CreateDirectoryGroup g) {
-      refuseExchangeKind(g.kind(), g.name());
-      createGroup(g);
-    } else if (operation instanceof Operation.AddGroupMembers add) {
-      refuseExchangeKind(add.kind(), add.group());
-      addMembers(groupId(add.group()), add.members());
-    } else if (operation instanceof Operation.RemoveGroupMembers remove) {
-      refuseExchangeKind(remove.kind(), remove.group());
-      removeMembers(groupId(remove.group()), remove.members());
-    } else if (operation instanceof Operation.SetGroup set) {
-      refuseExchangeKind(set.kind(), set.identity());
-      setGroup(groupId(set.identity()), set);
-    } else if (operation instanceof Operation.AddAdministrativeUnitMembers add) {
-      addAdministrativeUnitMembers(add.administrativeUnitId().strip(), add.members());
-    } else if (operation instanceof Operation.RemoveAdministrativeUnitMembers remove) {
-      removeAdministrativeUnitMembers(remove.administrativeUnitId().strip(), remove.members());
-    } else if (operation instanceof Operation.GrantApplicationPermissions grant) {
-      grantPermissions(grant);
-    } else if (operation instanceof Operation.RevokeApplicationPermissions revoke) {
-      revokePermissions(revoke);
-    } else if (operation instanceof Operation.NewManagementScope scope) {
-      exchangeRbac.createScope(scope.name(), scope.filter().toOpath(g -> {
-        throw new TenantException("The management scope '" + scope.name() + "' filters on the group '" + g + "', whose "
-            + "Exchange DistinguishedName Microsoft Graph cannot read: add an Exchange backend for this scope.");
-      }));
-    } else if (operation instanceof Operation.NewManagementRoleAssignment a
-        && a.assigneeType() == dev.impersonation.spi.AssigneeType.SERVICE_PRINCIPAL) {
-      exchangeRbac.createAssignment(servicePrincipalId(a.assignee()).toString(), a.role(), a.scopeType(), a.scope());
-    } else if (operation instanceof Operation.NewServicePrincipal sp) {
-      // Graph's Exchange role assignments name the Entra service principal itself: confirm it exists, write nothing.
-      UUID id = servicePrincipalId(sp.objectId());
-      call("GET /servicePrincipals/" + id, sp.appId(), () -> client.servicePrincipals().byServicePrincipalId(id.toString())
-          .get(rc -> rc.queryParameters.select = new String[] {"id", "appId"}));
-    } else {
-      throw new TenantException("Microsoft Graph cannot perform " + operation.getClass().getSimpleName()
-          + ": it is an Exchange operation; add an Exchange backend.");
-    }
-  }
-
-  // ------------------------------------------------------------------ application permissions
-
-  private GraphResource graphResource() {
-    GraphResource known = graphResource;
-    if (known != null) {
-      return known;
-    }
-    ServicePrincipalCollectionResponse r = call("GET /servicePrincipals?$filter=appId", MICROSOFT_GRAPH_APP_ID,
-        () -> client.servicePrincipals().get(rc -> {
-          rc.queryParameters.filter = ODataFilter.eq("appId", MICROSOFT_GRAPH_APP_ID);
-          rc.queryParameters.select = new String[] {"id", "appId", "appRoles"};
-        }));
-    ServicePrincipal sp = (r == null || r.getValue() == null ? List.<ServicePrincipal>of() : r.getValue()).stream().findFirst()
-        .orElseThrow(() -> new ObjectNotFoundException(MICROSOFT_GRAPH_APP_ID, "The Microsoft Graph service principal (appId "
-            + MICROSOFT_GRAPH_APP_ID + ") is not in this tenant, so no Graph permission can be granted."));
-    Map<String, UUID> roles = new LinkedHashMap<>();
-    for (AppRole role : sp.getAppRoles() == null ? List.<AppRole>of() : sp.getAppRoles()) {
-      boolean application = role.getAllowedMemberTypes() == null || role.getAllowedMemberTypes().contains("Application");
-      if (role.getId() != null && role.getValue() != null && application) {
-        roles.put(role.getValue().toLowerCase(java.util.Locale.ROOT), role.getId());
-      }
-    }
-    GraphResource resolved = new GraphResource(UUID.fromString(sp.getId()), Map.copyOf(roles));
-    graphResource = resolved;
-    return resolved;
-  }
-
-  private static UUID servicePrincipalId(String objectId) {
-    if (!ODataFilter.isGuid(objectId)) {
-      throw new TenantException("The service principal object id '" + objectId + "' is not a GUID: pass the Entra object id "
-          + "(Enterprise applications > Object ID).");
-    }
-    return UUID.fromString(objectId.strip());
-  }
-
-  private void grantPermissions(Operation.GrantApplicationPermissions grant) {
-    UUID sp = servicePrincipalId(grant.servicePrincipalObjectId());
-    GraphResource graph = graphResource();
-    for (String permission : grant.permissions()) {
-      UUID role = graph.roleIds().get(permission.toLowerCase(java.util.Locale.ROOT));
-      if (role == null) {
-        throw new TenantException("Microsoft Graph has no application permission '" + permission + "' (none of the Microsoft "
-            + "Graph service principal's app roles has that value): check the name, e.g. \"Mail.Read\".");
-      }
-      AppRoleAssignment assignment = new AppRoleAssignment();
-      assignment.setPrincipalId(sp);
-      assignment.setResourceId(graph.id());
-      assignment.setAppRoleId(role);
-      try {
-        call("POST /servicePrincipals/" + sp + "/appRoleAssignments", permission,
-            () -> client.servicePrincipals().byServicePrincipalId(sp.toString()).appRoleAssignments().post(assignment));
-      } catch (ObjectAlreadyExistsException granted) {
-        // "Permission being assigned already exists on the object": already consented, which is success.
-      }
-    }
-  }
-
-  private void revokePermissions(Operation.RevokeApplicationPermissions revoke) {
-    UUID sp = servicePrincipalId(revoke.servicePrincipalObjectId());
-    GraphResource graph = graphResource();
-    Set<UUID> roles = new java.util.HashSet<>();
-    for (String permission : revoke.permissions()) {
-      UUID role = graph.roleIds().get(permission.toLowerCase(java.util.Locale.ROOT));
-      if (role != null) {
-        roles.add(role);
-      }
-    }
-    for (AppRoleAssignment a : appRoleAssignments(sp.toString())) {
-      if (a.getId() == null || !graph.id().equals(a.getResourceId()) || !roles.contains(a.getAppRoleId())) {
-        continue;
-      }
-      String assignmentId = a.getId();
-      try {
-        call("DELETE /servicePrincipals/" + sp + "/appRoleAssignments/" + assignmentId, assignmentId, () -> {
-          client.servicePrincipals().byServicePrincipalId(sp.toString()).appRoleAssignments()
-              .byAppRoleAssignmentId(assignmentId).delete();
-          return null;
-        });
-      } catch (ObjectNotFoundException gone) {
-        // Revoked meanwhile: the goal is reached.
-      }
-    }
-  }
-
-  private static void refuseExchangeKind(GroupKind kind, String group) {
-    if (kind.isExchangeWritten()) {
-      throw new TenantException("Microsoft Graph refuses to write the " + kind.label() + " '" + group + "': "
-          + GraphErrors.GRAPH_DL_TEXT + " Such groups are written through Exchange: add an Exchange backend.");
-    }
-  }
-
-  private record GroupRef(String id, Optional<GroupKind> kind) {}
-
-  private GroupRef groupId(String groupIdOrName) {
-    if (ODataFilter.isGuid(groupIdOrName)) {
-      return new GroupRef(groupIdOrName.strip(), Optional.empty());
-    }
-    Group g = findGraphGroup(groupIdOrName).orElseThrow(() -> new ObjectNotFoundException(groupIdOrName,
-        "No Microsoft 365 or security group is named '" + groupIdOrName + "' in the directory (it may have been created "
-            + "moments ago and not replicated yet)."));
-    GroupRef ref = new GroupRef(g.getId(), Optional.of(kindOf(g)));
-    refuseExchangeKind(ref.kind().get(), groupIdOrName);
-    return ref;
-  }
-
-  private void createServiceAccount(Operation.CreateServiceAccount c) {
-    String upn = c.userPrincipalName();
-    User user = new User();
-    user.setAccountEnabled(true);
-    user.setDisplayName(c.displayName());
-    user.setUserPrincipalName(upn);
-    user.setMailNickname(mailNickname(upn));
-    user.setUsageLocation(c.usageLocation());
-    PasswordProfile profile = new PasswordProfile();
-    char[] password = c.password().reveal();
-    try {
-      profile.setPassword(new String(password));
-    } finally {
-      Arrays.fill(password, '\0');
-    }
-    profile.setForceChangePasswordNextSignIn(false);
-    user.setPasswordProfile(profile);
-    String id;
-    try {
-      User created = call("POST /users", upn, () -> client.users().post(user));
-      id = created == null || created.getId() == null ? upn : created.getId();
-    } catch (ObjectAlreadyExistsException exists) {
-      // A retried create: adopt the user and make sure the licence is there.
-      DirectoryUser existing = findUser(upn).orElseThrow(() -> exists);
-      if (c.licenseSkuId().isEmpty() || existing.licenseSkuIds().stream().anyMatch(s -> s.equalsIgnoreCase(c.licenseSkuId().get()))) {
-        throw exists;
-      }
-      id = existing.id();
-    } finally {
-      profile.setPassword(null);
-    }
-    if (c.licenseSkuId().isPresent()) {
-      String userId = id;
-      AssignLicensePostRequestBody body = new AssignLicensePostRequestBody();
-      AssignedLicense license = new AssignedLicense();
-      license.setSkuId(UUID.fromString(c.licenseSkuId().get()));
-      license.setDisabledPlans(List.of());
-      body.setAddLicenses(List.of(license));
-      body.setRemoveLicenses(List.of());
-      call("POST /users/" + userId + "/assignLicense", upn, () -> client.users().byUserId(userId).assignLicense().post(body));
-    }
-  }
-
-  private static String mailNickname(String upn) {
-    String local = upn.substring(0, Math.max(0, upn.indexOf('@')));
-    String clean = local.replaceAll("[^A-Za-z0-9._-]", "");
-    return clean.isEmpty() ? "svc" + Integer.toHexString(upn.hashCode()) : clean;
-  }
-
-  private void createGroup(Operation.CreateDirectoryGroup g) {
-    Group group = new Group();
-    group.setDisplayName(g.name());
-    group.setMailNickname(g.mailNickname());
-    if (!g.description().isEmpty()) {
-      group.setDescription(g.description());
-    }
-    if (g.kind() == GroupKind.MICROSOFT_365) {
-      group.setGroupTypes(List.of("Unified"));
-      group.setMailEnabled(true);
-      group.setSecurityEnabled(false);
-    } else {
-      group.setGroupTypes(List.of());
-      group.setMailEnabled(false);
-      group.setSecurityEnabled(true);
-    }
-    if (!g.owners().isEmpty()) {
-      Map<String, String> ownerIds = ids.objectIds(g.owners(), "owners of the new group " + g.name());
-      group.getAdditionalData().put("owners@odata.bind", g.owners().stream().map(o -> reference(ownerIds.get(o.strip()))).toList());
-    }
-    call("POST /groups", g.name(), () -> client.groups().post(group));
+    operation.accept(writes);
   }
 
   /**
@@ -793,49 +574,6 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
       throw new IllegalArgumentException("A Graph reference needs an object id, not '" + objectId + "'");
     }
     return referenceBase + "/directoryObjects/" + objectId.strip();
-  }
-
-  private void setGroup(GroupRef group, Operation.SetGroup set) {
-    Map<String, String> ownerIds = set.addManagedBy().isEmpty() ? Map.of()
-        : ids.objectIds(set.addManagedBy(), "owners of " + group.id());
-    for (String owner : set.addManagedBy()) {
-      ReferenceCreate ref = new ReferenceCreate();
-      ref.setOdataId(reference(ownerIds.get(owner.strip())));
-      try {
-        call("POST /groups/" + group.id() + "/owners/$ref", owner, () -> {
-          client.groups().byGroupId(group.id()).owners().ref().post(ref);
-          return null;
-        });
-      } catch (ObjectAlreadyExistsException alreadyOwner) {
-        // docs/error-texts.md: already there is success.
-      }
-    }
-    if (set.hideFromAddressLists() && group.kind().orElse(set.kind()) == GroupKind.MICROSOFT_365) {
-      Group patch = new Group();
-      patch.setHideFromAddressLists(true);
-      call("PATCH /groups/" + group.id(), group.id(), () -> client.groups().byGroupId(group.id()).patch(patch));
-    }
-    // closeMembership: Graph groups have no MemberJoinRestriction; nothing to write.
-  }
-
-  /**
-   * Removes members in {@code $batch}es: names are first resolved to object ids (known from the plan's read of the
-   * members, else {@code GET /users/{upn}?$select=id}, 20 per batch; a user that does not exist is no member), then
-   * {@code DELETE /groups/{id}/members/{memberId}/$ref}, 20 per batch, where 404 means already gone, which is success.
-   */
-  private void removeMembers(GroupRef group, List<String> members) {
-    List<String> memberIds = ids.resolve(members, "members to remove from " + group.id()).values().stream().distinct().toList();
-    List<RequestInformation> deletes = memberIds.stream().map(id -> client.groups().byGroupId(group.id()).members()
-        .byDirectoryObjectId(id).ref().toDeleteRequestInformation()).toList();
-    Map<Integer, Response> removed = runBatches(deletes, "DELETE /groups/" + group.id() + "/members/{id}/$ref in $batch", group.id());
-    for (Map.Entry<Integer, Response> e : removed.entrySet()) {
-      Response r = e.getValue();
-      if (r.code() == 404 || r.isSuccessful()) {
-        continue;
-      }
-      String id = memberIds.get(e.getKey());
-      throw GraphErrors.classify("DELETE /groups/" + group.id() + "/members/" + id + "/$ref in $batch", id, innerFailure(r));
-    }
   }
 
   /**
@@ -892,128 +630,6 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
     return answers;
   }
 
-  // ------------------------------------------------------------------ adding members in batches
-
-  /** One inner request of a {@code $batch}: a chunk PATCH or a single-member {@code $ref} POST. */
-  private record Step(List<String> members, boolean single) {}
-
-  private void addMembers(GroupRef group, List<String> members) {
-    Map<String, String> byName = ids.objectIds(members, "members to add to " + group.id());
-    List<String> distinct = byName.values().stream().distinct().toList();
-    Map<String, String> names = new HashMap<>();
-    byName.forEach((name, id) -> names.putIfAbsent(id, name));
-    List<Step> chunks = new ArrayList<>();
-    for (int i = 0; i < distinct.size(); i += MAX_PER_REQUEST) {
-      chunks.add(new Step(distinct.subList(i, Math.min(distinct.size(), i + MAX_PER_REQUEST)), false));
-    }
-    // Some member of a chunk already there fails the whole PATCH (all or nothing): those chunks go again member by member.
-    List<Step> singles = new ArrayList<>();
-    sendMemberSteps(group, chunks, names, step -> step.members().forEach(m -> singles.add(new Step(List.of(m), true))));
-    sendMemberSteps(group, singles, names, step -> { });
-  }
-
-  /**
-   * Sends member-adding steps (members by object id) in batches; "already exists" goes to {@code onAlreadyExists}, other
-   * failures throw, naming the member as it was given ({@code names}: object id to name).
-   */
-  private void sendMemberSteps(GroupRef group, List<Step> steps, Map<String, String> names,
-      java.util.function.Consumer<Step> onAlreadyExists) {
-    List<RequestInformation> requests = steps.stream().map(step -> request(group.id(), step)).toList();
-    Map<Integer, Response> answers = runBatches(requests, "add members to " + group.id(), group.id());
-    TenantException failure = null;
-    for (Map.Entry<Integer, Response> e : answers.entrySet()) {
-      Step step = steps.get(e.getKey());
-      Response r = e.getValue();
-      // Inner responses without a body (204) must not be closed: only error bodies are read (and closed).
-      if (r.isSuccessful()) {
-        continue;
-      }
-      GraphErrors.Failure f = innerFailure(r);
-      if (f.alreadyExists()) {
-        onAlreadyExists.accept(step);
-      } else if (failure == null) {
-        String what = step.single() ? "POST /groups/" + group.id() + "/members/$ref" : "PATCH /groups/" + group.id()
-            + " (members@odata.bind, " + step.members().size() + " members)";
-        failure = GraphErrors.classify(what + " in $batch", step.single() ? names.getOrDefault(step.members().get(0),
-            step.members().get(0)) : group.id(), f);
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
-  }
-
-  // ------------------------------------------------------------------ administrative units in batches
-
-  private void addAdministrativeUnitMembers(String unitId, List<String> members) {
-    List<String> distinct = members.stream().map(String::strip).distinct().toList();
-    Map<String, String> byName = ids.objectIds(distinct, "members to add to administrative unit " + unitId);
-    List<RequestInformation> requests = distinct.stream().map(member -> {
-      ReferenceCreate ref = new ReferenceCreate();
-      ref.setOdataId(reference(byName.get(member)));
-      return client.directory().administrativeUnits().byAdministrativeUnitId(unitId).members().ref().toPostRequestInformation(ref);
-    }).toList();
-    String route = "POST /directory/administrativeUnits/" + unitId + "/members/$ref";
-    Map<Integer, Response> answers = runBatches(requests, "add members to administrative unit " + unitId, unitId);
-    for (Map.Entry<Integer, Response> e : answers.entrySet()) {
-      Response r = e.getValue();
-      if (r.isSuccessful()) {
-        continue;
-      }
-      GraphErrors.Failure f = innerFailure(r);
-      String member = distinct.get(e.getKey());
-      if (!f.alreadyExists()) { // already a member (docs/error-texts.md): success
-        throw GraphErrors.classify(route + " (" + member + ") in $batch", unitOrMember(unitId, member, f), f);
-      }
-    }
-  }
-
-  private void removeAdministrativeUnitMembers(String unitId, List<String> members) {
-    Map<String, String> ids = administrativeUnitMemberIds(unitId);
-    // Members the unit no longer lists are already removed.
-    List<String> memberIds = members.stream().map(m -> ids.get(m.strip().toLowerCase(java.util.Locale.ROOT)))
-        .filter(java.util.Objects::nonNull).distinct().toList();
-    List<RequestInformation> requests = memberIds.stream().map(memberId -> client.directory().administrativeUnits()
-        .byAdministrativeUnitId(unitId).members().byDirectoryObjectId(memberId).ref().toDeleteRequestInformation()).toList();
-    Map<Integer, Response> answers = runBatches(requests, "remove members from administrative unit " + unitId, unitId);
-    for (Map.Entry<Integer, Response> e : answers.entrySet()) {
-      Response r = e.getValue();
-      if (r.isSuccessful() || r.code() == 404) { // 404: removed meanwhile, the goal is reached
-        continue;
-      }
-      String memberId = memberIds.get(e.getKey());
-      throw GraphErrors.classify("DELETE /directory/administrativeUnits/" + unitId + "/members/" + memberId + "/$ref in $batch",
-          memberId, innerFailure(r));
-    }
-  }
-
-  /** Every member of a unit by lower-case UPN, mail and object id, to its object id; the unit missing is a 404. */
-  private Map<String, String> administrativeUnitMemberIds(String unitId) {
-    DirectoryObjectCollectionResponse first = call("GET /directory/administrativeUnits/" + unitId + "/members", unitId,
-        () -> client.directory().administrativeUnits().byAdministrativeUnitId(unitId).members().get(rc -> {
-          rc.queryParameters.top = PAGE_SIZE;
-          rc.queryParameters.select = new String[] {"id", "userPrincipalName", "mail"};
-        }));
-    Map<String, String> ids = new HashMap<>();
-    iterate(first, DirectoryObjectCollectionResponse::createFromDiscriminatorValue, (DirectoryObject o) -> {
-      if (o.getId() == null) {
-        return;
-      }
-      ids.put(o.getId().toLowerCase(java.util.Locale.ROOT), o.getId());
-      ids.put(address(o).toLowerCase(java.util.Locale.ROOT), o.getId());
-      if (o instanceof User u && u.getMail() != null) {
-        ids.put(u.getMail().toLowerCase(java.util.Locale.ROOT), o.getId());
-      }
-    }, "GET /directory/administrativeUnits/" + unitId + "/members (next page)", unitId);
-    return ids;
-  }
-
-  /** A 404 names the unit when Graph's message does (the unit is missing), else the member. */
-  private static String unitOrMember(String unitId, String member, GraphErrors.Failure f) {
-    return f.status() == 404 && f.message().toLowerCase(java.util.Locale.ROOT).contains(unitId.toLowerCase(java.util.Locale.ROOT))
-        ? unitId : member;
-  }
-
   /**
    * Sends a {@code $batch}. The SDK's {@code BatchRequestBuilder.post} reads the answer with a native response handler and
    * so never throws for a failed batch (a 429 or 503 of the whole batch would look like an answer without responses):
@@ -1040,17 +656,6 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
         throw new UncheckedIOException(e);
       }
     });
-  }
-
-  private RequestInformation request(String groupId, Step step) {
-    if (step.single()) {
-      ReferenceCreate ref = new ReferenceCreate();
-      ref.setOdataId(reference(step.members().get(0)));
-      return client.groups().byGroupId(groupId).members().ref().toPostRequestInformation(ref);
-    }
-    Group patch = new Group();
-    patch.getAdditionalData().put("members@odata.bind", step.members().stream().map(this::reference).toList());
-    return client.groups().byGroupId(groupId).toPatchRequestInformation(patch);
   }
 
   GraphErrors.Failure innerFailure(Response r) {
@@ -1083,7 +688,7 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
 
   // ------------------------------------------------------------------ plumbing
 
-  private <T> T call(String what, String identity, Supplier<T> body) {
+  <T> T call(String what, String identity, Supplier<T> body) {
     return call(what, identity, body, true);
   }
 

@@ -1,7 +1,6 @@
 package dev.impersonation.testkit;
 
 import dev.impersonation.GroupKind;
-import dev.impersonation.ObjectAlreadyExistsException;
 import dev.impersonation.TenantException;
 import dev.impersonation.spi.ApplicationPermissionGrant;
 import dev.impersonation.spi.AssigneeType;
@@ -16,8 +15,6 @@ import dev.impersonation.spi.DirectoryUser;
 import dev.impersonation.spi.EntraServicePrincipal;
 import dev.impersonation.spi.MailGroup;
 import dev.impersonation.spi.Operation;
-import dev.impersonation.spi.RecipientType;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -34,10 +31,12 @@ import java.util.function.Supplier;
 final class InMemoryDirectory implements DirectoryBackend, ExchangeRbacReader, MailboxReader {
   private final TenantState s;
   private final GraphExchangeRbac rbac;
+  private final InMemoryDirectoryWrites writes;
 
   InMemoryDirectory(TenantState state) {
     this.s = state;
     this.rbac = new GraphExchangeRbac(state);
+    this.writes = new InMemoryDirectoryWrites(state, this, rbac);
   }
 
   /** The Exchange RBAC provider of Graph beta over this store (shared with the HTTP simulator). */
@@ -162,102 +161,7 @@ final class InMemoryDirectory implements DirectoryBackend, ExchangeRbacReader, M
 
   @Override
   public void execute(Operation op) {
-    call(op.getClass().getSimpleName(), op.toString(), true, () -> {
-      apply(op);
-      return null;
-    });
-  }
-
-  private void apply(Operation op) {
-    if (op instanceof Operation.CreateServiceAccount c) {
-      if (!s.target.isExchangeOnline()) {
-        throw new TenantException("Exchange Server users are created with New-Mailbox, not through Microsoft Graph.");
-      }
-      TenantState.UserObject u = s.addUser(c.userPrincipalName(), c.displayName());
-      u.usageLocation = c.usageLocation();
-      if (c.licenseSkuId().isPresent()) {
-        String sku = c.licenseSkuId().get();
-        if (!s.licenses.containsKey(sku.toLowerCase())) {
-          throw new TenantException("Request_BadRequest: License " + sku + " does not correspond to a valid company License.");
-        }
-        u.licenses.add(sku);
-        // docs/vendor-procedures.md (procedure 003): the mailbox appears about 15 minutes after licensing.
-        s.addMailbox(c.userPrincipalName(), c.displayName(), RecipientType.USER_MAILBOX, s.now().plus(s.provisioningDelay));
-      }
-    } else if (op instanceof Operation.CreateDirectoryGroup g) {
-      if (g.kind().isExchangeWritten()) {
-        throw new TenantException(TenantState.GRAPH_DL_TEXT);
-      }
-      TenantState.GroupObject created = s.addGroup(g.name(), g.kind(), null);
-      created.notes = g.description();
-      g.owners().forEach(o -> created.managedBy.add(s.memberKey(o)));
-    } else if (op instanceof Operation.AddGroupMembers add) {
-      TenantState.GroupObject g = writableGroup(add.group());
-      for (String member : add.members()) {
-        if (!g.members.add(s.memberKey(member))) {
-          throw new ObjectAlreadyExistsException(member, TenantState.GRAPH_DUPLICATE_MEMBER_TEXT);
-        }
-      }
-    } else if (op instanceof Operation.RemoveGroupMembers remove) {
-      TenantState.GroupObject g = writableGroup(remove.group());
-      for (String member : remove.members()) {
-        if (!g.members.remove(s.memberKey(member))) {
-          throw graphNotFound(member);
-        }
-      }
-    } else if (op instanceof Operation.AddAdministrativeUnitMembers add) {
-      Set<String> unit = administrativeUnit(add.administrativeUnitId());
-      // Every member is resolved before any is added; one already there counts as success (as the backends treat
-      // Graph's "already exist" answer).
-      List<String> keys = add.members().stream().map(this::directoryMemberKey).toList();
-      unit.addAll(keys);
-    } else if (op instanceof Operation.RemoveAdministrativeUnitMembers remove) {
-      Set<String> unit = administrativeUnit(remove.administrativeUnitId());
-      for (String member : remove.members()) {
-        // A member that is gone (or an object that no longer exists) is already removed.
-        unit.remove(TenantState.key(member));
-        s.mailbox(member).ifPresent(m -> unit.remove(TenantState.key(m.smtp)));
-        s.user(member).ifPresent(u -> unit.remove(TenantState.key(u.upn)));
-      }
-    } else if (op instanceof Operation.SetGroup set) {
-      TenantState.GroupObject g = writableGroup(set.identity());
-      List<String> owners = new ArrayList<>(g.managedBy);
-      set.addManagedBy().forEach(o -> {
-        String k = s.memberKey(o);
-        if (!owners.contains(k)) {
-          owners.add(k);
-        }
-      });
-      g.managedBy.clear();
-      g.managedBy.addAll(owners);
-      if (set.hideFromAddressLists()) {
-        g.hidden = true;
-      }
-    } else if (op instanceof Operation.GrantApplicationPermissions grant) {
-      TenantState.AppObject app = appBySpId(grant.servicePrincipalObjectId());
-      for (String p : grant.permissions()) {
-        if (!FakeGraphApi.KNOWN_PERMISSIONS.contains(p) && s.apps.values().stream().noneMatch(a -> a.consent.contains(p))) {
-          throw new TenantException("Request_BadRequest: Microsoft Graph has no application permission '" + p + "'.");
-        }
-      }
-      // An existing grant counts as success (the backends treat Graph's duplicate answer so).
-      grant.permissions().stream().filter(p -> app.consent.stream().noneMatch(p::equalsIgnoreCase)).forEach(app.consent::add);
-    } else if (op instanceof Operation.RevokeApplicationPermissions revoke) {
-      TenantState.AppObject app = appBySpId(revoke.servicePrincipalObjectId());
-      // A permission that is not granted is already revoked.
-      app.consent.removeIf(p -> revoke.permissions().stream().anyMatch(p::equalsIgnoreCase));
-    } else if (op instanceof Operation.NewManagementScope scope) {
-      rbac.createAppScope(scope.name(), scope.filter().toOpath(g -> {
-        throw new TenantException("Request_BadRequest: the recipient filter references a group whose DN was not resolved: " + g);
-      }));
-    } else if (op instanceof Operation.NewManagementRoleAssignment a && a.assigneeType() == AssigneeType.SERVICE_PRINCIPAL) {
-      rbac.createAssignment(a.assignee(), a.role(), a.scopeType(), a.scope());
-    } else if (op instanceof Operation.NewServicePrincipal sp) {
-      // Graph's assignments name the Entra service principal directly: confirm it exists, write nothing.
-      appBySpId(sp.objectId());
-    } else {
-      throw new TenantException("Microsoft Graph cannot perform " + op.getClass().getSimpleName() + ": it is an Exchange operation.");
-    }
+    call(op.getClass().getSimpleName(), op.toString(), true, () -> op.accept(writes));
   }
 
   /** An administrative unit's member keys (live, for writing); Graph's 404 when it does not exist. */
@@ -278,11 +182,6 @@ final class InMemoryDirectory implements DirectoryBackend, ExchangeRbacReader, M
     } catch (dev.impersonation.ObjectNotFoundException e) {
       throw graphNotFound(m);
     }
-  }
-
-  private TenantState.AppObject appBySpId(String servicePrincipalObjectId) {
-    return s.apps.values().stream().filter(a -> a.objectId.equalsIgnoreCase(servicePrincipalObjectId)).findFirst()
-        .orElseThrow(() -> graphNotFound(servicePrincipalObjectId));
   }
 
   TenantState.GroupObject writableGroup(String identity) {

@@ -8,7 +8,6 @@ import dev.impersonation.internal.Verifier;
 import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.ProgressListener;
-import dev.impersonation.spi.TenantConnection;
 import dev.impersonation.verify.Diagnosis;
 import dev.impersonation.verify.VerificationReport;
 import java.time.Duration;

@@ -13,7 +13,7 @@ import dev.impersonation.spi.Sleeper;
 import java.time.Clock;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.ProgressListener;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import java.io.Console;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package dev.impersonation.examples;
 
 import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.TenantTarget;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -8,7 +8,7 @@ import dev.impersonation.RbacForApplications;
 import dev.impersonation.Scope;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.plan.ProgressListener;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.verify.VerificationReport;
 import java.io.PrintStream;

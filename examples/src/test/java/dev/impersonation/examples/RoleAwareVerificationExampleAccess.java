@@ -1,6 +1,6 @@
 package dev.impersonation.examples;
 
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import java.io.PrintStream;
 

@@ -36,16 +36,16 @@ import java.util.Optional;
  */
 public final class Diagnostician {
   private final ImpersonationSetup setup;
-  private final dev.impersonation.spi.TenantConnection connection;
+  private final dev.impersonation.TenantConnection connection;
   private final List<Finding> findings = new ArrayList<>();
   private final List<String> checks = new ArrayList<>();
 
-  private Diagnostician(ImpersonationSetup setup, dev.impersonation.spi.TenantConnection connection) {
+  private Diagnostician(ImpersonationSetup setup, dev.impersonation.TenantConnection connection) {
     this.setup = setup;
     this.connection = connection;
   }
 
-  public static Diagnosis diagnose(ImpersonationSetup setup, dev.impersonation.spi.TenantConnection connection) {
+  public static Diagnosis diagnose(ImpersonationSetup setup, dev.impersonation.TenantConnection connection) {
     Diagnostician d = new Diagnostician(setup, connection);
     d.run();
     d.findings.sort(Comparator.comparing(Finding::severity));

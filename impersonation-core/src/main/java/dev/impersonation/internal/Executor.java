@@ -24,7 +24,7 @@ import dev.impersonation.spi.MailGroup;
 import dev.impersonation.spi.Operation;
 import dev.impersonation.spi.Recipient;
 import dev.impersonation.spi.RecipientFilter;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -11,7 +11,7 @@ import dev.impersonation.spi.AppPermissions;
 import dev.impersonation.spi.ApplicationPermissionGrant;
 import dev.impersonation.spi.ConfiguredAccess;
 import dev.impersonation.spi.ProbeOutcome;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.verify.AccessState;
 import dev.impersonation.verify.Finding;
 import dev.impersonation.verify.GrantSource;

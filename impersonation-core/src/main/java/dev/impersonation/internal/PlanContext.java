@@ -15,7 +15,7 @@ import dev.impersonation.spi.ExchangeBackend;
 import dev.impersonation.spi.ExchangeRbacReader;
 import dev.impersonation.spi.MailboxReader;
 import dev.impersonation.spi.Operation;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -10,7 +10,7 @@ import dev.impersonation.OrganizationScope;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.ProgressListener;
 import dev.impersonation.plan.StepAction;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -16,7 +16,7 @@ import dev.impersonation.spi.ConfiguredAccess;
 import dev.impersonation.spi.ProbeOutcome;
 import dev.impersonation.spi.Recipient;
 import dev.impersonation.spi.RecipientType;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.verify.AccessState;
 import dev.impersonation.verify.MailboxAccess;
 import dev.impersonation.verify.VerificationReport;

@@ -1,5 +1,6 @@
 package dev.impersonation.spi;
 
+import dev.impersonation.TenantConnection;
 /**
  * Which of a connection's backends runs a plan step's operation. The planner chooses once, from the connection's
  * capabilities (the first kind, in this order, whose backend has the operation's {@link Capability}: Exchange before the

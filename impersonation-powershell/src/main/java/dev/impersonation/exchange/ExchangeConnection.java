@@ -9,7 +9,7 @@ import dev.impersonation.exchange.internal.HttpDefaults;
 import dev.impersonation.exchange.internal.MsalTokens;
 import dev.impersonation.spi.ExchangeBackend;
 import dev.impersonation.spi.Sleeper;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -13,7 +13,7 @@ import dev.impersonation.Secret;
 import dev.impersonation.SignIn;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.spi.Sleeper;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

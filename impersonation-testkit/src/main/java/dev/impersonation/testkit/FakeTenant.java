@@ -12,7 +12,7 @@ import dev.impersonation.spi.RecipientType;
 import dev.impersonation.spi.RoleAssignment;
 import dev.impersonation.spi.RoleGroup;
 import dev.impersonation.spi.ScopeType;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

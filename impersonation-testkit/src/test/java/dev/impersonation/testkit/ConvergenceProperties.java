@@ -20,7 +20,7 @@ import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.spi.Operation;
 import dev.impersonation.spi.RecipientFilter;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;

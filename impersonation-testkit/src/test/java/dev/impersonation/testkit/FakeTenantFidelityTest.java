@@ -23,7 +23,7 @@ import dev.impersonation.spi.Operation;
 import dev.impersonation.spi.ProbeOutcome;
 import dev.impersonation.spi.RecipientFilter;
 import dev.impersonation.spi.ScopeType;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

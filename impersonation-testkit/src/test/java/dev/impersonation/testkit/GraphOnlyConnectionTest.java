@@ -21,7 +21,7 @@ import dev.impersonation.plan.ProgressEvent;
 import dev.impersonation.plan.Step;
 import dev.impersonation.plan.StepAction;
 import dev.impersonation.spi.Operation;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.verify.AccessState;
 import dev.impersonation.verify.VerificationReport;
 import java.time.Duration;

@@ -27,7 +27,7 @@ import dev.impersonation.plan.StepAction;
 import dev.impersonation.plan.StepOutcome;
 import dev.impersonation.plan.StepResult;
 import dev.impersonation.spi.Operation;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -17,7 +17,7 @@ import dev.impersonation.TenantTarget;
 import dev.impersonation.TransientTenantException;
 import dev.impersonation.plan.ProgressEvent;
 import dev.impersonation.plan.ProgressListener;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.verify.AccessState;
 import dev.impersonation.verify.Diagnosis;
 import dev.impersonation.verify.Finding;

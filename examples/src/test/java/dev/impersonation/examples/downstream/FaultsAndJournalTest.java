@@ -10,7 +10,7 @@ import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.ProgressEvent;
 import dev.impersonation.plan.StepResult;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.testkit.Faults;
 import dev.impersonation.testkit.junit5.FakeTenantTest;

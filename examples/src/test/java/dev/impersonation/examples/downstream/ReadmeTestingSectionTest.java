@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.plan.ApplyResult;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.testkit.FaultOperations;
 import dev.impersonation.testkit.Faults;

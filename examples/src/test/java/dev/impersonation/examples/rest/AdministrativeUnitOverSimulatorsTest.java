@@ -24,7 +24,7 @@ import dev.impersonation.plan.StepAction;
 import dev.impersonation.spi.AccessProbe;
 import dev.impersonation.spi.Operation;
 import dev.impersonation.spi.ProbeOutcome;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.testkit.exchange.ExchangeAdminSimulator;
 import dev.impersonation.testkit.graph.GraphSimulator;

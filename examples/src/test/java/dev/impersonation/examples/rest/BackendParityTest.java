@@ -9,7 +9,7 @@ import dev.impersonation.examples.VendorExample;
 import dev.impersonation.exchange.CmdletExchangeBackend;
 import dev.impersonation.exchange.ExchangeConnection;
 import dev.impersonation.spi.ExchangeBackend;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.testkit.exchange.ExchangeAdminSimulator;
 import java.io.OutputStream;

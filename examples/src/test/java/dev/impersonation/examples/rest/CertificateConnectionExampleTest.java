@@ -9,7 +9,7 @@ import dev.impersonation.Secret;
 import dev.impersonation.SignIn;
 import dev.impersonation.examples.CertificateConnectionExample;
 import dev.impersonation.plan.Plan;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.exchange.ExchangeConnection;
 import dev.impersonation.graph.GraphConnection;

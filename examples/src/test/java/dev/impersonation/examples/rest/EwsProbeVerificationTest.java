@@ -17,7 +17,7 @@ import dev.impersonation.TenantTarget;
 import dev.impersonation.exchange.EwsAccessProbe;
 import dev.impersonation.spi.AccessProbe;
 import dev.impersonation.spi.AppPermissions;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.verify.AccessState;
 import dev.impersonation.verify.VerificationReport;

@@ -14,7 +14,7 @@ import dev.impersonation.graph.GraphConnection;
 import dev.impersonation.graph.GraphDirectoryBackend;
 import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.plan.Plan;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.testkit.graph.GraphSimulator;
 import java.util.List;

@@ -16,7 +16,7 @@ import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.StepAction;
 import dev.impersonation.spi.Recipient;
 import dev.impersonation.spi.RecipientType;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.testkit.graph.GraphSimulator;
 import dev.impersonation.verify.AccessState;

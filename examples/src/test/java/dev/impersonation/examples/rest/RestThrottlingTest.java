@@ -8,7 +8,7 @@ import dev.impersonation.exchange.ExchangeConnection;
 import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.plan.ProgressEvent;
 import dev.impersonation.plan.StepResult;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.testkit.exchange.ExchangeAdminSimulator;
 import java.time.Duration;

@@ -11,7 +11,7 @@ import dev.impersonation.exchange.ExchangeConnection;
 import dev.impersonation.graph.GraphConnection;
 import dev.impersonation.spi.AccessProbe;
 import dev.impersonation.spi.ProbeOutcome;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.testkit.exchange.ExchangeAdminSimulator;
 import dev.impersonation.testkit.graph.GraphSimulator;

@@ -1,5 +1,6 @@
 package dev.impersonation.testkit.jqwik;
 
+import dev.impersonation.TenantConnection;
 import dev.impersonation.Access;
 import dev.impersonation.AccessMethod;
 import dev.impersonation.ApplicationAccessPolicy;

@@ -1,5 +1,6 @@
 package dev.impersonation.testkit.jqwik;
 
+import dev.impersonation.TenantConnection;
 import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.testkit.FakeTenant;

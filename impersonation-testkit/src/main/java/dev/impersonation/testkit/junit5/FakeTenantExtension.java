@@ -1,6 +1,6 @@
 package dev.impersonation.testkit.junit5;
 
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeClock;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.testkit.Faults;

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Runs each test against a fresh {@link dev.impersonation.testkit.FakeTenant}, injected as a parameter together with
- * its {@link dev.impersonation.spi.TenantConnection}, {@link dev.impersonation.testkit.FakeClock} and
+ * its {@link dev.impersonation.TenantConnection}, {@link dev.impersonation.testkit.FakeClock} and
  * {@link dev.impersonation.testkit.Faults}. On a method it overrides the class-level declaration.
  *
  * <pre>{@code

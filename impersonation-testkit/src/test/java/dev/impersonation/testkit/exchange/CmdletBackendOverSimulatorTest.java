@@ -19,7 +19,7 @@ import dev.impersonation.plan.Plan;
 import dev.impersonation.spi.ExchangeBackend;
 import dev.impersonation.spi.Operation;
 import dev.impersonation.spi.RecipientFilter;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import java.time.Duration;
 import java.util.List;

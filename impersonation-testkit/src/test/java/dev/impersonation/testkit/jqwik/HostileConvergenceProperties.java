@@ -8,7 +8,7 @@ import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.ProgressListener;
-import dev.impersonation.spi.TenantConnection;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import java.util.HashSet;
 import java.util.Locale;

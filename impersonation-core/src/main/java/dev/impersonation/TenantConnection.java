@@ -1,6 +1,11 @@
-package dev.impersonation.spi;
+package dev.impersonation;
 
-import dev.impersonation.TenantTarget;
+import dev.impersonation.spi.AccessProbe;
+import dev.impersonation.spi.Backend;
+import dev.impersonation.spi.BackendKind;
+import dev.impersonation.spi.DirectoryBackend;
+import dev.impersonation.spi.ExchangeBackend;
+import dev.impersonation.spi.Sleeper;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,16 @@
 package dev.impersonation;
 
+import dev.impersonation.Principal.Application;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /** How the principal is given access. Each factory method names one {@link AccessMethod}. */
 public sealed interface Access
-    permits ApplicationImpersonation, RbacForApplications, ApplicationAccessPolicy, FullAccessDelegation {
+    permits Access.ApplicationImpersonation, Access.RbacForApplications, Access.ApplicationAccessPolicy, Access.FullAccessDelegation {
 
   /** The legacy EWS ApplicationImpersonation role, assigned directly to the service account (Exchange Server). */
   static ApplicationImpersonation applicationImpersonation() {
@@ -31,4 +37,227 @@ public sealed interface Access
 
   /** A short description for plans and reports. */
   String describe();
+
+  /**
+   * The EWS ApplicationImpersonation role for a service account, assigned directly
+   * ({@code New-ManagementRoleAssignment}) or through a role group ({@code New-RoleGroup}) that may carry extra
+   * roles such as {@code View-Only Configuration}. Exchange Server only: Exchange Online no longer accepts new
+   * assignments, and {@code build()} rejects it there, naming {@link RbacForApplications} as the replacement.
+   *
+   * @param roleGroup the role group to use, if any
+   * @param extraRoles further roles for the role group
+   */
+  public record ApplicationImpersonation(Optional<String> roleGroup, List<String> extraRoles) implements Access {
+    /** The role's name in Exchange. */
+    public static final String ROLE = "ApplicationImpersonation";
+
+    public ApplicationImpersonation {
+      roleGroup = roleGroup.map(n -> Names.requireName(n, "The role group name"));
+      extraRoles = List.copyOf(extraRoles);
+      extraRoles.forEach(r -> Names.requireName(r, "An extra role"));
+      if (roleGroup.isEmpty() && !extraRoles.isEmpty()) {
+        throw new InvalidSetupException("Extra roles need a role group: call viaRoleGroup(\"<name>\") before withExtraRoles(...).");
+      }
+    }
+
+    static ApplicationImpersonation direct() {
+      return new ApplicationImpersonation(Optional.empty(), List.of());
+    }
+
+    /** Assign the role through this role group (created if absent), with the service account as a member. */
+    public ApplicationImpersonation viaRoleGroup(String name) {
+      return new ApplicationImpersonation(Optional.of(name), extraRoles);
+    }
+
+    /** Extra roles for the role group, e.g. {@code "View-Only Configuration"}. */
+    public ApplicationImpersonation withExtraRoles(String... roles) {
+      List<String> all = new ArrayList<>(extraRoles);
+      all.addAll(List.of(roles));
+      return new ApplicationImpersonation(roleGroup, all);
+    }
+
+    /** All roles granted: ApplicationImpersonation first, then the extra roles. */
+    public List<String> roles() {
+      List<String> all = new ArrayList<>();
+      all.add(ROLE);
+      all.addAll(extraRoles);
+      return List.copyOf(all);
+    }
+
+    @Override
+    public AccessMethod method() {
+      return AccessMethod.APPLICATION_IMPERSONATION;
+    }
+
+    @Override
+    public String describe() {
+      return roleGroup.map(g -> "ApplicationImpersonation via role group '" + g + "'" + (extraRoles.isEmpty() ? "" : " + " + extraRoles))
+          .orElse("ApplicationImpersonation (direct assignment)");
+    }
+  }
+
+  /**
+   * Exchange Online RBAC for Applications: one scoped role assignment per {@code Application ...} role, e.g.
+   * {@code "Application Calendars.ReadWrite"} or {@code "Application EWS.AccessAsApp"} (until EWS retires).
+   *
+   * <p>Access is the union of these assignments and the app's tenant-wide Entra consent (docs/rbac-for-applications.md), so consent
+   * such as Microsoft Graph {@code Mail.ReadWrite} defeats the scope (docs/diagnostics.md#d11). By default the plan only warns about it:
+   * nothing that exists is removed unless asked. {@link #removingTenantWideConsent()} opts in to step 5 of the RBAC for Applications recipe, docs/rbac-for-applications.md#recipe: the
+   * plan then revokes the app's mailbox-related Microsoft Graph application permissions after the role assignments.
+   *
+   * @param roles the application roles
+   * @param removeTenantWideConsent whether the plan revokes the app's mailbox-related tenant-wide Graph consent
+   */
+  public record RbacForApplications(List<String> roles, boolean removeTenantWideConsent) implements Access {
+    /** The application roles Exchange Online offers (docs/rbac-for-applications.md). */
+    public static final Set<String> KNOWN_ROLES = Set.of(
+        "Application Mail.Read", "Application Mail.ReadBasic", "Application Mail.ReadWrite", "Application Mail.Send",
+        "Application MailboxSettings.Read", "Application MailboxSettings.ReadWrite",
+        "Application Calendars.Read", "Application Calendars.ReadWrite",
+        "Application Contacts.Read", "Application Contacts.ReadWrite",
+        "Application MailboxFolder.Read", "Application MailboxFolder.ReadWrite",
+        "Application MailboxItem.Read", "Application MailboxItem.ReadWrite", "Application MailboxItem.Export",
+        "Application MailboxItem.ImportExport", "Application SMTP.SendAsApp", "Application MailboxConfigItem.Read",
+        "Application MailboxConfigItem.ReadWrite", "Application MailTips.ReadBasic.All",
+        "Application Mail-Advanced.ReadWrite.All", "Application Mail Full Access", "Application Exchange Full Access",
+        "Application EWS.AccessAsApp");
+
+    public RbacForApplications {
+      if (roles.isEmpty()) {
+        throw new InvalidSetupException("Access.rbacForApplications(...) needs at least one role, e.g. "
+            + "\"Application Calendars.ReadWrite\".");
+      }
+      for (String role : roles) {
+        if (!KNOWN_ROLES.contains(role)) {
+          String hint = role != null && !role.startsWith("Application ") && KNOWN_ROLES.contains("Application " + role)
+              ? " Did you mean \"Application " + role + "\"?" : "";
+          throw new InvalidSetupException("Unknown application role " + Names.quoted(role) + "." + hint
+              + " Application roles are named like \"Application Mail.Read\"; see RbacForApplications.KNOWN_ROLES.");
+        }
+      }
+      roles = List.copyOf(new LinkedHashSet<>(roles));
+    }
+
+    /** Roles only; tenant-wide consent is left alone (and warned about). @param roles the application roles */
+    public RbacForApplications(List<String> roles) {
+      this(roles, false);
+    }
+
+    static RbacForApplications of(List<String> roles) {
+      return new RbacForApplications(roles);
+    }
+
+    /**
+     * These roles, and the plan also revokes the app's mailbox-related tenant-wide Microsoft Graph application
+     * permissions (admin consent, e.g. {@code Mail.ReadWrite}) once the role assignments are in place (step 5 of the RBAC for Applications recipe, docs/rbac-for-applications.md#recipe).
+     * Destructive: anything else that relies on that consent loses access to the mailboxes outside the scope.
+     *
+     * @return a new access with the opt-in set
+     */
+    public RbacForApplications removingTenantWideConsent() {
+      return new RbacForApplications(roles, true);
+    }
+
+    @Override
+    public AccessMethod method() {
+      return AccessMethod.RBAC_FOR_APPLICATIONS;
+    }
+
+    @Override
+    public String describe() {
+      return "RBAC for Applications " + roles + (removeTenantWideConsent ? ", removing tenant-wide consent" : "");
+    }
+  }
+
+  /**
+   * A legacy Exchange Online application access policy: the app's Graph application permissions are limited to
+   * the members of a mail-enabled security group. Microsoft advises RBAC for Applications for new setups.
+   *
+   * <p>A policy only narrows the app's tenant-wide Microsoft Graph application permissions (admin consent); it grants
+   * nothing. Declare the permissions the app needs with {@link #withGraphPermissions(String...)} and the plan grants the
+   * missing ones, after the policy step: {@code Access.applicationAccessPolicy().withGraphPermissions("Mail.Read")}.
+   * Without them the plan grants nothing and the app keeps whatever consent it has.
+   *
+   * @param accessRight RestrictAccess (only the group) or DenyAccess (everyone but the group)
+   * @param graphPermissions Microsoft Graph application permissions to grant tenant-wide, e.g. "Mail.Read" (may be empty)
+   */
+  public record ApplicationAccessPolicy(Right accessRight, List<String> graphPermissions) implements Access {
+    private static final Pattern PERMISSION = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)*");
+
+    public ApplicationAccessPolicy {
+      if (accessRight == null) {
+        throw new InvalidSetupException("An application access policy needs an access right (RESTRICT_ACCESS or DENY_ACCESS).");
+      }
+      for (String p : graphPermissions) {
+        if (p != null && p.startsWith("Application ")) {
+          throw new InvalidSetupException(Names.quoted(p) + " is an Exchange application role, not a Microsoft Graph "
+              + "permission: write \"" + p.substring("Application ".length()) + "\".");
+        }
+        if (p == null || !PERMISSION.matcher(p).matches()) {
+          throw new InvalidSetupException("Not a Microsoft Graph application permission: " + Names.quoted(p)
+              + ". Permissions are named like \"Mail.Read\" or \"Calendars.ReadWrite\".");
+        }
+      }
+      graphPermissions = List.copyOf(new LinkedHashSet<>(graphPermissions));
+    }
+
+    /** A policy with the given right and no permissions to grant. @param accessRight the right */
+    public ApplicationAccessPolicy(Right accessRight) {
+      this(accessRight, List.of());
+    }
+
+    /**
+     * This policy, plus Microsoft Graph application permissions the app needs, e.g. {@code "Mail.Read"},
+     * {@code "Calendars.ReadWrite"}. The plan grants the missing ones tenant-wide (admin consent) after the policy.
+     *
+     * @param permissions the permissions (replacing any given before)
+     * @return a new policy
+     */
+    public ApplicationAccessPolicy withGraphPermissions(String... permissions) {
+      return new ApplicationAccessPolicy(accessRight, List.of(permissions));
+    }
+
+    /** The policy's {@code -AccessRight}. */
+    public enum Right {
+      RESTRICT_ACCESS("RestrictAccess"), DENY_ACCESS("DenyAccess");
+
+      private final String cmdletValue;
+
+      Right(String cmdletValue) {
+        this.cmdletValue = cmdletValue;
+      }
+
+      /** The value Exchange expects. */
+      public String cmdletValue() {
+        return cmdletValue;
+      }
+    }
+
+    @Override
+    public AccessMethod method() {
+      return AccessMethod.APPLICATION_ACCESS_POLICY;
+    }
+
+    @Override
+    public String describe() {
+      return "application access policy (" + accessRight.cmdletValue() + ")"
+          + (graphPermissions.isEmpty() ? "" : " with Microsoft Graph " + String.join(", ", graphPermissions));
+    }
+  }
+
+  /**
+   * {@code FullAccess} on each in-scope mailbox for the service account, with Outlook auto-mapping off. Note that
+   * FullAccess exposes private items, and Exchange allows at most 500 entries per mailbox.
+   */
+  public record FullAccessDelegation() implements Access {
+    @Override
+    public AccessMethod method() {
+      return AccessMethod.FULL_ACCESS_DELEGATION;
+    }
+
+    @Override
+    public String describe() {
+      return "FullAccess delegation (AutoMapping off)";
+    }
+  }
 }

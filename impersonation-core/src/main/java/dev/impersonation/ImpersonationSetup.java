@@ -1,5 +1,7 @@
 package dev.impersonation;
 
+import dev.impersonation.Access.ApplicationImpersonation;
+import dev.impersonation.Access.RbacForApplications;
 import dev.impersonation.internal.Diagnostician;
 import dev.impersonation.internal.Executor;
 import dev.impersonation.internal.Planner;

@@ -1,5 +1,7 @@
 package dev.impersonation;
 
+import dev.impersonation.Scope.AdministrativeUnitScope;
+import dev.impersonation.Principal.Application;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package dev.impersonation;
 
+import dev.impersonation.Scope.GroupScope;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,8 @@
 package dev.impersonation;
 
+import dev.impersonation.Scope.GroupScope;
+import dev.impersonation.Scope.RecipientFilterScope;
+import dev.impersonation.Principal.Application;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -4,7 +4,7 @@ import dev.impersonation.Access;
 import dev.impersonation.ImpersonationException;
 import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.Principal;
-import dev.impersonation.RbacForApplications;
+import dev.impersonation.Access.RbacForApplications;
 import dev.impersonation.Scope;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.plan.ProgressListener;

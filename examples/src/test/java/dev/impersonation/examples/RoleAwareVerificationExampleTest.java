@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impersonation.testkit.FakeTenant;
-import dev.impersonation.verify.AccessState;
-import dev.impersonation.verify.GrantSource;
+import dev.impersonation.verify.MailboxAccess.AccessState;
+import dev.impersonation.verify.MailboxAccess.GrantSource;
 import dev.impersonation.verify.VerificationReport;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

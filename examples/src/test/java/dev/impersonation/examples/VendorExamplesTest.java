@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impersonation.TenantTarget;
-import dev.impersonation.plan.StepAction;
-import dev.impersonation.verify.AccessState;
+import dev.impersonation.plan.Step.StepAction;
+import dev.impersonation.verify.MailboxAccess.AccessState;
 import dev.impersonation.verify.MailboxAccess;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -39,7 +39,7 @@ class VendorExamplesTest {
         assertEquals(m.inScope() ? AccessState.GRANTED : AccessState.DENIED, m.state(), () -> m + "\n" + c.verification());
       }
       assertTrue(c.verification().mailboxes().stream().anyMatch(MailboxAccess::inScope), "at least one in-scope mailbox checked");
-      boolean organizationWide = c.setup().scope() instanceof dev.impersonation.OrganizationScope;
+      boolean organizationWide = c.setup().scope() instanceof dev.impersonation.Scope.OrganizationScope;
       assertEquals(!organizationWide, c.verification().mailboxes().stream().anyMatch(m -> !m.inScope()),
           "an outsider is checked unless the scope is the whole organization");
     }
@@ -75,7 +75,7 @@ class VendorExamplesTest {
   void legacyOnServerModernOnline(VendorExample example, TenantTarget.Kind kind) {
     example.setups(kind).forEach(s -> {
       if (kind == TenantTarget.Kind.EXCHANGE_ONLINE) {
-        assertFalse(s.access() instanceof dev.impersonation.ApplicationImpersonation, "no ApplicationImpersonation on EXO");
+        assertFalse(s.access() instanceof dev.impersonation.Access.ApplicationImpersonation, "no ApplicationImpersonation on EXO");
       }
     });
     boolean dehydratedOnline = kind == TenantTarget.Kind.EXCHANGE_ONLINE;

@@ -2,10 +2,10 @@ package dev.impersonation.internal;
 
 import static dev.impersonation.internal.PlanContext.deps;
 
-import dev.impersonation.Application;
-import dev.impersonation.ApplicationAccessPolicy;
-import dev.impersonation.GroupScope;
-import dev.impersonation.plan.StepAction;
+import dev.impersonation.Principal.Application;
+import dev.impersonation.Access.ApplicationAccessPolicy;
+import dev.impersonation.Scope.GroupScope;
+import dev.impersonation.plan.Step.StepAction;
 import dev.impersonation.spi.AccessPolicy;
 import dev.impersonation.spi.ApplicationPermissionGrant;
 import dev.impersonation.spi.Operation;

@@ -2,9 +2,9 @@ package dev.impersonation.internal;
 
 import static dev.impersonation.internal.PlanContext.preview;
 
-import dev.impersonation.AdministrativeUnitScope;
+import dev.impersonation.Scope.AdministrativeUnitScope;
 import dev.impersonation.MembershipMode;
-import dev.impersonation.plan.StepAction;
+import dev.impersonation.plan.Step.StepAction;
 import dev.impersonation.spi.DirectoryUser;
 import dev.impersonation.spi.Operation;
 import java.util.ArrayList;

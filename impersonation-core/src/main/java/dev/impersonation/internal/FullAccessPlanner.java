@@ -2,7 +2,7 @@ package dev.impersonation.internal;
 
 import static dev.impersonation.internal.PlanContext.preview;
 
-import dev.impersonation.plan.StepAction;
+import dev.impersonation.plan.Step.StepAction;
 import dev.impersonation.spi.MailboxPermission;
 import dev.impersonation.spi.Operation;
 import java.util.ArrayList;

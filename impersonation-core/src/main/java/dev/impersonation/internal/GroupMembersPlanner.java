@@ -3,9 +3,9 @@ package dev.impersonation.internal;
 import static dev.impersonation.internal.PlanContext.deps;
 import static dev.impersonation.internal.PlanContext.preview;
 
-import dev.impersonation.GroupScope;
+import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.MembershipMode;
-import dev.impersonation.plan.StepAction;
+import dev.impersonation.plan.Step.StepAction;
 import dev.impersonation.spi.DirectoryUser;
 import dev.impersonation.spi.Operation;
 import dev.impersonation.spi.Recipient;

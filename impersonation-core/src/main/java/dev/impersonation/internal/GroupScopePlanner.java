@@ -2,13 +2,13 @@ package dev.impersonation.internal;
 
 import static dev.impersonation.internal.PlanContext.deps;
 
-import dev.impersonation.ApplicationImpersonation;
+import dev.impersonation.Access.ApplicationImpersonation;
 import dev.impersonation.GroupKind;
-import dev.impersonation.GroupScope;
+import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.MembershipMode;
-import dev.impersonation.RbacForApplications;
-import dev.impersonation.ServiceAccount;
-import dev.impersonation.plan.StepAction;
+import dev.impersonation.Access.RbacForApplications;
+import dev.impersonation.Principal.ServiceAccount;
+import dev.impersonation.plan.Step.StepAction;
 import dev.impersonation.spi.MailGroup;
 import dev.impersonation.spi.Operation;
 import dev.impersonation.spi.Recipient;

@@ -1,7 +1,7 @@
 package dev.impersonation.internal;
 
 import dev.impersonation.AccessMethod;
-import dev.impersonation.plan.StepAction;
+import dev.impersonation.plan.Step.StepAction;
 import dev.impersonation.spi.ExchangeBackend;
 import dev.impersonation.spi.Operation;
 import dev.impersonation.spi.OrganizationConfig;

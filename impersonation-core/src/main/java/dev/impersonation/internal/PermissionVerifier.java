@@ -1,23 +1,23 @@
 package dev.impersonation.internal;
 
 import dev.impersonation.AccessMethod;
-import dev.impersonation.Application;
-import dev.impersonation.ApplicationAccessPolicy;
+import dev.impersonation.Principal.Application;
+import dev.impersonation.Access.ApplicationAccessPolicy;
 import dev.impersonation.ImpersonationSetup;
-import dev.impersonation.OrganizationScope;
-import dev.impersonation.RbacForApplications;
+import dev.impersonation.Scope.OrganizationScope;
+import dev.impersonation.Access.RbacForApplications;
 import dev.impersonation.spi.AccessPolicy;
 import dev.impersonation.spi.AppPermissions;
 import dev.impersonation.spi.ApplicationPermissionGrant;
 import dev.impersonation.spi.ConfiguredAccess;
 import dev.impersonation.spi.ProbeOutcome;
 import dev.impersonation.TenantConnection;
-import dev.impersonation.verify.AccessState;
-import dev.impersonation.verify.Finding;
-import dev.impersonation.verify.GrantSource;
+import dev.impersonation.verify.MailboxAccess.AccessState;
+import dev.impersonation.verify.Diagnosis.Finding;
+import dev.impersonation.verify.MailboxAccess.GrantSource;
 import dev.impersonation.verify.MailboxAccess;
-import dev.impersonation.verify.PermissionAccess;
-import dev.impersonation.verify.Severity;
+import dev.impersonation.verify.MailboxAccess.PermissionAccess;
+import dev.impersonation.verify.Diagnosis.Severity;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -317,7 +317,7 @@ final class PermissionVerifier {
    * ({@code withGraphPermissions(...)}) is still wider than needed inside that group: a least-privilege finding.
    */
   private List<Finding> beyondDeclaredPermissions() {
-    if (!(setup.access() instanceof dev.impersonation.ApplicationAccessPolicy policy) || policy.graphPermissions().isEmpty()) {
+    if (!(setup.access() instanceof dev.impersonation.Access.ApplicationAccessPolicy policy) || policy.graphPermissions().isEmpty()) {
       return List.of();
     }
     List<String> extra = consent.value().stream().filter(g -> AppPermissions.isMailboxPermission(g.permission()))

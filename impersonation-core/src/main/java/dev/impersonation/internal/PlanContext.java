@@ -1,10 +1,10 @@
 package dev.impersonation.internal;
 
 import dev.impersonation.ImpersonationSetup;
-import dev.impersonation.plan.ProgressEvent;
+import dev.impersonation.plan.ProgressListener.ProgressEvent;
 import dev.impersonation.plan.ProgressListener;
 import dev.impersonation.plan.Step;
-import dev.impersonation.plan.StepAction;
+import dev.impersonation.plan.Step.StepAction;
 import dev.impersonation.spi.ApplicationPermissionGrant;
 import dev.impersonation.spi.Backend;
 import dev.impersonation.spi.BackendKind;

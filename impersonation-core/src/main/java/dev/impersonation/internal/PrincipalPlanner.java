@@ -3,10 +3,10 @@ package dev.impersonation.internal;
 import static dev.impersonation.internal.PlanContext.deps;
 
 import dev.impersonation.AccessMethod;
-import dev.impersonation.Application;
-import dev.impersonation.RbacForApplications;
-import dev.impersonation.ServiceAccount;
-import dev.impersonation.plan.StepAction;
+import dev.impersonation.Principal.Application;
+import dev.impersonation.Access.RbacForApplications;
+import dev.impersonation.Principal.ServiceAccount;
+import dev.impersonation.plan.Step.StepAction;
 import dev.impersonation.spi.ApplicationPermissionGrant;
 import dev.impersonation.spi.BackendKind;
 import dev.impersonation.spi.DirectoryBackend;

@@ -2,13 +2,13 @@ package dev.impersonation.internal;
 
 import static dev.impersonation.internal.PlanContext.deps;
 
-import dev.impersonation.AdministrativeUnitScope;
-import dev.impersonation.ApplicationImpersonation;
-import dev.impersonation.GroupScope;
-import dev.impersonation.OrganizationScope;
-import dev.impersonation.RbacForApplications;
-import dev.impersonation.RecipientFilterScope;
-import dev.impersonation.plan.StepAction;
+import dev.impersonation.Scope.AdministrativeUnitScope;
+import dev.impersonation.Access.ApplicationImpersonation;
+import dev.impersonation.Scope.GroupScope;
+import dev.impersonation.Scope.OrganizationScope;
+import dev.impersonation.Access.RbacForApplications;
+import dev.impersonation.Scope.RecipientFilterScope;
+import dev.impersonation.plan.Step.StepAction;
 import dev.impersonation.powershell.Cmdlet;
 import dev.impersonation.powershell.ScriptRenderer;
 import dev.impersonation.spi.AssigneeType;

@@ -1,17 +1,17 @@
 package dev.impersonation.internal;
 
-import dev.impersonation.AdministrativeUnitScope;
-import dev.impersonation.ApplicationAccessPolicy;
-import dev.impersonation.ApplicationImpersonation;
-import dev.impersonation.FullAccessDelegation;
-import dev.impersonation.GroupScope;
+import dev.impersonation.Scope.AdministrativeUnitScope;
+import dev.impersonation.Access.ApplicationAccessPolicy;
+import dev.impersonation.Access.ApplicationImpersonation;
+import dev.impersonation.Access.FullAccessDelegation;
+import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.ImpersonationSetup;
-import dev.impersonation.MailboxListScope;
+import dev.impersonation.Scope.MailboxListScope;
 import dev.impersonation.MembershipMode;
-import dev.impersonation.OrganizationScope;
-import dev.impersonation.RbacForApplications;
-import dev.impersonation.ServiceAccount;
-import dev.impersonation.plan.ScriptVerification;
+import dev.impersonation.Scope.OrganizationScope;
+import dev.impersonation.Access.RbacForApplications;
+import dev.impersonation.Principal.ServiceAccount;
+import dev.impersonation.plan.Plan.ScriptVerification;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,7 +97,7 @@ final class ScriptVerifications {
   }
 
   private static String appId(ImpersonationSetup setup) {
-    return setup.principal() instanceof dev.impersonation.Application a ? a.appId() : "";
+    return setup.principal() instanceof dev.impersonation.Principal.Application a ? a.appId() : "";
   }
 
   private static String upn(ImpersonationSetup setup) {

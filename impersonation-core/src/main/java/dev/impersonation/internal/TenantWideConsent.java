@@ -1,7 +1,7 @@
 package dev.impersonation.internal;
 
-import dev.impersonation.Application;
-import dev.impersonation.plan.StepAction;
+import dev.impersonation.Principal.Application;
+import dev.impersonation.plan.Step.StepAction;
 import dev.impersonation.spi.ApplicationPermissionGrant;
 import dev.impersonation.spi.Operation;
 import java.util.List;

@@ -1,15 +1,15 @@
 package dev.impersonation.internal;
 
 import dev.impersonation.AccessMethod;
-import dev.impersonation.AdministrativeUnitScope;
-import dev.impersonation.GroupScope;
+import dev.impersonation.Scope.AdministrativeUnitScope;
+import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.ImpersonationException;
 import dev.impersonation.ImpersonationSetup;
-import dev.impersonation.MailboxListScope;
+import dev.impersonation.Scope.MailboxListScope;
 import dev.impersonation.MembershipMode;
-import dev.impersonation.OrganizationScope;
-import dev.impersonation.ServiceAccount;
-import dev.impersonation.plan.ProgressEvent;
+import dev.impersonation.Scope.OrganizationScope;
+import dev.impersonation.Principal.ServiceAccount;
+import dev.impersonation.plan.ProgressListener.ProgressEvent;
 import dev.impersonation.plan.ProgressListener;
 import dev.impersonation.spi.AccessProbe;
 import dev.impersonation.spi.ConfiguredAccess;
@@ -17,7 +17,7 @@ import dev.impersonation.spi.ProbeOutcome;
 import dev.impersonation.spi.Recipient;
 import dev.impersonation.spi.RecipientType;
 import dev.impersonation.TenantConnection;
-import dev.impersonation.verify.AccessState;
+import dev.impersonation.verify.MailboxAccess.AccessState;
 import dev.impersonation.verify.MailboxAccess;
 import dev.impersonation.verify.VerificationReport;
 import java.time.Duration;
@@ -216,7 +216,7 @@ public final class Verifier {
   }
 
   MailboxAccess check(String mailbox, boolean expected) {
-    if (setup.principal() instanceof dev.impersonation.Application && (setup.access().method() == AccessMethod.RBAC_FOR_APPLICATIONS
+    if (setup.principal() instanceof dev.impersonation.Principal.Application && (setup.access().method() == AccessMethod.RBAC_FOR_APPLICATIONS
         || setup.access().method() == AccessMethod.APPLICATION_ACCESS_POLICY)) {
       return permissions.check(mailbox, expected);
     }
@@ -228,13 +228,13 @@ public final class Verifier {
     AccessMethod method = setup.access().method();
     String permission = method == AccessMethod.FULL_ACCESS_DELEGATION ? dev.impersonation.spi.AppPermissions.FULL_ACCESS
         : dev.impersonation.spi.AppPermissions.APPLICATION_IMPERSONATION;
-    dev.impersonation.verify.GrantSource source = method == AccessMethod.FULL_ACCESS_DELEGATION
-        ? dev.impersonation.verify.GrantSource.MAILBOX_PERMISSION : dev.impersonation.verify.GrantSource.APPLICATION_IMPERSONATION;
+    dev.impersonation.verify.MailboxAccess.GrantSource source = method == AccessMethod.FULL_ACCESS_DELEGATION
+        ? dev.impersonation.verify.MailboxAccess.GrantSource.MAILBOX_PERMISSION : dev.impersonation.verify.MailboxAccess.GrantSource.APPLICATION_IMPERSONATION;
     MailboxAccess row = checkConfiguredAndProbed(mailbox, expected, permission);
-    Set<dev.impersonation.verify.GrantSource> by = configuredCache.containsKey(mailbox.toLowerCase(Locale.ROOT))
+    Set<dev.impersonation.verify.MailboxAccess.GrantSource> by = configuredCache.containsKey(mailbox.toLowerCase(Locale.ROOT))
         && configuredCache.get(mailbox.toLowerCase(Locale.ROOT)).inScope() ? Set.of(source) : Set.of();
     return new MailboxAccess(row.mailbox(), row.inScope(), row.state(), row.evidence(),
-        List.of(new dev.impersonation.verify.PermissionAccess(permission, expected, row.state(), by, row.evidence())));
+        List.of(new dev.impersonation.verify.MailboxAccess.PermissionAccess(permission, expected, row.state(), by, row.evidence())));
   }
 
   private MailboxAccess checkConfiguredAndProbed(String mailbox, boolean expected, String permission) {
@@ -314,8 +314,8 @@ public final class Verifier {
     Optional<dev.impersonation.spi.ExchangeRbacReader> rbac = connection.directory()
         .filter(d -> d instanceof dev.impersonation.spi.ExchangeRbacReader && setup.target().isExchangeOnline())
         .map(dev.impersonation.spi.ExchangeRbacReader.class::cast);
-    if (rbac.isEmpty() || !(setup.access() instanceof dev.impersonation.RbacForApplications access)
-        || !(setup.principal() instanceof dev.impersonation.Application app)) {
+    if (rbac.isEmpty() || !(setup.access() instanceof dev.impersonation.Access.RbacForApplications access)
+        || !(setup.principal() instanceof dev.impersonation.Principal.Application app)) {
       return Observed.unknown("no Exchange backend to test the configuration");
     }
     return Observed.readValue(() -> {
@@ -348,7 +348,7 @@ public final class Verifier {
     });
   }
 
-  String graphServicePrincipalId(dev.impersonation.Application app) {
+  String graphServicePrincipalId(dev.impersonation.Principal.Application app) {
     if (app.servicePrincipalObjectId().isPresent()) {
       return app.servicePrincipalObjectId().get();
     }

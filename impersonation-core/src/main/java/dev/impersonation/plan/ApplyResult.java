@@ -44,4 +44,29 @@ public record ApplyResult(Plan plan, List<StepResult> results) {
     }
     return "Apply " + (succeeded() ? "succeeded" : "FAILED") + " for '" + plan.setupName() + "'\n" + table.render();
   }
+
+  /**
+   * The result of one step.
+   *
+   * @param step the step
+   * @param outcome what happened
+   * @param attempts how many calls were made (retries included)
+   * @param waited time spent waiting (Retry-After, back-off, readiness) on the connection's clock
+   * @param message details, e.g. the final error
+   */
+  public record StepResult(Step step, StepOutcome outcome, int attempts, Duration waited, String message) {}
+
+  /** What happened to a step during apply. */
+  public enum StepOutcome {
+    /** The step ran and changed the tenant (or completed its wait / lookup). */
+    APPLIED,
+    /** The tenant answered "already exists / already a member": the desired state was already there. */
+    ALREADY_DONE,
+    /** A no-op: nothing to do. */
+    SKIPPED,
+    /** The step failed after its retries. */
+    FAILED,
+    /** Not run because an earlier step failed. */
+    NOT_RUN
+  }
 }

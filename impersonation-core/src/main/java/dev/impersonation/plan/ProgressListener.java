@@ -1,6 +1,9 @@
 package dev.impersonation.plan;
 
 import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,5 +36,41 @@ public interface ProgressListener {
         + e.delay().map(w -> " (" + dev.impersonation.internal.Table.duration(w) + ")").orElse("")
         + e.elapsed().map(w -> ", waited " + dev.impersonation.internal.Table.duration(w)).orElse("")
         + e.deadline().map(d -> ", until " + d).orElse(""));
+  }
+
+  /**
+   * One progress report during apply or verify.
+   *
+   * @param at when, on the connection's clock
+   * @param kind what happened
+   * @param step the step concerned, if any
+   * @param message a readable description
+   * @param delay the wait that starts, for {@link Kind#WAITING} and {@link Kind#RETRYING}
+   * @param elapsed for {@link Kind#WAITING}: how long this wait has lasted so far
+   * @param deadline for {@link Kind#WAITING}: when the wait ends at the latest (it is bounded), on the connection's clock
+   */
+  public record ProgressEvent(Instant at, Kind kind, Optional<Step> step, String message, Optional<Duration> delay,
+      Optional<Duration> elapsed, Optional<Instant> deadline) {
+    /** Kinds of progress. */
+    public enum Kind { STEP_STARTED, STEP_SUCCEEDED, STEP_SKIPPED, STEP_FAILED, RETRYING, WAITING, INFO }
+
+    /** An event without elapsed time or deadline. */
+    public ProgressEvent(Instant at, Kind kind, Optional<Step> step, String message, Optional<Duration> delay) {
+      this(at, kind, step, message, delay, Optional.empty(), Optional.empty());
+    }
+
+    /** A {@link Kind#WAITING} event: the next pause, how long the wait has lasted and when it ends at the latest. */
+    public static ProgressEvent waiting(Instant at, Optional<Step> step, String message, Duration pause, Duration elapsed,
+        Instant deadline) {
+      return new ProgressEvent(at, Kind.WAITING, step, message, Optional.of(pause), Optional.of(elapsed), Optional.of(deadline));
+    }
+
+    @Override
+    public String toString() {
+      return at + " " + kind + step.map(s -> " [" + s.number() + "]").orElse("") + " " + message
+          + delay.map(w -> " (" + dev.impersonation.internal.Table.duration(w) + ")").orElse("")
+          + elapsed.map(e -> ", waited " + dev.impersonation.internal.Table.duration(e)).orElse("")
+          + deadline.map(d -> " of at most " + dev.impersonation.internal.Table.duration(Duration.between(at.minus(elapsed.orElse(Duration.ZERO)), d))).orElse("");
+    }
   }
 }

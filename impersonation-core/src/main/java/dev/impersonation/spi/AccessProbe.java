@@ -45,7 +45,7 @@ public interface AccessProbe {
 
       @Override
       public ProbeOutcome probe(Principal principal, String mailbox) {
-        return (principal instanceof dev.impersonation.ServiceAccount ? ews : graph).probe(principal, mailbox);
+        return (principal instanceof dev.impersonation.Principal.ServiceAccount ? ews : graph).probe(principal, mailbox);
       }
 
       @Override

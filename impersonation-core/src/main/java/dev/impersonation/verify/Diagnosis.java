@@ -37,4 +37,18 @@ public record Diagnosis(String setupName, List<Finding> findings, List<String> c
     findings.forEach(f -> table.row(f.code(), f.severity().name(), f.subject(), f.problem(), f.fix()));
     return "Diagnosis of '" + setupName + "': " + findings.size() + " finding(s)\n" + table.render();
   }
+
+  /**
+   * One diagnosis finding, from the vendors' common-issues checklist (docs/diagnostics.md).
+   *
+   * @param code the checklist code, e.g. "D6"
+   * @param severity how much it matters
+   * @param subject what it is about
+   * @param problem what is wrong
+   * @param fix how to fix it
+   */
+  public record Finding(String code, Severity severity, String subject, String problem, String fix) {}
+
+  /** How much a diagnosis finding matters. */
+  public enum Severity { ERROR, WARNING, INFO }
 }

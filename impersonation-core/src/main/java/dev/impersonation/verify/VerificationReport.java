@@ -1,5 +1,8 @@
 package dev.impersonation.verify;
 
+import dev.impersonation.verify.Diagnosis.Finding;
+import dev.impersonation.verify.MailboxAccess.AccessState;
+import dev.impersonation.verify.MailboxAccess.PermissionAccess;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.impersonation.internal.Table;
 import java.time.Instant;

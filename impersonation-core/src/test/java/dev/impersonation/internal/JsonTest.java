@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.impersonation.Principal;
 import dev.impersonation.Secret;
-import dev.impersonation.ServiceAccount;
+import dev.impersonation.Principal.ServiceAccount;
 import org.junit.jupiter.api.Test;
 
 class JsonTest {

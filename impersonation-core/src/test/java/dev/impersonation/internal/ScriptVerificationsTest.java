@@ -9,7 +9,7 @@ import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.Principal;
 import dev.impersonation.Scope;
 import dev.impersonation.TenantTarget;
-import dev.impersonation.plan.ScriptVerification;
+import dev.impersonation.plan.Plan.ScriptVerification;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

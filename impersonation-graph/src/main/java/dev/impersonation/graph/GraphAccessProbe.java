@@ -2,9 +2,9 @@ package dev.impersonation.graph;
 
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.kiota.ApiException;
-import dev.impersonation.Application;
+import dev.impersonation.Principal.Application;
 import dev.impersonation.Principal;
-import dev.impersonation.ServiceAccount;
+import dev.impersonation.Principal.ServiceAccount;
 import dev.impersonation.TenantException;
 import dev.impersonation.SignIn;
 import dev.impersonation.graph.internal.GraphErrors;

@@ -1,7 +1,7 @@
 package dev.impersonation.testkit;
 
 import dev.impersonation.AccessMethod;
-import dev.impersonation.ApplicationImpersonation;
+import dev.impersonation.Access.ApplicationImpersonation;
 import dev.impersonation.GroupKind;
 import dev.impersonation.Principal;
 import dev.impersonation.TenantException;

@@ -4,7 +4,7 @@ import static dev.impersonation.testkit.FakeGraphCall.JSON;
 import static dev.impersonation.testkit.FakeGraphCall.ok;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.impersonation.Application;
+import dev.impersonation.Principal.Application;
 import dev.impersonation.spi.ProbeOutcome;
 import dev.impersonation.spi.RecipientType;
 import dev.impersonation.testkit.FakeGraphCall.Result;

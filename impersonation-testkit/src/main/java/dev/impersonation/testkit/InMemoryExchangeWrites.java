@@ -1,6 +1,6 @@
 package dev.impersonation.testkit;
 
-import dev.impersonation.ApplicationImpersonation;
+import dev.impersonation.Access.ApplicationImpersonation;
 import dev.impersonation.GroupKind;
 import dev.impersonation.ObjectAlreadyExistsException;
 import dev.impersonation.TenantException;

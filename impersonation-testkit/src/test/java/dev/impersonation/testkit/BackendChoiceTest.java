@@ -19,7 +19,7 @@ import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.ProgressListener;
 import dev.impersonation.plan.Step;
-import dev.impersonation.plan.StepAction;
+import dev.impersonation.plan.Step.StepAction;
 import dev.impersonation.spi.BackendKind;
 import java.util.List;
 import java.util.Optional;

@@ -10,7 +10,7 @@ import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.Principal;
 import dev.impersonation.Scope;
 import dev.impersonation.TenantTarget;
-import dev.impersonation.plan.ProgressEvent;
+import dev.impersonation.plan.ProgressListener.ProgressEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

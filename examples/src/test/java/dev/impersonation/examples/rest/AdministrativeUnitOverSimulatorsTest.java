@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impersonation.Access;
-import dev.impersonation.Application;
+import dev.impersonation.Principal.Application;
 import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.ObjectNotFoundException;
 import dev.impersonation.Principal;
@@ -20,7 +20,7 @@ import dev.impersonation.graph.GraphConnection;
 import dev.impersonation.graph.GraphDirectoryBackend;
 import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.plan.Plan;
-import dev.impersonation.plan.StepAction;
+import dev.impersonation.plan.Step.StepAction;
 import dev.impersonation.spi.AccessProbe;
 import dev.impersonation.spi.Operation;
 import dev.impersonation.spi.ProbeOutcome;
@@ -28,7 +28,7 @@ import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.testkit.exchange.ExchangeAdminSimulator;
 import dev.impersonation.testkit.graph.GraphSimulator;
-import dev.impersonation.verify.AccessState;
+import dev.impersonation.verify.MailboxAccess.AccessState;
 import dev.impersonation.verify.MailboxAccess;
 import dev.impersonation.verify.VerificationReport;
 import java.time.Duration;
@@ -255,7 +255,7 @@ class AdministrativeUnitOverSimulatorsTest {
         .filter(s -> s.resource().equals("administrative unit " + AU + " members")).map(s -> s.action()).toList(), plan::toString);
     ApplyResult result = setup.apply(plan, connection, dev.impersonation.plan.ProgressListener.none());
     assertTrue(result.succeeded(), () -> result + "\n" + result.results().stream()
-        .filter(r -> r.outcome() == dev.impersonation.plan.StepOutcome.FAILED).map(r -> r.message()).toList());
+        .filter(r -> r.outcome() == dev.impersonation.plan.ApplyResult.StepOutcome.FAILED).map(r -> r.message()).toList());
     Plan again = setup.plan(connection);
     assertTrue(again.isConverged(), again::toString);
     assertFalse(setup.verify(connection).isSatisfied(), "RBAC for Applications has not propagated yet");

@@ -13,7 +13,7 @@ import dev.impersonation.TenantTarget;
 import dev.impersonation.exchange.ExchangeConnection;
 import dev.impersonation.graph.GraphConnection;
 import dev.impersonation.plan.Plan;
-import dev.impersonation.plan.StepAction;
+import dev.impersonation.plan.Step.StepAction;
 import dev.impersonation.spi.ApplicationPermissionGrant;
 import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;

@@ -19,7 +19,7 @@ import dev.impersonation.spi.AccessProbe;
 import dev.impersonation.spi.AppPermissions;
 import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
-import dev.impersonation.verify.AccessState;
+import dev.impersonation.verify.MailboxAccess.AccessState;
 import dev.impersonation.verify.VerificationReport;
 import java.time.Duration;
 import okhttp3.OkHttpClient;

@@ -3,7 +3,7 @@ package dev.impersonation.examples.rest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.impersonation.Application;
+import dev.impersonation.Principal.Application;
 import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.Principal;
 import dev.impersonation.Secret;

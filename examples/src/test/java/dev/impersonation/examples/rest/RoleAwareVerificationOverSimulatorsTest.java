@@ -2,7 +2,7 @@ package dev.impersonation.examples.rest;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.impersonation.Application;
+import dev.impersonation.Principal.Application;
 import dev.impersonation.Principal;
 import dev.impersonation.Secret;
 import dev.impersonation.SignIn;

@@ -3,13 +3,13 @@ package dev.impersonation.testkit.jqwik;
 import dev.impersonation.TenantConnection;
 import dev.impersonation.Access;
 import dev.impersonation.AccessMethod;
-import dev.impersonation.ApplicationAccessPolicy;
-import dev.impersonation.ApplicationImpersonation;
+import dev.impersonation.Access.ApplicationAccessPolicy;
+import dev.impersonation.Access.ApplicationImpersonation;
 import dev.impersonation.GroupKind;
-import dev.impersonation.GroupScope;
+import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.MembershipMode;
-import dev.impersonation.RbacForApplications;
+import dev.impersonation.Access.RbacForApplications;
 import dev.impersonation.Scope;
 import dev.impersonation.TenantTarget;
 import java.util.ArrayList;
@@ -653,7 +653,7 @@ public final class ImpersonationArbitraries {
     Arbitrary<List<WorldRecipe.Decoy>> decoys = decoy.list().ofMinSize(0).ofMaxSize(3).uniqueElements(d -> WorldRecipe.key(d.name()));
     Arbitrary<List<Boolean>> flags = coin.list().ofSize(8);
     List<String> candidates = new ArrayList<>();
-    if (scope.scope() instanceof dev.impersonation.MailboxListScope list) {
+    if (scope.scope() instanceof dev.impersonation.Scope.MailboxListScope list) {
       candidates.addAll(list.mailboxes());
     } else if (scope.scope() instanceof GroupScope g) {
       candidates.addAll(g.members());
@@ -668,7 +668,7 @@ public final class ImpersonationArbitraries {
           boolean app = principal.application();
           boolean rbac = access.method() == AccessMethod.RBAC_FOR_APPLICATIONS;
           boolean pointer = rbac && f.get(1);
-          boolean needsScope = scope.scope() instanceof GroupScope || scope.scope() instanceof dev.impersonation.RecipientFilterScope;
+          boolean needsScope = scope.scope() instanceof GroupScope || scope.scope() instanceof dev.impersonation.Scope.RecipientFilterScope;
           boolean managementScope = needsScope && (rbac || access.method() == AccessMethod.APPLICATION_IMPERSONATION);
           boolean allGroupsExist = scope.partitionExists().stream().allMatch(b -> b);
           boolean existingScope = managementScope && !dehydrated && allGroupsExist && f.get(2);

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.impersonation.Access;
 import dev.impersonation.Cloud;
 import dev.impersonation.GroupKind;
-import dev.impersonation.GroupScope;
+import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.Principal;
 import dev.impersonation.Scope;

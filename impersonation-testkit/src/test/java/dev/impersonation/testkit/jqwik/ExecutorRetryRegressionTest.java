@@ -11,7 +11,7 @@ import dev.impersonation.Secret;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.plan.Plan;
-import dev.impersonation.plan.ProgressEvent;
+import dev.impersonation.plan.ProgressListener.ProgressEvent;
 import dev.impersonation.testkit.FakeTenant;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.impersonation.testkit.jqwik;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.impersonation.GroupScope;
+import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.plan.Plan;

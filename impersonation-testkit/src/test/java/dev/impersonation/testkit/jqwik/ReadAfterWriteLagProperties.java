@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.plan.Plan;
-import dev.impersonation.plan.ProgressEvent;
+import dev.impersonation.plan.ProgressListener.ProgressEvent;
 import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import java.util.ArrayList;

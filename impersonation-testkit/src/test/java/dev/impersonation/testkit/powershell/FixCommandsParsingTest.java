@@ -11,7 +11,7 @@ import dev.impersonation.TenantTarget;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.verify.Diagnosis;
-import dev.impersonation.verify.Finding;
+import dev.impersonation.verify.Diagnosis.Finding;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

@@ -41,7 +41,7 @@ final class GraphApplicationPermissions {
     if (known != null) {
       return known;
     }
-    ServicePrincipalCollectionResponse r = backend.call("GET /servicePrincipals?$filter=appId", MICROSOFT_GRAPH_APP_ID,
+    ServicePrincipalCollectionResponse r = backend.http.call("GET /servicePrincipals?$filter=appId", MICROSOFT_GRAPH_APP_ID,
         () -> client.servicePrincipals().get(rc -> {
           rc.queryParameters.filter = ODataFilter.eq("appId", MICROSOFT_GRAPH_APP_ID);
           rc.queryParameters.select = new String[] {"id", "appId", "appRoles"};
@@ -83,7 +83,7 @@ final class GraphApplicationPermissions {
       assignment.setResourceId(graph.id());
       assignment.setAppRoleId(role);
       try {
-        backend.call("POST /servicePrincipals/" + sp + "/appRoleAssignments", permission,
+        backend.http.call("POST /servicePrincipals/" + sp + "/appRoleAssignments", permission,
             () -> client.servicePrincipals().byServicePrincipalId(sp.toString()).appRoleAssignments().post(assignment));
       } catch (ObjectAlreadyExistsException granted) {
         // "Permission being assigned already exists on the object": already consented, which is success.
@@ -107,7 +107,7 @@ final class GraphApplicationPermissions {
       }
       String assignmentId = a.getId();
       try {
-        backend.call("DELETE /servicePrincipals/" + sp + "/appRoleAssignments/" + assignmentId, assignmentId, () -> {
+        backend.http.call("DELETE /servicePrincipals/" + sp + "/appRoleAssignments/" + assignmentId, assignmentId, () -> {
           client.servicePrincipals().byServicePrincipalId(sp.toString()).appRoleAssignments()
               .byAppRoleAssignmentId(assignmentId).delete();
           return null;

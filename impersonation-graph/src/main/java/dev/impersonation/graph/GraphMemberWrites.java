@@ -45,14 +45,14 @@ final class GraphMemberWrites {
     List<String> memberIds = ids.resolve(members, "members to remove from " + group).values().stream().distinct().toList();
     List<RequestInformation> deletes = memberIds.stream().map(id -> client.groups().byGroupId(group).members()
         .byDirectoryObjectId(id).ref().toDeleteRequestInformation()).toList();
-    Map<Integer, Response> removed = backend.runBatches(deletes, "DELETE /groups/" + group + "/members/{id}/$ref in $batch", group);
+    Map<Integer, Response> removed = backend.http.runBatches(deletes, "DELETE /groups/" + group + "/members/{id}/$ref in $batch", group);
     for (Map.Entry<Integer, Response> e : removed.entrySet()) {
       Response r = e.getValue();
       if (r.code() == 404 || r.isSuccessful()) {
         continue;
       }
       String id = memberIds.get(e.getKey());
-      throw GraphErrors.classify("DELETE /groups/" + group + "/members/" + id + "/$ref in $batch", id, backend.innerFailure(r));
+      throw GraphErrors.classify("DELETE /groups/" + group + "/members/" + id + "/$ref in $batch", id, backend.http.innerFailure(r));
     }
   }
 
@@ -81,7 +81,7 @@ final class GraphMemberWrites {
   private void sendMemberSteps(String group, List<Step> steps, Map<String, String> names,
       java.util.function.Consumer<Step> onAlreadyExists) {
     List<RequestInformation> requests = steps.stream().map(step -> request(group, step)).toList();
-    Map<Integer, Response> answers = backend.runBatches(requests, "add members to " + group, group);
+    Map<Integer, Response> answers = backend.http.runBatches(requests, "add members to " + group, group);
     TenantException failure = null;
     for (Map.Entry<Integer, Response> e : answers.entrySet()) {
       Step step = steps.get(e.getKey());
@@ -90,7 +90,7 @@ final class GraphMemberWrites {
       if (r.isSuccessful()) {
         continue;
       }
-      GraphErrors.Failure f = backend.innerFailure(r);
+      GraphErrors.Failure f = backend.http.innerFailure(r);
       if (f.alreadyExists()) {
         onAlreadyExists.accept(step);
       } else if (failure == null) {
@@ -114,13 +114,13 @@ final class GraphMemberWrites {
       return client.directory().administrativeUnits().byAdministrativeUnitId(unitId).members().ref().toPostRequestInformation(ref);
     }).toList();
     String route = "POST /directory/administrativeUnits/" + unitId + "/members/$ref";
-    Map<Integer, Response> answers = backend.runBatches(requests, "add members to administrative unit " + unitId, unitId);
+    Map<Integer, Response> answers = backend.http.runBatches(requests, "add members to administrative unit " + unitId, unitId);
     for (Map.Entry<Integer, Response> e : answers.entrySet()) {
       Response r = e.getValue();
       if (r.isSuccessful()) {
         continue;
       }
-      GraphErrors.Failure f = backend.innerFailure(r);
+      GraphErrors.Failure f = backend.http.innerFailure(r);
       String member = distinct.get(e.getKey());
       if (!f.alreadyExists()) { // already a member (docs/error-texts.md): success
         throw GraphErrors.classify(route + " (" + member + ") in $batch", unitOrMember(unitId, member, f), f);
@@ -135,7 +135,7 @@ final class GraphMemberWrites {
         .filter(java.util.Objects::nonNull).distinct().toList();
     List<RequestInformation> requests = memberIds.stream().map(memberId -> client.directory().administrativeUnits()
         .byAdministrativeUnitId(unitId).members().byDirectoryObjectId(memberId).ref().toDeleteRequestInformation()).toList();
-    Map<Integer, Response> answers = backend.runBatches(requests, "remove members from administrative unit " + unitId, unitId);
+    Map<Integer, Response> answers = backend.http.runBatches(requests, "remove members from administrative unit " + unitId, unitId);
     for (Map.Entry<Integer, Response> e : answers.entrySet()) {
       Response r = e.getValue();
       if (r.isSuccessful() || r.code() == 404) { // 404: removed meanwhile, the goal is reached
@@ -143,19 +143,19 @@ final class GraphMemberWrites {
       }
       String memberId = memberIds.get(e.getKey());
       throw GraphErrors.classify("DELETE /directory/administrativeUnits/" + unitId + "/members/" + memberId + "/$ref in $batch",
-          memberId, backend.innerFailure(r));
+          memberId, backend.http.innerFailure(r));
     }
   }
 
   /** Every member of a unit by lower-case UPN, mail and object id, to its object id; the unit missing is a 404. */
   private Map<String, String> administrativeUnitMemberIds(String unitId) {
-    DirectoryObjectCollectionResponse first = backend.call("GET /directory/administrativeUnits/" + unitId + "/members", unitId,
+    DirectoryObjectCollectionResponse first = backend.http.call("GET /directory/administrativeUnits/" + unitId + "/members", unitId,
         () -> client.directory().administrativeUnits().byAdministrativeUnitId(unitId).members().get(rc -> {
           rc.queryParameters.top = PAGE_SIZE;
           rc.queryParameters.select = new String[] {"id", "userPrincipalName", "mail"};
         }));
     Map<String, String> ids = new HashMap<>();
-    backend.iterate(first, DirectoryObjectCollectionResponse::createFromDiscriminatorValue, (DirectoryObject o) -> {
+    backend.http.iterate(first, DirectoryObjectCollectionResponse::createFromDiscriminatorValue, (DirectoryObject o) -> {
       if (o.getId() == null) {
         return;
       }

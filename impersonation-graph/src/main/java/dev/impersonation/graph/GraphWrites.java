@@ -159,7 +159,7 @@ final class GraphWrites implements Operation.Visitor<Void> {
   @Override
   public Void visitNewServicePrincipal(Operation.NewServicePrincipal sp) {
     UUID id = GraphApplicationPermissions.servicePrincipalId(sp.objectId());
-    backend.call("GET /servicePrincipals/" + id, sp.appId(), () -> client.servicePrincipals().byServicePrincipalId(id.toString())
+    backend.http.call("GET /servicePrincipals/" + id, sp.appId(), () -> client.servicePrincipals().byServicePrincipalId(id.toString())
         .get(rc -> rc.queryParameters.select = new String[] {"id", "appId"}));
     return null;
   }
@@ -226,7 +226,7 @@ final class GraphWrites implements Operation.Visitor<Void> {
     user.setPasswordProfile(profile);
     String id;
     try {
-      User created = backend.call("POST /users", upn, () -> client.users().post(user));
+      User created = backend.http.call("POST /users", upn, () -> client.users().post(user));
       id = created == null || created.getId() == null ? upn : created.getId();
     } catch (ObjectAlreadyExistsException exists) {
       // A retried create: adopt the user and make sure the licence is there.
@@ -246,7 +246,7 @@ final class GraphWrites implements Operation.Visitor<Void> {
       license.setDisabledPlans(List.of());
       body.setAddLicenses(List.of(license));
       body.setRemoveLicenses(List.of());
-      backend.call("POST /users/" + userId + "/assignLicense", upn, () -> client.users().byUserId(userId).assignLicense().post(body));
+      backend.http.call("POST /users/" + userId + "/assignLicense", upn, () -> client.users().byUserId(userId).assignLicense().post(body));
     }
   }
 
@@ -276,7 +276,7 @@ final class GraphWrites implements Operation.Visitor<Void> {
       Map<String, String> ownerIds = ids.objectIds(g.owners(), "owners of the new group " + g.name());
       group.getAdditionalData().put("owners@odata.bind", g.owners().stream().map(o -> backend.reference(ownerIds.get(o.strip()))).toList());
     }
-    backend.call("POST /groups", g.name(), () -> client.groups().post(group));
+    backend.http.call("POST /groups", g.name(), () -> client.groups().post(group));
   }
 
   private void setGroup(GroupRef group, Operation.SetGroup set) {
@@ -286,7 +286,7 @@ final class GraphWrites implements Operation.Visitor<Void> {
       ReferenceCreate ref = new ReferenceCreate();
       ref.setOdataId(backend.reference(ownerIds.get(owner.strip())));
       try {
-        backend.call("POST /groups/" + group.id() + "/owners/$ref", owner, () -> {
+        backend.http.call("POST /groups/" + group.id() + "/owners/$ref", owner, () -> {
           client.groups().byGroupId(group.id()).owners().ref().post(ref);
           return null;
         });
@@ -297,7 +297,7 @@ final class GraphWrites implements Operation.Visitor<Void> {
     if (set.hideFromAddressLists() && group.kind().orElse(set.kind()) == GroupKind.MICROSOFT_365) {
       Group patch = new Group();
       patch.setHideFromAddressLists(true);
-      backend.call("PATCH /groups/" + group.id(), group.id(), () -> client.groups().byGroupId(group.id()).patch(patch));
+      backend.http.call("PATCH /groups/" + group.id(), group.id(), () -> client.groups().byGroupId(group.id()).patch(patch));
     }
     // closeMembership: Graph groups have no MemberJoinRestriction; nothing to write.
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.graph.models.AssignedLicense;
 import com.microsoft.graph.models.User;
+import com.microsoft.graph.models.UserCollectionResponse;
 import com.microsoft.kiota.RequestInformation;
 import dev.impersonation.ObjectNotFoundException;
 import dev.impersonation.TenantException;
@@ -13,9 +14,11 @@ import dev.impersonation.spi.DirectoryUser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -131,23 +134,23 @@ final class UserIds {
    * tried as a mail address). Names with no user are left out; any other failure throws.
    */
   Map<String, String> lookupIds(List<String> names, String purpose) {
-    long before = backend.requests.get();
+    long before = backend.http.requests.get();
     try {
       Map<String, String> ids = new LinkedHashMap<>();
       List<RequestInformation> lookups = names.stream().map(m -> backend.client.users().byUserId(m)
           .toGetRequestInformation(rc -> rc.queryParameters.select = new String[] {"id", "userPrincipalName", "mail"})).toList();
-      Map<Integer, Response> found = backend.runBatches(lookups, "GET /users/{upn} in $batch (object ids for the " + purpose + ")", names.get(0));
+      Map<Integer, Response> found = backend.http.runBatches(lookups, "GET /users/{upn} in $batch (object ids for the " + purpose + ")", names.get(0));
       for (Map.Entry<Integer, Response> e : found.entrySet()) {
         Response r = e.getValue();
         String member = names.get(e.getKey());
         if (r.code() == 404) {
           if (member.contains("@")) {
-            backend.findByMail(member).ifPresent(u -> ids.put(member, u.id()));
+            findByMail(member).ifPresent(u -> ids.put(member, u.id()));
           }
           continue;
         }
         if (!r.isSuccessful()) {
-          throw GraphErrors.classify("GET /users/" + member + " in $batch", member, backend.innerFailure(r));
+          throw GraphErrors.classify("GET /users/" + member + " in $batch", member, backend.http.innerFailure(r));
         }
         DirectoryUser u = remember(member, userFromJson(readJson(r, member)));
         if (!ODataFilter.isGuid(u.id())) {
@@ -157,7 +160,7 @@ final class UserIds {
       }
       return ids;
     } finally {
-      lookupRequests.addAndGet(backend.requests.get() - before);
+      lookupRequests.addAndGet(backend.http.requests.get() - before);
     }
   }
 
@@ -169,5 +172,55 @@ final class UserIds {
     } catch (IOException e) {
       throw new TenantException("Graph's answer for the user " + member + " could not be read: " + e.getMessage(), e);
     }
+  }
+
+  /** {@code GET /users/{upn}}, then by mail; the user found is remembered by id. */
+  Optional<DirectoryUser> find(String userPrincipalName) {
+    String who = userPrincipalName.strip();
+    try {
+      User u = backend.http.call("GET /users/" + who, who, () -> backend.client.users().byUserId(who).get(rc -> rc.queryParameters.select = GraphDirectoryBackend.USER_FIELDS));
+      return Optional.ofNullable(u).map(found -> remember(who, found));
+    } catch (ObjectNotFoundException byKey) {
+      return who.contains("@") ? findByMail(who) : Optional.empty();
+    }
+  }
+
+  /** Not a UPN: it may be a mail address ({@code GET /users?$filter=mail eq '...'}). */
+  Optional<DirectoryUser> findByMail(String who) {
+    UserCollectionResponse byMail = backend.http.call("GET /users?$filter=mail", who, () -> backend.client.users().get(rc -> {
+      rc.queryParameters.filter = ODataFilter.eq("mail", who);
+      rc.queryParameters.select = GraphDirectoryBackend.USER_FIELDS;
+    }));
+    List<User> found = byMail == null || byMail.getValue() == null ? List.of() : byMail.getValue();
+    return found.stream().findFirst().map(u -> remember(who, u));
+  }
+
+  /**
+   * Reads users in {@code $batch}es of 20 ({@code GET /users/{upn}?$select=...}): 1,000 users take 50 requests, not
+   * 1,000. An identity Graph does not know as a UPN is looked up by mail on its own; any other failure throws. Every user
+   * read is remembered by id, so adding them afterwards needs no further look-up (docs/graph-references.md).
+   */
+  Map<String, Optional<DirectoryUser>> findAll(List<String> userPrincipalNames) {
+    List<String> names = userPrincipalNames.stream().map(String::strip).distinct().toList();
+    Map<String, Optional<DirectoryUser>> byStripped = new HashMap<>();
+    List<RequestInformation> reads = names.stream().map(m -> backend.client.users().byUserId(m)
+        .toGetRequestInformation(rc -> rc.queryParameters.select = GraphDirectoryBackend.USER_FIELDS)).toList();
+    Map<Integer, Response> answers = backend.http.runBatches(reads, "GET /users/{upn} in $batch", names.isEmpty() ? "" : names.get(0));
+    for (Map.Entry<Integer, Response> e : answers.entrySet()) {
+      String who = names.get(e.getKey());
+      Response r = e.getValue();
+      if (r.code() == 404) {
+        byStripped.put(who, who.contains("@") ? findByMail(who) : Optional.empty());
+      } else if (!r.isSuccessful()) {
+        throw GraphErrors.classify("GET /users/" + who + " in $batch", who, backend.http.innerFailure(r));
+      } else {
+        byStripped.put(who, Optional.of(remember(who, userFromJson(readJson(r, who)))));
+      }
+    }
+    Map<String, Optional<DirectoryUser>> out = new LinkedHashMap<>();
+    for (String asked : userPrincipalNames) {
+      out.put(asked, byStripped.getOrDefault(asked.strip(), Optional.empty()));
+    }
+    return out;
   }
 }

@@ -52,7 +52,6 @@ class ArchitectureTest {
       Map.entry("FakeTenant", "the fake tenant's builder and accessors; the builder to move out"),
       Map.entry("PowerShellProcessTransport", "process, framing and connect steps; to split"),
       Map.entry("ScriptParser", "the PowerShell subset parser; tokenizer to move out"),
-      Map.entry("CmdletExchangeBackend", "reads and writes over cmdlets; to split reads from writes"),
       Map.entry("TenantState", "the fake's store and scope evaluation"),
       Map.entry("ExchangeConnection", "justified: an immutable connection and its builder, one documented method per setting "
           + "(as OkHttpClient); the work is in the transports, MsalTokens, ConnectSteps and HttpDefaults"),

@@ -14,7 +14,6 @@ import dev.impersonation.powershell.CmdletMapping;
 import dev.impersonation.powershell.ParameterValue;
 import dev.impersonation.powershell.Statement;
 import dev.impersonation.spi.AccessPolicy;
-import dev.impersonation.spi.AssigneeType;
 import dev.impersonation.spi.Capability;
 import dev.impersonation.spi.ConfiguredAccess;
 import dev.impersonation.spi.ExchangeBackend;
@@ -25,14 +24,11 @@ import dev.impersonation.spi.ManagementScope;
 import dev.impersonation.spi.Operation;
 import dev.impersonation.spi.OrganizationConfig;
 import dev.impersonation.spi.Recipient;
-import dev.impersonation.spi.RecipientType;
 import dev.impersonation.spi.RoleAssignment;
 import dev.impersonation.spi.RoleGroup;
 import dev.impersonation.spi.ScopeType;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -104,7 +100,7 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
     Map<String, Object> row = run(Cmdlet.of("Get-OrganizationConfig")).stream().findFirst()
         .orElseThrow(() -> new TenantException("Get-OrganizationConfig returned no row."));
     Object ews = row.get("EwsEnabled");
-    return new OrganizationConfig(bool(row, "IsDehydrated"), ews == null ? Optional.empty() : Optional.of(bool(row, "EwsEnabled")));
+    return new OrganizationConfig(CmdletRows.bool(row, "IsDehydrated"), ews == null ? Optional.empty() : Optional.of(CmdletRows.bool(row, "EwsEnabled")));
   }
 
   @Override
@@ -113,50 +109,31 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
     if (row.isEmpty()) {
       return Optional.empty();
     }
-    Recipient r = recipient(row.get());
+    Recipient r = CmdletRows.recipient(row.get());
     if (r.type().isMailbox()) {
       Optional<Map<String, Object>> cas = lookup(Cmdlet.of("Get-CASMailbox").text("Identity", r.primarySmtpAddress()));
-      boolean ews = cas.map(c -> c.get("EwsEnabled") == null || bool(c, "EwsEnabled")).orElse(true);
+      boolean ews = cas.map(c -> c.get("EwsEnabled") == null || CmdletRows.bool(c, "EwsEnabled")).orElse(true);
       r = new Recipient(r.name(), r.primarySmtpAddress(), r.distinguishedName(), r.type(), ews);
     }
     return Optional.of(r);
   }
 
-  private static Recipient recipient(Map<String, Object> row) {
-    String type = str(row, "RecipientTypeDetails");
-    RecipientType parsed = RecipientType.parse(type).orElseThrow(() -> new TenantException(
-        "Unexpected RecipientTypeDetails '" + type + "' for " + str(row, "PrimarySmtpAddress")));
-    return new Recipient(str(row, "Name"), str(row, "PrimarySmtpAddress"), str(row, "DistinguishedName"), parsed, true);
-  }
-
   @Override
   public List<Recipient> listMailboxes(int limit) {
     return run(Cmdlet.of("Get-Recipient").list("RecipientTypeDetails", MAILBOX_TYPES).text("ResultSize", String.valueOf(limit)))
-        .stream().map(CmdletExchangeBackend::recipient).limit(limit).toList();
+        .stream().map(CmdletRows::recipient).limit(limit).toList();
   }
 
   @Override
   public Optional<MailGroup> findGroup(String identity) {
     Optional<Map<String, Object>> dl = lookup(Cmdlet.of("Get-DistributionGroup").text("Identity", identity));
     if (dl.isPresent()) {
-      return Optional.of(group(dl.get()));
+      return Optional.of(CmdletRows.group(dl.get()));
     }
     if (!target.isExchangeOnline()) {
       return Optional.empty();
     }
-    return lookup(Cmdlet.of("Get-UnifiedGroup").text("Identity", identity)).map(CmdletExchangeBackend::group);
-  }
-
-  private static MailGroup group(Map<String, Object> row) {
-    GroupKind kind = switch (str(row, "RecipientTypeDetails")) {
-      case "MailUniversalSecurityGroup" -> GroupKind.MAIL_ENABLED_SECURITY;
-      case "RoomList" -> GroupKind.ROOM_LIST;
-      case "GroupMailbox" -> GroupKind.MICROSOFT_365;
-      default -> GroupKind.DISTRIBUTION;
-    };
-    return new MailGroup(str(row, "Name"), str(row, "Guid"), str(row, "DistinguishedName"), kind, str(row, "PrimarySmtpAddress"),
-        strings(row, "ManagedBy"), !"Open".equalsIgnoreCase(str(row, "MemberJoinRestriction")),
-        bool(row, "HiddenFromAddressListsEnabled"), str(row, "Notes"));
+    return lookup(Cmdlet.of("Get-UnifiedGroup").text("Identity", identity)).map(CmdletRows::group);
   }
 
   @Override
@@ -168,13 +145,13 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
     Cmdlet cmdlet = group.get().kind() == GroupKind.MICROSOFT_365
         ? Cmdlet.of("Get-UnifiedGroupLinks").text("Identity", groupIdentity).text("LinkType", "Members").text("ResultSize", "Unlimited")
         : Cmdlet.of("Get-DistributionGroupMember").text("Identity", groupIdentity).text("ResultSize", "Unlimited");
-    return run(cmdlet).stream().map(CmdletExchangeBackend::recipient).toList();
+    return run(cmdlet).stream().map(CmdletRows::recipient).toList();
   }
 
   @Override
   public Optional<ManagementScope> findManagementScope(String name) {
     return lookup(Cmdlet.of("Get-ManagementScope").text("Identity", name))
-        .map(r -> new ManagementScope(str(r, "Name"), str(r, "RecipientFilter"), bool(r, "Exclusive")));
+        .map(r -> new ManagementScope(CmdletRows.str(r, "Name"), CmdletRows.str(r, "RecipientFilter"), CmdletRows.bool(r, "Exclusive")));
   }
 
   @Override
@@ -190,56 +167,8 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
       return List.of();
     }
     return rows.stream()
-        .filter(r -> !servicePrincipal || assignee.equalsIgnoreCase(str(r, "RoleAssignee")) || assignee.equalsIgnoreCase(str(r, "RoleAssigneeName")))
-        .map(CmdletExchangeBackend::assignment).toList();
-  }
-
-  private static RoleAssignment assignment(Map<String, Object> r) {
-    String writeScope = str(r, "RecipientWriteScope");
-    AssigneeType type = switch (str(r, "RoleAssigneeType")) {
-      case "ServicePrincipal" -> AssigneeType.SERVICE_PRINCIPAL;
-      case "RoleGroup", "SecurityGroup" -> AssigneeType.SECURITY_GROUP;
-      default -> AssigneeType.USER;
-    };
-    String custom = !str(r, "CustomResourceScope").isEmpty() ? str(r, "CustomResourceScope") : str(r, "CustomRecipientWriteScope");
-    ScopeType scopeType;
-    String group = str(r, "RecipientGroupScope");
-    if (!group.isEmpty() || "Group".equalsIgnoreCase(writeScope)) {
-      // -RecipientGroupScope; the row's exact shape is unproven [U] (docs/group-scopes.md): the group's name from
-      // RecipientGroupScope, else from the custom scope field, reduced to its name when given as an identity path or DN.
-      scopeType = ScopeType.RECIPIENT_GROUP;
-      custom = groupName(!group.isEmpty() ? group : custom);
-    } else if ("AdministrativeUnit".equalsIgnoreCase(writeScope)) {
-      scopeType = ScopeType.ADMINISTRATIVE_UNIT;
-    } else if (!custom.isEmpty()) {
-      scopeType = ScopeType.MANAGEMENT_SCOPE;
-    } else {
-      scopeType = ScopeType.ORGANIZATION;
-    }
-    String assignee = !str(r, "RoleAssignee").isEmpty() ? str(r, "RoleAssignee") : str(r, "RoleAssigneeName");
-    return new RoleAssignment(str(r, "Name"), str(r, "Role"), assignee, type, scopeType, scopeType == ScopeType.ORGANIZATION ? "" : custom,
-        instant(r, "WhenCreatedUTC"));
-  }
-
-  /** A group's name from an identity Exchange may print: {@code org/OU/Name}, {@code CN=Name,OU=...}, or the name. */
-  static String groupName(String identity) {
-    String v = identity.strip();
-    if (v.regionMatches(true, 0, "CN=", 0, 3)) {
-      StringBuilder name = new StringBuilder();
-      for (int i = 3; i < v.length(); i++) {
-        char c = v.charAt(i);
-        if (c == '\\' && i + 1 < v.length()) {
-          name.append(v.charAt(++i));
-        } else if (c == ',') {
-          break;
-        } else {
-          name.append(c);
-        }
-      }
-      return name.toString();
-    }
-    int slash = v.lastIndexOf('/');
-    return slash >= 0 && slash < v.length() - 1 && v.indexOf('@') < 0 ? v.substring(slash + 1) : v;
+        .filter(r -> !servicePrincipal || assignee.equalsIgnoreCase(CmdletRows.str(r, "RoleAssignee")) || assignee.equalsIgnoreCase(CmdletRows.str(r, "RoleAssigneeName")))
+        .map(CmdletRows::assignment).toList();
   }
 
   @Override
@@ -250,22 +179,22 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
     }
     String scope = roleAssignments(name).stream().filter(a -> a.scopeType() == ScopeType.MANAGEMENT_SCOPE)
         .map(RoleAssignment::scope).findFirst().orElse("");
-    return Optional.of(new RoleGroup(str(row.get(), "Name"), strings(row.get(), "Roles"), strings(row.get(), "Members"), scope,
-        str(row.get(), "Description")));
+    return Optional.of(new RoleGroup(CmdletRows.str(row.get(), "Name"), CmdletRows.strings(row.get(), "Roles"), CmdletRows.strings(row.get(), "Members"), scope,
+        CmdletRows.str(row.get(), "Description")));
   }
 
   @Override
   public List<MailboxPermission> mailboxPermissions(String mailbox) {
     return run(Cmdlet.of("Get-MailboxPermission").text("Identity", mailbox)).stream()
-        .filter(r -> !bool(r, "IsInherited"))
-        .map(r -> new MailboxPermission(mailbox, str(r, "User"), strings(r, "AccessRights"), bool(r, "Deny"))).toList();
+        .filter(r -> !CmdletRows.bool(r, "IsInherited"))
+        .map(r -> new MailboxPermission(mailbox, CmdletRows.str(r, "User"), CmdletRows.strings(r, "AccessRights"), CmdletRows.bool(r, "Deny"))).toList();
   }
 
   @Override
   public Optional<ExchangeServicePrincipal> findServicePrincipal(String appId) {
     return lookup(Cmdlet.of("Get-ServicePrincipal").text("Identity", appId))
-        .map(r -> new ExchangeServicePrincipal(str(r, "AppId"), !str(r, "ObjectId").isEmpty() ? str(r, "ObjectId") : str(r, "Identity"),
-            str(r, "DisplayName")));
+        .map(r -> new ExchangeServicePrincipal(CmdletRows.str(r, "AppId"), !CmdletRows.str(r, "ObjectId").isEmpty() ? CmdletRows.str(r, "ObjectId") : CmdletRows.str(r, "Identity"),
+            CmdletRows.str(r, "DisplayName")));
   }
 
   /** The service principal for a configuration test: looked up once, then remembered (appId and objectId never change). */
@@ -295,9 +224,9 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
 
   @Override
   public List<AccessPolicy> accessPolicies(String appId) {
-    return run(Cmdlet.of("Get-ApplicationAccessPolicy")).stream().filter(r -> appId.equalsIgnoreCase(str(r, "AppId")))
-        .map(r -> new AccessPolicy(str(r, "Identity"), str(r, "AppId"), str(r, "ScopeName"), str(r, "AccessRight"),
-            str(r, "Description"), instant(r, "WhenCreatedUTC")))
+    return run(Cmdlet.of("Get-ApplicationAccessPolicy")).stream().filter(r -> appId.equalsIgnoreCase(CmdletRows.str(r, "AppId")))
+        .map(r -> new AccessPolicy(CmdletRows.str(r, "Identity"), CmdletRows.str(r, "AppId"), CmdletRows.str(r, "ScopeName"), CmdletRows.str(r, "AccessRight"),
+            CmdletRows.str(r, "Description"), CmdletRows.instant(r, "WhenCreatedUTC")))
         .toList();
   }
 
@@ -322,8 +251,8 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
     Optional<Map<String, Object>> granting = Optional.empty();
     boolean fellBack = false;
     for (Map<String, Object> r : rows) {
-      String role = str(r, "RoleName");
-      String grantedText = str(r, "GrantedPermissions");
+      String role = CmdletRows.str(r, "RoleName");
+      String grantedText = CmdletRows.str(r, "GrantedPermissions");
       boolean fromRole = grantedText.isBlank();
       List<String> granted = fromRole ? dev.impersonation.spi.AppPermissions.grantedByRole(role)
           : dev.impersonation.spi.AppPermissions.parseGranted(grantedText);
@@ -334,10 +263,10 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
         fellBack = fromRole;
       }
     }
-    Optional<Instant> since = granting.flatMap(r -> assignedSince(sp.objectId(), str(r, "RoleName")));
+    Optional<Instant> since = granting.flatMap(r -> assignedSince(sp.objectId(), CmdletRows.str(r, "RoleName")));
     String head = "Test-ServicePrincipalAuthorization -Resource " + mailbox + ": ";
     if (granting.isPresent()) {
-      return new ConfiguredAccess(true, since, head + str(granting.get(), "RoleName") + " grants " + permission + ", InScope True"
+      return new ConfiguredAccess(true, since, head + CmdletRows.str(granting.get(), "RoleName") + " grants " + permission + ", InScope True"
           + (fellBack ? " (no GrantedPermissions column: the role's documented permissions were used)" : ""));
     }
     return new ConfiguredAccess(false, Optional.empty(), head + "no row granting " + permission + " is InScope"
@@ -353,19 +282,19 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
         List<Map<String, Object>> rows = run(Cmdlet.of("Test-ServicePrincipalAuthorization").text("Identity", sp.objectId())
             .text("Resource", mailbox));
         Optional<Map<String, Object>> in = rows.stream().filter(r -> "True".equalsIgnoreCase(String.valueOf(r.get("InScope")))).findFirst();
-        Optional<Instant> since = in.flatMap(r -> assignedSince(sp.objectId(), str(r, "RoleName")));
+        Optional<Instant> since = in.flatMap(r -> assignedSince(sp.objectId(), CmdletRows.str(r, "RoleName")));
         return new ConfiguredAccess(in.isPresent(), since, "Test-ServicePrincipalAuthorization -Resource " + mailbox + ": InScope "
-            + (in.isPresent() ? "True (" + str(in.get(), "RoleName") + ")" : "False"));
+            + (in.isPresent() ? "True (" + CmdletRows.str(in.get(), "RoleName") + ")" : "False"));
       }
       case APPLICATION_ACCESS_POLICY: {
         Application app = (Application) principal;
         Map<String, Object> row = run(Cmdlet.of("Test-ApplicationAccessPolicy").text("Identity", mailbox).text("AppId", app.appId()))
             .stream().findFirst().orElseThrow(() -> new TenantException("Test-ApplicationAccessPolicy returned no row."));
-        boolean granted = "Granted".equalsIgnoreCase(str(row, "AccessCheckResult"));
+        boolean granted = "Granted".equalsIgnoreCase(CmdletRows.str(row, "AccessCheckResult"));
         Optional<Instant> since = accessPolicies(app.appId()).stream().map(AccessPolicy::createdAt)
             .filter(java.util.Objects::nonNull).min(Instant::compareTo);
         return new ConfiguredAccess(granted, granted ? since : Optional.empty(), "Test-ApplicationAccessPolicy -Identity " + mailbox
-            + ": AccessCheckResult " + str(row, "AccessCheckResult"));
+            + ": AccessCheckResult " + CmdletRows.str(row, "AccessCheckResult"));
       }
       case FULL_ACCESS_DELEGATION: {
         String user = ((ServiceAccount) principal).userPrincipalName();
@@ -378,9 +307,9 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
         String user = ((ServiceAccount) principal).userPrincipalName();
         List<Map<String, Object>> rows = run(Cmdlet.of("Get-ManagementRoleAssignment").text("Role", "ApplicationImpersonation")
             .text("WritableRecipient", mailbox).flag("GetEffectiveUsers"));
-        Optional<Map<String, Object>> row = rows.stream().filter(r -> user.equalsIgnoreCase(str(r, "EffectiveUserName"))
-            || user.equalsIgnoreCase(str(r, "User"))).findFirst();
-        return new ConfiguredAccess(row.isPresent(), row.map(r -> instant(r, "WhenCreatedUTC")).filter(java.util.Objects::nonNull),
+        Optional<Map<String, Object>> row = rows.stream().filter(r -> user.equalsIgnoreCase(CmdletRows.str(r, "EffectiveUserName"))
+            || user.equalsIgnoreCase(CmdletRows.str(r, "User"))).findFirst();
+        return new ConfiguredAccess(row.isPresent(), row.map(r -> CmdletRows.instant(r, "WhenCreatedUTC")).filter(java.util.Objects::nonNull),
             "Get-ManagementRoleAssignment -WritableRecipient " + mailbox + " -GetEffectiveUsers: ApplicationImpersonation "
                 + (row.isPresent() ? "covers " : "does not cover ") + user);
       }
@@ -451,51 +380,5 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
       }
     }
     return new Cmdlet(cmdlet.name(), params);
-  }
-
-  // ------------------------------------------------------------ row helpers
-
-  static String str(Map<String, Object> row, String key) {
-    Object v = row.get(key);
-    if (v == null) {
-      return "";
-    }
-    if (v instanceof Collection<?> c) {
-      return c.isEmpty() ? "" : String.valueOf(c.iterator().next());
-    }
-    return String.valueOf(v);
-  }
-
-  static boolean bool(Map<String, Object> row, String key) {
-    Object v = row.get(key);
-    return v instanceof Boolean b ? b : v != null && "true".equalsIgnoreCase(String.valueOf(v));
-  }
-
-  static List<String> strings(Map<String, Object> row, String key) {
-    Object v = row.get(key);
-    if (v == null) {
-      return List.of();
-    }
-    if (v instanceof Collection<?> c) {
-      return c.stream().map(String::valueOf).toList();
-    }
-    String s = String.valueOf(v);
-    return s.isEmpty() ? List.of() : List.of(s);
-  }
-
-  static Instant instant(Map<String, Object> row, String key) {
-    String s = str(row, key);
-    if (s.isEmpty()) {
-      return null;
-    }
-    try {
-      return Instant.parse(s);
-    } catch (RuntimeException e) {
-      try {
-        return OffsetDateTime.parse(s).toInstant();
-      } catch (RuntimeException e2) {
-        return null;
-      }
-    }
   }
 }

@@ -88,7 +88,7 @@ class PowerShellProcessTransportTest {
       assertEquals(List.of("a", "b"), row.get("Tags"));
       assertTrue(row.containsKey("Notes") && row.get("Notes") == null);
       assertEquals("O'Brien\u2019s \u201cTeam\u201d \u00e9", row.get("Unicode"));
-      assertEquals(Instant.parse("2024-01-02T03:04:05Z"), CmdletExchangeBackend.instant(row, "WhenCreatedUTC"));
+      assertEquals(Instant.parse("2024-01-02T03:04:05Z"), CmdletRows.instant(row, "WhenCreatedUTC"));
     }
   }
 

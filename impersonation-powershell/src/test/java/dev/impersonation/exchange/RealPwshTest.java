@@ -90,7 +90,7 @@ class RealPwshTest {
       assertEquals(true, row.get("PasswordIsSecure"));
       assertEquals(7, row.get("PasswordLength"));
       assertEquals("Monday", row.get("Kind"));
-      assertEquals(java.time.Instant.parse("2024-01-02T03:04:05Z"), CmdletExchangeBackend.instant(row, "When"));
+      assertEquals(java.time.Instant.parse("2024-01-02T03:04:05Z"), CmdletRows.instant(row, "When"));
       assertFalse(row.toString().contains("s3cr3t!"));
     }
   }

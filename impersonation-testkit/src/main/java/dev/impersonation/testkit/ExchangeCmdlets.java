@@ -1,27 +1,18 @@
 package dev.impersonation.testkit;
 
-import dev.impersonation.AccessMethod;
-import dev.impersonation.Access.ApplicationImpersonation;
 import dev.impersonation.GroupKind;
-import dev.impersonation.Principal;
 import dev.impersonation.TenantException;
 import dev.impersonation.spi.AssigneeType;
-import dev.impersonation.spi.ConfiguredAccess;
 import dev.impersonation.spi.OrganizationConfig;
 import dev.impersonation.spi.Operation;
 import dev.impersonation.spi.Recipient;
 import dev.impersonation.spi.RecipientFilter;
 import dev.impersonation.spi.ScopeType;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Interprets one Exchange cmdlet (name and JSON-like parameters, as the admin REST endpoint's {@code InvokeCommand}
@@ -38,82 +29,27 @@ import java.util.TreeMap;
  * {@code CommandNotFoundException} / {@code ParameterBindingException}, so client bugs surface.
  */
 final class ExchangeCmdlets {
-  /** Parameters every cmdlet accepts (PowerShell common parameters and the confirmation switch). */
-  private static final Set<String> COMMON = Set.of("confirm", "erroraction", "warningaction", "verbose", "debug", "whatif");
-
-  /** Accepted parameters per cmdlet, lower case. */
-  private static final Map<String, Set<String>> PARAMETERS = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-
-  static {
-    PARAMETERS.put("Get-OrganizationConfig", Set.of());
-    PARAMETERS.put("Enable-OrganizationCustomization", Set.of());
-    PARAMETERS.put("Get-Recipient", Set.of("identity", "recipienttypedetails", "resultsize"));
-    PARAMETERS.put("Get-Mailbox", Set.of("identity", "recipienttypedetails", "resultsize"));
-    PARAMETERS.put("Get-CASMailbox", Set.of("identity"));
-    PARAMETERS.put("Get-DistributionGroup", Set.of("identity", "resultsize"));
-    PARAMETERS.put("Get-UnifiedGroup", Set.of("identity", "resultsize"));
-    PARAMETERS.put("Get-DistributionGroupMember", Set.of("identity", "resultsize"));
-    PARAMETERS.put("Get-UnifiedGroupLinks", Set.of("identity", "linktype", "resultsize"));
-    PARAMETERS.put("Get-ManagementScope", Set.of("identity"));
-    PARAMETERS.put("Get-ManagementRoleAssignment", Set.of("identity", "roleassignee", "role", "writablerecipient",
-        "geteffectiveusers"));
-    PARAMETERS.put("Get-RoleGroup", Set.of("identity"));
-    PARAMETERS.put("Get-MailboxPermission", Set.of("identity", "user"));
-    PARAMETERS.put("Get-ServicePrincipal", Set.of("identity"));
-    PARAMETERS.put("Get-ApplicationAccessPolicy", Set.of("identity"));
-    PARAMETERS.put("Test-ServicePrincipalAuthorization", Set.of("identity", "resource"));
-    PARAMETERS.put("Test-ApplicationAccessPolicy", Set.of("identity", "appid"));
-    PARAMETERS.put("New-DistributionGroup", Set.of("name", "alias", "displayname", "type", "roomlist", "managedby",
-        "memberjoinrestriction", "notes", "primarysmtpaddress"));
-    PARAMETERS.put("Set-DistributionGroup", Set.of("identity", "managedby", "memberjoinrestriction",
-        "hiddenfromaddresslistsenabled", "bypasssecuritygroupmanagercheck"));
-    PARAMETERS.put("Add-DistributionGroupMember", Set.of("identity", "member", "bypasssecuritygroupmanagercheck"));
-    PARAMETERS.put("Remove-DistributionGroupMember", Set.of("identity", "member", "bypasssecuritygroupmanagercheck"));
-    PARAMETERS.put("New-UnifiedGroup", Set.of("displayname", "alias", "accesstype", "notes", "owner"));
-    PARAMETERS.put("Add-UnifiedGroupLinks", Set.of("identity", "linktype", "links"));
-    PARAMETERS.put("Remove-UnifiedGroupLinks", Set.of("identity", "linktype", "links"));
-    PARAMETERS.put("Set-UnifiedGroup", Set.of("identity", "hiddenfromaddresslistsenabled"));
-    PARAMETERS.put("New-ManagementScope", Set.of("name", "recipientrestrictionfilter", "force"));
-    PARAMETERS.put("New-ManagementRoleAssignment", Set.of("name", "role", "user", "securitygroup", "app",
-        "customrecipientwritescope", "customresourcescope", "recipientadministrativeunitscope", "recipientgroupscope", "force"));
-    PARAMETERS.put("New-RoleGroup", Set.of("name", "roles", "members", "customrecipientwritescope", "description"));
-    PARAMETERS.put("Add-RoleGroupMember", Set.of("identity", "member", "bypasssecuritygroupmanagercheck"));
-    PARAMETERS.put("New-ServicePrincipal", Set.of("appid", "objectid", "displayname"));
-    PARAMETERS.put("New-ApplicationAccessPolicy", Set.of("appid", "policyscopegroupid", "accessright", "description"));
-    PARAMETERS.put("New-Mailbox", Set.of("name", "displayname", "userprincipalname", "password"));
-    PARAMETERS.put("Add-MailboxPermission", Set.of("identity", "user", "accessrights", "automapping", "inheritancetype"));
-  }
-
   private final TenantState s;
   private final InMemoryExchange exchange;
+  private final ExchangeRbacCmdlets rbac;
 
   ExchangeCmdlets(TenantState state, InMemoryExchange exchange) {
     this.s = state;
     this.exchange = exchange;
+    this.rbac = new ExchangeRbacCmdlets(state, exchange);
   }
 
   /** The cmdlets this interpreter knows, in alphabetical order. */
   static List<String> supportedCmdlets() {
-    return List.copyOf(PARAMETERS.keySet());
+    return CmdletParams.supported();
   }
 
   /** Runs {@code cmdlet} with {@code parameters} (String, Boolean, List of String, or a hashtable Map) and answers its rows. */
   List<Map<String, Object>> invoke(String cmdlet, Map<String, ?> parameters) {
-    Set<String> accepted = PARAMETERS.get(cmdlet);
-    if (accepted == null) {
-      throw new TenantException("CommandNotFoundException: The term '" + cmdlet + "' is not recognized as a name of a cmdlet, "
-          + "function, script file, or executable program. (Exchange admin API simulator: not modelled or misspelled.)");
-    }
-    Params p = new Params(cmdlet, parameters);
-    for (String name : p.values.keySet()) {
-      if (!accepted.contains(name) && !COMMON.contains(name)) {
-        throw new TenantException("ParameterBindingException: A parameter cannot be found that matches parameter name '"
-            + p.original.get(name) + "'. (" + cmdlet + ")");
-      }
-    }
-    String name = PARAMETERS.keySet().stream().filter(c -> c.equalsIgnoreCase(cmdlet)).findFirst().orElseThrow();
+    CmdletParams p = CmdletParams.bind(cmdlet, parameters);
+    String name = p.name;
     return switch (name) {
-      case "Get-OrganizationConfig" -> List.of(organization(exchange.organizationConfig()));
+      case "Get-OrganizationConfig" -> List.of(ExchangeRows.organization(exchange.organizationConfig()));
       case "Enable-OrganizationCustomization" -> write(new Operation.EnableOrganizationCustomization());
       case "Get-Recipient", "Get-Mailbox" -> getRecipient(name, p);
       case "Get-CASMailbox" -> getCasMailbox(p);
@@ -121,14 +57,14 @@ final class ExchangeCmdlets {
       case "Get-UnifiedGroup" -> getGroup(p, true);
       case "Get-DistributionGroupMember" -> getMembers(p, false);
       case "Get-UnifiedGroupLinks" -> getUnifiedGroupLinks(p);
-      case "Get-ManagementScope" -> getManagementScope(p);
-      case "Get-ManagementRoleAssignment" -> getRoleAssignments(p);
-      case "Get-RoleGroup" -> getRoleGroup(p);
-      case "Get-MailboxPermission" -> getMailboxPermission(p);
-      case "Get-ServicePrincipal" -> getServicePrincipal(p);
-      case "Get-ApplicationAccessPolicy" -> getAccessPolicies(p);
-      case "Test-ServicePrincipalAuthorization" -> testServicePrincipalAuthorization(p);
-      case "Test-ApplicationAccessPolicy" -> testApplicationAccessPolicy(p);
+      case "Get-ManagementScope" -> rbac.getManagementScope(p);
+      case "Get-ManagementRoleAssignment" -> rbac.getRoleAssignments(p);
+      case "Get-RoleGroup" -> rbac.getRoleGroup(p);
+      case "Get-MailboxPermission" -> rbac.getMailboxPermission(p);
+      case "Get-ServicePrincipal" -> rbac.getServicePrincipal(p);
+      case "Get-ApplicationAccessPolicy" -> rbac.getAccessPolicies(p);
+      case "Test-ServicePrincipalAuthorization" -> rbac.testServicePrincipalAuthorization(p);
+      case "Test-ApplicationAccessPolicy" -> rbac.testApplicationAccessPolicy(p);
       case "New-DistributionGroup" -> newDistributionGroup(p);
       case "Set-DistributionGroup" -> setDistributionGroup(p);
       case "Add-DistributionGroupMember" -> write(new Operation.AddGroupMembers(p.required("Identity"),
@@ -141,7 +77,7 @@ final class ExchangeCmdlets {
           p.bool("HiddenFromAddressListsEnabled")));
       case "New-ManagementScope" -> {
         write(new Operation.NewManagementScope(p.required("Name"), new RecipientFilter.Custom(p.required("RecipientRestrictionFilter"))));
-        yield rows(() -> Optional.ofNullable(s.scopes.get(TenantState.key(p.required("Name")))).map(this::scopeRow).stream().toList());
+        yield rows(() -> Optional.ofNullable(s.scopes.get(TenantState.key(p.required("Name")))).map(ExchangeRows::scopeRow).stream().toList());
       }
       case "New-ManagementRoleAssignment" -> newRoleAssignment(p);
       case "New-RoleGroup" -> write(new Operation.NewRoleGroup(p.required("Name"), p.list("Roles"), p.list("Members"),
@@ -166,100 +102,6 @@ final class ExchangeCmdlets {
     };
   }
 
-  // ------------------------------------------------------------ parameters
-
-  /** Parameter values keyed by lower-case name. */
-  static final class Params {
-    final String cmdlet;
-    final Map<String, Object> values = new LinkedHashMap<>();
-    final Map<String, String> original = new LinkedHashMap<>();
-
-    Params(String cmdlet, Map<String, ?> parameters) {
-      this.cmdlet = cmdlet;
-      if (parameters != null) {
-        parameters.forEach((k, v) -> {
-          values.put(k.toLowerCase(Locale.ROOT), v);
-          original.put(k.toLowerCase(Locale.ROOT), k);
-        });
-      }
-    }
-
-    boolean has(String name) {
-      return values.containsKey(name.toLowerCase(Locale.ROOT));
-    }
-
-    Object raw(String name) {
-      return values.get(name.toLowerCase(Locale.ROOT));
-    }
-
-    Optional<String> text(String name) {
-      Object v = raw(name);
-      if (v == null) {
-        return Optional.empty();
-      }
-      if (v instanceof String str) {
-        return Optional.of(str);
-      }
-      if (v instanceof List<?> l && l.size() == 1 && l.get(0) instanceof String str) {
-        return Optional.of(str);
-      }
-      throw binding(name, "System.String", v);
-    }
-
-    String required(String name) {
-      return text(name).filter(t -> !t.isEmpty()).orElseThrow(() -> new TenantException("ParameterBindingException: Cannot "
-          + "process command because of one or more missing mandatory parameters: " + name + ". (" + cmdlet + ")"));
-    }
-
-    List<String> list(String name) {
-      Object v = raw(name);
-      if (v == null) {
-        return List.of();
-      }
-      if (v instanceof String str) {
-        return List.of(str);
-      }
-      if (v instanceof List<?> l && l.stream().allMatch(x -> x instanceof String)) {
-        return l.stream().map(String.class::cast).toList();
-      }
-      throw binding(name, "System.String[]", v);
-    }
-
-    boolean bool(String name) {
-      Object v = raw(name);
-      if (v == null) {
-        return false;
-      }
-      if (v instanceof Boolean b) {
-        return b;
-      }
-      if (v instanceof String str && (str.equalsIgnoreCase("true") || str.equalsIgnoreCase("false"))) {
-        return Boolean.parseBoolean(str);
-      }
-      throw binding(name, "System.Boolean", v);
-    }
-
-    /** A hashtable value ({@code @odata.type} #Exchange.GenericHashTable), keys other than the type marker. */
-    Optional<Map<String, List<String>>> table(String name) {
-      if (!(raw(name) instanceof Map<?, ?> m)) {
-        return Optional.empty();
-      }
-      Map<String, List<String>> out = new LinkedHashMap<>();
-      m.forEach((k, v) -> {
-        if (String.valueOf(k).startsWith("@odata")) {
-          return;
-        }
-        out.put(String.valueOf(k), v instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of(String.valueOf(v)));
-      });
-      return Optional.of(out);
-    }
-
-    private TenantException binding(String name, String type, Object v) {
-      return new TenantException("ParameterBindingException: Cannot bind parameter '" + name + "'. Cannot convert value \""
-          + v + "\" to type \"" + type + "\". (" + cmdlet + ")");
-    }
-  }
-
   // ------------------------------------------------------------ helpers
 
   private List<Map<String, Object>> write(Operation op) {
@@ -279,69 +121,25 @@ final class ExchangeCmdlets {
     }
   }
 
-  private static Map<String, Object> row(Object... keyValues) {
-    Map<String, Object> row = new LinkedHashMap<>();
-    for (int i = 0; i < keyValues.length; i += 2) {
-      row.put((String) keyValues[i], keyValues[i + 1]);
-    }
-    return row;
-  }
-
-  private static String utc(Instant at) {
-    return at == null ? null : at.toString();
-  }
-
-  private static Map<String, Object> organization(OrganizationConfig c) {
-    return row("Identity", "OrganizationConfig", "IsDehydrated", c.dehydrated(), "EwsEnabled", c.ewsEnabled().orElse(null));
-  }
-
-  static Map<String, Object> recipientRow(Recipient r) {
-    return row("Identity", r.name(), "Name", r.name(), "DisplayName", r.name(), "Alias", alias(r.primarySmtpAddress()),
-        "PrimarySmtpAddress", r.primarySmtpAddress(), "DistinguishedName", r.distinguishedName(),
-        "RecipientType", r.type().isMailbox() ? "UserMailbox" : "MailUniversalDistributionGroup",
-        "RecipientTypeDetails", r.type().value());
-  }
-
-  private static String alias(String smtp) {
-    return smtp == null || smtp.indexOf('@') < 0 ? smtp : smtp.substring(0, smtp.indexOf('@'));
-  }
-
-  private Map<String, Object> groupRow(TenantState.GroupObject g) {
-    String type = switch (g.kind) {
-      case MAIL_ENABLED_SECURITY -> "MailUniversalSecurityGroup";
-      case ROOM_LIST -> "RoomList";
-      case MICROSOFT_365 -> "GroupMailbox";
-      default -> "MailUniversalDistributionGroup";
-    };
-    return row("Identity", g.name, "Name", g.name, "DisplayName", g.name, "Guid", g.id, "Alias", alias(g.smtp),
-        "DistinguishedName", g.dn, "RecipientTypeDetails", type, "PrimarySmtpAddress", g.smtp, "ManagedBy", List.copyOf(g.managedBy),
-        "MemberJoinRestriction", g.closed ? "Closed" : "Open", "HiddenFromAddressListsEnabled", g.hidden, "Notes", g.notes);
-  }
-
-  private Map<String, Object> scopeRow(TenantState.ScopeObject x) {
-    return row("Identity", x.name(), "Name", x.name(), "RecipientFilter", x.filter(), "RecipientRoot", null,
-        "ScopeRestrictionType", "RecipientScope", "Exclusive", false);
-  }
-
   // ------------------------------------------------------------ reads
 
-  private List<Map<String, Object>> getRecipient(String cmdlet, Params p) {
+  private List<Map<String, Object>> getRecipient(String cmdlet, CmdletParams p) {
     if (p.has("Identity")) {
       String identity = p.required("Identity");
       Optional<Recipient> r = exchange.findRecipient(identity);
       if (r.isEmpty() || (cmdlet.equals("Get-Mailbox") && !r.get().type().isMailbox())) {
         throw notFound(identity);
       }
-      return List.of(recipientRow(r.get()));
+      return List.of(ExchangeRows.recipientRow(r.get()));
     }
     int limit = resultSize(p);
     List<String> types = p.list("RecipientTypeDetails");
     return exchange.listMailboxes(Integer.MAX_VALUE).stream()
         .filter(r -> types.isEmpty() || types.stream().anyMatch(t -> t.equalsIgnoreCase(r.type().value())))
-        .limit(limit).map(ExchangeCmdlets::recipientRow).toList();
+        .limit(limit).map(ExchangeRows::recipientRow).toList();
   }
 
-  private static int resultSize(Params p) {
+  private static int resultSize(CmdletParams p) {
     String size = p.text("ResultSize").orElse("1000");
     if (size.equalsIgnoreCase("Unlimited")) {
       return Integer.MAX_VALUE;
@@ -360,11 +158,11 @@ final class ExchangeCmdlets {
     }
   }
 
-  private List<Map<String, Object>> getCasMailbox(Params p) {
+  private List<Map<String, Object>> getCasMailbox(CmdletParams p) {
     String identity = p.required("Identity");
     return exchange.call("Get-CASMailbox", identity, false, () -> {
       TenantState.MailboxObject m = s.usableMailbox(identity).orElseThrow(() -> s.notFound(identity));
-      return List.of(row("Identity", m.name, "Name", m.name, "PrimarySmtpAddress", m.smtp, "EwsEnabled", m.ewsEnabled));
+      return List.of(ExchangeRows.row("Identity", m.name, "Name", m.name, "PrimarySmtpAddress", m.smtp, "EwsEnabled", m.ewsEnabled));
     });
   }
 
@@ -372,30 +170,30 @@ final class ExchangeCmdlets {
     return unified ? g.kind == GroupKind.MICROSOFT_365 : g.kind.isExchangeKnown() && g.kind != GroupKind.MICROSOFT_365;
   }
 
-  private List<Map<String, Object>> getGroup(Params p, boolean unified) {
+  private List<Map<String, Object>> getGroup(CmdletParams p, boolean unified) {
     if (!p.has("Identity")) {
       return exchange.call("findGroup", "*", false, () -> s.groups.values().stream()
-          .filter(g -> matchesKind(g, unified) && !s.lagging("group", g.name)).map(this::groupRow).toList());
+          .filter(g -> matchesKind(g, unified) && !s.lagging("group", g.name)).map(ExchangeRows::groupRow).toList());
     }
     String identity = p.required("Identity");
     return exchange.call("findGroup", identity, false, () -> {
       TenantState.GroupObject g = s.group(identity).filter(x -> matchesKind(x, unified)).filter(x -> !s.lagging("group", x.name))
           .orElseThrow(() -> s.notFound(identity));
-      return List.of(groupRow(g));
+      return List.of(ExchangeRows.groupRow(g));
     });
   }
 
-  private List<Map<String, Object>> getMembers(Params p, boolean unified) {
+  private List<Map<String, Object>> getMembers(CmdletParams p, boolean unified) {
     String identity = p.required("Identity");
     synchronized (s) {
       if (s.group(identity).filter(g -> matchesKind(g, unified)).isEmpty() && s.group(identity).isPresent()) {
         throw s.notFound(identity);
       }
     }
-    return exchange.groupMembers(identity).stream().map(ExchangeCmdlets::recipientRow).toList();
+    return exchange.groupMembers(identity).stream().map(ExchangeRows::recipientRow).toList();
   }
 
-  private List<Map<String, Object>> getUnifiedGroupLinks(Params p) {
+  private List<Map<String, Object>> getUnifiedGroupLinks(CmdletParams p) {
     String linkType = p.required("LinkType");
     if (linkType.equalsIgnoreCase("Members")) {
       return getMembers(p, true);
@@ -409,217 +207,15 @@ final class ExchangeCmdlets {
       TenantState.GroupObject g = s.group(identity).filter(x -> matchesKind(x, true)).orElseThrow(() -> s.notFound(identity));
       List<Map<String, Object>> out = new ArrayList<>();
       for (String owner : g.managedBy) {
-        s.mailbox(owner).ifPresent(m -> out.add(recipientRow(InMemoryExchange.recipient(m))));
+        s.mailbox(owner).ifPresent(m -> out.add(ExchangeRows.recipientRow(InMemoryExchange.recipient(m))));
       }
       return out;
     });
-  }
-
-  private List<Map<String, Object>> getManagementScope(Params p) {
-    if (!p.has("Identity")) {
-      return exchange.call("findManagementScope", "*", false, () -> s.scopes.values().stream()
-          .filter(x -> !s.lagging("scope", x.name())).map(this::scopeRow).toList());
-    }
-    String identity = p.required("Identity");
-    return exchange.call("findManagementScope", identity, false, () -> Optional.ofNullable(s.scopes.get(TenantState.key(identity)))
-        .filter(x -> !s.lagging("scope", x.name())).map(this::scopeRow).map(List::of).orElseThrow(() -> s.notFound(identity)));
-  }
-
-  /** Stored assignments plus the ones New-RoleGroup makes ({@code <Role>-<RoleGroup>}, docs/cmdlets.md), as rows. */
-  private List<Map<String, Object>> allAssignmentRows() {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (TenantState.AssignmentObject a : s.assignments.values()) {
-      out.add(assignmentRow(a));
-    }
-    for (TenantState.RoleGroupObject g : s.roleGroups.values()) {
-      for (String role : g.roles) {
-        boolean explicit = s.assignments.values().stream().anyMatch(a -> a.type() == AssigneeType.SECURITY_GROUP
-            && a.assignee().equalsIgnoreCase(g.name) && a.role().equalsIgnoreCase(role));
-        if (!explicit) {
-          out.add(assignmentRow(new TenantState.AssignmentObject(role + "-" + g.name, role, g.name, AssigneeType.SECURITY_GROUP,
-              g.scope.isEmpty() ? ScopeType.ORGANIZATION : ScopeType.MANAGEMENT_SCOPE, g.scope, g.createdAt)));
-        }
-      }
-    }
-    return out;
-  }
-
-  private Map<String, Object> assignmentRow(TenantState.AssignmentObject a) {
-    String assigneeType = switch (a.type()) {
-      case SERVICE_PRINCIPAL -> "ServicePrincipal";
-      case SECURITY_GROUP -> "RoleGroup";
-      case USER -> "User";
-    };
-    String writeScope = switch (a.scopeType()) {
-      case ORGANIZATION -> "Organization";
-      case MANAGEMENT_SCOPE -> "CustomRecipientScope";
-      case ADMINISTRATIVE_UNIT -> "AdministrativeUnit";
-      // [U] The live row of a -RecipientGroupScope assignment is not documented: "Group" with the group's name in
-      // RecipientGroupScope is this simulator's reading (docs/group-scopes.md); the client reads either field.
-      case RECIPIENT_GROUP -> "Group";
-    };
-    boolean app = a.type() == AssigneeType.SERVICE_PRINCIPAL;
-    String customRecipient = a.scopeType() == ScopeType.MANAGEMENT_SCOPE && !app ? a.scope() : null;
-    String customResource = a.scopeType() == ScopeType.ADMINISTRATIVE_UNIT || (app && a.scopeType() == ScopeType.MANAGEMENT_SCOPE)
-        ? a.scope() : null;
-    String recipientGroup = a.scopeType() == ScopeType.RECIPIENT_GROUP ? a.scope() : null;
-    String assigneeName = app ? s.exchangeServicePrincipals.values().stream().filter(x -> x.objectId().equalsIgnoreCase(a.assignee()))
-        .map(TenantState.ServicePrincipalObject::displayName).findFirst().orElse(a.assignee()) : a.assignee();
-    return row("Identity", a.name(), "Name", a.name(), "Role", a.role(), "RoleAssignee", a.assignee(), "RoleAssigneeName", assigneeName,
-        "RoleAssigneeType", assigneeType, "RecipientWriteScope", writeScope, "CustomRecipientWriteScope", customRecipient,
-        "CustomResourceScope", customResource, "RecipientGroupScope", recipientGroup, "Enabled", true,
-        "WhenCreatedUTC", utc(a.createdAt()));
-  }
-
-  private List<Map<String, Object>> getRoleAssignments(Params p) {
-    if (p.has("WritableRecipient") || p.bool("GetEffectiveUsers")) {
-      return effectiveUsers(p);
-    }
-    if (p.has("Identity")) {
-      String identity = p.required("Identity");
-      return exchange.call("roleAssignments", identity, false, () -> {
-        List<Map<String, Object>> rows = allAssignmentRows().stream().filter(r -> identity.equalsIgnoreCase((String) r.get("Name")))
-            .toList();
-        if (rows.isEmpty()) {
-          throw s.notFound(identity);
-        }
-        return rows;
-      });
-    }
-    Optional<String> assignee = p.text("RoleAssignee");
-    Optional<String> role = p.text("Role");
-    return exchange.call("roleAssignments", assignee.orElse("*"), false, () -> {
-      Optional<String> resolved = assignee.map(this::resolveAssignee);
-      return allAssignmentRows().stream()
-          .filter(r -> resolved.isEmpty() || resolved.get().equalsIgnoreCase((String) r.get("RoleAssignee")))
-          .filter(r -> role.isEmpty() || role.get().equalsIgnoreCase((String) r.get("Role"))).toList();
-    });
-  }
-
-  /** A user's UPN from any of its identities; a role group's or service principal's name as given. */
-  private String resolveAssignee(String identity) {
-    return s.mailbox(identity).map(m -> m.upn).orElse(identity);
-  }
-
-  /** {@code -Role -WritableRecipient -GetEffectiveUsers}: one row per user the role reaches the recipient for. */
-  private List<Map<String, Object>> effectiveUsers(Params p) {
-    String role = p.text("Role").orElse(ApplicationImpersonation.ROLE);
-    String recipient = p.required("WritableRecipient");
-    return exchange.call("testConfiguredAccess", AccessMethod.APPLICATION_IMPERSONATION + " " + recipient, false, () -> {
-      TenantState.MailboxObject m = s.usableMailbox(recipient).orElseThrow(() -> s.notFound(recipient));
-      List<Map<String, Object>> out = new ArrayList<>();
-      s.assignments.values().stream().filter(a -> a.type() == AssigneeType.USER && a.role().equalsIgnoreCase(role) && s.covers(a, m))
-          .sorted(Comparator.comparing(TenantState.AssignmentObject::createdAt)).forEach(a -> {
-            Map<String, Object> r = assignmentRow(a);
-            r.put("EffectiveUserName", a.assignee());
-            out.add(r);
-          });
-      s.roleGroups.values().stream().filter(g -> g.roles.stream().anyMatch(r -> r.equalsIgnoreCase(role)) && s.roleGroupCovers(g, m))
-          .sorted(Comparator.comparing(g -> g.createdAt)).forEach(g -> {
-            for (String member : g.members) {
-              Map<String, Object> r = assignmentRow(new TenantState.AssignmentObject(role + "-" + g.name, role, g.name,
-                  AssigneeType.SECURITY_GROUP, g.scope.isEmpty() ? ScopeType.ORGANIZATION : ScopeType.MANAGEMENT_SCOPE, g.scope,
-                  g.createdAt));
-              r.put("EffectiveUserName", member);
-              out.add(r);
-            }
-          });
-      return out;
-    });
-  }
-
-  private List<Map<String, Object>> getRoleGroup(Params p) {
-    String identity = p.required("Identity");
-    return exchange.call("findRoleGroup", identity, false, () -> {
-      TenantState.RoleGroupObject g = Optional.ofNullable(s.roleGroups.get(TenantState.key(identity)))
-          .filter(x -> !s.lagging("rolegroup", x.name)).orElseThrow(() -> s.notFound(identity));
-      return List.of(row("Identity", g.name, "Name", g.name, "Roles", List.copyOf(g.roles), "Members", List.copyOf(g.members),
-          "ManagedBy", List.of(), "Description", g.description, "RoleGroupType", "Standard"));
-    });
-  }
-
-  private List<Map<String, Object>> getMailboxPermission(Params p) {
-    String identity = p.required("Identity");
-    Optional<String> user = p.text("User");
-    return exchange.mailboxPermissions(identity).stream()
-        .filter(x -> user.isEmpty() || user.get().equalsIgnoreCase(x.user()))
-        .map(x -> row("Identity", x.mailbox(), "User", x.user(), "AccessRights", x.accessRights(), "Deny", x.deny(),
-            "IsInherited", false, "InheritanceType", "All"))
-        .toList();
-  }
-
-  private Map<String, Object> servicePrincipalRow(TenantState.ServicePrincipalObject sp) {
-    return row("Identity", sp.objectId(), "Name", sp.objectId(), "AppId", sp.appId(), "ObjectId", sp.objectId(),
-        "DisplayName", sp.displayName());
-  }
-
-  private Optional<TenantState.ServicePrincipalObject> servicePrincipal(String identity) {
-    return s.exchangeServicePrincipals.values().stream().filter(x -> x.appId().equalsIgnoreCase(identity)
-        || x.objectId().equalsIgnoreCase(identity) || identity.equalsIgnoreCase(x.displayName())).findFirst();
-  }
-
-  private List<Map<String, Object>> getServicePrincipal(Params p) {
-    return exchange.call("findServicePrincipal", p.text("Identity").orElse("*"), false, () -> {
-      s.requireCloud("Get-ServicePrincipal");
-      if (!p.has("Identity")) {
-        return s.exchangeServicePrincipals.values().stream().filter(x -> !s.lagging("sp", x.appId())).map(this::servicePrincipalRow)
-            .toList();
-      }
-      String identity = p.required("Identity");
-      return servicePrincipal(identity).filter(x -> !s.lagging("sp", x.appId())).map(this::servicePrincipalRow).map(List::of)
-          .orElseThrow(() -> s.notFound(identity));
-    });
-  }
-
-  private List<Map<String, Object>> getAccessPolicies(Params p) {
-    Optional<String> identity = p.text("Identity");
-    return exchange.call("accessPolicies", identity.orElse("*"), false, () -> {
-      s.requireCloud("Get-ApplicationAccessPolicy");
-      return s.policies.stream().filter(x -> identity.isEmpty() || identity.get().equalsIgnoreCase(x.id())
-              || identity.get().equalsIgnoreCase(x.appId()))
-          .map(x -> row("Identity", x.id(), "AppId", x.appId(),
-              "ScopeName", s.group(x.groupKey()).map(g -> g.smtp).orElse(x.groupKey()),
-              "ScopeIdentity", s.group(x.groupKey()).map(g -> g.name).orElse(x.groupKey()),
-              "AccessRight", x.right(), "Description", x.description(), "IsValid", true, "WhenCreatedUTC", utc(x.createdAt())))
-          .toList();
-    });
-  }
-
-  private List<Map<String, Object>> testServicePrincipalAuthorization(Params p) {
-    String identity = p.required("Identity");
-    Optional<String> resource = p.text("Resource");
-    return exchange.call("testConfiguredAccess", AccessMethod.RBAC_FOR_APPLICATIONS + " " + resource.orElse(""), false, () -> {
-      s.requireCloud("Test-ServicePrincipalAuthorization");
-      TenantState.ServicePrincipalObject sp = servicePrincipal(identity).orElseThrow(() -> s.notFound(identity));
-      Optional<TenantState.MailboxObject> m = resource.map(r -> s.usableMailbox(r).orElseThrow(() -> s.notFound(r)));
-      return s.assignments.values().stream()
-          .filter(a -> a.type() == AssigneeType.SERVICE_PRINCIPAL && a.assignee().equalsIgnoreCase(sp.objectId()))
-          .map(a -> row("RoleName", a.role(),
-              // Live shape (Test-ServicePrincipalAuthorization's cmdlet page): GrantedPermissions names the Graph
-              // permission(s) the role grants, e.g. "Mail.Read"; a composite role lists several (separator [U]).
-              "GrantedPermissions", String.join(", ", dev.impersonation.spi.AppPermissions.grantedByRole(a.role())),
-              "AllowedResourceScope", a.scopeType() == ScopeType.ORGANIZATION ? "Organization" : a.scope(),
-              "ScopeType", switch (a.scopeType()) {
-                case ORGANIZATION -> "Organization";
-                case MANAGEMENT_SCOPE -> "CustomRecipientScope";
-                case ADMINISTRATIVE_UNIT -> "AdministrativeUnit";
-                case RECIPIENT_GROUP -> "Group";
-              },
-              "InScope", m.<Object>map(x -> s.covers(a, x)).orElse("Not Run")))
-          .toList();
-    });
-  }
-
-  private List<Map<String, Object>> testApplicationAccessPolicy(Params p) {
-    String mailbox = p.required("Identity");
-    String appId = p.required("AppId");
-    ConfiguredAccess access = exchange.testConfiguredAccess(AccessMethod.APPLICATION_ACCESS_POLICY, Principal.application(appId), mailbox);
-    return List.of(row("AppId", appId, "Mailbox", mailbox, "AccessCheckResult", access.inScope() ? "Granted" : "Denied"));
   }
 
   // ------------------------------------------------------------ writes
 
-  private List<Map<String, Object>> newDistributionGroup(Params p) {
+  private List<Map<String, Object>> newDistributionGroup(CmdletParams p) {
     String name = p.required("Name");
     String type = p.text("Type").orElse("Distribution");
     GroupKind kind;
@@ -641,10 +237,10 @@ final class ExchangeCmdlets {
     }
     write(new Operation.NewDistributionGroup(name, kind, p.text("Alias"), p.text("PrimarySmtpAddress"), p.list("ManagedBy"),
         p.text("Notes").orElse("")));
-    return rows(() -> s.group(name).map(this::groupRow).stream().toList());
+    return rows(() -> s.group(name).map(ExchangeRows::groupRow).stream().toList());
   }
 
-  private List<Map<String, Object>> setDistributionGroup(Params p) {
+  private List<Map<String, Object>> setDistributionGroup(CmdletParams p) {
     String identity = p.required("Identity");
     List<String> add = List.of();
     if (p.has("ManagedBy")) {
@@ -676,7 +272,7 @@ final class ExchangeCmdlets {
     return write(new Operation.SetGroup(identity, kindOf(identity), add, close, hide));
   }
 
-  private List<Map<String, Object>> newUnifiedGroup(Params p) {
+  private List<Map<String, Object>> newUnifiedGroup(CmdletParams p) {
     String name = p.required("DisplayName");
     synchronized (s) {
       if (s.group(name).isPresent()) {
@@ -690,10 +286,10 @@ final class ExchangeCmdlets {
       p.text("Owner").ifPresent(o -> g.managedBy.add(s.memberKey(o)));
       return null;
     });
-    return rows(() -> s.group(name).map(this::groupRow).stream().toList());
+    return rows(() -> s.group(name).map(ExchangeRows::groupRow).stream().toList());
   }
 
-  private List<Map<String, Object>> unifiedGroupLinks(Params p, boolean add) {
+  private List<Map<String, Object>> unifiedGroupLinks(CmdletParams p, boolean add) {
     String identity = p.required("Identity");
     String linkType = p.required("LinkType");
     List<String> links = p.list("Links");
@@ -708,7 +304,7 @@ final class ExchangeCmdlets {
         + (add ? "Add" : "Remove") + "-UnifiedGroupLinks -LinkType " + linkType + ".");
   }
 
-  private List<Map<String, Object>> newRoleAssignment(Params p) {
+  private List<Map<String, Object>> newRoleAssignment(CmdletParams p) {
     String role = p.required("Role");
     AssigneeType type;
     String assignee;
@@ -717,7 +313,7 @@ final class ExchangeCmdlets {
       String app = p.required("App");
       // -App takes the SP ObjectId; the AppId or DisplayName are accepted too [U] (docs/cmdlets.md).
       synchronized (s) {
-        assignee = servicePrincipal(app).map(TenantState.ServicePrincipalObject::objectId).orElse(app);
+        assignee = rbac.servicePrincipal(app).map(TenantState.ServicePrincipalObject::objectId).orElse(app);
       }
     } else if (p.has("SecurityGroup")) {
       type = AssigneeType.SECURITY_GROUP;
@@ -744,10 +340,10 @@ final class ExchangeCmdlets {
     String scope = scopes.isEmpty() ? "" : p.required(scopes.get(0));
     String name = p.text("Name").orElse(role + "-" + assignee);
     write(new Operation.NewManagementRoleAssignment(name, role, assignee, type, scopeType, scope));
-    return rows(() -> Optional.ofNullable(s.assignments.get(TenantState.key(name))).map(this::assignmentRow).stream().toList());
+    return rows(() -> Optional.ofNullable(s.assignments.get(TenantState.key(name))).map(rbac::assignmentRow).stream().toList());
   }
 
-  private List<Map<String, Object>> addMailboxPermission(Params p) {
+  private List<Map<String, Object>> addMailboxPermission(CmdletParams p) {
     List<String> rights = p.list("AccessRights");
     if (!rights.equals(List.of("FullAccess")) && !(rights.size() == 1 && rights.get(0).equalsIgnoreCase("FullAccess"))) {
       throw new TenantException("InvalidOperationException: the Exchange admin API simulator models only -AccessRights "

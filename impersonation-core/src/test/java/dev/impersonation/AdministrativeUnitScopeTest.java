@@ -1,12 +1,12 @@
 package dev.impersonation;
 
-import dev.impersonation.Scope.AdministrativeUnitScope;
-import dev.impersonation.Principal.Application;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.impersonation.Principal.Application;
+import dev.impersonation.Scope.AdministrativeUnitScope;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package dev.impersonation;
 
-import dev.impersonation.Scope.GroupScope;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.impersonation.Scope.GroupScope;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;

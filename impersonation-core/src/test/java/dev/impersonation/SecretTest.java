@@ -1,11 +1,11 @@
 package dev.impersonation;
 
-import dev.impersonation.Principal.ServiceAccount;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.impersonation.Principal.ServiceAccount;
 import org.junit.jupiter.api.Test;
 
 class SecretTest {

@@ -1,14 +1,14 @@
 package dev.impersonation;
 
-import dev.impersonation.Scope.GroupScope;
-import dev.impersonation.Scope.RecipientFilterScope;
-import dev.impersonation.Principal.Application;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.impersonation.Principal.Application;
+import dev.impersonation.Scope.GroupScope;
+import dev.impersonation.Scope.RecipientFilterScope;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;

@@ -1,11 +1,11 @@
 package dev.impersonation.examples;
 
 import dev.impersonation.ImpersonationSetup;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.ProgressListener;
-import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.verify.VerificationReport;
 import java.io.PrintStream;

@@ -1,8 +1,8 @@
 package dev.impersonation.examples;
 
 import dev.impersonation.ImpersonationSetup;
-import dev.impersonation.TenantTarget;
 import dev.impersonation.TenantConnection;
+import dev.impersonation.TenantTarget;
 import dev.impersonation.testkit.FakeTenant;
 import java.io.IOException;
 import java.io.UncheckedIOException;

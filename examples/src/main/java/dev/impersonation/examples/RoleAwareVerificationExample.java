@@ -1,14 +1,14 @@
 package dev.impersonation.examples;
 
+import dev.impersonation.Access.RbacForApplications;
 import dev.impersonation.Access;
 import dev.impersonation.ImpersonationException;
 import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.Principal;
-import dev.impersonation.Access.RbacForApplications;
 import dev.impersonation.Scope;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.plan.ProgressListener;
-import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.verify.VerificationReport;
 import java.io.PrintStream;

@@ -2,8 +2,8 @@ package dev.impersonation.internal;
 
 import static dev.impersonation.internal.PlanContext.deps;
 
-import dev.impersonation.Principal.Application;
 import dev.impersonation.Access.ApplicationAccessPolicy;
+import dev.impersonation.Principal.Application;
 import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.plan.Step.StepAction;
 import dev.impersonation.spi.AccessPolicy;

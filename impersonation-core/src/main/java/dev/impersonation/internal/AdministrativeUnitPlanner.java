@@ -2,8 +2,8 @@ package dev.impersonation.internal;
 
 import static dev.impersonation.internal.PlanContext.preview;
 
-import dev.impersonation.Scope.AdministrativeUnitScope;
 import dev.impersonation.MembershipMode;
+import dev.impersonation.Scope.AdministrativeUnitScope;
 import dev.impersonation.plan.Step.StepAction;
 import dev.impersonation.spi.DirectoryUser;
 import dev.impersonation.spi.Operation;

@@ -1,10 +1,10 @@
 package dev.impersonation.internal;
 
-import dev.impersonation.Scope.AdministrativeUnitScope;
+import dev.impersonation.Access.RbacForApplications;
 import dev.impersonation.ImpersonationSetup;
+import dev.impersonation.Scope.AdministrativeUnitScope;
 import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.Scope.OrganizationScope;
-import dev.impersonation.Access.RbacForApplications;
 import dev.impersonation.spi.ScopeType;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,8 +3,8 @@ package dev.impersonation.internal;
 import static dev.impersonation.internal.PlanContext.deps;
 import static dev.impersonation.internal.PlanContext.preview;
 
-import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.MembershipMode;
+import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.plan.Step.StepAction;
 import dev.impersonation.spi.DirectoryUser;
 import dev.impersonation.spi.Operation;

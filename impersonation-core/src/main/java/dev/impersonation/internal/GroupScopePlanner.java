@@ -3,11 +3,11 @@ package dev.impersonation.internal;
 import static dev.impersonation.internal.PlanContext.deps;
 
 import dev.impersonation.Access.ApplicationImpersonation;
-import dev.impersonation.GroupKind;
-import dev.impersonation.Scope.GroupScope;
-import dev.impersonation.MembershipMode;
 import dev.impersonation.Access.RbacForApplications;
+import dev.impersonation.GroupKind;
+import dev.impersonation.MembershipMode;
 import dev.impersonation.Principal.ServiceAccount;
+import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.plan.Step.StepAction;
 import dev.impersonation.spi.MailGroup;
 import dev.impersonation.spi.Operation;

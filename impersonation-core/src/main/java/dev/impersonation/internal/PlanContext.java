@@ -1,10 +1,11 @@
 package dev.impersonation.internal;
 
 import dev.impersonation.ImpersonationSetup;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.plan.ProgressListener.ProgressEvent;
 import dev.impersonation.plan.ProgressListener;
-import dev.impersonation.plan.Step;
 import dev.impersonation.plan.Step.StepAction;
+import dev.impersonation.plan.Step;
 import dev.impersonation.spi.ApplicationPermissionGrant;
 import dev.impersonation.spi.Backend;
 import dev.impersonation.spi.BackendKind;
@@ -15,7 +16,6 @@ import dev.impersonation.spi.ExchangeBackend;
 import dev.impersonation.spi.ExchangeRbacReader;
 import dev.impersonation.spi.MailboxReader;
 import dev.impersonation.spi.Operation;
-import dev.impersonation.TenantConnection;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,10 +1,10 @@
 package dev.impersonation.internal;
 
 import dev.impersonation.Cloud;
-import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.Plan.ScriptVerification;
-import dev.impersonation.plan.Step;
+import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.Step.StepAction;
+import dev.impersonation.plan.Step;
 import dev.impersonation.powershell.Cmdlet;
 import dev.impersonation.powershell.CmdletMapping;
 import dev.impersonation.powershell.ParameterValue;

@@ -1,16 +1,16 @@
 package dev.impersonation.internal;
 
 import dev.impersonation.AccessMethod;
-import dev.impersonation.Scope.AdministrativeUnitScope;
-import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.InvalidSetupException;
+import dev.impersonation.Scope.AdministrativeUnitScope;
+import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.Scope.MailboxListScope;
 import dev.impersonation.Scope.OrganizationScope;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.ProgressListener;
 import dev.impersonation.plan.Step.StepAction;
-import dev.impersonation.TenantConnection;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,9 +2,9 @@ package dev.impersonation.internal;
 
 import static dev.impersonation.internal.PlanContext.deps;
 
+import dev.impersonation.Access.RbacForApplications;
 import dev.impersonation.AccessMethod;
 import dev.impersonation.Principal.Application;
-import dev.impersonation.Access.RbacForApplications;
 import dev.impersonation.Principal.ServiceAccount;
 import dev.impersonation.plan.Step.StepAction;
 import dev.impersonation.spi.ApplicationPermissionGrant;

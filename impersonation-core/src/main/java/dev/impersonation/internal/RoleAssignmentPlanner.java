@@ -2,11 +2,11 @@ package dev.impersonation.internal;
 
 import static dev.impersonation.internal.PlanContext.deps;
 
-import dev.impersonation.Scope.AdministrativeUnitScope;
 import dev.impersonation.Access.ApplicationImpersonation;
+import dev.impersonation.Access.RbacForApplications;
+import dev.impersonation.Scope.AdministrativeUnitScope;
 import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.Scope.OrganizationScope;
-import dev.impersonation.Access.RbacForApplications;
 import dev.impersonation.Scope.RecipientFilterScope;
 import dev.impersonation.plan.Step.StepAction;
 import dev.impersonation.powershell.Cmdlet;

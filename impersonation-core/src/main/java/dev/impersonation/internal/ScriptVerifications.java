@@ -1,16 +1,16 @@
 package dev.impersonation.internal;
 
-import dev.impersonation.Scope.AdministrativeUnitScope;
 import dev.impersonation.Access.ApplicationAccessPolicy;
 import dev.impersonation.Access.ApplicationImpersonation;
 import dev.impersonation.Access.FullAccessDelegation;
-import dev.impersonation.Scope.GroupScope;
-import dev.impersonation.ImpersonationSetup;
-import dev.impersonation.Scope.MailboxListScope;
-import dev.impersonation.MembershipMode;
-import dev.impersonation.Scope.OrganizationScope;
 import dev.impersonation.Access.RbacForApplications;
+import dev.impersonation.ImpersonationSetup;
+import dev.impersonation.MembershipMode;
 import dev.impersonation.Principal.ServiceAccount;
+import dev.impersonation.Scope.AdministrativeUnitScope;
+import dev.impersonation.Scope.GroupScope;
+import dev.impersonation.Scope.MailboxListScope;
+import dev.impersonation.Scope.OrganizationScope;
 import dev.impersonation.plan.Plan.ScriptVerification;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,19 +1,19 @@
 package dev.impersonation.internal;
 
+import dev.impersonation.Access.RbacForApplications;
 import dev.impersonation.AccessMethod;
-import dev.impersonation.Scope.AdministrativeUnitScope;
-import dev.impersonation.Principal.Application;
 import dev.impersonation.GroupKind;
-import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.InvalidSetupException;
-import dev.impersonation.Scope.MailboxListScope;
 import dev.impersonation.MembershipMode;
+import dev.impersonation.Principal.Application;
+import dev.impersonation.Principal.ServiceAccount;
+import dev.impersonation.Scope.AdministrativeUnitScope;
+import dev.impersonation.Scope.GroupScope;
+import dev.impersonation.Scope.MailboxListScope;
 import dev.impersonation.Scope.OrganizationScope;
-import dev.impersonation.Access.RbacForApplications;
 import dev.impersonation.Scope.RecipientFilterScope;
 import dev.impersonation.Scope;
-import dev.impersonation.Principal.ServiceAccount;
 import dev.impersonation.UnsupportedOnTargetException;
 
 /** The rules {@code ImpersonationSetup.build()} enforces (docs/timeline.md, docs/cmdlets.md). */

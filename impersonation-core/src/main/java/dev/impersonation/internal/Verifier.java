@@ -1,14 +1,15 @@
 package dev.impersonation.internal;
 
 import dev.impersonation.AccessMethod;
-import dev.impersonation.Scope.AdministrativeUnitScope;
-import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.ImpersonationException;
 import dev.impersonation.ImpersonationSetup;
-import dev.impersonation.Scope.MailboxListScope;
 import dev.impersonation.MembershipMode;
-import dev.impersonation.Scope.OrganizationScope;
 import dev.impersonation.Principal.ServiceAccount;
+import dev.impersonation.Scope.AdministrativeUnitScope;
+import dev.impersonation.Scope.GroupScope;
+import dev.impersonation.Scope.MailboxListScope;
+import dev.impersonation.Scope.OrganizationScope;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.plan.ProgressListener.ProgressEvent;
 import dev.impersonation.plan.ProgressListener;
 import dev.impersonation.spi.AccessProbe;
@@ -16,7 +17,6 @@ import dev.impersonation.spi.ConfiguredAccess;
 import dev.impersonation.spi.ProbeOutcome;
 import dev.impersonation.spi.Recipient;
 import dev.impersonation.spi.RecipientType;
-import dev.impersonation.TenantConnection;
 import dev.impersonation.verify.MailboxAccess.AccessState;
 import dev.impersonation.verify.MailboxAccess;
 import dev.impersonation.verify.VerificationReport;

@@ -1,10 +1,10 @@
 package dev.impersonation.verify;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.impersonation.internal.Table;
 import dev.impersonation.verify.Diagnosis.Finding;
 import dev.impersonation.verify.MailboxAccess.AccessState;
 import dev.impersonation.verify.MailboxAccess.PermissionAccess;
-import com.fasterxml.jackson.annotation.JsonIgnore;
-import dev.impersonation.internal.Table;
 import java.time.Instant;
 import java.util.List;
 

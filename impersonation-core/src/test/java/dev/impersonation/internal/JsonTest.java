@@ -2,9 +2,9 @@ package dev.impersonation.internal;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.impersonation.Principal.ServiceAccount;
 import dev.impersonation.Principal;
 import dev.impersonation.Secret;
-import dev.impersonation.Principal.ServiceAccount;
 import org.junit.jupiter.api.Test;
 
 class JsonTest {

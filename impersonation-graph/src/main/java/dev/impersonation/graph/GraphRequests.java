@@ -1,5 +1,6 @@
 package dev.impersonation.graph;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.graph.core.content.BatchRequestContent;
 import com.microsoft.graph.core.content.BatchResponseContent;
 import com.microsoft.graph.core.tasks.PageIterator;
@@ -9,7 +10,6 @@ import com.microsoft.kiota.RequestInformation;
 import com.microsoft.kiota.serialization.AdditionalDataHolder;
 import com.microsoft.kiota.serialization.Parsable;
 import com.microsoft.kiota.serialization.ParsableFactory;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.impersonation.TenantException;
 import dev.impersonation.ThrottledException;
 import dev.impersonation.graph.internal.GraphErrors;

@@ -1,12 +1,12 @@
 package dev.impersonation.exchange;
 
 import dev.impersonation.AccessMethod;
-import dev.impersonation.Principal.Application;
 import dev.impersonation.GroupKind;
 import dev.impersonation.ObjectNotFoundException;
+import dev.impersonation.Principal.Application;
+import dev.impersonation.Principal.ServiceAccount;
 import dev.impersonation.Principal;
 import dev.impersonation.Secret;
-import dev.impersonation.Principal.ServiceAccount;
 import dev.impersonation.TenantException;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.powershell.Cmdlet;

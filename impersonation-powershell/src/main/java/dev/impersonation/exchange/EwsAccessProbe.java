@@ -1,8 +1,8 @@
 package dev.impersonation.exchange;
 
 import dev.impersonation.Principal.Application;
-import dev.impersonation.Principal;
 import dev.impersonation.Principal.ServiceAccount;
+import dev.impersonation.Principal;
 import dev.impersonation.TenantException;
 import dev.impersonation.ThrottledException;
 import dev.impersonation.TransientTenantException;

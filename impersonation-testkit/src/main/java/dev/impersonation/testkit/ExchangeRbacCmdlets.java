@@ -1,7 +1,7 @@
 package dev.impersonation.testkit;
 
-import dev.impersonation.AccessMethod;
 import dev.impersonation.Access.ApplicationImpersonation;
+import dev.impersonation.AccessMethod;
 import dev.impersonation.Principal;
 import dev.impersonation.spi.AssigneeType;
 import dev.impersonation.spi.ConfiguredAccess;

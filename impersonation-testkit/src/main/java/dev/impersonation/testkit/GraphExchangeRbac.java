@@ -1,8 +1,8 @@
 package dev.impersonation.testkit;
 
+import dev.impersonation.Access.RbacForApplications;
 import dev.impersonation.ObjectAlreadyExistsException;
 import dev.impersonation.ObjectNotFoundException;
-import dev.impersonation.Access.RbacForApplications;
 import dev.impersonation.TenantException;
 import dev.impersonation.spi.AssigneeType;
 import dev.impersonation.spi.ScopeType;

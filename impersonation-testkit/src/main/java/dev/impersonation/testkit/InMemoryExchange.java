@@ -1,10 +1,10 @@
 package dev.impersonation.testkit;
 
+import dev.impersonation.Access.ApplicationImpersonation;
 import dev.impersonation.AccessMethod;
 import dev.impersonation.Principal.Application;
-import dev.impersonation.Access.ApplicationImpersonation;
-import dev.impersonation.Principal;
 import dev.impersonation.Principal.ServiceAccount;
+import dev.impersonation.Principal;
 import dev.impersonation.spi.AccessPolicy;
 import dev.impersonation.spi.AssigneeType;
 import dev.impersonation.spi.Capability;

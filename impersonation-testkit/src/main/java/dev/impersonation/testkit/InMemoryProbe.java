@@ -1,8 +1,8 @@
 package dev.impersonation.testkit;
 
 import dev.impersonation.Principal.Application;
-import dev.impersonation.Principal;
 import dev.impersonation.Principal.ServiceAccount;
+import dev.impersonation.Principal;
 import dev.impersonation.spi.AccessProbe;
 import dev.impersonation.spi.AppPermissions;
 import dev.impersonation.spi.AssigneeType;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.TenantConnection;
+import dev.impersonation.plan.ApplyResult;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;

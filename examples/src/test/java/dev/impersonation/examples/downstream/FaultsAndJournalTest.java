@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impersonation.ImpersonationSetup;
+import dev.impersonation.TenantConnection;
+import dev.impersonation.plan.ApplyResult.StepResult;
 import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.ProgressListener.ProgressEvent;
-import dev.impersonation.plan.ApplyResult.StepResult;
-import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.testkit.Faults;
 import dev.impersonation.testkit.junit5.FakeTenantTest;

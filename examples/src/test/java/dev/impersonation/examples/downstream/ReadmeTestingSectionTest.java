@@ -3,8 +3,8 @@ package dev.impersonation.examples.downstream;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impersonation.ImpersonationSetup;
-import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.TenantConnection;
+import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.testkit.FaultOperations;
 import dev.impersonation.testkit.Faults;

@@ -3,13 +3,13 @@ package dev.impersonation.examples.rest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.impersonation.TenantConnection;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.examples.ExampleRun;
 import dev.impersonation.examples.VendorExample;
 import dev.impersonation.exchange.CmdletExchangeBackend;
 import dev.impersonation.exchange.ExchangeConnection;
 import dev.impersonation.spi.ExchangeBackend;
-import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.testkit.exchange.ExchangeAdminSimulator;
 import java.io.OutputStream;

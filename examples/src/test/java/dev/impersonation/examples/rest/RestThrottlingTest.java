@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impersonation.Secret;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.exchange.ExchangeConnection;
+import dev.impersonation.plan.ApplyResult.StepResult;
 import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.plan.ProgressListener.ProgressEvent;
-import dev.impersonation.plan.ApplyResult.StepResult;
-import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.testkit.exchange.ExchangeAdminSimulator;
 import java.time.Duration;

@@ -1,16 +1,16 @@
 package dev.impersonation.testkit.jqwik;
 
-import dev.impersonation.TenantConnection;
-import dev.impersonation.Access;
-import dev.impersonation.AccessMethod;
 import dev.impersonation.Access.ApplicationAccessPolicy;
 import dev.impersonation.Access.ApplicationImpersonation;
+import dev.impersonation.Access.RbacForApplications;
+import dev.impersonation.Access;
+import dev.impersonation.AccessMethod;
 import dev.impersonation.GroupKind;
-import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.MembershipMode;
-import dev.impersonation.Access.RbacForApplications;
+import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.Scope;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.TenantTarget;
 import java.util.List;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package dev.impersonation.testkit.jqwik;
 
-import dev.impersonation.TenantConnection;
 import dev.impersonation.ImpersonationSetup;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.testkit.FakeTenant;
 import java.util.List;

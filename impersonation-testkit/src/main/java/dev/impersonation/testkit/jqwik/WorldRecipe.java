@@ -1,16 +1,16 @@
 package dev.impersonation.testkit.jqwik;
 
+import dev.impersonation.Access.ApplicationImpersonation;
+import dev.impersonation.Access.RbacForApplications;
 import dev.impersonation.Access;
 import dev.impersonation.AccessMethod;
-import dev.impersonation.Scope.AdministrativeUnitScope;
-import dev.impersonation.Access.ApplicationImpersonation;
 import dev.impersonation.GroupKind;
-import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.ImpersonationSetup;
+import dev.impersonation.Principal;
+import dev.impersonation.Scope.AdministrativeUnitScope;
+import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.Scope.MailboxListScope;
 import dev.impersonation.Scope.OrganizationScope;
-import dev.impersonation.Principal;
-import dev.impersonation.Access.RbacForApplications;
 import dev.impersonation.Scope.RecipientFilterScope;
 import dev.impersonation.Scope;
 import dev.impersonation.Secret;

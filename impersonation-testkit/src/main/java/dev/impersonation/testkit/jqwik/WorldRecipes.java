@@ -14,13 +14,13 @@ import static dev.impersonation.testkit.jqwik.ImpersonationArbitraries.subsetLis
 import static dev.impersonation.testkit.jqwik.ImpersonationArbitraries.upns;
 import static dev.impersonation.testkit.jqwik.ImpersonationArbitraries.weighted;
 
+import dev.impersonation.Access.ApplicationImpersonation;
+import dev.impersonation.Access.RbacForApplications;
 import dev.impersonation.Access;
 import dev.impersonation.AccessMethod;
-import dev.impersonation.Access.ApplicationImpersonation;
 import dev.impersonation.GroupKind;
-import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.MembershipMode;
-import dev.impersonation.Access.RbacForApplications;
+import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.Scope;
 import dev.impersonation.TenantTarget;
 import java.util.ArrayList;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impersonation.ImpersonationSetup;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.ProgressListener.ProgressEvent;
-import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import java.util.ArrayList;
 import java.util.List;

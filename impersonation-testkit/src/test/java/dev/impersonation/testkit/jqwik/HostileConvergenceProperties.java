@@ -3,12 +3,12 @@ package dev.impersonation.testkit.jqwik;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.ImpersonationSetup;
+import dev.impersonation.Scope.GroupScope;
+import dev.impersonation.TenantConnection;
 import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.ProgressListener;
-import dev.impersonation.TenantConnection;
 import dev.impersonation.testkit.FakeTenant;
 import java.util.HashSet;
 import java.util.Locale;

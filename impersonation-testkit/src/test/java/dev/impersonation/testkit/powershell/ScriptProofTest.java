@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.impersonation.Access;
 import dev.impersonation.Access.ApplicationAccessPolicy;
+import dev.impersonation.Access;
 import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.Principal;
 import dev.impersonation.Scope;

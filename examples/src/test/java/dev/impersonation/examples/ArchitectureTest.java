@@ -49,7 +49,6 @@ class ArchitectureTest {
   private static final Map<String, String> KNOWN_LARGE = Map.ofEntries(
       Map.entry("FakeTenant", "the fake tenant's builder and accessors; the builder to move out"),
       Map.entry("PowerShellProcessTransport", "process, framing and connect steps; to split"),
-      Map.entry("ScriptParser", "the PowerShell subset parser; tokenizer to move out"),
       Map.entry("TenantState", "the fake's store and scope evaluation"),
       Map.entry("ExchangeConnection", "justified: an immutable connection and its builder, one documented method per setting "
           + "(as OkHttpClient); the work is in the transports, MsalTokens, ConnectSteps and HttpDefaults"),

@@ -52,7 +52,6 @@ class ArchitectureTest {
       Map.entry("TenantState", "the fake's store and scope evaluation"),
       Map.entry("ExchangeConnection", "justified: an immutable connection and its builder, one documented method per setting "
           + "(as OkHttpClient); the work is in the transports, MsalTokens, ConnectSteps and HttpDefaults"),
-      Map.entry("ScriptRunner", "the script interpreter of the testkit"),
       Map.entry("Operation", "the sealed operation records with their Visitor: one file, so a new record and its visit method "
           + "go together"));
 

@@ -35,11 +35,13 @@ public final class ScriptRunner {
   private final Map<String, Object> variables = new LinkedHashMap<>();
   private final List<String> output = new ArrayList<>();
   private final List<ParsedCommand> executed = new ArrayList<>();
+  private final ImpersonationAccessCheck checks;
 
   private ScriptRunner(FakeTenant tenant) {
     this.tenant = tenant;
     this.organization = tenant.target().domain();
     this.tenantId = "";
+    this.checks = new ImpersonationAccessCheck(tenant, output);
   }
 
   /** A runner whose session is connected to {@code tenant}'s own organization. */
@@ -98,9 +100,9 @@ public final class ScriptRunner {
         statement(st);
       }
       return result(0, Optional.empty());
-    } catch (Exit e) {
+    } catch (ScriptExit e) {
       return result(e.code, Optional.empty());
-    } catch (Stop e) {
+    } catch (ScriptStop e) {
       return result(1, Optional.of(e.getMessage()));
     } catch (TenantException e) {
       return result(1, Optional.of(e.getMessage()));
@@ -126,7 +128,7 @@ public final class ScriptRunner {
       int rounds = 0;
       while (!found(w.probe())) {
         if (++rounds > MAX_WAIT_ROUNDS) {
-          throw new Stop("waited " + MAX_WAIT_ROUNDS + " rounds for " + w.probe().name());
+          throw new ScriptStop("waited " + MAX_WAIT_ROUNDS + " rounds for " + w.probe().name());
         }
         w.body().forEach(this::command);
       }
@@ -144,7 +146,7 @@ public final class ScriptRunner {
       List<Map<String, Object>> rows = command(a.read());
       variables.put(a.variable().toLowerCase(Locale.ROOT), rows.isEmpty() ? null : property(rows.get(0), a.property()));
     } else if (st instanceof ParsedStatement.Throw t) {
-      throw new Stop(t.message());
+      throw new ScriptStop(t.message());
     }
     // Comments, #Requires, preference assignments and function definitions do nothing when run.
   }
@@ -179,11 +181,11 @@ public final class ScriptRunner {
         awaitCustomization(Integer.parseInt(c.text("TimeoutSeconds")), Integer.parseInt(c.text("IntervalSeconds")));
         return List.of();
       case "test-mailboxfullaccess":
-        return List.of(Map.of("", fullAccess(c.text("Identity"), c.text("User"))));
+        return List.of(Map.of("", checks.fullAccess(c.text("Identity"), c.text("User"))));
       case "find-applicationaccesspolicy":
         return List.of(Map.of("", accessPolicy(c.text("AppId"), c.text("ScopeGroup"), c.text("AccessRight"))));
       case "test-impersonationaccess":
-        verify(c);
+        checks.verify(c);
         return List.of();
       default:
         break;
@@ -241,7 +243,7 @@ public final class ScriptRunner {
         .findFirst().orElse(null);
   }
 
-  private static String str(Map<String, Object> row, String property) {
+  static String str(Map<String, Object> row, String property) {
     Object v = property(row, property);
     if (v instanceof List<?> l) {
       return String.join(" ", l.stream().map(String::valueOf).toList());
@@ -255,7 +257,7 @@ public final class ScriptRunner {
   private void assertOrganization(String expected, boolean online) {
     boolean same = organization.equalsIgnoreCase(expected) || (online && tenantId.equalsIgnoreCase(expected));
     if (!same) {
-      throw new Stop((online ? "This PowerShell session is connected to the Exchange Online organization " + organization
+      throw new ScriptStop((online ? "This PowerShell session is connected to the Exchange Online organization " + organization
           + " (tenant " + tenantId + "), not to " : "This session is connected to an Exchange organization whose accepted "
           + "domains are " + organization + ", not to ") + expected + ".");
     }
@@ -266,22 +268,11 @@ public final class ScriptRunner {
     int waited = 0;
     while (Boolean.TRUE.equals(property(tenant.invokeExchangeCmdlet("Get-OrganizationConfig", Map.of()).get(0), "IsDehydrated"))) {
       if (waited >= timeoutSeconds) {
-        throw new Stop("IsDehydrated is still True " + waited + " seconds after Enable-OrganizationCustomization.");
+        throw new ScriptStop("IsDehydrated is still True " + waited + " seconds after Enable-OrganizationCustomization.");
       }
       executed.add(new ParsedCommand("Start-Sleep", List.of(), List.of(), 0));
       waited += intervalSeconds;
     }
-  }
-
-  /** Test-MailboxFullAccess: a FullAccess row of Get-MailboxPermission that is not a Deny entry. */
-  private boolean fullAccess(String mailbox, String user) {
-    List<Map<String, Object>> rows;
-    try {
-      rows = tenant.invokeExchangeCmdlet("Get-MailboxPermission", Map.of("Identity", mailbox, "User", user));
-    } catch (TenantException e) {
-      return false;
-    }
-    return rows.stream().anyMatch(r -> str(r, "AccessRights").contains("FullAccess") && !str(r, "Deny").equalsIgnoreCase("True"));
   }
 
   /** Find-ApplicationAccessPolicy: a policy of the app with the same right whose ScopeName or ScopeIdentity is the group. */
@@ -289,136 +280,5 @@ public final class ScriptRunner {
     return tenant.invokeExchangeCmdlet("Get-ApplicationAccessPolicy", Map.of()).stream()
         .anyMatch(r -> str(r, "AppId").equalsIgnoreCase(appId) && str(r, "AccessRight").equalsIgnoreCase(right)
             && (str(r, "ScopeName").equalsIgnoreCase(group) || str(r, "ScopeIdentity").equalsIgnoreCase(group)));
-  }
-
-  /** Test-ImpersonationAccess: picks missing mailboxes, checks each, prints GRANTED / DENIED, exits 1 on a failure. */
-  private void verify(ParsedCommand c) {
-    String check = c.text("Check");
-    String principal = c.text("Principal");
-    List<String> roles = c.has("Roles") ? c.texts("Roles") : List.of();
-    List<String> granted = new ArrayList<>(c.has("Granted") ? c.texts("Granted") : List.of());
-    List<String> denied = new ArrayList<>(c.has("Denied") ? c.texts("Denied") : List.of());
-    boolean membersDenied = c.has("GroupMembersDenied");
-    List<String> members = new ArrayList<>();
-    if (c.has("Group")) {
-      List<Map<String, Object>> list;
-      try {
-        list = tenant.invokeExchangeCmdlet("Get-DistributionGroupMember", Map.of("Identity", c.text("Group"), "ResultSize", "Unlimited"));
-      } catch (TenantException e) {
-        list = tenant.invokeExchangeCmdlet("Get-UnifiedGroupLinks", Map.of("Identity", c.text("Group"), "LinkType", "Members",
-            "ResultSize", "Unlimited"));
-      }
-      list.forEach(r -> members.add(str(r, "PrimarySmtpAddress")));
-      if (!members.isEmpty()) {
-        if (membersDenied && denied.isEmpty()) {
-          denied.add(members.get(0));
-        } else if (!membersDenied && granted.isEmpty()) {
-          granted.add(members.get(0));
-        }
-      }
-    }
-    if (c.has("PickOutsider")) {
-      List<String> known = new ArrayList<>();
-      for (List<String> l : List.of(granted, denied, members, List.of(principal))) {
-        l.forEach(x -> known.add(x.toLowerCase(Locale.ROOT)));
-      }
-      for (Map<String, Object> m : tenant.invokeExchangeCmdlet("Get-Mailbox", Map.of("RecipientTypeDetails", "UserMailbox",
-          "ResultSize", "1000"))) {
-        String address = str(m, "PrimarySmtpAddress");
-        if (!known.contains(address.toLowerCase(Locale.ROOT))) {
-          (membersDenied ? granted : denied).add(address);
-          break;
-        }
-      }
-    }
-    boolean failed = false;
-    output.add("Verification with " + check + " for " + principal + ":");
-    for (String m : granted) {
-      String state = state(check, principal, roles, m);
-      output.add(state.equals("GRANTED") ? "  GRANTED  " + m + " (in scope, as intended)"
-          : "  " + state + "  " + m + " (in scope: should be GRANTED)");
-      failed |= !state.equals("GRANTED");
-    }
-    for (String m : denied) {
-      String state = state(check, principal, roles, m);
-      output.add(state.equals("DENIED") ? "  DENIED   " + m + " (outside the scope, as intended)"
-          : "  " + state + "  " + m + " (outside the scope: should be DENIED)");
-      failed |= !state.equals("DENIED");
-    }
-    if (granted.isEmpty()) {
-      output.add("WARNING: No mailbox in the scope was checked");
-    }
-    if (denied.isEmpty() && !c.has("OrganizationWide")) {
-      output.add("WARNING: No mailbox outside the scope was checked");
-    }
-    if (failed) {
-      output.add("Least privilege is NOT proven");
-      throw new Exit(1);
-    }
-    output.add("Verified: every checked mailbox is as intended.");
-  }
-
-  private String state(String check, String principal, List<String> roles, String mailbox) {
-    int hits = 0;
-    switch (check) {
-      case "ServicePrincipalAuthorization" -> {
-        List<Map<String, Object>> rows = tenant.invokeExchangeCmdlet("Test-ServicePrincipalAuthorization",
-            Map.of("Identity", principal, "Resource", mailbox));
-        for (String role : roles) {
-          String permission = role.replace("Application ", "");
-          for (Map<String, Object> row : rows) {
-            boolean grants = str(row, "RoleName").equalsIgnoreCase(role)
-                || List.of(str(row, "GrantedPermissions").split("[, ]")).stream().anyMatch(permission::equalsIgnoreCase);
-            if (grants && str(row, "InScope").equalsIgnoreCase("True")) {
-              hits++;
-              break;
-            }
-          }
-        }
-      }
-      case "ApplicationAccessPolicy" -> {
-        Map<String, Object> row = tenant.invokeExchangeCmdlet("Test-ApplicationAccessPolicy",
-            Map.of("Identity", mailbox, "AppId", principal)).get(0);
-        return str(row, "AccessCheckResult").equalsIgnoreCase("Granted") ? "GRANTED" : "DENIED";
-      }
-      case "MailboxPermission" -> {
-        return fullAccess(mailbox, principal) ? "GRANTED" : "DENIED";
-      }
-      default -> {
-        for (String role : roles) {
-          List<Map<String, Object>> rows;
-          try {
-            rows = tenant.invokeExchangeCmdlet("Get-ManagementRoleAssignment",
-                Map.of("Role", role, "RoleAssignee", principal, "WritableRecipient", mailbox));
-          } catch (TenantException e) {
-            rows = List.of();
-          }
-          if (!rows.isEmpty()) {
-            hits++;
-          }
-        }
-      }
-    }
-    return hits == 0 ? "DENIED" : hits == roles.size() ? "GRANTED" : "PARTIAL";
-  }
-
-  /** {@code throw} in the script, or an error that stops it. */
-  private static final class Stop extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    Stop(String message) {
-      super(message);
-    }
-  }
-
-  /** {@code exit <code>}. */
-  private static final class Exit extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    private final int code;
-
-    Exit(int code) {
-      super(null, null, false, false);
-      this.code = code;
-    }
   }
 }

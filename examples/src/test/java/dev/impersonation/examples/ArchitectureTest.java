@@ -45,11 +45,14 @@ class ArchitectureTest {
       "dev.impersonation <-> dev.impersonation.internal <-> dev.impersonation.plan <-> dev.impersonation.powershell"
           + " <-> dev.impersonation.spi <-> dev.impersonation.verify");
 
-  /** Main classes over 400 lines today, with why; splitting them by concern is issue 11's planner/fakes work. */
+  /** Main classes over 400 lines today, each with why; a class that gets under 400 must leave this list. */
   private static final Map<String, String> KNOWN_LARGE = Map.ofEntries(
-      Map.entry("FakeTenant", "the fake tenant's builder and accessors; the builder to move out"),
-      Map.entry("PowerShellProcessTransport", "process, framing and connect steps; to split"),
-      Map.entry("TenantState", "the fake's store and scope evaluation"),
+      Map.entry("FakeTenant", "justified for now: the testkit's public facade, about 50 documented one-purpose methods and its "
+          + "public nested Builder (one documented method per seed); moving the Builder out would rename public API"),
+      Map.entry("PowerShellProcessTransport", "not split yet: process start, handshake, framing, waits and shutdown share one "
+          + "lock and one process; the waits and the bootstrap script can move out"),
+      Map.entry("TenantState", "justified for now: the fake's one store (its object graph, indexes and the scope rules "
+          + "over them), read by every simulator"),
       Map.entry("ExchangeConnection", "justified: an immutable connection and its builder, one documented method per setting "
           + "(as OkHttpClient); the work is in the transports, MsalTokens, ConnectSteps and HttpDefaults"),
       Map.entry("Operation", "the sealed operation records with their Visitor: one file, so a new record and its visit method "

@@ -93,6 +93,39 @@ public final class TenantTarget {
     return kind == Kind.EXCHANGE_ONLINE;
   }
 
+  /**
+   * The Exchange Online tenant {@code signIn} signs in to, for a connection made from the sign-in alone.
+   *
+   * @throws InvalidSetupException when the sign-in names its tenant by id: give the connection the target instead
+   */
+  public static TenantTarget of(SignIn signIn) {
+    try {
+      return exchangeOnline(Objects.requireNonNull(signIn, "signIn").tenant(), signIn.cloud());
+    } catch (InvalidSetupException byId) {
+      throw new InvalidSetupException("The sign-in names its tenant by id ('" + signIn.tenant() + "'); a connection needs the "
+          + "tenant's domain: name the target, e.g. exchangeOnline(\"contoso.onmicrosoft.com\", cloud).signIn(signIn).");
+    }
+  }
+
+  /**
+   * {@code signIn}, checked for this target before anything is sent: only Exchange Online signs in to Entra ID, and in
+   * the target's own cloud.
+   *
+   * @throws InvalidSetupException naming the mismatch
+   */
+  public SignIn checkSignIn(SignIn signIn) {
+    Objects.requireNonNull(signIn, "signIn");
+    if (!isExchangeOnline()) {
+      throw new InvalidSetupException("Exchange Server connects with the Kerberos identity of the process running "
+          + "PowerShell; it takes no sign-in.");
+    }
+    if (signIn.cloud() != cloud) {
+      throw new InvalidSetupException("The sign-in is for the " + signIn.cloud() + " cloud but " + this + " is in " + cloud
+          + ": build the SignIn for the target's cloud.");
+    }
+    return signIn;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof TenantTarget t && t.kind == kind && t.domain.equals(domain) && t.cloud == cloud

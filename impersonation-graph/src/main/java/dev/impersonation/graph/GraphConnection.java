@@ -79,15 +79,7 @@ public final class GraphConnection {
 
   /** Graph for the tenant {@code signIn} signs in to (its tenant must be a domain), signing in with it. */
   public static Builder builder(SignIn signIn) {
-    Objects.requireNonNull(signIn, "signIn");
-    TenantTarget target;
-    try {
-      target = TenantTarget.exchangeOnline(signIn.tenant(), signIn.cloud());
-    } catch (InvalidSetupException e) {
-      throw new InvalidSetupException("The sign-in names its tenant by id ('" + signIn.tenant() + "'); name the tenant's "
-          + "domain: GraphConnection.exchangeOnline(\"contoso.onmicrosoft.com\", cloud).signIn(signIn).");
-    }
-    return new Builder(target).signIn(signIn);
+    return new Builder(TenantTarget.of(signIn)).signIn(signIn);
   }
 
   /** A builder holding this connection's settings, to derive another (the same {@link SignIn}, so the same token cache). */
@@ -178,12 +170,7 @@ public final class GraphConnection {
 
     /** How to sign in; its cloud must be the target's. Pass the same one to the Exchange connection to share one token cache. */
     public Builder signIn(SignIn signIn) {
-      Objects.requireNonNull(signIn, "signIn");
-      Cloud cloud = target.cloud().orElse(Cloud.GLOBAL);
-      if (signIn.cloud() != cloud) {
-        throw new InvalidSetupException("The sign-in is for the " + signIn.cloud() + " cloud but " + target + " is in "
-            + cloud + ": build the SignIn for the target's cloud.");
-      }
+      target.checkSignIn(signIn);
       this.signIn = signIn;
       return this;
     }

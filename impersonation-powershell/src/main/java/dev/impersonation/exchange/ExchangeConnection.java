@@ -97,15 +97,7 @@ public final class ExchangeConnection {
 
   /** Exchange Online for the tenant {@code signIn} signs in to (its tenant must be a domain), signing in with it. */
   public static Builder builder(SignIn signIn) {
-    Objects.requireNonNull(signIn, "signIn");
-    TenantTarget target;
-    try {
-      target = TenantTarget.exchangeOnline(signIn.tenant(), signIn.cloud());
-    } catch (InvalidSetupException e) {
-      throw new InvalidSetupException("The sign-in names its tenant by id ('" + signIn.tenant() + "'); Exchange needs the "
-          + "tenant's domain: ExchangeConnection.exchangeOnline(\"contoso.onmicrosoft.com\", cloud).signIn(signIn).");
-    }
-    return new Builder(target).signIn(signIn);
+    return new Builder(TenantTarget.of(signIn)).signIn(signIn);
   }
 
   /**
@@ -318,16 +310,7 @@ public final class ExchangeConnection {
      * Graph connection so both share one token cache.
      */
     public Builder signIn(SignIn signIn) {
-      Objects.requireNonNull(signIn, "signIn");
-      if (!target.isExchangeOnline()) {
-        throw new InvalidSetupException("Exchange Server connects with the Kerberos identity of the process running "
-            + "PowerShell; it takes no sign-in.");
-      }
-      Cloud cloud = target.cloud().orElse(Cloud.GLOBAL);
-      if (signIn.cloud() != cloud) {
-        throw new InvalidSetupException("The sign-in is for the " + signIn.cloud() + " cloud but " + target + " is in "
-            + cloud + ": build the SignIn for the target's cloud.");
-      }
+      target.checkSignIn(signIn);
       this.signIn = signIn;
       return this;
     }

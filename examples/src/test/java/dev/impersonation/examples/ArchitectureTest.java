@@ -53,8 +53,8 @@ class ArchitectureTest {
   private static final Map<String, String> KNOWN_LARGE = Map.ofEntries(
       Map.entry("FakeTenant", "justified for now: the testkit's public facade, about 50 documented one-purpose methods and its "
           + "public nested Builder (one documented method per seed); moving the Builder out would rename public API"),
-      Map.entry("PowerShellProcessTransport", "not split yet: process start, handshake, framing, waits and shutdown share one "
-          + "lock and one process; the waits and the bootstrap script can move out"),
+      Map.entry("PowerShellProcessTransport", "justified for now: one process's start, handshake, connect, commands and "
+          + "shutdown under one lock, and its public Builder; the waits are in FrameWaits, the script in BootstrapScript"),
       Map.entry("TenantState", "justified for now: the fake's one store (its object graph, indexes and the scope rules "
           + "over them), read by every simulator"),
       Map.entry("ExchangeConnection", "justified: an immutable connection and its builder, one documented method per setting "

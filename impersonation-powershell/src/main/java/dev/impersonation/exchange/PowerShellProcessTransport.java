@@ -12,11 +12,7 @@ import dev.impersonation.powershell.Cmdlet;
 import dev.impersonation.powershell.ParameterValue;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,7 +65,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PowerShellProcessTransport implements SecretCapableTransport {
   private static final Logger LOG = LoggerFactory.getLogger(PowerShellProcessTransport.class);
-  private static final String BOOTSTRAP = "bootstrap.ps1";
 
   private final Path executable;
   private final List<String> extraArguments;
@@ -87,7 +82,8 @@ public final class PowerShellProcessTransport implements SecretCapableTransport 
   private volatile boolean closed;
   private boolean reconnectPending;
   private long nextId = 1;
-  private Path scriptFile;
+  private final BootstrapScript script = new BootstrapScript();
+  private final FrameWaits waits;
   private int starts;
 
   private PowerShellProcessTransport(Builder b) {
@@ -100,6 +96,7 @@ public final class PowerShellProcessTransport implements SecretCapableTransport 
     this.shutdownTimeout = b.shutdownTimeout;
     this.maxNoiseLines = b.maxNoiseLines;
     this.maxLineChars = b.maxLineChars;
+    this.waits = new FrameWaits(redactor, maxNoiseLines, this::discard);
   }
 
   /** A builder with the defaults: {@code pwsh} on the PATH, no connect step, 15-minute command timeout. */
@@ -209,7 +206,7 @@ public final class PowerShellProcessTransport implements SecretCapableTransport 
     command.add(executable.toString());
     command.addAll(extraArguments);
     command.addAll(List.of("-NoLogo", "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-File",
-        script().toString()));
+        script.path().toString()));
     PowerShellProcess p;
     try {
       p = PowerShellProcess.start(command, redactor, maxLineChars);
@@ -222,7 +219,7 @@ public final class PowerShellProcessTransport implements SecretCapableTransport 
     long deadline = System.nanoTime() + startupTimeout.toNanos();
     int noise = 0;
     while (true) {
-      PowerShellProcess.Line line = await(p, deadline, "the handshake", startupTimeout);
+      PowerShellProcess.Line line = waits.await(p, deadline, "the handshake", startupTimeout);
       if (line.eof()) {
         discard();
         throw new TenantException("PowerShell exited with code " + p.exitCode() + " before its handshake; stderr: "
@@ -239,7 +236,7 @@ public final class PowerShellProcessTransport implements SecretCapableTransport 
         LOG.debug("PowerShell process {} is ready", p.handle().pid());
         return p;
       }
-      noise = noise(p, line, noise, "the handshake");
+      noise = waits.noise(p, line, noise, "the handshake");
     }
   }
 
@@ -288,9 +285,9 @@ public final class PowerShellProcessTransport implements SecretCapableTransport 
     long deadline = System.nanoTime() + timeout.toNanos();
     int noise = 0;
     while (true) {
-      PowerShellProcess.Line line = await(p, deadline, what, timeout);
+      PowerShellProcess.Line line = waits.await(p, deadline, what, timeout);
       if (line.eof()) {
-        int code = waitExit(p);
+        int code = FrameWaits.waitExit(p);
         discard();
         throw new TransientTenantException("The PowerShell process exited (code " + code + ") while running " + what
             + "; it will be restarted on the next command.");
@@ -299,62 +296,8 @@ public final class PowerShellProcessTransport implements SecretCapableTransport 
       if (response != null && response.path("id").asLong(-1) == id) {
         return response;
       }
-      noise = noise(p, line, noise, what);
+      noise = waits.noise(p, line, noise, what);
     }
-  }
-
-  private static int waitExit(PowerShellProcess p) {
-    try {
-      p.waitFor(Duration.ofSeconds(2));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return p.exitCode();
-  }
-
-  private PowerShellProcess.Line await(PowerShellProcess p, long deadline, String what, Duration timeout) {
-    PowerShellProcess.Line line;
-    try {
-      line = p.next(deadline);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      discard();
-      throw new TransientTenantException("Interrupted while waiting for " + what + "; the PowerShell process was stopped.", e);
-    }
-    if (line == null) {
-      discard();
-      throw new TransientTenantException(capitalize(what) + " timed out after " + human(timeout) + "; the PowerShell "
-          + "process was stopped and will be restarted on the next command. Exchange's REST cmdlets stop after 15 "
-          + "minutes, so split bulk work into smaller commands.");
-    }
-    return line;
-  }
-
-  private int noise(PowerShellProcess p, PowerShellProcess.Line line, int count, String what) {
-    String text = redactor.redact(line.text());
-    LOG.debug("PowerShell {} wrote a line that is not a frame (skipped): {}", p.handle().pid(), text);
-    if (count + 1 > maxNoiseLines) {
-      discard();
-      String shown = text.length() > 200 ? text.substring(0, 200) + "..." : text;
-      throw new TenantException("PowerShell wrote more than " + maxNoiseLines + " lines that are not protocol frames while "
-          + "waiting for " + what + " (last: '" + shown + "'); the process was stopped and will be restarted on the "
-          + "next command. Check that the executable runs the bundled bootstrap script.");
-    }
-    return count + 1;
-  }
-
-  private static String capitalize(String s) {
-    return s.startsWith("the ") ? "The " + s.substring(4) : s;
-  }
-
-  private static String human(Duration d) {
-    if (d.toMillis() % 60_000 == 0) {
-      return d.toMinutes() + " min";
-    }
-    if (d.toMillis() % 1000 == 0) {
-      return d.toSeconds() + " s";
-    }
-    return d.toMillis() + " ms";
   }
 
   /** Kills the current process, if any, and forgets it. */
@@ -366,35 +309,9 @@ public final class PowerShellProcessTransport implements SecretCapableTransport 
     }
   }
 
-  private Path script() {
-    try {
-      if (scriptFile == null || !Files.exists(scriptFile)) {
-        Path file;
-        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-          file = Files.createTempFile("impersonation-bootstrap-", ".ps1",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } else {
-          file = Files.createTempFile("impersonation-bootstrap-", ".ps1");
-        }
-        try (InputStream in = bootstrapScript()) {
-          Files.write(file, in.readAllBytes());
-        }
-        file.toFile().deleteOnExit();
-        scriptFile = file;
-      }
-      return scriptFile;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the PowerShell bootstrap script to a temporary file", e);
-    }
-  }
-
   /** The bundled bootstrap script ({@code dev/impersonation/exchange/bootstrap.ps1}, UTF-8 with BOM). */
   public static InputStream bootstrapScript() {
-    InputStream in = PowerShellProcessTransport.class.getResourceAsStream(BOOTSTRAP);
-    if (in == null) {
-      throw new IllegalStateException(BOOTSTRAP + " is missing from the classpath");
-    }
-    return in;
+    return BootstrapScript.open();
   }
 
   /** The running process, for tests and diagnostics. */
@@ -439,12 +356,8 @@ public final class PowerShellProcessTransport implements SecretCapableTransport 
         }
       }
       discard();
-      if (locked && scriptFile != null) {
-        try {
-          Files.deleteIfExists(scriptFile);
-        } catch (IOException e) {
-          LOG.debug("Cannot delete {}", scriptFile, e);
-        }
+      if (locked) {
+        script.delete();
       }
     } finally {
       if (locked) {

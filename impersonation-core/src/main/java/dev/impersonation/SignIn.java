@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  * <p>The authority is {@code https://<cloud login host>/<tenant>/} ({@link Cloud#loginHost()}, overridable with
  * {@link Builder#authorityHost(String)}). An immutable value: derive a variant with {@link #newBuilder()}. Secrets, keys
  * and tokens never appear in {@link #toString()}, logs or exception messages. The backends reach the credential itself only
- * through {@link #accept(Visitor)}.
+ * through {@link #accept(Visitor)}, so whoever holds a {@code SignIn} holds its secret: keep it as you keep the secret.
  */
 public final class SignIn {
   /** How tokens are obtained. */

@@ -150,6 +150,21 @@ class ArchitectureTest {
     assertEquals(Set.of(), coupling, "both take the core's SignIn; neither needs the other");
   }
 
+  /**
+   * The MSAL adapter exists once per backend (the core holds no MSAL4J and the backends do not depend on each other):
+   * the two copies must stay the same code, so a fix to one is a fix to both.
+   */
+  @Test
+  void theTwoMsalAdaptersStayTheSame() throws IOException {
+    for (String file : List.of("MsalTokens.java", "OkHttpMsalClient.java")) {
+      String graph = Files.readString(ROOT.resolve("impersonation-graph/src/main/java/dev/impersonation/graph/internal/" + file));
+      String exchange = Files.readString(
+          ROOT.resolve("impersonation-powershell/src/main/java/dev/impersonation/exchange/internal/" + file));
+      assertEquals(exchange.replaceFirst("(?m)^package [^;]+;", ""), graph.replaceFirst("(?m)^package [^;]+;", ""),
+          file + " differs between impersonation-graph and impersonation-powershell: change both copies the same way");
+    }
+  }
+
   @Test
   void noMainClassOver400Lines() {
     Map<String, Integer> large = new TreeMap<>();

@@ -42,6 +42,9 @@ import okhttp3.OkHttpClient;
  * and writes its {@link TokenCache} (MSAL's cache-persistence aspect), so the Exchange and Graph backends of a
  * tenant share one token cache and a delegated admin signs in once; delegated sign-ins run under the cache's lock so two
  * backends never prompt twice. Instance discovery is off, so MSAL never calls Microsoft's discovery host. Thread-safe.
+ *
+ * <p>The class exists in impersonation-graph and impersonation-powershell alike, as the core holds no MSAL4J and the two
+ * backends do not depend on each other; the examples' ArchitectureTest keeps the two copies the same.
  */
 public final class MsalTokens {
   private final SignIn signIn;

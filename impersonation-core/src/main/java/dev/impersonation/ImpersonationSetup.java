@@ -77,6 +77,15 @@ public abstract class ImpersonationSetup {
     return dev.impersonation.verify.PropagationWindows.defaults();
   }
 
+  /**
+   * What the setup may change about EWS when its access goes through EWS (Application EWS.AccessAsApp, an access policy
+   * with full_access_as_app, FullAccess for a service account): {@link EwsOptions#reportOnly()} unless set.
+   */
+  @Value.Default
+  public EwsOptions ews() {
+    return EwsOptions.reportOnly();
+  }
+
   /** Retries and waits for {@link #apply}. */
   @Value.Default
   public RetryPolicy retryPolicy() {
@@ -91,6 +100,17 @@ public abstract class ImpersonationSetup {
   /** Builds an {@link ImpersonationSetup}; {@code build()} validates and throws {@link InvalidSetupException}. */
   public static final class Builder extends ImmutableImpersonationSetup.Builder {
     Builder() {}
+
+    /**
+     * Plans adding the application to the organization's EWS allow list when EWS would refuse it otherwise: short for
+     * {@code .ews(EwsOptions.allowListing())}. See {@link EwsOptions} for the tenant-wide changes.
+     *
+     * @return this builder
+     */
+    public Builder allowingEws() {
+      ews(EwsOptions.allowListing());
+      return this;
+    }
 
     /**
      * Validates and builds.

@@ -13,6 +13,9 @@ import dev.impersonation.powershell.ScriptRenderer;
 import dev.impersonation.spi.ApplicationPermissionGrant;
 import dev.impersonation.spi.DirectoryUser;
 import dev.impersonation.spi.EntraServicePrincipal;
+import dev.impersonation.powershell.ScriptFunctions;
+import dev.impersonation.spi.EwsOrganizationPolicy;
+import dev.impersonation.spi.EwsRules;
 import dev.impersonation.spi.ExchangeBackend;
 import dev.impersonation.spi.MailGroup;
 import dev.impersonation.spi.ManagementScope;
@@ -25,6 +28,8 @@ import dev.impersonation.verify.Diagnosis.Severity;
 import dev.impersonation.verify.Diagnosis;
 import dev.impersonation.verify.MailboxAccess.AccessState;
 import dev.impersonation.verify.VerificationReport;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -78,8 +83,7 @@ public final class Diagnostician {
   }
 
   private boolean usesEws() {
-    return setup.access() instanceof ApplicationImpersonation
-        || setup.access() instanceof RbacForApplications r && r.roles().contains("Application EWS.AccessAsApp");
+    return EwsUse.of(setup).isPresent();
   }
 
   private void organization(ExchangeBackend x, AccessMethod method) {
@@ -87,19 +91,64 @@ public final class Diagnostician {
     Observed<OrganizationConfig> config = Observed.readValue(x::organizationConfig);
     if (config.unknown()) {
       unreadable("D6", "organization", config.error());
-      return;
-    }
-    if (setup.target().isExchangeOnline() && config.value().dehydrated() && method != AccessMethod.FULL_ACCESS_DELEGATION) {
+    } else if (setup.target().isExchangeOnline() && config.value().dehydrated() && method != AccessMethod.FULL_ACCESS_DELEGATION) {
       find("D6", Severity.WARNING, "organization", "the organization is dehydrated (IsDehydrated True): RBAC writes fail",
           "run Enable-OrganizationCustomization once (the plan does this for you); the error may linger for a while after");
     }
     if (usesEws()) {
-      checks.add("D10");
-      if (config.value().ewsEnabled().isPresent() && !config.value().ewsEnabled().get()) {
-        find("D10", Severity.ERROR, "organization", "EWS is disabled for the organization (EwsEnabled False)",
-            "Set-OrganizationConfig -EwsEnabled $true" + (setup.target().isExchangeOnline()
-                ? ", and add the app to -EwsAllowedAppIDs; note Exchange Online EWS shuts down on 2027-04-01" : ""));
+      ews(x, config);
+    }
+  }
+
+  /** D10 (EWS off for the organization or the app not allow-listed), D14 (the shutdown), D15 (Autodiscover). */
+  private void ews(ExchangeBackend x, Observed<OrganizationConfig> config) {
+    checks.add("D10");
+    boolean online = setup.target().isExchangeOnline();
+    LocalDate today = EwsPlanner.today(connection);
+    Optional<String> appId = EwsUse.appId(setup);
+    Observed<EwsOrganizationPolicy> policy = online ? Observed.readValue(x::ewsOrganizationPolicy)
+        : config.map(c -> new EwsOrganizationPolicy(c.ewsEnabled(), List.of()));
+    if (EwsRules.retired(setup.target(), today)) {
+      policy = new Observed<>(Observed.State.PRESENT, new EwsOrganizationPolicy(Optional.empty(), List.of()), "");
+    }
+    if (policy.unknown()) {
+      unreadable("D10", "organization", policy.error());
+    } else if (!EwsRules.retired(setup.target(), today)) {
+      EwsRules.Verdict v = EwsRules.organization(setup.target(), today, policy.value(), appId);
+      if (!v.allowed()) {
+        boolean listProblem = policy.value().ewsEnabled().orElse(false) && !policy.value().allowedAppIds().isEmpty();
+        find("D10", Severity.ERROR, listProblem ? appId.map(id -> "app " + id).orElse("EWS allow list") : "organization",
+            "EWS refuses " + appId.map(id -> "app " + id).orElse(setup.principal().displayIdentity()) + ": " + v.reason(),
+            listProblem ? (appId.isPresent() ? "add it to the list, keeping the ids already there: "
+                + ScriptRenderer.render(Cmdlet.of(ScriptFunctions.ALLOW_EWS_APPLICATION).text("AppId", appId.get()))
+                + " (a function of the exported script), or plan it with .allowingEws()"
+                : "name the product's client app with .ews(EwsOptions.allowListing(\"<client app id>\"))")
+                : "Set-OrganizationConfig -EwsEnabled $true (a tenant-wide change; "
+                    + (online ? "with an empty EwsAllowedAppIDs it admits every app, so allow-list this app first; " : "")
+                    + "or plan both with .ews(EwsOptions.allowListing().enablingOrganization().acknowledged()))");
       }
+    }
+    if (!online) {
+      return;
+    }
+    checks.add("D14");
+    long days = ChronoUnit.DAYS.between(today, EwsRules.SHUTDOWN);
+    String replacement = "move to Microsoft Graph with " + String.join(", ", EwsRules.GRAPH_REPLACEMENT_ROLES)
+        + " (Access.rbacForApplications(...), same scope)";
+    if (days <= 0) {
+      find("D14", Severity.ERROR, "EWS", "EWS in Exchange Online was shut down on " + EwsRules.SHUTDOWN
+          + ": this access cannot work any more", replacement);
+    } else if (days <= 180) {
+      find("D14", Severity.WARNING, "EWS", "EWS in Exchange Online shuts down on " + EwsRules.SHUTDOWN + ", in " + days
+          + " days, with no exceptions", replacement);
+    } else {
+      find("D14", Severity.INFO, "EWS", "EWS in Exchange Online shuts down on " + EwsRules.SHUTDOWN, replacement);
+    }
+    if (setup.access() instanceof RbacForApplications) {
+      checks.add("D15");
+      find("D15", Severity.WARNING, "Autodiscover", "Autodiscover does not work for apps authorised by RBAC for "
+          + "Applications (Microsoft's FAQ): a product that discovers its EWS URL fails to connect",
+          "configure the product with https://outlook.office365.com/EWS/Exchange.asmx instead of discovering it");
     }
   }
 

@@ -71,7 +71,7 @@ final class GroupMembersPlanner {
         continue;
       }
       Observed<Recipient> r = throughExchange
-          ? ctx.fromExchange(x -> x.findRecipient(m))
+          ? ctx.recipient(m)
           : ctx.directory().isEmpty() ? Observed.unknown("no backend") : toRecipient(users.get(m));
       if (r.unknown()) {
         unreadable.add(m + " (" + r.error() + ")");

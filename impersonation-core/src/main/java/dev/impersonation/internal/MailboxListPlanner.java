@@ -13,7 +13,7 @@ final class MailboxListPlanner {
     List<String> notMailboxes = new ArrayList<>();
     List<String> unreadable = new ArrayList<>();
     for (String m : mailboxes) {
-      Observed<Recipient> r = ctx.fromExchange(x -> x.findRecipient(m));
+      Observed<Recipient> r = ctx.recipient(m);
       if (r.unknown()) {
         unreadable.add(m + " (" + r.error() + ")");
       } else if (r.absent()) {

@@ -38,6 +38,11 @@ record Observed<T>(State state, T value, String error) {
     return state == State.UNKNOWN;
   }
 
+  /** This observation with its value mapped; ABSENT and UNKNOWN stay as they are. */
+  <U> Observed<U> map(java.util.function.Function<T, U> f) {
+    return present() ? new Observed<>(State.PRESENT, f.apply(value), "") : new Observed<>(state, null, error);
+  }
+
   /** The reason to block a step on this read. */
   String blockedReason(String what) {
     return "could not read " + what + " (" + error + "); a failed read is never taken as absent: fix the cause and plan again";

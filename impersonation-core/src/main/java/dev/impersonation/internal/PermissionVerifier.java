@@ -208,15 +208,15 @@ final class PermissionVerifier {
     MailboxAccess decided;
     if (connection.accessProbe().isPresent() && probeable) {
       Observed<ProbeOutcome> probe = Observed.readValue(() -> connection.accessProbe().get().probe(app, mailbox, permission));
-      decided = verifier.decide(mailbox, expected, window, configured, config, probe);
+      decided = verifier.decide(mailbox, expected, window, configured, config, probe, AppPermissions.isEws(permission));
     } else {
-      decided = configuredOnly(mailbox, expected, window, configured, config, probeable);
+      decided = configuredOnly(mailbox, expected, window, configured, config, probeable, AppPermissions.isEws(permission));
     }
     return new PermissionAccess(permission, expected, decided.state(), by, decided.evidence());
   }
 
   private MailboxAccess configuredOnly(String mailbox, boolean expected, AccessMethod method, Observed<ConfiguredAccess> configured,
-      String config, boolean probeable) {
+      String config, boolean probeable, boolean ews) {
     String why = probeable ? "" : " (no harmless request proves this permission: configuration only)";
     if (configured.unknown()) {
       return new MailboxAccess(mailbox, expected, AccessState.UNKNOWN, config + why);
@@ -224,6 +224,10 @@ final class PermissionVerifier {
     ConfiguredAccess c = configured.value();
     if (!c.inScope()) {
       return new MailboxAccess(mailbox, expected, AccessState.DENIED, config + why);
+    }
+    if (ews && verifier.ewsRefusal(mailbox).isPresent()) {
+      return new MailboxAccess(mailbox, expected, AccessState.DENIED, config + "; but EWS refuses: "
+          + verifier.ewsRefusal(mailbox).get() + " (docs/ews.md)");
     }
     java.time.Duration window = verifier.propagationWindow(method);
     if (c.grantedSince().isPresent() && c.grantedSince().get().plus(window).isAfter(connection.clock().instant())) {

@@ -3,6 +3,7 @@ package dev.impersonation.internal;
 import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.TenantConnection;
 import dev.impersonation.plan.ProgressListener.ProgressEvent;
+import dev.impersonation.plan.Plan.EwsState;
 import dev.impersonation.plan.ProgressListener;
 import dev.impersonation.plan.Step.StepAction;
 import dev.impersonation.plan.Step;
@@ -16,6 +17,7 @@ import dev.impersonation.spi.ExchangeBackend;
 import dev.impersonation.spi.ExchangeRbacReader;
 import dev.impersonation.spi.MailboxReader;
 import dev.impersonation.spi.Operation;
+import dev.impersonation.spi.Recipient;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -57,6 +59,9 @@ final class PlanContext {
   private final List<Step> steps = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
   private Consent consent = new Consent(Observed.unknown("the app's service principal is unknown"), "");
+  /** Every recipient read through {@link #recipient}, by the identity asked for: later concerns (EWS) look at them again. */
+  private final Map<String, Recipient> recipients = new LinkedHashMap<>();
+  private Optional<EwsState> ews = Optional.empty();
 
   PlanContext(ImpersonationSetup setup, TenantConnection connection, ProgressListener listener) {
     this.setup = setup;
@@ -113,6 +118,29 @@ final class PlanContext {
 
   void warn(String warning) {
     warnings.add(warning);
+  }
+
+  /** EWS as the EWS concern found it; empty for a setup that does not use EWS. */
+  Optional<EwsState> ews() {
+    return ews;
+  }
+
+  void ews(EwsState state) {
+    this.ews = Optional.of(state);
+  }
+
+  /** The recipients read so far through {@link #recipient}, in the order read. */
+  java.util.Collection<Recipient> recipientsRead() {
+    return recipients.values();
+  }
+
+  /** {@code Get-Recipient} through the Exchange backend, remembered for the concerns planned later. */
+  Observed<Recipient> recipient(String identity) {
+    Observed<Recipient> r = fromExchange(x -> x.findRecipient(identity));
+    if (r.present()) {
+      recipients.put(identity.toLowerCase(java.util.Locale.ROOT), r.value());
+    }
+    return r;
   }
 
   Consent consent() {

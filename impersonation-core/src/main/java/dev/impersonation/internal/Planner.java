@@ -29,7 +29,7 @@ public final class Planner {
    * The concerns planned after the scope, in the order their steps appear. A new concern (EWS, migration, audit)
    * implements {@link ConcernPlanner} and joins this list.
    */
-  private static final List<ConcernPlanner> CONCERNS = List.of(new GrantPlanner());
+  private static final List<ConcernPlanner> CONCERNS = List.of(new GrantPlanner(), new EwsPlanner());
 
   private Planner() {}
 
@@ -44,12 +44,14 @@ public final class Planner {
       throw new InvalidSetupException("The setup targets " + setup.target() + " but the connection is for "
           + connection.target() + ": use a connection to the same tenant.");
     }
+    EwsPlanner.refuseAfterShutdown(setup, connection);
     PlanContext ctx = new PlanContext(setup, connection, listener);
     run(ctx);
     ctx.info("planned " + ctx.steps().size() + " step(s), " + ctx.steps().stream()
         .filter(s -> s.action() == StepAction.BLOCKED).count() + " blocked");
     Plan plan = new Plan(setup.name(), setup.target(), setup.principal().displayIdentity(), setup.scope().describe(),
-        setup.access().describe(), ctx.steps(), ctx.warnings(), connection.clock().instant(), ScriptVerifications.of(setup));
+        setup.access().describe(), ctx.steps(), ctx.warnings(), connection.clock().instant(), ScriptVerifications.of(setup),
+        ctx.ews());
     LOG.debug("Planned '{}': {} steps, {} blocked", setup.name(), plan.steps().size(), plan.blockedSteps().size());
     return plan;
   }

@@ -43,7 +43,7 @@ final class PrincipalPlanner {
     String upn = account.userPrincipalName();
     String resource = "service account " + upn;
     boolean online = ctx.setup().target().isExchangeOnline();
-    Observed<Recipient> mailbox = ctx.exchange().isPresent() ? ctx.fromExchange(x -> x.findRecipient(upn))
+    Observed<Recipient> mailbox = ctx.exchange().isPresent() ? ctx.recipient(upn)
         : PlanContext.readFrom(ctx.mailboxes(), m -> m.findMailbox(upn));
     if (mailbox.present()) {
       if (!mailbox.value().type().isMailbox()) {

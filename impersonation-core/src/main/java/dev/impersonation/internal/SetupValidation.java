@@ -2,6 +2,7 @@ package dev.impersonation.internal;
 
 import dev.impersonation.Access.RbacForApplications;
 import dev.impersonation.AccessMethod;
+import dev.impersonation.EwsOptions;
 import dev.impersonation.GroupKind;
 import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.InvalidSetupException;
@@ -67,6 +68,37 @@ public final class SetupValidation {
       }
     }
     scope(s.scope(), method, online);
+    ews(s, online);
+  }
+
+  /** The EWS options fit the setup: it uses EWS, the allow list is Exchange Online's, tenant-wide changes are acknowledged. */
+  private static void ews(ImpersonationSetup s, boolean online) {
+    EwsOptions o = s.ews();
+    if (o.isReportOnly()) {
+      return;
+    }
+    if (EwsUse.of(s).isEmpty()) {
+      throw new InvalidSetupException("ews(" + o.describe() + ") was set, but this setup's access (" + s.access().describe()
+          + ") does not go through EWS: remove .ews(...), or use \"Application EWS.AccessAsApp\" if the product calls EWS.");
+    }
+    if (o.allowList() && !online) {
+      throw new UnsupportedOnTargetException("EwsAllowedAppIDs exists only in Exchange Online; Exchange Server has no EWS "
+          + "app allow list to add to. Remove .ews(EwsOptions.allowListing()) (EWS on Exchange Server needs only EwsEnabled "
+          + "not False for the organization and the mailbox).");
+    }
+    if (o.allowList() && s.principal() instanceof ServiceAccount && o.clientAppId().isEmpty()) {
+      throw new InvalidSetupException("A service account signs in to EWS through the vendor's app, whose id the allow "
+          + "list needs: write .ews(EwsOptions.allowListing(\"<the product's application (client) id>\")).");
+    }
+    if (s.principal() instanceof Application app && o.clientAppId().isPresent() && !o.clientAppId().get().equals(app.appId())) {
+      throw new InvalidSetupException("EwsOptions.allowListing(\"" + o.clientAppId().get() + "\") names another app than the "
+          + "principal " + app.appId() + ": an application principal is allow-listed itself, write EwsOptions.allowListing().");
+    }
+    if (o.enableOrganization() && !o.tenantWideChangesAcknowledged()) {
+      throw new InvalidSetupException("Turning EWS on for the whole organization (Set-OrganizationConfig -EwsEnabled $true) "
+          + "is a tenant-wide change: write .ews(EwsOptions.allowListing().enablingOrganization().acknowledged()) if you "
+          + "mean it, or ask the tenant's admin to decide.");
+    }
   }
 
   private static void name(String name) {

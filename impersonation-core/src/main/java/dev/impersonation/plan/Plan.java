@@ -27,19 +27,28 @@ import java.util.Optional;
  * @param warnings warnings every reader should see (e.g. organization-wide access)
  * @param plannedAt when the tenant was read
  * @param verification what the admin script's closing verification block checks (empty: no block)
+ * @param ews EWS as the planner found it, for a setup whose access goes through EWS (empty otherwise)
  */
 public record Plan(String setupName, TenantTarget target, String principal, String scope, String access,
-    List<Step> steps, List<String> warnings, Instant plannedAt, Optional<ScriptVerification> verification) {
+    List<Step> steps, List<String> warnings, Instant plannedAt, Optional<ScriptVerification> verification,
+    Optional<EwsState> ews) {
   public Plan {
     steps = List.copyOf(steps);
     warnings = List.copyOf(warnings);
     verification = verification == null ? Optional.empty() : verification;
+    ews = ews == null ? Optional.empty() : ews;
+  }
+
+  /** A plan without an EWS state. */
+  public Plan(String setupName, TenantTarget target, String principal, String scope, String access,
+      List<Step> steps, List<String> warnings, Instant plannedAt, Optional<ScriptVerification> verification) {
+    this(setupName, target, principal, scope, access, steps, warnings, plannedAt, verification, Optional.empty());
   }
 
   /** A plan whose script has no verification block. */
   public Plan(String setupName, TenantTarget target, String principal, String scope, String access,
       List<Step> steps, List<String> warnings, Instant plannedAt) {
-    this(setupName, target, principal, scope, access, steps, warnings, plannedAt, Optional.empty());
+    this(setupName, target, principal, scope, access, steps, warnings, plannedAt, Optional.empty(), Optional.empty());
   }
 
   /** True when every step is a no-op: the tenant already matches the setup. */
@@ -97,13 +106,46 @@ public record Plan(String setupName, TenantTarget target, String principal, Stri
         .append("Plan '").append(setupName).append("' for ").append(target).append('\n')
         .append("  principal: ").append(principal).append('\n')
         .append("  scope:     ").append(scope).append('\n')
-        .append("  access:    ").append(access).append('\n')
-        .append(table.render());
+        .append("  access:    ").append(access).append('\n');
+    ews.ifPresent(e -> out.append("  EWS:       ").append(e.summary()).append('\n'));
+    out.append(table.render());
     long changes = changes().size();
     out.append(isConverged() ? "Converged: nothing to do.\n"
         : changes + " step(s) to run, " + blockedSteps().size() + " blocked.\n");
     warnings.forEach(w -> out.append("WARNING: ").append(w).append('\n'));
     return out.toString();
+  }
+
+  /**
+   * EWS for this setup as the plan read it, by the rules in force on {@code rulesOn} (see {@code docs/ews.md}).
+   *
+   * @param uses how the setup's access uses EWS, e.g. "the role Application EWS.AccessAsApp"
+   * @param organizationEwsEnabled the organization's EwsEnabled as read: "True", "False", "$null", or "unknown"
+   * @param allowedAppIds the organization's EwsAllowedAppIDs as read (empty when empty or unread)
+   * @param appId the app checked against the allow list; empty when not known (a service account's app not named)
+   * @param allowed whether the rules let the app use EWS before this plan's steps; empty when the settings could not be read
+   * @param reason why, naming the deciding setting, or why it could not be read
+   * @param rulesOn the date the rules were taken on (the connection's clock)
+   * @param shutdown when EWS in Exchange Online shuts down; empty for Exchange Server, which is not affected
+   * @param graphReplacementRoles the RBAC for Applications roles that replace EWS access over Microsoft Graph
+   */
+  public record EwsState(String uses, String organizationEwsEnabled, List<String> allowedAppIds, Optional<String> appId,
+      Optional<Boolean> allowed, String reason, java.time.LocalDate rulesOn, Optional<java.time.LocalDate> shutdown,
+      List<String> graphReplacementRoles) {
+    public EwsState {
+      allowedAppIds = List.copyOf(allowedAppIds);
+      graphReplacementRoles = List.copyOf(graphReplacementRoles);
+    }
+
+    /** One line for the plan's table header: allowed or not and why, the shutdown and its replacement. */
+    public String summary() {
+      String verdict = allowed.map(a -> a ? "allowed" : "REFUSED").orElse("UNKNOWN");
+      String end = shutdown.map(d -> "; Exchange Online EWS shuts down on " + d + " ("
+          + java.time.temporal.ChronoUnit.DAYS.between(rulesOn, d) + " days): move to " + String.join(", ", graphReplacementRoles))
+          .orElse("");
+      return verdict + " on " + rulesOn + ": " + reason + " [org EwsEnabled " + organizationEwsEnabled + ", "
+          + (allowedAppIds.isEmpty() ? "allow list empty" : allowedAppIds.size() + " app(s) allow-listed") + "]" + end;
+    }
   }
 
   /**

@@ -172,6 +172,18 @@ public final class CmdletMapping {
     public List<Statement> visitRevokeApplicationPermissions(Operation.RevokeApplicationPermissions r) {
       return revokeApplicationPermissions(r);
     }
+
+    @Override
+    public List<Statement> visitAllowEwsApplication(Operation.AllowEwsApplication a) {
+      return List.of(new Statement.Run(Cmdlet.of(ScriptFunctions.ALLOW_EWS_APPLICATION).text("AppId", a.appId())));
+    }
+
+    @Override
+    public List<Statement> visitEnableOrganizationEws(Operation.EnableOrganizationEws e) {
+      return List.of(new Statement.Comment("Turns EWS on for the whole organization (acknowledged in the setup). With "
+          + "EwsAllowedAppIDs holding ids, only the listed apps get in."),
+          new Statement.Run(Cmdlet.of("Set-OrganizationConfig").bool("EwsEnabled", true)));
+    }
   }
 
   /** The application id of the Microsoft Graph resource service principal. */

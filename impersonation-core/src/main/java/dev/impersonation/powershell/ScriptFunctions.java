@@ -23,6 +23,11 @@ public final class ScriptFunctions {
   public static final String FULL_ACCESS_PROBE = "Test-MailboxFullAccess";
   /** Finds an access policy of the app with the same access right on the same group; the guard of its creation. */
   public static final String ACCESS_POLICY_PROBE = "Find-ApplicationAccessPolicy";
+  /**
+   * Adds an app to the organization's EWS allow list ({@code EwsAllowedAppIDs}), keeping every id already on it: the
+   * service writes the list whole, so the function reads it first.
+   */
+  public static final String ALLOW_EWS_APPLICATION = "Add-EwsAllowedApplication";
   /** The closing verification: GRANTED / DENIED per mailbox, {@code exit 1} when least privilege fails. */
   public static final String VERIFY = "Test-ImpersonationAccess";
 
@@ -111,6 +116,23 @@ public final class ScriptFunctions {
           "    }",
           "  }",
           "  return $false",
+          "}"),
+      ALLOW_EWS_APPLICATION, String.join("\n",
+          "function " + ALLOW_EWS_APPLICATION + " {",
+          "  [CmdletBinding()]",
+          "  param([string] $AppId)",
+          "  # EwsAllowedAppIDs is written whole: read it, keep every id on it, and add the app once.",
+          "  $ids = @()",
+          "  foreach ($entry in @((Get-OrganizationConfig -RetrieveEwsOperationAccessPolicy).EwsAllowedAppIDs)) {",
+          "    foreach ($id in @(([string] $entry) -split '[,;\\s]+')) {",
+          "      if ($id -and -not ($ids -contains $id)) { $ids += $id }",
+          "    }",
+          "  }",
+          "  if ($ids -contains $AppId) {",
+          "    Write-Host ('App ' + $AppId + ' is already on EwsAllowedAppIDs.')",
+          "    return",
+          "  }",
+          "  Set-OrganizationConfig -EwsAllowedAppIDs (($ids + $AppId) -join ',')",
           "}"),
       VERIFY, String.join("\n",
           "function " + VERIFY + " {",
@@ -205,7 +227,7 @@ public final class ScriptFunctions {
   /** The names of every function this class defines. */
   public static List<String> names() {
     return List.of(ASSERT_EXCHANGE_ONLINE, ASSERT_EXCHANGE_SERVER, ASSERT_GRAPH, AWAIT_CUSTOMIZATION, FULL_ACCESS_PROBE,
-        ACCESS_POLICY_PROBE, VERIFY);
+        ACCESS_POLICY_PROBE, ALLOW_EWS_APPLICATION, VERIFY);
   }
 
   /** The definition of the named function. @throws IllegalArgumentException for another name */

@@ -14,6 +14,12 @@ public interface ExchangeBackend extends Backend, ExchangeRbacReader, MailboxRea
   /** {@code Get-OrganizationConfig}. */
   OrganizationConfig organizationConfig();
 
+  /**
+   * {@code Get-OrganizationConfig -RetrieveEwsOperationAccessPolicy}: the organization's {@code EwsEnabled} and
+   * {@code EwsAllowedAppIDs} (Exchange Online; on Exchange Server the list is empty).
+   */
+  EwsOrganizationPolicy ewsOrganizationPolicy();
+
   /** {@code Get-Recipient -Identity}: a mailbox or group by UPN, SMTP address or name. */
   Optional<Recipient> findRecipient(String identity);
 

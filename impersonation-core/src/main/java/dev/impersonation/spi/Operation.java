@@ -37,7 +37,9 @@ import java.util.Optional;
     @JsonSubTypes.Type(Operation.NewApplicationAccessPolicy.class),
     @JsonSubTypes.Type(Operation.AddMailboxPermissions.class),
     @JsonSubTypes.Type(Operation.GrantApplicationPermissions.class),
-    @JsonSubTypes.Type(Operation.RevokeApplicationPermissions.class)
+    @JsonSubTypes.Type(Operation.RevokeApplicationPermissions.class),
+    @JsonSubTypes.Type(Operation.AllowEwsApplication.class),
+    @JsonSubTypes.Type(Operation.EnableOrganizationEws.class)
 })
 public sealed interface Operation {
 
@@ -105,6 +107,10 @@ public sealed interface Operation {
     R visitGrantApplicationPermissions(GrantApplicationPermissions operation);
     /** Handles a {@link RevokeApplicationPermissions}; answers the visitor's result for it. */
     R visitRevokeApplicationPermissions(RevokeApplicationPermissions operation);
+    /** Handles an {@link AllowEwsApplication}; answers the visitor's result for it. */
+    R visitAllowEwsApplication(AllowEwsApplication operation);
+    /** Handles an {@link EnableOrganizationEws}; answers the visitor's result for it. */
+    R visitEnableOrganizationEws(EnableOrganizationEws operation);
   }
 
   /** {@code Enable-OrganizationCustomization} (Exchange Online, once). */
@@ -569,6 +575,41 @@ public sealed interface Operation {
     @Override
     public <R> R accept(Visitor<R> visitor) {
       return visitor.visitRevokeApplicationPermissions(this);
+    }
+  }
+
+  /**
+   * Adds an application to the organization's EWS allow list ({@code EwsAllowedAppIDs}, Exchange Online). The service
+   * writes the whole list at once, so a backend reads the list when it runs this and writes it back with the app added
+   * (nothing when already listed): ids others added in between are kept.
+   *
+   * @param appId the application (client) id
+   */
+  record AllowEwsApplication(String appId) implements Operation {
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.of(Capability.EXCHANGE_ORGANIZATION);
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitAllowEwsApplication(this);
+    }
+  }
+
+  /**
+   * {@code Set-OrganizationConfig -EwsEnabled $true}: turns EWS on for the whole organization (with a non-empty allow
+   * list, for the listed apps only). A tenant-wide change: planned only when the setup acknowledges it.
+   */
+  record EnableOrganizationEws() implements Operation {
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.of(Capability.EXCHANGE_ORGANIZATION);
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitEnableOrganizationEws(this);
     }
   }
 }

@@ -301,4 +301,14 @@ final class GraphWrites implements Operation.Visitor<Void> {
     }
     // closeMembership: Graph groups have no MemberJoinRestriction; nothing to write.
   }
+
+  @Override
+  public Void visitAllowEwsApplication(Operation.AllowEwsApplication operation) {
+    return exchangeOperation(operation);
+  }
+
+  @Override
+  public Void visitEnableOrganizationEws(Operation.EnableOrganizationEws operation) {
+    return exchangeOperation(operation);
+  }
 }

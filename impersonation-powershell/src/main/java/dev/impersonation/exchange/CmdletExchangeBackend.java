@@ -16,6 +16,7 @@ import dev.impersonation.powershell.Statement;
 import dev.impersonation.spi.AccessPolicy;
 import dev.impersonation.spi.Capability;
 import dev.impersonation.spi.ConfiguredAccess;
+import dev.impersonation.spi.EwsOrganizationPolicy;
 import dev.impersonation.spi.ExchangeBackend;
 import dev.impersonation.spi.ExchangeServicePrincipal;
 import dev.impersonation.spi.MailGroup;
@@ -101,6 +102,19 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
         .orElseThrow(() -> new TenantException("Get-OrganizationConfig returned no row."));
     Object ews = row.get("EwsEnabled");
     return new OrganizationConfig(CmdletRows.bool(row, "IsDehydrated"), ews == null ? Optional.empty() : Optional.of(CmdletRows.bool(row, "EwsEnabled")));
+  }
+
+  @Override
+  public EwsOrganizationPolicy ewsOrganizationPolicy() {
+    if (!target.isExchangeOnline()) {
+      OrganizationConfig config = organizationConfig();
+      return new EwsOrganizationPolicy(config.ewsEnabled(), List.of());
+    }
+    Map<String, Object> row = run(Cmdlet.of("Get-OrganizationConfig").flag("RetrieveEwsOperationAccessPolicy")).stream().findFirst()
+        .orElseThrow(() -> new TenantException("Get-OrganizationConfig -RetrieveEwsOperationAccessPolicy returned no row."));
+    Object ews = row.get("EwsEnabled");
+    return new EwsOrganizationPolicy(ews == null ? Optional.empty() : Optional.of(CmdletRows.bool(row, "EwsEnabled")),
+        EwsOrganizationPolicy.parseAllowedAppIds(row.get("EwsAllowedAppIDs")));
   }
 
   @Override
@@ -320,6 +334,10 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
 
   @Override
   public void execute(Operation op) {
+    if (op instanceof Operation.AllowEwsApplication allow) {
+      allowEwsApplication(allow.appId());
+      return;
+    }
     if (op instanceof Operation.CreateServiceAccount c) {
       for (Cmdlet cmdlet : actions(op)) {
         if (cmdlet.name().equals("New-Mailbox")) {
@@ -333,6 +351,20 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
     for (Cmdlet cmdlet : actions(op)) {
       run(cmdlet);
     }
+  }
+
+  /**
+   * The service writes EwsAllowedAppIDs whole: read it now, and write it back with the app added, keeping the ids others
+   * put there (what the exported script's Add-EwsAllowedApplication does too).
+   */
+  private void allowEwsApplication(String appId) {
+    EwsOrganizationPolicy policy = ewsOrganizationPolicy();
+    if (policy.allowListed(appId)) {
+      return;
+    }
+    List<String> ids = new ArrayList<>(policy.allowedAppIds());
+    ids.add(appId);
+    run(Cmdlet.of("Set-OrganizationConfig").text("EwsAllowedAppIDs", String.join(",", ids)));
   }
 
   private void sendWithSecret(Cmdlet cmdlet, Secret password) {

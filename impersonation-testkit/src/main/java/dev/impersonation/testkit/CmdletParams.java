@@ -20,7 +20,8 @@ final class CmdletParams {
   private static final Map<String, Set<String>> PARAMETERS = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
   static {
-    PARAMETERS.put("Get-OrganizationConfig", Set.of());
+    PARAMETERS.put("Get-OrganizationConfig", Set.of("retrieveewsoperationaccesspolicy"));
+    PARAMETERS.put("Set-OrganizationConfig", Set.of("ewsenabled", "ewsallowedappids"));
     PARAMETERS.put("Enable-OrganizationCustomization", Set.of());
     PARAMETERS.put("Get-Recipient", Set.of("identity", "recipienttypedetails", "resultsize"));
     PARAMETERS.put("Get-Mailbox", Set.of("identity", "recipienttypedetails", "resultsize"));

@@ -226,6 +226,13 @@ public final class FakeTenant {
     }
   }
 
+  /** The organization's EWS settings as Exchange shows them now ({@code EwsEnabled}, {@code EwsAllowedAppIDs}). */
+  public dev.impersonation.spi.EwsOrganizationPolicy ewsSettings() {
+    synchronized (state) {
+      return state.ewsPolicy();
+    }
+  }
+
   /** A mailbox, usable or not yet. */
   public Optional<Recipient> mailbox(String identity) {
     synchronized (state) {
@@ -382,6 +389,25 @@ public final class FakeTenant {
     /** The organization's {@code EwsEnabled} ({@code null} = not set). */
     public Builder organizationEwsEnabled(Boolean enabled) {
       state.ewsEnabled = enabled;
+      return this;
+    }
+
+    /**
+     * The organization's {@code EwsAllowedAppIDs} (Exchange Online): with {@code EwsEnabled} True and ids on the list,
+     * EWS admits only the listed apps (docs/ews.md).
+     */
+    public Builder organizationEwsAllowedAppIds(String... appIds) {
+      if (!state.target.isExchangeOnline()) {
+        throw new IllegalArgumentException("EwsAllowedAppIDs exists only in Exchange Online.");
+      }
+      state.ewsAllowedAppIds = List.of(appIds);
+      state.ewsAllowedAppIdsBefore = state.ewsAllowedAppIds;
+      return this;
+    }
+
+    /** How long a change of {@code EwsAllowedAppIDs} takes to be enforced by EWS (default 30 min; real: up to 24 h). */
+    public Builder ewsAllowListDelay(Duration delay) {
+      state.ewsAllowListDelay = delay;
       return this;
     }
 

@@ -68,6 +68,18 @@ public final class FaultOperations {
   /** The {@code organizationConfig} read. */
   public static final String ORGANIZATION_CONFIG = "organizationConfig";
 
+  /** The {@code ewsOrganizationPolicy} read ({@code Get-OrganizationConfig -RetrieveEwsOperationAccessPolicy}). */
+  public static final String EWS_ORGANIZATION_POLICY = "ewsOrganizationPolicy";
+
+  /** The {@code Set-OrganizationConfig} cmdlet (EwsEnabled, EwsAllowedAppIDs) run through the Exchange simulator. */
+  public static final String SET_ORGANIZATION_CONFIG = "Set-OrganizationConfig";
+
+  /** The {@code AllowEwsApplication} write (an {@code Operation} of that name). */
+  public static final String ALLOW_EWS_APPLICATION = "AllowEwsApplication";
+
+  /** The {@code EnableOrganizationEws} write (an {@code Operation} of that name). */
+  public static final String ENABLE_ORGANIZATION_EWS = "EnableOrganizationEws";
+
   /** The {@code roleAssignments} read. */
   public static final String ROLE_ASSIGNMENTS = "roleAssignments";
 
@@ -155,15 +167,17 @@ public final class FaultOperations {
   /** Every call, on every backend. */
   public static final String ANY = "*";
 
-  private static final Set<String> READS = Set.of(ACCESS_POLICIES, ADMINISTRATIVE_UNIT_MEMBERS, APPLICATION_PERMISSION_GRANTS,
+  /** The names that are not Operation records: reads, and cmdlets the simulators run directly. */
+  private static final Set<String> CALLS = Set.of(ACCESS_POLICIES, ADMINISTRATIVE_UNIT_MEMBERS, APPLICATION_PERMISSION_GRANTS,
       ASSIGN_LICENSE, FIND_GROUP, FIND_MAILBOX, FIND_MANAGEMENT_SCOPE, FIND_RECIPIENT, FIND_ROLE_GROUP, FIND_SERVICE_PRINCIPAL,
       FIND_USER, GROUP_MEMBERS, LIST_GROUPS, LIST_MAILBOXES, LIST_USERS, MAILBOX_PERMISSIONS, ORGANIZATION_CONFIG,
+      EWS_ORGANIZATION_POLICY, SET_ORGANIZATION_CONFIG,
       ROLE_ASSIGNMENTS, ROLE_DEFINITIONS, TEST_CONFIGURED_ACCESS, UPDATE_USER, GET_CAS_MAILBOX, GET_UNIFIED_GROUP_LINKS, PROBE);
 
   /** Every name a rule may take (without a backend prefix), sorted. */
   public static Set<String> known() {
     Set<String> all = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-    all.addAll(READS);
+    all.addAll(CALLS);
     for (Class<?> c : Operation.class.getPermittedSubclasses()) {
       all.add(c.getSimpleName());
     }

@@ -217,4 +217,14 @@ final class InMemoryDirectoryWrites implements Operation.Visitor<Void> {
     return s.apps.values().stream().filter(a -> a.objectId.equalsIgnoreCase(servicePrincipalObjectId)).findFirst()
         .orElseThrow(() -> InMemoryDirectory.graphNotFound(servicePrincipalObjectId));
   }
+
+  @Override
+  public Void visitAllowEwsApplication(Operation.AllowEwsApplication op) {
+    return exchangeOperation(op);
+  }
+
+  @Override
+  public Void visitEnableOrganizationEws(Operation.EnableOrganizationEws op) {
+    return exchangeOperation(op);
+  }
 }

@@ -15,6 +15,7 @@ import dev.impersonation.spi.MailGroup;
 import dev.impersonation.spi.MailboxPermission;
 import dev.impersonation.spi.ManagementScope;
 import dev.impersonation.spi.Operation;
+import dev.impersonation.spi.EwsOrganizationPolicy;
 import dev.impersonation.spi.OrganizationConfig;
 import dev.impersonation.spi.Recipient;
 import dev.impersonation.spi.RecipientType;
@@ -68,6 +69,11 @@ final class InMemoryExchange implements ExchangeBackend {
   @Override
   public OrganizationConfig organizationConfig() {
     return call("organizationConfig", "", false, () -> new OrganizationConfig(s.dehydrated, Optional.ofNullable(s.ewsEnabled)));
+  }
+
+  @Override
+  public EwsOrganizationPolicy ewsOrganizationPolicy() {
+    return call("ewsOrganizationPolicy", "", false, s::ewsPolicy);
   }
 
   static Recipient recipient(TenantState.MailboxObject m) {

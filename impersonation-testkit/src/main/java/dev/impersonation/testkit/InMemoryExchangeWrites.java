@@ -340,4 +340,17 @@ final class InMemoryExchangeWrites implements Operation.Visitor<Void> {
     s.assignments.put(TenantState.key(a.name()), new TenantState.AssignmentObject(a.name(), a.role(), assignee,
         a.assigneeType(), a.scopeType(), a.scope(), now));
   }
+
+  @Override
+  public Void visitAllowEwsApplication(Operation.AllowEwsApplication op) {
+    s.requireCloud("Set-OrganizationConfig -EwsAllowedAppIDs");
+    s.allowEwsApplication(op.appId());
+    return null;
+  }
+
+  @Override
+  public Void visitEnableOrganizationEws(Operation.EnableOrganizationEws op) {
+    s.ewsEnabled = Boolean.TRUE;
+    return null;
+  }
 }

@@ -6,6 +6,7 @@ import dev.impersonation.Principal;
 import dev.impersonation.spi.AccessProbe;
 import dev.impersonation.spi.AppPermissions;
 import dev.impersonation.spi.AssigneeType;
+import dev.impersonation.spi.EwsRules;
 import dev.impersonation.spi.ProbeOutcome;
 import java.time.Instant;
 import java.util.HashSet;
@@ -51,6 +52,10 @@ final class InMemoryProbe implements AccessProbe {
     }
   }
 
+  private java.time.LocalDate today() {
+    return java.time.LocalDate.ofInstant(s.now(), java.time.ZoneOffset.UTC);
+  }
+
   private boolean effective(Optional<Instant> since, java.time.Duration delay) {
     return since.isPresent() && !since.get().plus(delay).isAfter(s.now());
   }
@@ -65,8 +70,13 @@ final class InMemoryProbe implements AccessProbe {
         return new ProbeOutcome(ProbeOutcome.Result.MAILBOX_NOT_READY, ews ? path + ": ErrorNonExistentMailbox"
             : path + ": 404 MailboxNotEnabledForRESTAPI REST API is not yet supported for this mailbox.");
       }
-      if (ews && Boolean.FALSE.equals(s.ewsEnabled)) {
-        return new ProbeOutcome(ProbeOutcome.Result.DENIED, path + ": ErrorAccessDenied EWS is disabled for the organization");
+      if (ews) {
+        EwsRules.Verdict verdict = EwsRules.mailbox(s.target, today(), s.enforcedEwsPolicy(), Optional.of(app.appId()),
+            m.get().smtp, m.get().ewsEnabled);
+        if (!verdict.allowed()) {
+          return new ProbeOutcome(ProbeOutcome.Result.DENIED, path + ": 403 EWS refused the request: " + verdict.reason()
+              + " (docs/ews.md)");
+        }
       }
       TenantState.AppObject entra = s.apps.get(TenantState.key(app.appId()));
       boolean consent = entra != null && entra.consent.stream().anyMatch(c -> AppPermissions.implies(c, permission));
@@ -104,11 +114,16 @@ final class InMemoryProbe implements AccessProbe {
       return new ProbeOutcome(ProbeOutcome.Result.DENIED, ews + ": 401 the service account has no usable mailbox");
     }
     // docs/timeline.md (MC1015893) and docs/diagnostics.md#d10: EWS answers only when both the organization and the mailbox allow it.
+    // A service account signs in through a product whose app id the fake does not know: a non-empty allow list refuses it.
     boolean accountEws = s.usableMailbox(account.userPrincipalName()).map(a -> a.ewsEnabled).orElse(true);
-    if (!m.get().ewsEnabled || !accountEws || Boolean.FALSE.equals(s.ewsEnabled)) {
-      return new ProbeOutcome(ProbeOutcome.Result.DENIED, ews + ": ErrorAccessDenied EWS is disabled for "
-          + (Boolean.FALSE.equals(s.ewsEnabled) ? "the organization" : !accountEws ? "the service account's mailbox" : "this mailbox")
-          + " (EwsEnabled False, docs/diagnostics.md#d10)");
+    EwsRules.Verdict verdict = EwsRules.mailbox(s.target, today(), s.enforcedEwsPolicy(), Optional.empty(), m.get().smtp,
+        m.get().ewsEnabled);
+    if (verdict.allowed() && !accountEws) {
+      verdict = new EwsRules.Verdict(false, "EwsEnabled is False on the service account's mailbox " + account.userPrincipalName());
+    }
+    if (!verdict.allowed()) {
+      return new ProbeOutcome(ProbeOutcome.Result.DENIED, ews + ": ErrorAccessDenied EWS refused the request: " + verdict.reason()
+          + " (docs/diagnostics.md#d10)");
     }
     java.time.Duration delay = s.propagation(AssigneeType.USER);
     boolean impersonation = effective(exchange.impersonationSince(account.userPrincipalName(), m.get()), delay);

@@ -48,7 +48,7 @@ public final class TenantFixture {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> TOP = Set.of("exchangeOnline", "exchangeServer", "cloud", "dehydrated", "licenses",
       "mailboxes", "usersWithoutMailbox", "groups", "applications", "administrativeUnits", "managementScopes",
-      "roleAssignments", "organizationEwsEnabled");
+      "roleAssignments", "organizationEwsEnabled", "organizationEwsAllowedAppIds");
 
   private TenantFixture() {}
 
@@ -171,6 +171,16 @@ public final class TenantFixture {
     keys(root, TOP, "$ (the top level)", source);
     if (root.path("dehydrated").asBoolean(false)) {
       b.dehydrated();
+    }
+    if (root.has("organizationEwsAllowedAppIds")) {
+      JsonNode ids = root.get("organizationEwsAllowedAppIds");
+      if (!ids.isArray()) {
+        throw new IllegalArgumentException("Tenant fixture " + source + ": /organizationEwsAllowedAppIds must be an array of "
+            + "application ids, e.g. [\"11111111-2222-3333-4444-555555555555\"].");
+      }
+      List<String> list = new ArrayList<>();
+      ids.forEach(n -> list.add(n.asText()));
+      b.organizationEwsAllowedAppIds(list.toArray(String[]::new));
     }
     if (root.has("organizationEwsEnabled")) {
       b.organizationEwsEnabled(root.get("organizationEwsEnabled").isNull() ? null : root.get("organizationEwsEnabled").asBoolean());

@@ -10,6 +10,7 @@ import dev.impersonation.spi.AssigneeType;
 import dev.impersonation.spi.RecipientType;
 import dev.impersonation.spi.ScopeType;
 import dev.impersonation.testkit.internal.OpathReader;
+import dev.impersonation.spi.EwsOrganizationPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,6 +46,13 @@ final class TenantState {
   final String pod;
   boolean dehydrated;
   Boolean ewsEnabled = Boolean.TRUE;
+  /** {@code EwsAllowedAppIDs} as Exchange shows it. */
+  List<String> ewsAllowedAppIds = List.of();
+  /** The list EWS enforced before its last change, and when that change was made: EWS enforces a change only later. */
+  List<String> ewsAllowedAppIdsBefore = List.of();
+  Instant ewsAllowListChangedAt = Instant.EPOCH;
+  /** How long a change of EwsAllowedAppIDs takes to be enforced (Microsoft: up to 24 hours; docs/ews.md). */
+  Duration ewsAllowListDelay = Duration.ofMinutes(30);
   Duration provisioningDelay = Duration.ofMinutes(15);
   Duration rbacPropagationDelay = Duration.ofMinutes(45);
   Duration accessPolicyDelay = Duration.ofMinutes(90);
@@ -249,6 +257,38 @@ final class TenantState {
     if (target.isExchangeOnline() && dehydrated) {
       throw new OrganizationNotCustomizedException(DEHYDRATED_TEXT.replace("this cmdlet", cmdlet));
     }
+  }
+
+  /** Replaces EwsAllowedAppIDs, as {@code Set-OrganizationConfig -EwsAllowedAppIDs} does (the whole list at once). */
+  void setEwsAllowedAppIds(List<String> ids) {
+    ewsAllowedAppIdsBefore = enforcedEwsAllowedAppIds();
+    ewsAllowedAppIds = List.copyOf(ids);
+    ewsAllowListChangedAt = now();
+  }
+
+  /** Adds one app to EwsAllowedAppIDs unless it is on it. */
+  void allowEwsApplication(String appId) {
+    if (ewsAllowedAppIds.stream().noneMatch(a -> a.equalsIgnoreCase(appId))) {
+      List<String> ids = new ArrayList<>(ewsAllowedAppIds);
+      ids.add(appId);
+      setEwsAllowedAppIds(ids);
+    }
+  }
+
+  /** The allow list EWS enforces now: the last change only once {@link #ewsAllowListDelay} has passed. */
+  List<String> enforcedEwsAllowedAppIds() {
+    return ewsAllowListChangedAt.plus(ewsAllowListDelay).isAfter(now()) ? ewsAllowedAppIdsBefore : ewsAllowedAppIds;
+  }
+
+  /** The organization's EWS settings as Exchange shows them (the list only in Exchange Online). */
+  EwsOrganizationPolicy ewsPolicy() {
+    return new EwsOrganizationPolicy(Optional.ofNullable(ewsEnabled), target.isExchangeOnline() ? ewsAllowedAppIds : List.of());
+  }
+
+  /** The organization's EWS settings as EWS enforces them now (an allow-list change lags). */
+  EwsOrganizationPolicy enforcedEwsPolicy() {
+    return new EwsOrganizationPolicy(Optional.ofNullable(ewsEnabled),
+        target.isExchangeOnline() ? enforcedEwsAllowedAppIds() : List.of());
   }
 
   void requireCloud(String what) {

@@ -371,7 +371,7 @@ class FakeTenantFidelityTest {
     var probe = tenant.connection().accessProbe().orElseThrow();
     ProbeOutcome ann = probe.probe(Principal.serviceAccount("svc@contoso.com"), "ann@contoso.com");
     assertEquals(ProbeOutcome.Result.DENIED, ann.result(), ann.evidence());
-    assertTrue(ann.evidence().contains("EWS is disabled"), ann.evidence());
+    assertTrue(ann.evidence().contains("EWS refused the request"), ann.evidence());
     ProbeOutcome ceo = probe.probe(Principal.serviceAccount("svc@contoso.com"), "ceo@contoso.com");
     assertEquals(where.equals("mailbox") ? ProbeOutcome.Result.GRANTED : ProbeOutcome.Result.DENIED, ceo.result(), ceo.evidence());
   }

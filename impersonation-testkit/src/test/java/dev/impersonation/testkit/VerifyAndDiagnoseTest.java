@@ -310,7 +310,8 @@ class VerifyAndDiagnoseTest {
       VerificationReport report = setup.verify(tenant.connection());
       assertEquals(AccessState.GRANTED, row(report, ANN).state(), report.toString());
       assertNotEquals(AccessState.GRANTED, row(report, BOB).state(), report.toString());
-      assertTrue(row(report, BOB).evidence().contains("EWS is disabled"), row(report, BOB).evidence());
+      assertTrue(row(report, BOB).evidence().contains("EWS refuses: EwsEnabled is False on the mailbox"), row(report, BOB).evidence());
+      assertEquals(AccessState.DENIED, row(report, BOB).state(), "EWS off is a refusal, not propagation");
       assertFalse(report.isSatisfied());
     }
 

@@ -184,6 +184,9 @@ public final class ScriptRunner {
         return List.of(Map.of("", checks.fullAccess(c.text("Identity"), c.text("User"))));
       case "find-applicationaccesspolicy":
         return List.of(Map.of("", accessPolicy(c.text("AppId"), c.text("ScopeGroup"), c.text("AccessRight"))));
+      case "add-ewsallowedapplication":
+        allowEwsApplication(c.text("AppId"));
+        return List.of();
       case "test-impersonationaccess":
         checks.verify(c);
         return List.of();
@@ -273,6 +276,20 @@ public final class ScriptRunner {
       executed.add(new ParsedCommand("Start-Sleep", List.of(), List.of(), 0));
       waited += intervalSeconds;
     }
+  }
+
+  /** Add-EwsAllowedApplication: reads EwsAllowedAppIDs and, unless the app is on it, writes the list with the app added. */
+  private void allowEwsApplication(String appId) {
+    Object current = property(tenant.invokeExchangeCmdlet("Get-OrganizationConfig",
+        Map.of("RetrieveEwsOperationAccessPolicy", Boolean.TRUE)).get(0), "EwsAllowedAppIDs");
+    List<String> ids = new ArrayList<>(dev.impersonation.spi.EwsOrganizationPolicy.parseAllowedAppIds(current));
+    if (ids.stream().anyMatch(id -> id.equalsIgnoreCase(appId))) {
+      output.add("App " + appId + " is already on EwsAllowedAppIDs.");
+      return;
+    }
+    ids.add(appId);
+    executed.add(new ParsedCommand("Set-OrganizationConfig", List.of(), List.of(), 0));
+    tenant.invokeExchangeCmdlet("Set-OrganizationConfig", Map.of("EwsAllowedAppIDs", String.join(",", ids)));
   }
 
   /** Find-ApplicationAccessPolicy: a policy of the app with the same right whose ScopeName or ScopeIdentity is the group. */

@@ -25,7 +25,7 @@ public interface VendorExample {
   /** Every example, in the order of docs/vendor-procedures.md. */
   static List<VendorExample> all() {
     return List.of(new PenelopeExample(), new RevenueInboxExample(), new ReschedgeExample(), new RoomBookingExample(),
-        new RivaExample());
+        new RivaExample(), new EwsVendorExample());
   }
 
   /** The file-name part for a target kind. */

@@ -19,8 +19,8 @@ class ExportScriptsTest {
   void writesOneScriptPerExampleAndTarget(@TempDir Path dir) throws Exception {
     List<Path> written = ExportScripts.export(dir);
     Set<String> names = written.stream().map(p -> p.getFileName().toString()).collect(Collectors.toSet());
-    assertEquals(10, names.size());
-    for (String id : List.of("penelope", "revenue-inbox", "reschedge", "rooms", "riva")) {
+    assertEquals(12, names.size());
+    for (String id : List.of("penelope", "revenue-inbox", "reschedge", "rooms", "riva", "ews-vendor")) {
       assertTrue(names.contains(id + "-exchange-online.ps1"), names::toString);
       assertTrue(names.contains(id + "-exchange-server.ps1"), names::toString);
     }

@@ -96,21 +96,17 @@ public final class Diagnostician {
           "run Enable-OrganizationCustomization once (the plan does this for you); the error may linger for a while after");
     }
     if (usesEws()) {
-      ews(x, config);
+      ews();
     }
   }
 
   /** D10 (EWS off for the organization or the app not allow-listed), D14 (the shutdown), D15 (Autodiscover). */
-  private void ews(ExchangeBackend x, Observed<OrganizationConfig> config) {
+  private void ews() {
     checks.add("D10");
     boolean online = setup.target().isExchangeOnline();
     LocalDate today = EwsPlanner.today(connection);
     Optional<String> appId = EwsUse.appId(setup);
-    Observed<EwsOrganizationPolicy> policy = online ? Observed.readValue(x::ewsOrganizationPolicy)
-        : config.map(c -> new EwsOrganizationPolicy(c.ewsEnabled(), List.of()));
-    if (EwsRules.retired(setup.target(), today)) {
-      policy = new Observed<>(Observed.State.PRESENT, new EwsOrganizationPolicy(Optional.empty(), List.of()), "");
-    }
+    Observed<EwsOrganizationPolicy> policy = EwsVerification.readSettings(setup, connection, today);
     if (policy.unknown()) {
       unreadable("D10", "organization", policy.error());
     } else if (!EwsRules.retired(setup.target(), today)) {

@@ -12,9 +12,7 @@ import dev.impersonation.powershell.Cmdlet;
 import dev.impersonation.powershell.ScriptRenderer;
 import dev.impersonation.spi.EwsOrganizationPolicy;
 import dev.impersonation.spi.EwsRules;
-import dev.impersonation.spi.ExchangeBackend;
 import dev.impersonation.spi.Operation;
-import dev.impersonation.spi.OrganizationConfig;
 import dev.impersonation.spi.Recipient;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -74,9 +72,7 @@ final class EwsPlanner implements ConcernPlanner {
     Optional<String> appId = EwsUse.appId(setup);
     EwsOptions options = setup.ews();
     Optional<LocalDate> shutdown = target.isExchangeOnline() ? Optional.of(EwsRules.SHUTDOWN) : Optional.empty();
-    Observed<EwsOrganizationPolicy> read = target.isExchangeOnline()
-        ? ctx.valueFromExchange(ExchangeBackend::ewsOrganizationPolicy)
-        : ctx.valueFromExchange(ExchangeBackend::organizationConfig).map(EwsPlanner::onPremises);
+    Observed<EwsOrganizationPolicy> read = EwsVerification.readSettings(setup, ctx.connection(), today);
     if (read.unknown()) {
       ctx.ews(new EwsState(use.get().how(), "unknown", List.of(), appId, Optional.empty(),
           "the organization's EWS settings could not be read: " + read.error(), today, shutdown, EwsRules.GRAPH_REPLACEMENT_ROLES));
@@ -141,10 +137,6 @@ final class EwsPlanner implements ConcernPlanner {
           + "FAQ): configure the product with the EWS URL https://outlook.office365.com/EWS/Exchange.asmx instead of "
           + "discovering it.");
     }
-  }
-
-  private static EwsOrganizationPolicy onPremises(OrganizationConfig config) {
-    return new EwsOrganizationPolicy(config.ewsEnabled(), List.of());
   }
 
   private static EwsOrganizationPolicy withApp(EwsOrganizationPolicy policy, String appId) {

@@ -42,13 +42,14 @@ public final class Verifier {
   private final java.util.Map<String, ConfiguredAccess> configuredCache = new java.util.HashMap<>();
 
   private final PermissionVerifier permissions;
-  /** Why EWS refuses the principal in this organization, read once per verification; null until read. */
-  private Optional<String> ewsRefusal;
+  /** The EWS rules for this verification's principal, read once. */
+  private final EwsVerification ews;
 
   private Verifier(ImpersonationSetup setup, TenantConnection connection) {
     this.setup = setup;
     this.connection = connection;
     this.permissions = new PermissionVerifier(setup, connection, this, notes);
+    this.ews = new EwsVerification(setup, connection, notes);
   }
 
   public static VerificationReport verify(ImpersonationSetup setup, TenantConnection connection) {
@@ -366,71 +367,14 @@ public final class Verifier {
             + " has no service principal in this tenant.")).objectId();
   }
 
-  /**
-   * Why EWS refuses the principal in this organization on the connection's date (the organization's part of the rules,
-   * docs/ews.md), read once per verification and noted in the report; empty when the setup does not use EWS, EWS
-   * admits it, or the settings could not be read (then a note says so and the probe decides).
-   */
+  /** Why EWS refuses the principal in this organization (see {@link EwsVerification#organization()}). */
   Optional<String> ewsRefusal() {
-    if (ewsRefusal == null) {
-      ewsRefusal = readEwsRefusal();
-    }
-    return ewsRefusal;
+    return ews.organization();
   }
 
-  /**
-   * Why EWS refuses the principal for {@code mailbox}: the organization's part ({@link #ewsRefusal()}), then the
-   * mailbox's and (for a service account) its own mailbox's {@code EwsEnabled}. A failed read refuses nothing.
-   */
+  /** Why EWS refuses the principal for {@code mailbox} (see {@link EwsVerification#mailbox(String)}). */
   Optional<String> ewsRefusal(String mailbox) {
-    Optional<String> organization = ewsRefusal();
-    if (organization.isPresent() || EwsUse.of(setup).isEmpty() || connection.exchange().isEmpty()) {
-      return organization;
-    }
-    if (!ewsEnabledOn(mailbox)) {
-      return Optional.of("EwsEnabled is False on the mailbox " + mailbox + " (Get-CASMailbox)");
-    }
-    if (setup.principal() instanceof dev.impersonation.Principal.ServiceAccount account && !ewsEnabledOn(account.userPrincipalName())) {
-      return Optional.of("EwsEnabled is False on the service account's mailbox " + account.userPrincipalName() + " (Get-CASMailbox)");
-    }
-    return Optional.empty();
-  }
-
-  private final java.util.Map<String, Boolean> ewsEnabledCache = new java.util.HashMap<>();
-
-  /** The mailbox's EwsEnabled, read once per verification; true when it cannot be read (the probe then decides). */
-  private boolean ewsEnabledOn(String mailbox) {
-    return ewsEnabledCache.computeIfAbsent(mailbox.toLowerCase(Locale.ROOT), m -> {
-      Observed<dev.impersonation.spi.Recipient> r = Observed.read(() -> connection.exchange().get().findRecipient(mailbox));
-      return !r.present() || r.value().ewsEnabled();
-    });
-  }
-
-  private Optional<String> readEwsRefusal() {
-    if (EwsUse.of(setup).isEmpty()) {
-      return Optional.empty();
-    }
-    java.time.LocalDate today = EwsPlanner.today(connection);
-    Observed<dev.impersonation.spi.EwsOrganizationPolicy> policy;
-    if (dev.impersonation.spi.EwsRules.retired(setup.target(), today)) {
-      policy = new Observed<>(Observed.State.PRESENT, new dev.impersonation.spi.EwsOrganizationPolicy(Optional.empty(), List.of()), "");
-    } else if (connection.exchange().isEmpty()) {
-      policy = Observed.unknown("no Exchange backend to read them");
-    } else if (setup.target().isExchangeOnline()) {
-      policy = Observed.readValue(() -> connection.exchange().get().ewsOrganizationPolicy());
-    } else {
-      policy = Observed.readValue(() -> connection.exchange().get().organizationConfig())
-          .map(c -> new dev.impersonation.spi.EwsOrganizationPolicy(c.ewsEnabled(), List.of()));
-    }
-    if (policy.unknown()) {
-      notes.add("EWS: the organization's EWS settings could not be read (" + policy.error() + "); the probe decides.");
-      return Optional.empty();
-    }
-    dev.impersonation.spi.EwsRules.Verdict v = dev.impersonation.spi.EwsRules.organization(setup.target(), today,
-        policy.value(), EwsUse.appId(setup));
-    notes.add("EWS on " + today + ": " + (v.allowed() ? "admits " : "REFUSES ") + EwsUse.appId(setup).map(id -> "app " + id)
-        .orElse(setup.principal().displayIdentity()) + ": " + v.reason() + ".");
-    return v.allowed() ? Optional.empty() : Optional.of(v.reason());
+    return ews.mailbox(mailbox);
   }
 
   /**

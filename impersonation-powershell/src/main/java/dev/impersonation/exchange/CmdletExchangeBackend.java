@@ -106,15 +106,7 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
 
   @Override
   public EwsOrganizationPolicy ewsOrganizationPolicy() {
-    if (!target.isExchangeOnline()) {
-      OrganizationConfig config = organizationConfig();
-      return new EwsOrganizationPolicy(config.ewsEnabled(), List.of());
-    }
-    Map<String, Object> row = run(Cmdlet.of("Get-OrganizationConfig").flag("RetrieveEwsOperationAccessPolicy")).stream().findFirst()
-        .orElseThrow(() -> new TenantException("Get-OrganizationConfig -RetrieveEwsOperationAccessPolicy returned no row."));
-    Object ews = row.get("EwsEnabled");
-    return new EwsOrganizationPolicy(ews == null ? Optional.empty() : Optional.of(CmdletRows.bool(row, "EwsEnabled")),
-        EwsOrganizationPolicy.parseAllowedAppIds(row.get("EwsAllowedAppIDs")));
+    return EwsSettingsCmdlets.read(target, this::run);
   }
 
   @Override
@@ -335,7 +327,7 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
   @Override
   public void execute(Operation op) {
     if (op instanceof Operation.AllowEwsApplication allow) {
-      allowEwsApplication(allow.appId());
+      EwsSettingsCmdlets.allow(target, this::run, allow.appId());
       return;
     }
     if (op instanceof Operation.CreateServiceAccount c) {
@@ -351,20 +343,6 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
     for (Cmdlet cmdlet : actions(op)) {
       run(cmdlet);
     }
-  }
-
-  /**
-   * The service writes EwsAllowedAppIDs whole: read it now, and write it back with the app added, keeping the ids others
-   * put there (what the exported script's Add-EwsAllowedApplication does too).
-   */
-  private void allowEwsApplication(String appId) {
-    EwsOrganizationPolicy policy = ewsOrganizationPolicy();
-    if (policy.allowListed(appId)) {
-      return;
-    }
-    List<String> ids = new ArrayList<>(policy.allowedAppIds());
-    ids.add(appId);
-    run(Cmdlet.of("Set-OrganizationConfig").text("EwsAllowedAppIDs", String.join(",", ids)));
   }
 
   private void sendWithSecret(Cmdlet cmdlet, Secret password) {

@@ -355,7 +355,9 @@ public final class FakeTenant {
       for (TenantState.PolicyObject p : state.policies) {
         lines.merge("policy " + p.appId() + " " + p.groupKey() + " " + p.right(), "1", (a, b) -> String.valueOf(Integer.parseInt(a) + 1));
       }
-      lines.put("organization", "dehydrated=" + state.dehydrated);
+      lines.put("organization", "dehydrated=" + state.dehydrated + " ewsEnabled=" + state.ewsEnabled
+          + (state.target.isExchangeOnline() ? " ewsAllowedAppIds=" + state.ewsAllowedAppIds.stream()
+              .map(id -> id.toLowerCase(java.util.Locale.ROOT)).toList() : ""));
       return lines.entrySet().stream().map(e -> e.getKey() + " = " + e.getValue()).collect(Collectors.joining("\n"));
     }
   }
@@ -389,6 +391,22 @@ public final class FakeTenant {
     /** The organization's {@code EwsEnabled} ({@code null} = not set). */
     public Builder organizationEwsEnabled(Boolean enabled) {
       state.ewsEnabled = enabled;
+      return this;
+    }
+
+    /**
+     * Starts the fake clock at {@code now} instead of {@link FakeTenant#EPOCH}, e.g. to test the rules of a date (the
+     * EWS phase-out and shutdown, docs/ews.md). Seeded objects keep their creation times around {@link FakeTenant#EPOCH}.
+     *
+     * @param now the start, not before {@link FakeTenant#EPOCH}
+     * @return this builder
+     */
+    public Builder startingAt(Instant now) {
+      if (now.isBefore(state.clock.instant())) {
+        throw new IllegalArgumentException("The fake clock cannot start at " + now + ", before " + state.clock.instant()
+            + " (the seeds are created at FakeTenant.EPOCH).");
+      }
+      state.clock.advance(Duration.between(state.clock.instant(), now));
       return this;
     }
 

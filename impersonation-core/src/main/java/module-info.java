@@ -1,7 +1,7 @@
 /**
  * Impersonation Setup's core: the fluent {@code ImpersonationSetup} API and its values ({@code dev.impersonation}),
  * plans and results ({@code dev.impersonation.plan}), verification ({@code dev.impersonation.verify}), PowerShell cmdlet
- * values and rendering ({@code dev.impersonation.powershell}) and the backend SPI ({@code dev.impersonation.spi}). The
+ * values and rendering ({@code dev.impersonation.powershell}), migrations ({@code dev.impersonation.migration}) and the backend SPI ({@code dev.impersonation.spi}). The
  * {@code dev.impersonation.internal} package (planner, executor, verifier, renderers) is not exported.
  */
 module dev.impersonation {
@@ -17,6 +17,7 @@ module dev.impersonation {
   exports dev.impersonation.verify;
   exports dev.impersonation.powershell;
   exports dev.impersonation.spi;
+  exports dev.impersonation.migration;
 
   // Plans, reports and setups are read and written as JSON by Jackson, also through package-private generated types.
   opens dev.impersonation to com.fasterxml.jackson.databind;
@@ -24,5 +25,6 @@ module dev.impersonation {
   opens dev.impersonation.verify to com.fasterxml.jackson.databind;
   opens dev.impersonation.spi to com.fasterxml.jackson.databind;
   opens dev.impersonation.powershell to com.fasterxml.jackson.databind;
+  opens dev.impersonation.migration to com.fasterxml.jackson.databind;
   opens dev.impersonation.internal to com.fasterxml.jackson.databind;
 }

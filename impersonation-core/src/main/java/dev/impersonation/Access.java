@@ -107,8 +107,11 @@ public sealed interface Access
    *
    * @param roles the application roles
    * @param removeTenantWideConsent whether the plan revokes the app's mailbox-related tenant-wide Graph consent
+   * @param replaceAccessPolicies whether these assignments replace the app's application access policies: once they are
+   *     confirmed, the consent and the app's RestrictAccess policies are removed (docs/migration.md)
    */
-  public record RbacForApplications(List<String> roles, boolean removeTenantWideConsent) implements Access {
+  public record RbacForApplications(List<String> roles, boolean removeTenantWideConsent, boolean replaceAccessPolicies)
+      implements Access {
     /** The application roles Exchange Online offers (docs/rbac-for-applications.md). */
     public static final Set<String> KNOWN_ROLES = Set.of(
         "Application Mail.Read", "Application Mail.ReadBasic", "Application Mail.ReadWrite", "Application Mail.Send",
@@ -136,11 +139,26 @@ public sealed interface Access
         }
       }
       roles = List.copyOf(new LinkedHashSet<>(roles));
+      if (replaceAccessPolicies && !removeTenantWideConsent) {
+        throw new InvalidSetupException("Replacing the app's access policies without removing its tenant-wide consent would "
+            + "open every mailbox to it (the policy is what narrows the consent): use replacingAccessPolicies(), which removes "
+            + "both once the role assignments are confirmed.");
+      }
     }
 
     /** Roles only; tenant-wide consent is left alone (and warned about). @param roles the application roles */
     public RbacForApplications(List<String> roles) {
-      this(roles, false);
+      this(roles, false, false);
+    }
+
+    /**
+     * Roles, and whether the consent goes.
+     *
+     * @param roles the application roles
+     * @param removeTenantWideConsent whether the plan revokes the app's mailbox-related tenant-wide Graph consent
+     */
+    public RbacForApplications(List<String> roles, boolean removeTenantWideConsent) {
+      this(roles, removeTenantWideConsent, false);
     }
 
     static RbacForApplications of(List<String> roles) {
@@ -155,7 +173,20 @@ public sealed interface Access
      * @return a new access with the opt-in set
      */
     public RbacForApplications removingTenantWideConsent() {
-      return new RbacForApplications(roles, true);
+      return new RbacForApplications(roles, true, replaceAccessPolicies);
+    }
+
+    /**
+     * These roles replace the app's application access policies (Microsoft's migration recipe, docs/migration.md): after
+     * the role assignments, the plan waits until they can be effective, confirms with {@code Test-ServicePrincipalAuthorization}
+     * that every direct member of the scope group is in scope, and only then revokes the app's mailbox-related
+     * tenant-wide consent and removes its RestrictAccess policies. DenyAccess policies are reported and kept. Destructive,
+     * so opt in; the scope must be the policy's group (AccessPolicyMigration in the migration package proposes it).
+     *
+     * @return a new access with the opt-in set
+     */
+    public RbacForApplications replacingAccessPolicies() {
+      return new RbacForApplications(roles, true, true);
     }
 
     @Override
@@ -165,7 +196,8 @@ public sealed interface Access
 
     @Override
     public String describe() {
-      return "RBAC for Applications " + roles + (removeTenantWideConsent ? ", removing tenant-wide consent" : "");
+      return "RBAC for Applications " + roles + (replaceAccessPolicies ? ", replacing the app's access policies and consent"
+          : removeTenantWideConsent ? ", removing tenant-wide consent" : "");
     }
   }
 

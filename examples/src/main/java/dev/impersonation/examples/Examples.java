@@ -5,12 +5,16 @@ import java.util.List;
 
 /**
  * Runs the vendor examples: {@code Examples} runs all of them on both targets; {@code Examples rooms} one of them;
- * {@code Examples rooms exchange-online} one on one target.
+ * {@code Examples rooms exchange-online} one on one target; {@code Examples migration} the access-policy migration.
  */
 public final class Examples {
   private Examples() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("migration")) {
+      AccessPolicyMigrationExample.main(new String[0]);
+      return;
+    }
     List<VendorExample> chosen = VendorExample.all().stream()
         .filter(e -> args.length == 0 || e.id().equals(args[0])).toList();
     if (chosen.isEmpty()) {

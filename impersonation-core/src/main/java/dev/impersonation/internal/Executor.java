@@ -250,6 +250,16 @@ public final class Executor {
       return plannedDirectory().orElseThrow(() -> new ImpersonationException("No backend can read groups.")).findGroup(r.group());
     }
 
+    /** The migration's gate ({@link RbacConfirmation}): reads only, and fails the step when a member is out of scope. */
+    void confirmRbacForApplications(Operation.ConfirmRbacForApplications c) {
+      new RbacConfirmation(c, plannedExchange().orElseThrow(() -> new ImpersonationException("Cannot confirm RBAC for "
+          + "Applications: this connection has no Exchange backend.")), connection.clock(), policy.maxBackoff(), this::retrying,
+          (message, wait, since, until) -> {
+            emitWaiting(step, message, wait, since, until);
+            sleep(wait);
+          }).run();
+    }
+
     /** Waits until the app's newest access policy is {@code settle} old, reporting the wait in steps. */
     void awaitAccessPolicy(Operation.AwaitAccessPolicy a) {
       java.util.List<dev.impersonation.spi.AccessPolicy> policies = retrying(() -> plannedExchange().orElseThrow(

@@ -262,7 +262,15 @@ final class GroupScopePlanner {
       members = g -> Observed.unknown("not read");
       top = Observed.unknown(direct.unknown() ? direct.error() : "the members' kinds were not read");
     }
-    NestedGroupCheck.warning(kind.label() + " '" + name + "'", name, direct, top, members).ifPresent(ctx::warn);
+    // Declared members are added by this plan, so they are direct members whatever the group holds today.
+    Observed<List<String>> planned = direct.map(d -> {
+      List<String> all = new ArrayList<>(d);
+      if (ctx.setup().scope() instanceof GroupScope g && g.membershipMode() != MembershipMode.UNMANAGED) {
+        all.addAll(g.members());
+      }
+      return all;
+    });
+    NestedGroupCheck.warning(kind.label() + " '" + name + "'", name, planned, top, members).ifPresent(ctx::warn);
   }
 
   /** The {@code Scope} factory method for a group kind, for the advice when a group exists as another kind. */

@@ -190,9 +190,7 @@ final class RoleAssignmentPlanner {
       assignments.add(assignment(ObjectNames.roleAssignment(ctx.setup(), role, roles.size()), role, principal.assigneeId().get(),
           AssigneeType.SERVICE_PRINCIPAL, target.type(), target.value(), administrativeUnitReady(deps(principal.ready(), scopeStep, org), scope)));
     }
-    if (access.removeTenantWideConsent()) {
-      TenantWideConsent.revoke(ctx, assignments);
-    }
+    AccessPolicyReplacement.plan(ctx, access, principal, assignments);
   }
 
   /**
@@ -237,9 +235,7 @@ final class RoleAssignmentPlanner {
             AssigneeType.SERVICE_PRINCIPAL, ScopeType.RECIPIENT_GROUP, groups.get(i), deps));
       }
     }
-    if (access.removeTenantWideConsent()) {
-      TenantWideConsent.revoke(ctx, assignments);
-    }
+    AccessPolicyReplacement.plan(ctx, access, principal, assignments);
   }
 
   /** An administrative unit's member steps join a grant's dependencies: the grant waits until the unit is filled. */

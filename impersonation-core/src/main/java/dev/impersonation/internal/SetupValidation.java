@@ -69,6 +69,12 @@ public final class SetupValidation {
     }
     scope(s.scope(), method, online);
     ews(s, online);
+    if (s.access() instanceof RbacForApplications r && r.replaceAccessPolicies()
+        && !(s.scope() instanceof GroupScope g && g.kind() == GroupKind.MAIL_ENABLED_SECURITY)) {
+      throw new InvalidSetupException("replacingAccessPolicies() migrates an application access policy, whose scope is a "
+          + "mail-enabled security group: scope the setup to that group, Scope.mailEnabledSecurityGroup(\"<the policy's group>\") "
+          + "(AccessPolicyMigration.read(connection, appId) proposes the whole setup).");
+    }
   }
 
   /** The EWS options fit the setup: it uses EWS, the allow list is Exchange Online's, tenant-wide changes are acknowledged. */

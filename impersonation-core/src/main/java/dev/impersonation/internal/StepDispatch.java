@@ -170,6 +170,17 @@ final class StepDispatch implements Operation.Visitor<Void> {
     return write(op);
   }
 
+  @Override
+  public Void visitConfirmRbacForApplications(Operation.ConfirmRbacForApplications op) {
+    run.confirmRbacForApplications(op);
+    return null;
+  }
+
+  @Override
+  public Void visitRemoveApplicationAccessPolicy(Operation.RemoveApplicationAccessPolicy op) {
+    return write(op);
+  }
+
   /** {@code members} in consecutive parts of at most {@code size} (at least 1). */
   private static List<List<String>> parts(List<String> members, int size) {
     int n = Math.max(1, size);

@@ -19,25 +19,26 @@ final class TenantWideConsent {
    * consent after the role assignments, so consent is removed only once the scoped assignments exist (they still take
    * up to 2 h to propagate, which the plan's warning says).
    */
-  static void revoke(PlanContext ctx, List<Integer> assignments) {
+  static int revoke(PlanContext ctx, List<Integer> assignments) {
+    // Answers the revocation's step, 0 when nothing is to revoke, -1 when blocked.
     Application app = (Application) ctx.setup().principal();
     String resource = "tenant-wide consent of " + app.appId();
     if (assignments.contains(-1)) {
       ctx.blocked(resource, "waits for the blocked role assignments: consent is revoked only once the scoped assignments exist");
-      return;
+      return -1;
     }
     Observed<List<ApplicationPermissionGrant>> consent = ctx.consent().grants();
     if (consent.unknown()) {
       ctx.blocked(resource, consent.blockedReason("the app's tenant-wide consent"));
-      return;
+      return -1;
     }
     List<String> revoke = consent.value().stream().filter(TenantWideConsent::revocable).map(ApplicationPermissionGrant::permission)
         .distinct().toList();
     if (revoke.isEmpty()) {
       ctx.noOp(resource, "no mailbox-related Microsoft Graph consent to remove");
-      return;
+      return 0;
     }
-    ctx.add(StepAction.REVOKE, resource, "REMOVES consent that existed: revoke Microsoft Graph " + String.join(", ", revoke)
+    return ctx.add(StepAction.REVOKE, resource, "REMOVES consent that existed: revoke Microsoft Graph " + String.join(", ", revoke)
         + ", which reaches every mailbox whatever the scope (docs/diagnostics.md#d11, step 5 of the RBAC for Applications recipe, docs/rbac-for-applications.md#recipe; removingTenantWideConsent was declared)",
         new Operation.RevokeApplicationPermissions(app.appId(), ctx.consent().servicePrincipalId(), revoke), assignments);
   }

@@ -3,11 +3,6 @@ package dev.impersonation.internal;
 import dev.impersonation.AccessMethod;
 import dev.impersonation.ImpersonationException;
 import dev.impersonation.ImpersonationSetup;
-import dev.impersonation.MembershipMode;
-import dev.impersonation.Principal.ServiceAccount;
-import dev.impersonation.Scope.AdministrativeUnitScope;
-import dev.impersonation.Scope.GroupScope;
-import dev.impersonation.Scope.MailboxListScope;
 import dev.impersonation.Scope.OrganizationScope;
 import dev.impersonation.TenantConnection;
 import dev.impersonation.plan.ProgressListener.ProgressEvent;
@@ -15,8 +10,6 @@ import dev.impersonation.plan.ProgressListener;
 import dev.impersonation.spi.AccessProbe;
 import dev.impersonation.spi.ConfiguredAccess;
 import dev.impersonation.spi.ProbeOutcome;
-import dev.impersonation.spi.Recipient;
-import dev.impersonation.spi.RecipientType;
 import dev.impersonation.verify.MailboxAccess.AccessState;
 import dev.impersonation.verify.MailboxAccess;
 import dev.impersonation.verify.VerificationReport;
@@ -89,133 +82,21 @@ public final class Verifier {
   }
 
   private VerificationReport run() {
-    List<String> inScope = inScopeMailboxes();
+    VerifiedMailboxes chosen = new VerifiedMailboxes(setup, connection, notes);
+    List<String> inScope = chosen.inScope();
     List<MailboxAccess> rows = new ArrayList<>();
     for (String mailbox : inScope) {
       rows.add(check(mailbox, true));
     }
     Set<String> scoped = new LinkedHashSet<>();
     inScope.forEach(m -> scoped.add(m.toLowerCase(Locale.ROOT)));
-    outsider(scoped).ifPresent(o -> rows.add(check(o, false)));
+    chosen.outsider(scoped).ifPresent(o -> rows.add(check(o, false)));
     if (connection.accessProbe().isEmpty()) {
       notes.add("No access probe in this connection: states come from the configuration (cache-free test cmdlets); "
           + "effective access was not tried.");
     }
     return new VerificationReport(setup.name(), setup.principal().displayIdentity(), rows, notes,
         setup.scope() instanceof OrganizationScope, connection.clock().instant(), permissions.findings());
-  }
-
-  private List<String> inScopeMailboxes() {
-    Set<String> seen = new LinkedHashSet<>();
-    List<String> out = new ArrayList<>();
-    List<String> candidates = new ArrayList<>();
-    if (setup.scope() instanceof GroupScope g) {
-      if (g.membershipMode() == MembershipMode.UNMANAGED || g.members().isEmpty()) {
-        for (int i = 0; i < 200; i++) {
-          String name = g.groupName(i);
-          try {
-            if (connection.exchange().isPresent() && g.kind().isExchangeKnown()) {
-              if (connection.exchange().get().findGroup(name).isEmpty()) {
-                break;
-              }
-              connection.exchange().get().groupMembers(name).stream().map(Recipient::primarySmtpAddress).forEach(candidates::add);
-            } else if (connection.directory().isPresent()) {
-              if (connection.directory().get().findGroup(name).isEmpty()) {
-                break;
-              }
-              candidates.addAll(connection.directory().get().groupMembers(name));
-            }
-          } catch (RuntimeException e) {
-            notes.add("Could not read the members of '" + name + "' (" + e.getMessage() + "): they were not checked.");
-            break;
-          }
-        }
-      } else {
-        candidates.addAll(g.members());
-      }
-    } else if (setup.scope() instanceof MailboxListScope list) {
-      candidates.addAll(list.mailboxes());
-    } else if (setup.scope() instanceof AdministrativeUnitScope au) {
-      if (connection.directory().isPresent()) {
-        try {
-          connection.directory().get().administrativeUnitMembers(au.objectId()).ifPresent(candidates::addAll);
-        } catch (RuntimeException e) {
-          notes.add("Could not read the administrative unit's members (" + e.getMessage() + ").");
-        }
-      }
-      if (au.managesMembers()) {
-        // Declared members are in scope even before they are added: they must end up granted.
-        candidates.addAll(au.members());
-      }
-    }
-    candidates.addAll(setup.verifyMailboxes());
-    String principal = setup.principal() instanceof ServiceAccount a ? a.userPrincipalName().toLowerCase(Locale.ROOT) : "";
-    for (String c : candidates) {
-      String key = c.toLowerCase(Locale.ROOT);
-      if (!key.equals(principal) && seen.add(key)) {
-        out.add(c);
-      }
-    }
-    if (out.isEmpty()) {
-      notes.add("No in-scope mailbox is known to check: declare some with verifyMailboxes(...).");
-    }
-    return out;
-  }
-
-  private Optional<String> outsider(Set<String> scoped) {
-    if (setup.scope() instanceof OrganizationScope) {
-      notes.add("Organization-wide scope: there is no outsider to prove least privilege with.");
-      return Optional.empty();
-    }
-    if (setup.outsider().isPresent()) {
-      return setup.outsider();
-    }
-    String principal = setup.principal() instanceof ServiceAccount a ? a.userPrincipalName().toLowerCase(Locale.ROOT) : "";
-    try {
-      Set<String> groupMembers = scopeGroupMembers();
-      Optional<dev.impersonation.spi.MailboxReader> graph = connection.exchange().isPresent() ? Optional.empty()
-          : connection.directory().filter(d -> d instanceof dev.impersonation.spi.MailboxReader)
-              .map(dev.impersonation.spi.MailboxReader.class::cast);
-      List<Recipient> listed = connection.exchange().map(x -> x.listMailboxes(500))
-          .orElseGet(() -> graph.map(g -> g.listMailboxes(500)).orElse(List.of()));
-      java.util.function.Predicate<String> isMailbox = m -> true;
-      if (graph.isPresent()) {
-        // Graph lists mail-enabled users: confirm a candidate has a mailbox (at most a few reads).
-        int[] tries = {0};
-        isMailbox = m -> tries[0]++ < 5 && graph.get().findMailbox(m).isPresent();
-      }
-      Optional<String> found = listed.stream()
-          .filter(r -> r.type() == RecipientType.USER_MAILBOX || r.type() == RecipientType.ROOM_MAILBOX)
-          .map(Recipient::primarySmtpAddress)
-          .filter(m -> !scoped.contains(m.toLowerCase(Locale.ROOT)) && !m.equalsIgnoreCase(principal))
-          .filter(m -> !groupMembers.contains(m.toLowerCase(Locale.ROOT)))
-          .filter(isMailbox)
-          .findFirst();
-      if (found.isEmpty()) {
-        notes.add("No mailbox outside the scope was found to prove least privilege: name one with outsider(...).");
-      }
-      return found;
-    } catch (RuntimeException e) {
-      notes.add("Could not list mailboxes to pick an outsider (" + e.getMessage() + "): name one with outsider(...).");
-      return Optional.empty();
-    }
-  }
-
-  /** Members of every group of a group scope, read once (an outsider must not be in any of them). */
-  private Set<String> scopeGroupMembers() {
-    Set<String> members = new java.util.HashSet<>();
-    if (!(setup.scope() instanceof GroupScope g) || connection.exchange().isEmpty() || !g.kind().isExchangeKnown()) {
-      return members;
-    }
-    for (int i = 0; i < 200; i++) {
-      String name = g.groupName(i);
-      if (connection.exchange().get().findGroup(name).isEmpty()) {
-        break;
-      }
-      connection.exchange().get().groupMembers(name)
-          .forEach(r -> members.add(r.primarySmtpAddress().toLowerCase(Locale.ROOT)));
-    }
-    return members;
   }
 
   MailboxAccess check(String mailbox, boolean expected) {

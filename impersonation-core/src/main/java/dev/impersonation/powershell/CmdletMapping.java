@@ -179,6 +179,24 @@ public final class CmdletMapping {
     }
 
     @Override
+    public List<Statement> visitConfirmRbacForApplications(Operation.ConfirmRbacForApplications c) {
+      List<Statement> out = new ArrayList<>();
+      if (!c.settle().isZero()) {
+        out.add(new Statement.Comment("Let the role assignments become effective (the RBAC cache) before anything is removed."));
+        out.add(new Statement.Run(Cmdlet.of("Start-Sleep").text("Seconds", String.valueOf(c.settle().getSeconds()))));
+      }
+      out.add(new Statement.Run(Cmdlet.of(ScriptFunctions.CONFIRM_RBAC).text("AppId", c.appId()).list("Roles", c.roles())
+          .text("Group", c.group())));
+      return out;
+    }
+
+    @Override
+    public List<Statement> visitRemoveApplicationAccessPolicy(Operation.RemoveApplicationAccessPolicy r) {
+      return List.of(new Statement.RunIfFound(Cmdlet.of("Get-ApplicationAccessPolicy").text("Identity", r.identity()),
+          List.of(Cmdlet.of("Remove-ApplicationAccessPolicy").text("Identity", r.identity()).bool("Confirm", false))));
+    }
+
+    @Override
     public List<Statement> visitEnableOrganizationEws(Operation.EnableOrganizationEws e) {
       return List.of(new Statement.Comment("EWS on for the organization (acknowledged): the allow-listed apps only."),
           new Statement.Run(Cmdlet.of("Set-OrganizationConfig").bool("EwsEnabled", true)));

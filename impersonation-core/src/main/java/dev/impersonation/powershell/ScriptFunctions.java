@@ -28,6 +28,11 @@ public final class ScriptFunctions {
    * service writes the list whole, so the function reads it first.
    */
   public static final String ALLOW_EWS_APPLICATION = "Add-EwsAllowedApplication";
+  /**
+   * The gate of a migration from an access policy: stops the script, before anything is removed, unless every direct
+   * member of the scope group is in scope for every role ({@code Test-ServicePrincipalAuthorization}).
+   */
+  public static final String CONFIRM_RBAC = "Confirm-RbacForApplications";
   /** The closing verification: GRANTED / DENIED per mailbox, {@code exit 1} when least privilege fails. */
   public static final String VERIFY = "Test-ImpersonationAccess";
 
@@ -134,6 +139,31 @@ public final class ScriptFunctions {
           "  }",
           "  Set-OrganizationConfig -EwsAllowedAppIDs (($ids + $AppId) -join ',')",
           "}"),
+      CONFIRM_RBAC, String.join("\n",
+          "function " + CONFIRM_RBAC + " {",
+          "  [CmdletBinding()]",
+          "  param([string] $AppId, [string[]] $Roles, [string] $Group)",
+          "  # Nothing is removed unless every direct member of the group is in scope for every role (InScope True, and the",
+          "  # role's name or its permission among GrantedPermissions).",
+          "  $members = @(Get-DistributionGroupMember -Identity $Group -ResultSize Unlimited -ErrorAction Stop)",
+          "  if ($members.Count -eq 0) { throw ('The group ' + $Group + ' has no members: nothing proves the role assignments, so nothing is removed.') }",
+          "  $missing = @()",
+          "  foreach ($member in $members) {",
+          "    $address = [string] $member.PrimarySmtpAddress",
+          "    $rows = @(Test-ServicePrincipalAuthorization -Identity $AppId -Resource $address -ErrorAction Stop)",
+          "    foreach ($role in $Roles) {",
+          "      $permission = $role -replace '^Application ', ''",
+          "      $covered = $false",
+          "      foreach ($row in $rows) {",
+          "        $granted = @(([string] $row.GrantedPermissions) -split '[, ]+')",
+          "        if ([string] $row.InScope -eq 'True' -and ([string] $row.RoleName -eq $role -or $granted -contains $permission)) { $covered = $true }",
+          "      }",
+          "      if (-not $covered) { $missing += ($address + ' (' + $role + ')') }",
+          "    }",
+          "  }",
+          "  if ($missing.Count -gt 0) { throw ('RBAC for Applications does not cover ' + ($missing -join ', ') + ': nothing was removed.') }",
+          "  Write-Host ('Every member of ' + $Group + ' is in scope: removing what RBAC for Applications replaces.')",
+          "}"),
       VERIFY, String.join("\n",
           "function " + VERIFY + " {",
           "  [CmdletBinding()]",
@@ -227,7 +257,7 @@ public final class ScriptFunctions {
   /** The names of every function this class defines. */
   public static List<String> names() {
     return List.of(ASSERT_EXCHANGE_ONLINE, ASSERT_EXCHANGE_SERVER, ASSERT_GRAPH, AWAIT_CUSTOMIZATION, FULL_ACCESS_PROBE,
-        ACCESS_POLICY_PROBE, ALLOW_EWS_APPLICATION, VERIFY);
+        ACCESS_POLICY_PROBE, ALLOW_EWS_APPLICATION, CONFIRM_RBAC, VERIFY);
   }
 
   /** The definition of the named function. @throws IllegalArgumentException for another name */

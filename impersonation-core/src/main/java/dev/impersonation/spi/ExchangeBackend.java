@@ -20,6 +20,13 @@ public interface ExchangeBackend extends Backend, ExchangeRbacReader, MailboxRea
    */
   EwsOrganizationPolicy ewsOrganizationPolicy();
 
+  /**
+   * The roles of RBAC for Applications this organization offers ({@code Get-ManagementRole}, the names starting with
+   * {@code "Application "}): Microsoft adds to the list, so a migration reads it rather than trusting a built-in one.
+   * Empty on Exchange Server.
+   */
+  List<String> applicationRoles();
+
   /** {@code Get-Recipient -Identity}: a mailbox or group by UPN, SMTP address or name. */
   Optional<Recipient> findRecipient(String identity);
 

@@ -39,7 +39,9 @@ import java.util.Optional;
     @JsonSubTypes.Type(Operation.GrantApplicationPermissions.class),
     @JsonSubTypes.Type(Operation.RevokeApplicationPermissions.class),
     @JsonSubTypes.Type(Operation.AllowEwsApplication.class),
-    @JsonSubTypes.Type(Operation.EnableOrganizationEws.class)
+    @JsonSubTypes.Type(Operation.EnableOrganizationEws.class),
+    @JsonSubTypes.Type(Operation.ConfirmRbacForApplications.class),
+    @JsonSubTypes.Type(Operation.RemoveApplicationAccessPolicy.class)
 })
 public sealed interface Operation {
 
@@ -111,6 +113,10 @@ public sealed interface Operation {
     R visitAllowEwsApplication(AllowEwsApplication operation);
     /** Handles an {@link EnableOrganizationEws}; answers the visitor's result for it. */
     R visitEnableOrganizationEws(EnableOrganizationEws operation);
+    /** Handles a {@link ConfirmRbacForApplications}; answers the visitor's result for it. */
+    R visitConfirmRbacForApplications(ConfirmRbacForApplications operation);
+    /** Handles a {@link RemoveApplicationAccessPolicy}; answers the visitor's result for it. */
+    R visitRemoveApplicationAccessPolicy(RemoveApplicationAccessPolicy operation);
   }
 
   /** {@code Enable-OrganizationCustomization} (Exchange Online, once). */
@@ -610,6 +616,55 @@ public sealed interface Operation {
     @Override
     public <R> R accept(Visitor<R> visitor) {
       return visitor.visitEnableOrganizationEws(this);
+    }
+  }
+
+  /**
+   * The gate of a migration from an application access policy (docs/migration.md): waits until the new role assignments
+   * have had {@code settle} to become effective, then checks, with the cache-free {@code Test-ServicePrincipalAuthorization},
+   * that every direct member of {@code group} is in scope for each role. It fails, and so stops the run before anything
+   * is removed, when one is not. Performed by the executor, with reads only.
+   *
+   * @param appId the application
+   * @param servicePrincipalId the Exchange service principal pointer's object id (the assignments' assignee)
+   * @param roles the {@code Application …} roles that must be in scope
+   * @param group the scope group whose direct members must be covered
+   * @param settle how long the assignments get to become effective before the consent and the policy go
+   */
+  record ConfirmRbacForApplications(String appId, String servicePrincipalId, List<String> roles, String group,
+      java.time.Duration settle) implements Operation {
+    public ConfirmRbacForApplications {
+      roles = List.copyOf(roles);
+    }
+
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.empty();
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitConfirmRbacForApplications(this);
+    }
+  }
+
+  /**
+   * {@code Remove-ApplicationAccessPolicy}: removes an access policy that RBAC for Applications replaced (planned only when
+   * the setup asked for it, after the confirmation and the consent's removal).
+   *
+   * @param identity the policy's identity as {@code Get-ApplicationAccessPolicy} shows it
+   * @param appId the application it applies to
+   * @param scopeGroup its scope group, for plans and messages
+   */
+  record RemoveApplicationAccessPolicy(String identity, String appId, String scopeGroup) implements Operation {
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.of(Capability.EXCHANGE_APPLICATIONS);
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitRemoveApplicationAccessPolicy(this);
     }
   }
 }

@@ -311,4 +311,14 @@ final class GraphWrites implements Operation.Visitor<Void> {
   public Void visitEnableOrganizationEws(Operation.EnableOrganizationEws operation) {
     return exchangeOperation(operation);
   }
+
+  @Override
+  public Void visitConfirmRbacForApplications(Operation.ConfirmRbacForApplications operation) {
+    return exchangeOperation(operation);
+  }
+
+  @Override
+  public Void visitRemoveApplicationAccessPolicy(Operation.RemoveApplicationAccessPolicy operation) {
+    return exchangeOperation(operation);
+  }
 }

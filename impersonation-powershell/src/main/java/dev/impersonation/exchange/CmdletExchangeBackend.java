@@ -42,8 +42,7 @@ import java.util.Set;
  * typed values, and every write is the cmdlet {@link CmdletMapping} maps the operation to, the same mapping the admin
  * script uses. Whether the cmdlets travel over REST or a PowerShell process is the {@link CmdletTransport}'s business.
  *
- * <p>The cmdlets and the row properties read, per SPI method (docs/cmdlets.md, docs/rbac-for-applications.md), are the contract the testkit's
- * Exchange simulator implements.
+ * <p>The cmdlets and row properties read (docs/cmdlets.md) are the contract the testkit's Exchange simulator implements.
  */
 public final class CmdletExchangeBackend implements ExchangeBackend {
   /** The mailbox types {@link #listMailboxes} asks for. */
@@ -105,8 +104,13 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
   }
 
   @Override
+  public List<String> applicationRoles() {
+    return OrganizationCmdlets.applicationRoles(target, this::run);
+  }
+
+  @Override
   public EwsOrganizationPolicy ewsOrganizationPolicy() {
-    return EwsSettingsCmdlets.read(target, this::run);
+    return OrganizationCmdlets.read(target, this::run);
   }
 
   @Override
@@ -326,8 +330,8 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
 
   @Override
   public void execute(Operation op) {
-    if (op instanceof Operation.AllowEwsApplication allow) {
-      EwsSettingsCmdlets.allow(target, this::run, allow.appId());
+    if (OrganizationCmdlets.handles(op)) {
+      OrganizationCmdlets.execute(target, op, actions(op), this::run);
       return;
     }
     if (op instanceof Operation.CreateServiceAccount c) {
@@ -366,6 +370,8 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
       } else if (st instanceof Statement.RunIdempotent r) {
         out.add(literal(r.cmdlet()));
       } else if (st instanceof Statement.RunUnlessFound r) {
+        r.actions().forEach(a -> out.add(literal(a)));
+      } else if (st instanceof Statement.RunIfFound r) {
         r.actions().forEach(a -> out.add(literal(a)));
       } else if (!(st instanceof Statement.Comment)) {
         throw new IllegalArgumentException(op.getClass().getSimpleName() + " is performed by the executor, not by a cmdlet.");

@@ -34,6 +34,7 @@ final class CmdletParams {
     PARAMETERS.put("Get-ManagementRoleAssignment", Set.of("identity", "roleassignee", "role", "writablerecipient",
         "geteffectiveusers"));
     PARAMETERS.put("Get-RoleGroup", Set.of("identity"));
+    PARAMETERS.put("Get-ManagementRole", Set.of("identity"));
     PARAMETERS.put("Get-MailboxPermission", Set.of("identity", "user"));
     PARAMETERS.put("Get-ServicePrincipal", Set.of("identity"));
     PARAMETERS.put("Get-ApplicationAccessPolicy", Set.of("identity"));
@@ -55,6 +56,7 @@ final class CmdletParams {
     PARAMETERS.put("New-RoleGroup", Set.of("name", "roles", "members", "customrecipientwritescope", "description"));
     PARAMETERS.put("Add-RoleGroupMember", Set.of("identity", "member", "bypasssecuritygroupmanagercheck"));
     PARAMETERS.put("New-ServicePrincipal", Set.of("appid", "objectid", "displayname"));
+    PARAMETERS.put("Remove-ApplicationAccessPolicy", Set.of("identity"));
     PARAMETERS.put("New-ApplicationAccessPolicy", Set.of("appid", "policyscopegroupid", "accessright", "description"));
     PARAMETERS.put("New-Mailbox", Set.of("name", "displayname", "userprincipalname", "password"));
     PARAMETERS.put("Add-MailboxPermission", Set.of("identity", "user", "accessrights", "automapping", "inheritancetype"));

@@ -3,7 +3,6 @@ package dev.impersonation.testkit;
 import dev.impersonation.GroupKind;
 import dev.impersonation.TenantException;
 import dev.impersonation.spi.AssigneeType;
-import dev.impersonation.spi.EwsOrganizationPolicy;
 import dev.impersonation.spi.Operation;
 import dev.impersonation.spi.OrganizationConfig;
 import dev.impersonation.spi.Recipient;
@@ -33,11 +32,13 @@ final class ExchangeCmdlets {
   private final TenantState s;
   private final InMemoryExchange exchange;
   private final ExchangeRbacCmdlets rbac;
+  private final ExchangeOrganizationCmdlets organization;
 
   ExchangeCmdlets(TenantState state, InMemoryExchange exchange) {
     this.s = state;
     this.exchange = exchange;
     this.rbac = new ExchangeRbacCmdlets(state, exchange);
+    this.organization = new ExchangeOrganizationCmdlets(state, exchange);
   }
 
   /** The cmdlets this interpreter knows, in alphabetical order. */
@@ -50,8 +51,10 @@ final class ExchangeCmdlets {
     CmdletParams p = CmdletParams.bind(cmdlet, parameters);
     String name = p.name;
     return switch (name) {
-      case "Get-OrganizationConfig" -> getOrganizationConfig(p);
-      case "Set-OrganizationConfig" -> setOrganizationConfig(p);
+      case "Get-OrganizationConfig" -> organization.getOrganizationConfig(p);
+      case "Set-OrganizationConfig" -> organization.setOrganizationConfig(p);
+      case "Get-ManagementRole" -> organization.getManagementRoles(p);
+      case "Remove-ApplicationAccessPolicy" -> write(new Operation.RemoveApplicationAccessPolicy(p.required("Identity"), "", ""));
       case "Enable-OrganizationCustomization" -> write(new Operation.EnableOrganizationCustomization());
       case "Get-Recipient", "Get-Mailbox" -> getRecipient(name, p);
       case "Get-CASMailbox" -> getCasMailbox(p);
@@ -158,42 +161,6 @@ final class ExchangeCmdlets {
     synchronized (s) {
       return s.notFound(identity);
     }
-  }
-
-  /** With -RetrieveEwsOperationAccessPolicy (Exchange Online only) the row carries EwsAllowedAppIDs as well. */
-  private List<Map<String, Object>> getOrganizationConfig(CmdletParams p) {
-    if (!p.has("RetrieveEwsOperationAccessPolicy")) {
-      return List.of(ExchangeRows.organization(exchange.organizationConfig()));
-    }
-    s.requireCloud("Get-OrganizationConfig -RetrieveEwsOperationAccessPolicy");
-    EwsOrganizationPolicy policy = exchange.ewsOrganizationPolicy();
-    Map<String, Object> row = new java.util.LinkedHashMap<>(ExchangeRows.organization(exchange.organizationConfig()));
-    row.put("EwsAllowedAppIDs", policy.allowedAppIds());
-    return List.of(row);
-  }
-
-  /** -EwsEnabled ($true, $false or $null) and -EwsAllowedAppIDs (the whole list, Exchange Online only). */
-  private List<Map<String, Object>> setOrganizationConfig(CmdletParams p) {
-    if (p.has("EwsAllowedAppIDs")) {
-      s.requireCloud("Set-OrganizationConfig -EwsAllowedAppIDs");
-    }
-    String detail = (p.has("EwsEnabled") ? "EwsEnabled=" + p.raw("EwsEnabled") + " " : "")
-        + (p.has("EwsAllowedAppIDs") ? "EwsAllowedAppIDs=" + p.raw("EwsAllowedAppIDs") : "");
-    return exchange.call("Set-OrganizationConfig", detail.strip(), true, () -> {
-      if (p.has("EwsEnabled")) {
-        s.ewsEnabled = p.raw("EwsEnabled") == null ? null : p.bool("EwsEnabled");
-      }
-      if (p.has("EwsAllowedAppIDs")) {
-        List<String> ids = EwsOrganizationPolicy.parseAllowedAppIds(p.raw("EwsAllowedAppIDs"));
-        for (String id : ids) {
-          if (!id.matches("(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
-            throw new TenantException("Cannot bind parameter 'EwsAllowedAppIDs': '" + id + "' is not an application id (GUID).");
-          }
-        }
-        s.setEwsAllowedAppIds(ids);
-      }
-      return List.of();
-    });
   }
 
   private List<Map<String, Object>> getCasMailbox(CmdletParams p) {

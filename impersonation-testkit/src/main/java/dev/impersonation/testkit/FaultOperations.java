@@ -80,6 +80,9 @@ public final class FaultOperations {
   /** The {@code EnableOrganizationEws} write (an {@code Operation} of that name). */
   public static final String ENABLE_ORGANIZATION_EWS = "EnableOrganizationEws";
 
+  /** The {@code applicationRoles} read ({@code Get-ManagementRole}). */
+  public static final String APPLICATION_ROLES = "applicationRoles";
+
   /** The {@code roleAssignments} read. */
   public static final String ROLE_ASSIGNMENTS = "roleAssignments";
 
@@ -171,7 +174,7 @@ public final class FaultOperations {
   private static final Set<String> CALLS = Set.of(ACCESS_POLICIES, ADMINISTRATIVE_UNIT_MEMBERS, APPLICATION_PERMISSION_GRANTS,
       ASSIGN_LICENSE, FIND_GROUP, FIND_MAILBOX, FIND_MANAGEMENT_SCOPE, FIND_RECIPIENT, FIND_ROLE_GROUP, FIND_SERVICE_PRINCIPAL,
       FIND_USER, GROUP_MEMBERS, LIST_GROUPS, LIST_MAILBOXES, LIST_USERS, MAILBOX_PERMISSIONS, ORGANIZATION_CONFIG,
-      EWS_ORGANIZATION_POLICY, SET_ORGANIZATION_CONFIG,
+      EWS_ORGANIZATION_POLICY, SET_ORGANIZATION_CONFIG, APPLICATION_ROLES,
       ROLE_ASSIGNMENTS, ROLE_DEFINITIONS, TEST_CONFIGURED_ACCESS, UPDATE_USER, GET_CAS_MAILBOX, GET_UNIFIED_GROUP_LINKS, PROBE);
 
   /** Every name a rule may take (without a backend prefix), sorted. */

@@ -227,4 +227,14 @@ final class InMemoryDirectoryWrites implements Operation.Visitor<Void> {
   public Void visitEnableOrganizationEws(Operation.EnableOrganizationEws op) {
     return exchangeOperation(op);
   }
+
+  @Override
+  public Void visitConfirmRbacForApplications(Operation.ConfirmRbacForApplications op) {
+    return exchangeOperation(op);
+  }
+
+  @Override
+  public Void visitRemoveApplicationAccessPolicy(Operation.RemoveApplicationAccessPolicy op) {
+    return exchangeOperation(op);
+  }
 }

@@ -9,13 +9,13 @@ import dev.impersonation.spi.AccessPolicy;
 import dev.impersonation.spi.AssigneeType;
 import dev.impersonation.spi.Capability;
 import dev.impersonation.spi.ConfiguredAccess;
+import dev.impersonation.spi.EwsOrganizationPolicy;
 import dev.impersonation.spi.ExchangeBackend;
 import dev.impersonation.spi.ExchangeServicePrincipal;
 import dev.impersonation.spi.MailGroup;
 import dev.impersonation.spi.MailboxPermission;
 import dev.impersonation.spi.ManagementScope;
 import dev.impersonation.spi.Operation;
-import dev.impersonation.spi.EwsOrganizationPolicy;
 import dev.impersonation.spi.OrganizationConfig;
 import dev.impersonation.spi.Recipient;
 import dev.impersonation.spi.RecipientType;
@@ -63,12 +63,17 @@ final class InMemoryExchange implements ExchangeBackend {
     return s.call("exchange", operation, detail, write, body);
   }
 
-
   // ------------------------------------------------------------ reads
 
   @Override
   public OrganizationConfig organizationConfig() {
     return call("organizationConfig", "", false, () -> new OrganizationConfig(s.dehydrated, Optional.ofNullable(s.ewsEnabled)));
+  }
+
+  @Override
+  public List<String> applicationRoles() {
+    return call("applicationRoles", "", false, () -> s.target.isExchangeOnline()
+        ? dev.impersonation.Access.RbacForApplications.KNOWN_ROLES.stream().sorted().toList() : List.of());
   }
 
   @Override

@@ -353,4 +353,19 @@ final class InMemoryExchangeWrites implements Operation.Visitor<Void> {
     s.ewsEnabled = Boolean.TRUE;
     return null;
   }
+
+  @Override
+  public Void visitConfirmRbacForApplications(Operation.ConfirmRbacForApplications op) {
+    return notPerformed(op);
+  }
+
+  @Override
+  public Void visitRemoveApplicationAccessPolicy(Operation.RemoveApplicationAccessPolicy op) {
+    s.requireCloud("Remove-ApplicationAccessPolicy");
+    boolean removed = s.policies.removeIf(p -> p.id().equalsIgnoreCase(op.identity()));
+    if (!removed) {
+      throw s.notFound(op.identity());
+    }
+    return null;
+  }
 }

@@ -187,6 +187,9 @@ public final class ScriptRunner {
       case "add-ewsallowedapplication":
         allowEwsApplication(c.text("AppId"));
         return List.of();
+      case "confirm-rbacforapplications":
+        confirmRbac(c.text("AppId"), c.texts("Roles"), c.text("Group"));
+        return List.of();
       case "test-impersonationaccess":
         checks.verify(c);
         return List.of();
@@ -290,6 +293,36 @@ public final class ScriptRunner {
     ids.add(appId);
     executed.add(new ParsedCommand("Set-OrganizationConfig", List.of(), List.of(), 0));
     tenant.invokeExchangeCmdlet("Set-OrganizationConfig", Map.of("EwsAllowedAppIDs", String.join(",", ids)));
+  }
+
+  /**
+   * Confirm-RbacForApplications: every direct member of the group must have, for every role, a
+   * Test-ServicePrincipalAuthorization row that is InScope and names the role or grants its permission.
+   */
+  private void confirmRbac(String appId, List<String> roles, String group) {
+    List<Map<String, Object>> members = tenant.invokeExchangeCmdlet("Get-DistributionGroupMember",
+        Map.of("Identity", group, "ResultSize", "Unlimited"));
+    if (members.isEmpty()) {
+      throw new ScriptStop("The group " + group + " has no members: nothing proves the role assignments, so nothing is removed.");
+    }
+    List<String> missing = new ArrayList<>();
+    for (Map<String, Object> member : members) {
+      String address = str(member, "PrimarySmtpAddress");
+      List<Map<String, Object>> rows = tenant.invokeExchangeCmdlet("Test-ServicePrincipalAuthorization",
+          Map.of("Identity", appId, "Resource", address));
+      for (String role : roles) {
+        String permission = role.replaceFirst("^Application ", "");
+        boolean covered = rows.stream().anyMatch(r -> str(r, "InScope").equalsIgnoreCase("True") && (str(r, "RoleName").equals(role)
+            || List.of(str(r, "GrantedPermissions").split("[, ]+")).contains(permission)));
+        if (!covered) {
+          missing.add(address + " (" + role + ")");
+        }
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new ScriptStop("RBAC for Applications does not cover " + String.join(", ", missing) + ": nothing was removed.");
+    }
+    output.add("Every member of " + group + " is in scope: removing what RBAC for Applications replaces.");
   }
 
   /** Find-ApplicationAccessPolicy: a policy of the app with the same right whose ScopeName or ScopeIdentity is the group. */

@@ -3,14 +3,20 @@ package dev.impersonation;
 import dev.impersonation.Access.ApplicationImpersonation;
 import dev.impersonation.Access.RbacForApplications;
 import dev.impersonation.internal.Diagnostician;
+import dev.impersonation.internal.DriftCheck;
 import dev.impersonation.internal.Executor;
 import dev.impersonation.internal.Planner;
+import dev.impersonation.internal.RetryingReads;
+import dev.impersonation.internal.SetupRecords;
+import dev.impersonation.internal.Teardown;
 import dev.impersonation.internal.ValueStyle;
 import dev.impersonation.internal.Verifier;
 import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.ProgressListener;
+import dev.impersonation.plan.SetupRecord;
 import dev.impersonation.verify.Diagnosis;
+import dev.impersonation.verify.DriftReport;
 import dev.impersonation.verify.VerificationReport;
 import java.time.Duration;
 import java.util.List;
@@ -192,7 +198,50 @@ public abstract class ImpersonationSetup {
       throw new InvalidSetupException("This plan was made for setup '" + plan.setupName() + "' on " + plan.target()
           + ", not for '" + name() + "' on " + target() + ".");
     }
-    return new Executor(connection, listener, retryPolicy()).apply(plan);
+    ApplyResult applied = new Executor(connection, listener, retryPolicy()).apply(plan);
+    return new ApplyResult(plan, applied.results(), SetupRecords.of(this, plan, applied.results(), connection,
+        new RetryingReads(connection, listener, retryPolicy())));
+  }
+
+  /**
+   * Compares the tenant with what an apply recorded and with this setup (docs/lifecycle.md): role assignments removed or
+   * rescoped, scopes, groups or pointers removed, members who left or were added outside the setup, mailboxes a
+   * nested group brings that the scope does not cover, tenant-wide consent added, the EWS verdict changed. Reads only;
+   * a failed read is reported as UNKNOWN, never as "no drift". Applying the setup again repairs what it owns.
+   *
+   * @param connection the tenant
+   * @param record the record of the apply (or the merged records of several)
+   * @return the drift report
+   */
+  public DriftReport drift(TenantConnection connection, SetupRecord record) {
+    return drift(connection, record, d -> { });
+  }
+
+  /**
+   * As {@link #drift(TenantConnection, SetupRecord)}, telling {@code onDrift} of each finding as it is made, e.g. to raise
+   * an alert.
+   *
+   * @param connection the tenant
+   * @param record the record of the apply
+   * @param onDrift told of each finding
+   * @return the drift report
+   */
+  public DriftReport drift(TenantConnection connection, SetupRecord record, java.util.function.Consumer<DriftReport.Drift> onDrift) {
+    return DriftCheck.check(this, connection, record, onDrift);
+  }
+
+  /**
+   * The plan that removes what {@code record} says this setup made, in reverse order of dependency, and nothing else
+   * (docs/lifecycle.md): members only if the setup added them, groups only if it created them and they still carry its
+   * marker, never a service-account mailbox or the organization's EWS switch (the plan says so). Apply it with
+   * {@link #apply(Plan, TenantConnection, ProgressListener)}; export it with {@link Plan#toPowerShell()}. Reads only.
+   *
+   * @param connection the tenant
+   * @param record the record of the apply (or the merged records of several)
+   * @return the teardown plan
+   */
+  public Plan teardown(TenantConnection connection, SetupRecord record) {
+    return Teardown.plan(this, connection, record);
   }
 
   /** Checks each in-scope mailbox and one outsider. */

@@ -181,6 +181,11 @@ final class StepDispatch implements Operation.Visitor<Void> {
     return write(op);
   }
 
+  @Override
+  public Void visitRemoveOwnedObject(Operation.RemoveOwnedObject op) {
+    return write(op);
+  }
+
   /** {@code members} in consecutive parts of at most {@code size} (at least 1). */
   private static List<List<String>> parts(List<String> members, int size) {
     int n = Math.max(1, size);

@@ -7,14 +7,21 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What {@code apply} did: one result per plan step.
+ * What {@code apply} did: one result per plan step, and the {@link SetupRecord} of what it made.
  *
  * @param plan the plan that was applied
  * @param results the result of each step, in plan order
+ * @param record what this apply made and the baseline read after it: keep it for {@code drift} and {@code teardown}
  */
-public record ApplyResult(Plan plan, List<StepResult> results) {
+public record ApplyResult(Plan plan, List<StepResult> results, SetupRecord record) {
   public ApplyResult {
     results = List.copyOf(results);
+    record = record == null ? dev.impersonation.internal.SetupRecords.of(plan, results) : record;
+  }
+
+  /** A result whose record has no baseline. @param plan the plan @param results the results */
+  public ApplyResult(Plan plan, List<StepResult> results) {
+    this(plan, results, null);
   }
 
   /** True when no step failed. */

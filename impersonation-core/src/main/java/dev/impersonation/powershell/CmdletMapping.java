@@ -197,6 +197,11 @@ public final class CmdletMapping {
     }
 
     @Override
+    public List<Statement> visitRemoveOwnedObject(Operation.RemoveOwnedObject r) {
+      return RemovalStatements.of(r.object());
+    }
+
+    @Override
     public List<Statement> visitEnableOrganizationEws(Operation.EnableOrganizationEws e) {
       return List.of(new Statement.Comment("EWS on for the organization (acknowledged): the allow-listed apps only."),
           new Statement.Run(Cmdlet.of("Set-OrganizationConfig").bool("EwsEnabled", true)));

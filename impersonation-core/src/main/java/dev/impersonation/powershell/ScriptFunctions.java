@@ -28,6 +28,8 @@ public final class ScriptFunctions {
    * service writes the list whole, so the function reads it first.
    */
   public static final String ALLOW_EWS_APPLICATION = "Add-EwsAllowedApplication";
+  /** Removes an app from the EWS allow list, keeping every other id (teardown); never empties a list that held others. */
+  public static final String DISALLOW_EWS_APPLICATION = "Remove-EwsAllowedApplication";
   /**
    * The gate of a migration from an access policy: stops the script, before anything is removed, unless every direct
    * member of the scope group is in scope for every role ({@code Test-ServicePrincipalAuthorization}).
@@ -138,6 +140,23 @@ public final class ScriptFunctions {
           "    return",
           "  }",
           "  Set-OrganizationConfig -EwsAllowedAppIDs (($ids + $AppId) -join ',')",
+          "}"),
+      DISALLOW_EWS_APPLICATION, String.join("\n",
+          "function " + DISALLOW_EWS_APPLICATION + " {",
+          "  [CmdletBinding()]",
+          "  param([string] $AppId)",
+          "  # EwsAllowedAppIDs is written whole: keep every other id. The last id is left in place: an empty list admits every app.",
+          "  $ids = @()",
+          "  foreach ($entry in @((Get-OrganizationConfig -RetrieveEwsOperationAccessPolicy).EwsAllowedAppIDs)) {",
+          "    foreach ($id in @(([string] $entry) -split '[,;\\s]+')) {",
+          "      if ($id -and $id -ne $AppId -and -not ($ids -contains $id)) { $ids += $id }",
+          "    }",
+          "  }",
+          "  if ($ids.Count -eq 0) {",
+          "    Write-Warning ('App ' + $AppId + ' is the only id on EwsAllowedAppIDs; removing it would admit every app to EWS, so it stays.')",
+          "    return",
+          "  }",
+          "  Set-OrganizationConfig -EwsAllowedAppIDs ($ids -join ',')",
           "}"),
       CONFIRM_RBAC, String.join("\n",
           "function " + CONFIRM_RBAC + " {",
@@ -257,7 +276,7 @@ public final class ScriptFunctions {
   /** The names of every function this class defines. */
   public static List<String> names() {
     return List.of(ASSERT_EXCHANGE_ONLINE, ASSERT_EXCHANGE_SERVER, ASSERT_GRAPH, AWAIT_CUSTOMIZATION, FULL_ACCESS_PROBE,
-        ACCESS_POLICY_PROBE, ALLOW_EWS_APPLICATION, CONFIRM_RBAC, VERIFY);
+        ACCESS_POLICY_PROBE, ALLOW_EWS_APPLICATION, DISALLOW_EWS_APPLICATION, CONFIRM_RBAC, VERIFY);
   }
 
   /** The definition of the named function. @throws IllegalArgumentException for another name */

@@ -41,7 +41,8 @@ import java.util.Optional;
     @JsonSubTypes.Type(Operation.AllowEwsApplication.class),
     @JsonSubTypes.Type(Operation.EnableOrganizationEws.class),
     @JsonSubTypes.Type(Operation.ConfirmRbacForApplications.class),
-    @JsonSubTypes.Type(Operation.RemoveApplicationAccessPolicy.class)
+    @JsonSubTypes.Type(Operation.RemoveApplicationAccessPolicy.class),
+    @JsonSubTypes.Type(Operation.RemoveOwnedObject.class)
 })
 public sealed interface Operation {
 
@@ -117,6 +118,8 @@ public sealed interface Operation {
     R visitConfirmRbacForApplications(ConfirmRbacForApplications operation);
     /** Handles a {@link RemoveApplicationAccessPolicy}; answers the visitor's result for it. */
     R visitRemoveApplicationAccessPolicy(RemoveApplicationAccessPolicy operation);
+    /** Handles a {@link RemoveOwnedObject}; answers the visitor's result for it. */
+    R visitRemoveOwnedObject(RemoveOwnedObject operation);
   }
 
   /** {@code Enable-OrganizationCustomization} (Exchange Online, once). */
@@ -665,6 +668,32 @@ public sealed interface Operation {
     @Override
     public <R> R accept(Visitor<R> visitor) {
       return visitor.visitRemoveApplicationAccessPolicy(this);
+    }
+  }
+
+  /**
+   * Removes one object a setup made (teardown, docs/lifecycle.md): a role assignment, management scope, role group,
+   * Exchange service principal pointer, access policy, FullAccess permissions, an Exchange group, or the app's entry on
+   * the EWS allow list. Only ever planned from a setup's record; an object already gone counts as removed.
+   *
+   * @param object what to remove
+   */
+  record RemoveOwnedObject(OwnedObject object) implements Operation {
+    @Override
+    public Optional<Capability> capability(TenantTarget.Kind target) {
+      return Optional.of(switch (object.kind()) {
+        case ROLE_ASSIGNMENT, MANAGEMENT_SCOPE, ROLE_GROUP, EXCHANGE_SERVICE_PRINCIPAL -> Capability.EXCHANGE_RBAC;
+        case ACCESS_POLICY -> Capability.EXCHANGE_APPLICATIONS;
+        case MAILBOX_PERMISSIONS -> Capability.EXCHANGE_MAILBOX_PERMISSIONS;
+        case EWS_ALLOW_LIST_ENTRY, ORGANIZATION_EWS -> Capability.EXCHANGE_ORGANIZATION;
+        case GROUP, GROUP_MEMBERS -> Capability.EXCHANGE_GROUPS;
+        case SERVICE_ACCOUNT, ADMINISTRATIVE_UNIT_MEMBERS, APPLICATION_CONSENT -> Capability.DIRECTORY_USERS;
+      });
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitRemoveOwnedObject(this);
     }
   }
 }

@@ -321,4 +321,9 @@ final class GraphWrites implements Operation.Visitor<Void> {
   public Void visitRemoveApplicationAccessPolicy(Operation.RemoveApplicationAccessPolicy operation) {
     return exchangeOperation(operation);
   }
+
+  @Override
+  public Void visitRemoveOwnedObject(Operation.RemoveOwnedObject operation) {
+    return exchangeOperation(operation);
+  }
 }

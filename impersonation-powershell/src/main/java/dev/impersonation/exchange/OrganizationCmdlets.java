@@ -53,16 +53,21 @@ final class OrganizationCmdlets {
 
   /** Whether {@link #execute} performs {@code op} (its cmdlets alone would not do it right). */
   static boolean handles(Operation op) {
-    return op instanceof Operation.AllowEwsApplication || op instanceof Operation.RemoveApplicationAccessPolicy;
+    return op instanceof Operation.AllowEwsApplication || op instanceof Operation.RemoveApplicationAccessPolicy
+        || op instanceof Operation.RemoveOwnedObject;
   }
 
   /**
-   * Adds an app to the EWS allow list (read now, written whole), or removes an access policy, where a policy already
-   * gone counts as removed.
+   * Adds an app to the EWS allow list or removes it (read now, written whole), or removes an access policy or another
+   * object a setup made, where an object already gone counts as removed.
    */
   static void execute(TenantTarget target, Operation op, List<Cmdlet> actions, Function<Cmdlet, List<Map<String, Object>>> run) {
     if (op instanceof Operation.AllowEwsApplication allow) {
       allow(target, run, allow.appId());
+      return;
+    }
+    if (op instanceof Operation.RemoveOwnedObject r && r.object().kind() == dev.impersonation.spi.OwnedObject.Kind.EWS_ALLOW_LIST_ENTRY) {
+      disallow(target, run, r.object().identity());
       return;
     }
     try {
@@ -70,5 +75,15 @@ final class OrganizationCmdlets {
     } catch (ObjectNotFoundException alreadyGone) {
       // the removal's goal holds
     }
+  }
+
+  /** Removes an app from the allow list, keeping the other ids; the last id stays (an empty list admits every app). */
+  static void disallow(TenantTarget target, Function<Cmdlet, List<Map<String, Object>>> run, String appId) {
+    EwsOrganizationPolicy policy = read(target, run);
+    List<String> left = policy.allowedAppIds().stream().filter(a -> !a.equalsIgnoreCase(appId)).toList();
+    if (left.size() == policy.allowedAppIds().size() || left.isEmpty()) {
+      return;
+    }
+    run.apply(Cmdlet.of("Set-OrganizationConfig").text("EwsAllowedAppIDs", String.join(",", left)));
   }
 }

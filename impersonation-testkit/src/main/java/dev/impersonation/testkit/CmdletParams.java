@@ -57,6 +57,12 @@ final class CmdletParams {
     PARAMETERS.put("Add-RoleGroupMember", Set.of("identity", "member", "bypasssecuritygroupmanagercheck"));
     PARAMETERS.put("New-ServicePrincipal", Set.of("appid", "objectid", "displayname"));
     PARAMETERS.put("Remove-ApplicationAccessPolicy", Set.of("identity"));
+    PARAMETERS.put("Remove-ManagementRoleAssignment", Set.of("identity"));
+    PARAMETERS.put("Remove-ManagementScope", Set.of("identity"));
+    PARAMETERS.put("Remove-RoleGroup", Set.of("identity", "bypasssecuritygroupmanagercheck"));
+    PARAMETERS.put("Remove-ServicePrincipal", Set.of("identity"));
+    PARAMETERS.put("Remove-DistributionGroup", Set.of("identity", "bypasssecuritygroupmanagercheck"));
+    PARAMETERS.put("Remove-MailboxPermission", Set.of("identity", "user", "accessrights", "inheritancetype"));
     PARAMETERS.put("New-ApplicationAccessPolicy", Set.of("appid", "policyscopegroupid", "accessright", "description"));
     PARAMETERS.put("New-Mailbox", Set.of("name", "displayname", "userprincipalname", "password"));
     PARAMETERS.put("Add-MailboxPermission", Set.of("identity", "user", "accessrights", "automapping", "inheritancetype"));

@@ -5,6 +5,7 @@ import dev.impersonation.TenantException;
 import dev.impersonation.spi.AssigneeType;
 import dev.impersonation.spi.Operation;
 import dev.impersonation.spi.OrganizationConfig;
+import dev.impersonation.spi.OwnedObject;
 import dev.impersonation.spi.Recipient;
 import dev.impersonation.spi.RecipientFilter;
 import dev.impersonation.spi.ScopeType;
@@ -55,6 +56,12 @@ final class ExchangeCmdlets {
       case "Set-OrganizationConfig" -> organization.setOrganizationConfig(p);
       case "Get-ManagementRole" -> organization.getManagementRoles(p);
       case "Remove-ApplicationAccessPolicy" -> write(new Operation.RemoveApplicationAccessPolicy(p.required("Identity"), "", ""));
+      case "Remove-ManagementRoleAssignment" -> remove(OwnedObject.Kind.ROLE_ASSIGNMENT, p.required("Identity"), List.of());
+      case "Remove-ManagementScope" -> remove(OwnedObject.Kind.MANAGEMENT_SCOPE, p.required("Identity"), List.of());
+      case "Remove-RoleGroup" -> remove(OwnedObject.Kind.ROLE_GROUP, p.required("Identity"), List.of());
+      case "Remove-ServicePrincipal" -> remove(OwnedObject.Kind.EXCHANGE_SERVICE_PRINCIPAL, p.required("Identity"), List.of());
+      case "Remove-DistributionGroup" -> remove(OwnedObject.Kind.GROUP, p.required("Identity"), List.of());
+      case "Remove-MailboxPermission" -> remove(OwnedObject.Kind.MAILBOX_PERMISSIONS, p.required("User"), List.of(p.required("Identity")));
       case "Enable-OrganizationCustomization" -> write(new Operation.EnableOrganizationCustomization());
       case "Get-Recipient", "Get-Mailbox" -> getRecipient(name, p);
       case "Get-CASMailbox" -> getCasMailbox(p);
@@ -108,6 +115,10 @@ final class ExchangeCmdlets {
   }
 
   // ------------------------------------------------------------ helpers
+
+  private List<Map<String, Object>> remove(OwnedObject.Kind kind, String identity, List<String> items) {
+    return write(new Operation.RemoveOwnedObject(new OwnedObject(kind, identity, "", items)));
+  }
 
   private List<Map<String, Object>> write(Operation op) {
     exchange.execute(op);

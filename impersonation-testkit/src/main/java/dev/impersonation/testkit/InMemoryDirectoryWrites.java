@@ -237,4 +237,9 @@ final class InMemoryDirectoryWrites implements Operation.Visitor<Void> {
   public Void visitRemoveApplicationAccessPolicy(Operation.RemoveApplicationAccessPolicy op) {
     return exchangeOperation(op);
   }
+
+  @Override
+  public Void visitRemoveOwnedObject(Operation.RemoveOwnedObject op) {
+    return exchangeOperation(op);
+  }
 }

@@ -368,4 +368,10 @@ final class InMemoryExchangeWrites implements Operation.Visitor<Void> {
     }
     return null;
   }
+
+  @Override
+  public Void visitRemoveOwnedObject(Operation.RemoveOwnedObject op) {
+    InMemoryRemovals.remove(s, op.object());
+    return null;
+  }
 }

@@ -187,6 +187,9 @@ public final class ScriptRunner {
       case "add-ewsallowedapplication":
         allowEwsApplication(c.text("AppId"));
         return List.of();
+      case "remove-ewsallowedapplication":
+        disallowEwsApplication(c.text("AppId"));
+        return List.of();
       case "confirm-rbacforapplications":
         confirmRbac(c.text("AppId"), c.texts("Roles"), c.text("Group"));
         return List.of();
@@ -323,6 +326,22 @@ public final class ScriptRunner {
       throw new ScriptStop("RBAC for Applications does not cover " + String.join(", ", missing) + ": nothing was removed.");
     }
     output.add("Every member of " + group + " is in scope: removing what RBAC for Applications replaces.");
+  }
+
+  /** Remove-EwsAllowedApplication: writes the list without the app, unless that would empty it. */
+  private void disallowEwsApplication(String appId) {
+    Object current = property(tenant.invokeExchangeCmdlet("Get-OrganizationConfig",
+        Map.of("RetrieveEwsOperationAccessPolicy", Boolean.TRUE)).get(0), "EwsAllowedAppIDs");
+    List<String> ids = new ArrayList<>(dev.impersonation.spi.EwsOrganizationPolicy.parseAllowedAppIds(current));
+    List<String> left = ids.stream().filter(id -> !id.equalsIgnoreCase(appId)).toList();
+    if (left.isEmpty()) {
+      output.add("WARNING: App " + appId + " is the only id on EwsAllowedAppIDs; removing it would admit every app to EWS, so it stays.");
+      return;
+    }
+    if (left.size() < ids.size()) {
+      executed.add(new ParsedCommand("Set-OrganizationConfig", List.of(), List.of(), 0));
+      tenant.invokeExchangeCmdlet("Set-OrganizationConfig", Map.of("EwsAllowedAppIDs", String.join(",", left)));
+    }
   }
 
   /** Find-ApplicationAccessPolicy: a policy of the app with the same right whose ScopeName or ScopeIdentity is the group. */

@@ -355,7 +355,8 @@ public final class CmdletMapping {
     }
     Cmdlet c = Cmdlet.of(add ? "Add-DistributionGroupMember" : "Remove-DistributionGroupMember").text("Identity", group)
         .text("Member", member).flag("BypassSecurityGroupManagerCheck");
-    return add ? new Statement.RunIdempotent(c) : new Statement.Run(c.bool("Confirm", false));
+    // A removal of someone no longer a member is done already (MemberNotFoundException), as an add of a member is.
+    return new Statement.RunIdempotent(add ? c : c.bool("Confirm", false));
   }
 
   private static Cmdlet readGroup(String group, GroupKind kind) {

@@ -218,7 +218,7 @@ public final class ScriptRenderer {
         "function " + IDEMPOTENT_HELPER + "([scriptblock] $Action) {\n"
             + "  try { & $Action }\n"
             + "  catch {\n"
-            + "    if ($_.Exception.Message -match 'AlreadyExists|already (a member|exists?|being used)|not required') {\n"
+            + "    if ($_.Exception.Message -match 'AlreadyExists|already (a member|exists?|being used)|not required|MemberNotFound|isn''t a member') {\n"
             + "      Write-Warning ('Already done: ' + $_.Exception.Message)\n"
             + "    } else { throw }\n"
             + "  }\n"

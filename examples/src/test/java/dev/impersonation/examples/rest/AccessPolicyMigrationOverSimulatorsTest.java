@@ -3,20 +3,12 @@ package dev.impersonation.examples.rest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.impersonation.Secret;
-import dev.impersonation.SignIn;
-import dev.impersonation.TenantConnection;
 import dev.impersonation.examples.AccessPolicyMigrationExample;
-import dev.impersonation.exchange.ExchangeConnection;
-import dev.impersonation.graph.GraphConnection;
 import dev.impersonation.testkit.FakeTenant;
-import dev.impersonation.testkit.exchange.ExchangeAdminSimulator;
-import dev.impersonation.testkit.graph.GraphSimulator;
 import dev.impersonation.verify.MailboxAccess.AccessState;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,30 +18,11 @@ import org.junit.jupiter.api.Test;
  * endpoint and Microsoft Graph): the same findings, the same end state, verified before and after.
  */
 class AccessPolicyMigrationOverSimulatorsTest {
-  private static final String ADMIN_APP = "00000000-0000-4000-8000-0000000000aa";
-  private final List<AutoCloseable> simulators = new ArrayList<>();
+  private final OverHttp http = new OverHttp();
 
   @AfterEach
   void stop() throws Exception {
-    for (AutoCloseable s : simulators) {
-      s.close();
-    }
-  }
-
-  private TenantConnection overHttp(FakeTenant tenant) {
-    ExchangeAdminSimulator exchange = ExchangeAdminSimulator.start(tenant);
-    GraphSimulator graph = GraphSimulator.builder(tenant).appToken(ExchangeAdminSimulator.SIGN_IN_TOKEN, ADMIN_APP).start();
-    simulators.add(exchange);
-    simulators.add(graph);
-    SignIn shared = SignIn.builder(tenant.target()).appId(ADMIN_APP).clientSecret(Secret.of("test-only-admin-secret"))
-        .libraryRetries(false).signInVia(exchange.baseUrl()).build();
-    return TenantConnection.builder(tenant.target())
-        .exchange(ExchangeConnection.exchangeOnline(tenant.target()).signIn(shared).baseUrl(exchange.baseUrl())
-            .clock(tenant.clock(), tenant.clock()).build().backend())
-        .directory(GraphConnection.exchangeOnline(tenant.target()).signIn(shared).baseUrl(graph.graphUrl())
-            .clock(tenant.clock(), tenant.clock()).build().directory())
-        .accessProbe(tenant.connection().accessProbe().orElseThrow())
-        .clock(tenant.clock(), tenant.clock()).build();
+    http.close();
   }
 
   private static String printed(java.util.function.Consumer<PrintStream> body) {
@@ -62,7 +35,7 @@ class AccessPolicyMigrationOverSimulatorsTest {
   void theMigrationReachesTheSameVerifiedStateInMemoryAndOverHttp() {
     AccessPolicyMigrationExample.Run[] runs = new AccessPolicyMigrationExample.Run[2];
     String memory = printed(out -> runs[0] = AccessPolicyMigrationExample.run(out, FakeTenant::connection));
-    String http = printed(out -> runs[1] = AccessPolicyMigrationExample.run(out, this::overHttp));
+    String overHttp = printed(out -> runs[1] = AccessPolicyMigrationExample.run(out, http::connect));
     for (AccessPolicyMigrationExample.Run run : runs) {
       assertTrue(run.succeeded(), () -> run.plan() + "\n" + run.applied() + "\n" + run.after());
       assertEquals(2, run.migration().nestedOnly().size(), run.migration()::toString);
@@ -71,7 +44,7 @@ class AccessPolicyMigrationOverSimulatorsTest {
     }
     assertEquals(runs[0].tenant().snapshot(), runs[1].tenant().snapshot());
     assertEquals(runs[0].migration().roles(), runs[1].migration().roles());
-    for (String output : List.of(memory, http)) {
+    for (String output : List.of(memory, overHttp)) {
       assertTrue(output.contains("BEFORE (application access policy)") && output.contains("AFTER (RBAC for Applications)"), output);
       assertTrue(output.contains("dan@contoso.com via Sales"), output);
     }

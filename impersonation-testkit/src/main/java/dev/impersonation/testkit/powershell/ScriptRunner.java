@@ -137,7 +137,7 @@ public final class ScriptRunner {
         command(b.command());
       } catch (TenantException e) {
         String m = String.valueOf(e.getMessage());
-        if (!m.matches("(?is).*(AlreadyExists|already (a member|exists?|being used)|not required).*")) {
+        if (!m.matches("(?is).*(AlreadyExists|already (a member|exists?|being used)|not required|MemberNotFound|isn't a member).*")) {
           throw e;
         }
         output.add("WARNING: Already done: " + m);

@@ -18,10 +18,10 @@ import java.util.Optional;
  * @param certain whether the access is EWS by definition
  * @param how how the access uses EWS, for plans and messages
  */
-record EwsUse(boolean certain, String how) {
+public record EwsUse(boolean certain, String how) {
 
   /** How {@code setup} uses EWS; empty when it does not. */
-  static Optional<EwsUse> of(ImpersonationSetup setup) {
+  public static Optional<EwsUse> of(ImpersonationSetup setup) {
     if (setup.access() instanceof RbacForApplications r && r.roles().stream().anyMatch(AppPermissions::isEws)) {
       return Optional.of(new EwsUse(true, "the role Application EWS.AccessAsApp"));
     }

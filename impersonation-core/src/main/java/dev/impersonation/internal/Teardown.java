@@ -16,9 +16,11 @@ import dev.impersonation.spi.OwnedObject.Kind;
 import dev.impersonation.spi.OwnedObject;
 import dev.impersonation.spi.RoleAssignment;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -37,6 +39,8 @@ public final class Teardown {
   private final List<Integer> grants = new ArrayList<>();
   private final List<Integer> holders = new ArrayList<>();
   private final Set<String> groupsDeleted = new HashSet<>();
+  private final Set<String> groupsKept = new HashSet<>();
+  private final Map<String, Observed<List<String>>> usedByOthers = new HashMap<>();
 
   private Teardown(ImpersonationSetup setup, TenantConnection connection, SetupRecord record) {
     this.setup = setup;
@@ -199,6 +203,15 @@ public final class Teardown {
     } else if (g.absent()) {
       ctx.noOp(resource, "already gone");
       groupsDeleted.add(o.identity().toLowerCase(Locale.ROOT));
+    } else if (usedByOthers(g.value()).unknown()) {
+      holders.add(ctx.blocked(resource, usedByOthers(g.value()).blockedReason("the role assignments that may use the group")));
+      groupsKept.add(o.identity().toLowerCase(Locale.ROOT));
+    } else if (!usedByOthers(g.value()).value().isEmpty()) {
+      List<String> users = usedByOthers(g.value()).value();
+      ctx.noOp(resource, "kept with its members: role assignment(s) this setup did not make scope to it: " + String.join(", ", users));
+      ctx.warn("The group '" + o.identity() + "' was created by this setup but " + String.join(", ", users)
+          + " scope(s) to it: the group and its members are kept.");
+      groupsKept.add(o.identity().toLowerCase(Locale.ROOT));
     } else if (!g.value().notes().contains(ObjectNames.ownerMarker(setup))) {
       ctx.noOp(resource, "kept: it no longer carries this setup's marker in Notes, so someone else may own it now");
       ctx.warn("The group '" + o.identity() + "' was created by this setup but lost its marker: it is kept.");
@@ -211,8 +224,55 @@ public final class Teardown {
     }
   }
 
+  /**
+   * The role assignments this setup did not make, of the assignees it did make assignments for (its principal's service
+   * principal, role groups), whose scope is {@code g}: by {@code -RecipientGroupScope} or a management scope whose filter
+   * names the group's DistinguishedName. Another setup of the same principal (an EWS-to-Graph migration's Graph setup)
+   * may scope to a group this one created.
+   */
+  private Observed<List<String>> usedByOthers(MailGroup g) {
+    return usedByOthers.computeIfAbsent(g.name().toLowerCase(Locale.ROOT), k -> {
+      Set<String> ours = new HashSet<>();
+      Set<String> assignees = new java.util.LinkedHashSet<>();
+      record.objects(Kind.ROLE_ASSIGNMENT).forEach(a -> {
+        ours.add(a.identity().toLowerCase(Locale.ROOT));
+        assignees.addAll(a.items());
+      });
+      record.objects(Kind.EXCHANGE_SERVICE_PRINCIPAL).forEach(sp -> assignees.add(sp.detail()));
+      record.objects(Kind.ROLE_GROUP).forEach(rg -> assignees.add(rg.identity()));
+      assignees.remove("");
+      List<String> users = new ArrayList<>();
+      for (String assignee : assignees) {
+        Observed<List<RoleAssignment>> all = PlanContext.readValueFrom(ctx.rbac(), x -> x.roleAssignments(assignee));
+        if (all.unknown()) {
+          return Observed.unknown(all.error());
+        }
+        for (RoleAssignment a : all.value()) {
+          if (ours.contains(a.name().toLowerCase(Locale.ROOT))) {
+            continue;
+          }
+          boolean byGroup = a.scopeType() == dev.impersonation.spi.ScopeType.RECIPIENT_GROUP && (a.scope().equalsIgnoreCase(g.name())
+              || a.scope().equalsIgnoreCase(g.primarySmtpAddress()) || a.scope().equalsIgnoreCase(g.distinguishedName()));
+          boolean byFilter = false;
+          if (a.scopeType() == dev.impersonation.spi.ScopeType.MANAGEMENT_SCOPE && !g.distinguishedName().isEmpty()) {
+            Observed<dev.impersonation.spi.ManagementScope> scope = ctx.fromExchange(x -> x.findManagementScope(a.scope()));
+            if (scope.unknown()) {
+              return Observed.unknown(scope.error());
+            }
+            byFilter = scope.present() && scope.value().recipientFilter().toLowerCase(Locale.ROOT)
+                .contains(g.distinguishedName().toLowerCase(Locale.ROOT));
+          }
+          if (byGroup || byFilter) {
+            users.add("'" + a.name() + "'");
+          }
+        }
+      }
+      return new Observed<>(Observed.State.PRESENT, users, "");
+    });
+  }
+
   private void groupMembers(OwnedObject o) {
-    if (groupsDeleted.contains(o.identity().toLowerCase(Locale.ROOT))) {
+    if (groupsDeleted.contains(o.identity().toLowerCase(Locale.ROOT)) || groupsKept.contains(o.identity().toLowerCase(Locale.ROOT))) {
       return;
     }
     GroupKind kind = GroupKind.valueOf(o.detail());

@@ -57,7 +57,10 @@ final class VendorSetups {
       out.add(reschedge(kind));
       out.add(rooms(kind));
       out.add(riva(kind));
+      out.add(ewsVendor(kind));
     }
+    out.add(accessPolicyMigration());
+    out.add(ewsMigration());
     return out;
   }
 
@@ -191,5 +194,49 @@ final class VendorSetups {
             : Principal.serviceAccount(account))
         .scope(Scope.mailboxes(ANN, BOB)).access(Access.fullAccess()).outsider(CEO).build();
     return new Example("riva", kind, tenant, List.of(a.build(), b));
+  }
+
+  private static final String EWS_APP = "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d";
+  private static final String EWS_SP = "6b7c8d9e-0f1a-4b2c-9d3e-4f5a6b7c8d9e";
+
+  /** The EWS vendor of December 2026: EWS.AccessAsApp and the allow list online, ApplicationImpersonation on the server. */
+  static Example ewsVendor(TenantTarget.Kind kind) {
+    FakeTenant.Builder b = people(kind).startingAt(java.time.Instant.parse("2026-12-03T09:00:00Z"));
+    FakeTenant tenant = kind == TenantTarget.Kind.EXCHANGE_ONLINE
+        ? b.application(EWS_APP, EWS_SP, "Legacy EWS Sync").organizationEwsEnabled(true)
+            .organizationEwsAllowedAppIds("0c1d2e3f-4a5b-4c6d-8e7f-8a9b0c1d2e3f").build()
+        : b.userMailbox("ews-sync@contoso.com", "EWS Sync").build();
+    return new Example("ews-vendor", kind, tenant, List.of(ewsVendorSetup(kind)));
+  }
+
+  private static ImpersonationSetup ewsVendorSetup(TenantTarget.Kind kind) {
+    ImpersonationSetup.Builder b = ImpersonationSetup.builder().name("EwsSync").target(target(kind)).outsider(CEO);
+    return kind == TenantTarget.Kind.EXCHANGE_ONLINE
+        ? b.principal(Principal.application(EWS_APP)).scope(Scope.mailEnabledSecurityGroup("EWS Sync Users").members(ANN, BOB, DAN))
+            .access(Access.rbacForApplications("Application EWS.AccessAsApp")).allowingEws().build()
+        : b.principal(Principal.serviceAccount("ews-sync@contoso.com")).scope(Scope.distributionGroup("EWS Sync Users")
+            .members(ANN, BOB, DAN)).access(Access.applicationImpersonation()).build();
+  }
+
+  /** The access-policy migration: a RestrictAccess policy over a group with a nested group, and tenant-wide consent. */
+  static Example accessPolicyMigration() {
+    String app = "2b3c4d5e-6f70-4a81-9b2c-3d4e5f607182";
+    FakeTenant tenant = FakeTenant.exchangeOnline(ONLINE).userMailbox(ANN).userMailbox(BOB).userMailbox(DAN)
+        .userMailbox("eve@contoso.com").userMailbox(CEO).application(app, "3c4d5e6f-7081-4b92-8c3d-4e5f60718293", "Calendar Sync")
+        .consent(app, "Mail.ReadWrite", "Calendars.ReadWrite").mailEnabledSecurityGroup("Sales", DAN, "eve@contoso.com")
+        .mailEnabledSecurityGroup("Sync Users", ANN, BOB, "Sales").mailEnabledSecurityGroup("Executives", CEO)
+        .accessPolicy(app, "Sync Users", "RestrictAccess").accessPolicy(app, "Executives", "DenyAccess").build();
+    ImpersonationSetup setup = dev.impersonation.migration.AccessPolicyMigration.read(tenant.connection(), app)
+        .flatteningNestedMembers().removingConsentAndPolicyWhenConfirmed().toSetup("CalendarSync");
+    return new Example("access-policy-migration", TenantTarget.Kind.EXCHANGE_ONLINE, tenant, List.of(setup));
+  }
+
+  /** The EWS vendor's Graph roles planned beside its applied EWS setup. */
+  static Example ewsMigration() {
+    Example ews = ewsVendor(TenantTarget.Kind.EXCHANGE_ONLINE);
+    ews.setups().get(0).apply(ews.tenant().connection());
+    ImpersonationSetup graph = dev.impersonation.migration.EwsMigration.of(ews.setups().get(0))
+        .withGraphRoles("Application Mail.ReadWrite", "Application Calendars.ReadWrite").graphSetup();
+    return new Example("ews-migration", TenantTarget.Kind.EXCHANGE_ONLINE, ews.tenant(), List.of(graph));
   }
 }

@@ -109,6 +109,35 @@ class LifecycleTest {
   }
 
   @Test
+  void anEditedScopeFilterIsDriftThatAPersonDecides() {
+    FakeTenant tenant = server();
+    ImpersonationSetup setup = impersonation();
+    SetupRecord record = setup.apply(tenant.connection()).record();
+    String scope = record.objects(OwnedObject.Kind.MANAGEMENT_SCOPE).get(0).identity();
+    tenant.invokeExchangeCmdlet("Remove-ManagementScope", Map.of("Identity", scope));
+    tenant.invokeExchangeCmdlet("New-ManagementScope", Map.of("Name", scope, "RecipientRestrictionFilter", "Department -eq 'Sales'"));
+    DriftReport report = setup.drift(tenant.connection(), record);
+    List<DriftReport.Drift> changed = report.findings(DriftReport.Kind.SCOPE_CHANGED);
+    assertEquals(1, changed.size(), report::toString);
+    assertFalse(changed.get(0).repairedByReapply(), "an edited filter is not overwritten: " + report);
+  }
+
+  @Test
+  void ewsTurnedOffForTheOrganizationIsDrift() {
+    FakeTenant tenant = FakeTenant.exchangeOnline(Fixtures.ONLINE).startingAt(java.time.Instant.parse("2026-12-03T09:00:00Z"))
+        .userMailbox(ANN).userMailbox(BOB).userMailbox(CEO).application(APP, SP, "Sync").organizationEwsEnabled(true).build();
+    ImpersonationSetup setup = ImpersonationSetup.builder().name("Ews").target(TenantTarget.exchangeOnline(Fixtures.ONLINE))
+        .principal(Principal.application(APP)).scope(Scope.mailEnabledSecurityGroup("Ews Users").members(ANN, BOB))
+        .access(Access.rbacForApplications("Application EWS.AccessAsApp")).allowingEws().build();
+    SetupRecord record = setup.apply(tenant.connection()).record();
+    assertEquals(java.util.Optional.of(true), record.ewsAllowedAfterApply(), record::toString);
+    tenant.invokeExchangeCmdlet("Set-OrganizationConfig", Map.of("EwsEnabled", false));
+    DriftReport report = setup.drift(tenant.connection(), record);
+    assertEquals(1, report.findings(DriftReport.Kind.EWS_CHANGED).size(), report::toString);
+    assertTrue(report.findings(DriftReport.Kind.EWS_CHANGED).get(0).detail().contains("no longer admits"), report::toString);
+  }
+
+  @Test
   void aFailedReadIsUnknownDriftNeverClean() {
     FakeTenant tenant = online();
     ImpersonationSetup setup = rbac();

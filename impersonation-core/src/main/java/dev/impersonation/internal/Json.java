@@ -14,4 +14,13 @@ public final class Json {
       .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
 
   private Json() {}
+
+  /** {@code value} as indented JSON; {@code what} names it in the error, e.g. "the plan". */
+  public static String indented(Object value, String what) {
+    try {
+      return MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new dev.impersonation.ImpersonationException("Could not serialise " + what + ": " + e.getOriginalMessage(), e);
+    }
+  }
 }

@@ -1,10 +1,7 @@
 package dev.impersonation.migration;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.impersonation.Access;
 import dev.impersonation.Access.RbacForApplications;
-import dev.impersonation.ImpersonationException;
+import dev.impersonation.Access;
 import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.InvalidSetupException;
 import dev.impersonation.MembershipMode;
@@ -144,11 +141,7 @@ public record AccessPolicyMigration(TenantTarget target, String appId, List<Acce
 
   /** The findings as indented JSON. */
   public String toJson() {
-    try {
-      return Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(this);
-    } catch (JsonProcessingException e) {
-      throw new ImpersonationException("Could not serialise the migration: " + e.getOriginalMessage(), e);
-    }
+    return Json.indented(this, "the migration");
   }
 
   /** A readable table of what was found, with what would fall out and what is kept. */

@@ -1,14 +1,11 @@
 package dev.impersonation.migration;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.impersonation.ImpersonationException;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.internal.Json;
 import dev.impersonation.internal.Table;
 import dev.impersonation.spi.EwsRules;
-import dev.impersonation.verify.MailboxAccess;
 import dev.impersonation.verify.MailboxAccess.AccessState;
+import dev.impersonation.verify.MailboxAccess;
 import dev.impersonation.verify.VerificationReport;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -86,11 +83,7 @@ public record EwsMigrationReport(String ewsSetup, String ewsUse, String graphSet
 
   /** The report as indented JSON. */
   public String toJson() {
-    try {
-      return Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(this);
-    } catch (JsonProcessingException e) {
-      throw new ImpersonationException("Could not serialise the EWS migration report: " + e.getOriginalMessage(), e);
-    }
+    return Json.indented(this, "the EWS migration report");
   }
 
   @Override

@@ -1,10 +1,7 @@
 package dev.impersonation.plan;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.impersonation.ImpersonationException;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.internal.Json;
 import dev.impersonation.internal.PlanScript;
@@ -71,11 +68,7 @@ public record Plan(String setupName, TenantTarget target, String principal, Stri
 
   /** The plan as indented JSON; secrets are never included. */
   public String toJson() {
-    try {
-      return Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(this);
-    } catch (JsonProcessingException e) {
-      throw new ImpersonationException("Could not serialise the plan: " + e.getOriginalMessage(), e);
-    }
+    return Json.indented(this, "the plan");
   }
 
   /** The JSON mapper plans use, for callers who embed plans in their own documents. */

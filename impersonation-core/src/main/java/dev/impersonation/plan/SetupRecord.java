@@ -1,8 +1,6 @@
 package dev.impersonation.plan;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.impersonation.ImpersonationException;
 import dev.impersonation.InvalidSetupException;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.internal.Json;
@@ -76,11 +74,7 @@ public record SetupRecord(String setupName, TenantTarget.Kind targetKind, String
 
   /** The record as indented JSON, to store next to the setup. */
   public String toJson() {
-    try {
-      return Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(this);
-    } catch (JsonProcessingException e) {
-      throw new ImpersonationException("Could not serialise the record: " + e.getOriginalMessage(), e);
-    }
+    return Json.indented(this, "the record");
   }
 
   /**

@@ -1,9 +1,6 @@
 package dev.impersonation.verify;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.impersonation.ImpersonationException;
 import dev.impersonation.internal.Json;
 import dev.impersonation.internal.Table;
 import java.time.Instant;
@@ -74,11 +71,7 @@ public record DriftReport(String setupName, Instant checkedAt, List<Drift> findi
 
   /** The report as indented JSON. */
   public String toJson() {
-    try {
-      return Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(this);
-    } catch (JsonProcessingException e) {
-      throw new ImpersonationException("Could not serialise the drift report: " + e.getOriginalMessage(), e);
-    }
+    return Json.indented(this, "the drift report");
   }
 
   /** A readable table, one row per finding. */

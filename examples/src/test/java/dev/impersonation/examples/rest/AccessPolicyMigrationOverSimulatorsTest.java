@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.impersonation.examples.AccessPolicyMigrationExample;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.verify.MailboxAccess.AccessState;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,17 +22,11 @@ class AccessPolicyMigrationOverSimulatorsTest {
     http.close();
   }
 
-  private static String printed(java.util.function.Consumer<PrintStream> body) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    body.accept(new PrintStream(out, true, StandardCharsets.UTF_8));
-    return out.toString(StandardCharsets.UTF_8);
-  }
-
   @Test
   void theMigrationReachesTheSameVerifiedStateInMemoryAndOverHttp() {
     AccessPolicyMigrationExample.Run[] runs = new AccessPolicyMigrationExample.Run[2];
-    String memory = printed(out -> runs[0] = AccessPolicyMigrationExample.run(out, FakeTenant::connection));
-    String overHttp = printed(out -> runs[1] = AccessPolicyMigrationExample.run(out, http::connect));
+    String memory = OverHttp.printed(out -> runs[0] = AccessPolicyMigrationExample.run(out, FakeTenant::connection));
+    String overHttp = OverHttp.printed(out -> runs[1] = AccessPolicyMigrationExample.run(out, http::connect));
     for (AccessPolicyMigrationExample.Run run : runs) {
       assertTrue(run.succeeded(), () -> run.plan() + "\n" + run.applied() + "\n" + run.after());
       assertEquals(2, run.migration().nestedOnly().size(), run.migration()::toString);

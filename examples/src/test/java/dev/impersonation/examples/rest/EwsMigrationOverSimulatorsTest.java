@@ -8,9 +8,6 @@ import dev.impersonation.examples.EwsMigrationExample;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.testkit.powershell.ScriptRunner;
 import dev.impersonation.verify.MailboxAccess.AccessState;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,17 +24,11 @@ class EwsMigrationOverSimulatorsTest {
     http.close();
   }
 
-  private static String printed(java.util.function.Consumer<PrintStream> body) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    body.accept(new PrintStream(out, true, StandardCharsets.UTF_8));
-    return out.toString(StandardCharsets.UTF_8);
-  }
-
   @Test
   void theVerdictsMoveFromKeepEwsToGraphReadyInMemoryAndOverHttp() {
     EwsMigrationExample.Run[] runs = new EwsMigrationExample.Run[2];
-    String memory = printed(out -> runs[0] = EwsMigrationExample.run(out, FakeTenant::connection));
-    String overHttp = printed(out -> runs[1] = EwsMigrationExample.run(out, http::connect));
+    String memory = OverHttp.printed(out -> runs[0] = EwsMigrationExample.run(out, FakeTenant::connection));
+    String overHttp = OverHttp.printed(out -> runs[1] = EwsMigrationExample.run(out, http::connect));
     for (EwsMigrationExample.Run run : runs) {
       assertTrue(run.succeeded(), () -> run.atOnce() + "\n" + run.twoHoursLater() + "\n" + run.afterShutdown() + "\n"
           + run.ewsTeardown() + "\n" + run.ewsRemoved());

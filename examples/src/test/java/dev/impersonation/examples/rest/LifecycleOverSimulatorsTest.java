@@ -10,9 +10,6 @@ import dev.impersonation.plan.Step.StepAction;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.testkit.powershell.ScriptRunner;
 import dev.impersonation.verify.DriftReport;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,17 +27,11 @@ class LifecycleOverSimulatorsTest {
     http.close();
   }
 
-  private static String printed(java.util.function.Consumer<PrintStream> body) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    body.accept(new PrintStream(out, true, StandardCharsets.UTF_8));
-    return out.toString(StandardCharsets.UTF_8);
-  }
-
   @Test
   void driftIsFoundAndRepairedAndTeardownLeavesWhatExistedInMemoryAndOverHttp() {
     LifecycleExample.Run[] runs = new LifecycleExample.Run[2];
-    String memory = printed(out -> runs[0] = LifecycleExample.run(out, FakeTenant::connection));
-    String overHttp = printed(out -> runs[1] = LifecycleExample.run(out, http::connect));
+    String memory = OverHttp.printed(out -> runs[0] = LifecycleExample.run(out, FakeTenant::connection));
+    String overHttp = OverHttp.printed(out -> runs[1] = LifecycleExample.run(out, http::connect));
     for (LifecycleExample.Run run : runs) {
       assertTrue(run.succeeded(), () -> run.drift() + "\n" + run.reapplied() + "\n" + run.repairedDrift() + "\n" + run.teardown()
           + "\n" + run.tornDown() + "\n" + run.snapshotBefore() + "\n---\n" + run.snapshotAfter());

@@ -36,6 +36,13 @@ final class OverHttp implements AutoCloseable {
         .clock(tenant.clock(), tenant.clock()).build();
   }
 
+  /** What {@code body} prints, as UTF-8 text. */
+  static String printed(java.util.function.Consumer<java.io.PrintStream> body) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    body.accept(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   @Override
   public void close() throws Exception {
     for (AutoCloseable s : simulators) {

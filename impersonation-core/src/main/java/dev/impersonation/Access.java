@@ -109,9 +109,12 @@ public sealed interface Access
    * @param removeTenantWideConsent whether the plan revokes the app's mailbox-related tenant-wide Graph consent
    * @param replaceAccessPolicies whether these assignments replace the app's application access policies: once they are
    *     confirmed, the consent and the app's RestrictAccess policies are removed (docs/migration.md)
+   * @param legacyRoles the management roles of the legacy procedure these assignments replace (e.g. a vendor's role group
+   *     with {@code ApplicationImpersonation} and {@code View-Only Configuration}): each appears in the plan with what
+   *     replaces it or why nothing needs to (docs/vendor-procedures.md#legacy-roles); never dropped silently
    */
-  public record RbacForApplications(List<String> roles, boolean removeTenantWideConsent, boolean replaceAccessPolicies)
-      implements Access {
+  public record RbacForApplications(List<String> roles, boolean removeTenantWideConsent, boolean replaceAccessPolicies,
+      List<String> legacyRoles) implements Access {
     /** The application roles Exchange Online offers (docs/rbac-for-applications.md). */
     public static final Set<String> KNOWN_ROLES = Set.of(
         "Application Mail.Read", "Application Mail.ReadBasic", "Application Mail.ReadWrite", "Application Mail.Send",
@@ -126,6 +129,14 @@ public sealed interface Access
         "Application EWS.AccessAsApp");
 
     public RbacForApplications {
+      legacyRoles = legacyRoles == null ? List.of() : List.copyOf(new LinkedHashSet<>(legacyRoles));
+      for (String legacy : legacyRoles) {
+        if (legacy.isBlank() || legacy.startsWith("Application ")) {
+          throw new InvalidSetupException("Legacy role " + Names.quoted(legacy) + " is not a management role of a legacy "
+              + "procedure (such as \"ApplicationImpersonation\" or \"View-Only Configuration\"): application roles go in "
+              + "rbacForApplications(...).");
+        }
+      }
       if (roles.isEmpty()) {
         throw new InvalidSetupException("Access.rbacForApplications(...) needs at least one role, e.g. "
             + "\"Application Calendars.ReadWrite\".");
@@ -148,7 +159,18 @@ public sealed interface Access
 
     /** Roles only; tenant-wide consent is left alone (and warned about). @param roles the application roles */
     public RbacForApplications(List<String> roles) {
-      this(roles, false, false);
+      this(roles, false, false, List.of());
+    }
+
+    /**
+     * Roles, consent and access policies, with no legacy roles.
+     *
+     * @param roles the application roles
+     * @param removeTenantWideConsent whether the plan revokes the app's mailbox-related tenant-wide Graph consent
+     * @param replaceAccessPolicies whether these assignments replace the app's application access policies
+     */
+    public RbacForApplications(List<String> roles, boolean removeTenantWideConsent, boolean replaceAccessPolicies) {
+      this(roles, removeTenantWideConsent, replaceAccessPolicies, List.of());
     }
 
     /**
@@ -158,7 +180,7 @@ public sealed interface Access
      * @param removeTenantWideConsent whether the plan revokes the app's mailbox-related tenant-wide Graph consent
      */
     public RbacForApplications(List<String> roles, boolean removeTenantWideConsent) {
-      this(roles, removeTenantWideConsent, false);
+      this(roles, removeTenantWideConsent, false, List.of());
     }
 
     static RbacForApplications of(List<String> roles) {
@@ -173,7 +195,22 @@ public sealed interface Access
      * @return a new access with the opt-in set
      */
     public RbacForApplications removingTenantWideConsent() {
-      return new RbacForApplications(roles, true, replaceAccessPolicies);
+      return new RbacForApplications(roles, true, replaceAccessPolicies, legacyRoles);
+    }
+
+    /**
+     * These assignments replace a legacy procedure's management roles, e.g. a vendor's on-premises role group with
+     * {@code ApplicationImpersonation} and {@code View-Only Configuration}: the plan lists each with what replaces it in
+     * Exchange Online or why nothing needs to (View-Only Configuration has no application-role equivalent, and application
+     * roles get no Autodiscover), so no step of the vendor's procedure is dropped without a word.
+     *
+     * @param roles the legacy management roles
+     * @return a new access with the legacy roles
+     */
+    public RbacForApplications replacingLegacyRoles(String... roles) {
+      List<String> all = new ArrayList<>(legacyRoles);
+      all.addAll(List.of(roles));
+      return new RbacForApplications(this.roles, removeTenantWideConsent, replaceAccessPolicies, all);
     }
 
     /**
@@ -186,7 +223,7 @@ public sealed interface Access
      * @return a new access with the opt-in set
      */
     public RbacForApplications replacingAccessPolicies() {
-      return new RbacForApplications(roles, true, true);
+      return new RbacForApplications(roles, true, true, legacyRoles);
     }
 
     @Override
@@ -197,7 +234,8 @@ public sealed interface Access
     @Override
     public String describe() {
       return "RBAC for Applications " + roles + (replaceAccessPolicies ? ", replacing the app's access policies and consent"
-          : removeTenantWideConsent ? ", removing tenant-wide consent" : "");
+          : removeTenantWideConsent ? ", removing tenant-wide consent" : "")
+          + (legacyRoles.isEmpty() ? "" : ", replacing the legacy roles " + legacyRoles);
     }
   }
 

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Procedure 002 (Reschedge): a role group "Reschedge" with ApplicationImpersonation and View-Only Configuration and
  * the Default write scope, i.e. ORGANIZATION-WIDE. This library allows that only with an explicit acknowledgement and
- * warns in every plan. On Exchange Online: RBAC for Applications, unscoped, likewise acknowledged.
+ * warns in every plan. On Exchange Online: RBAC for Applications, unscoped, likewise acknowledged; the plan lists the
+ * role group's two roles with what replaces each (View-Only Configuration: nothing needed, no Autodiscover).
  */
 public final class ReschedgeExample implements VendorExample {
   static final String SERVICE_ACCOUNT = "reschedge@contoso.com";
@@ -42,7 +43,9 @@ public final class ReschedgeExample implements VendorExample {
         .scope(Scope.organization().acknowledged())
         .addVerifyMailboxes(Contoso.ANN, Contoso.CEO);
     if (kind == TenantTarget.Kind.EXCHANGE_ONLINE) {
-      b.principal(Principal.application(APP_ID)).access(Access.rbacForApplications("Application Calendars.ReadWrite"));
+      // The seed's role group also carries View-Only Configuration: the plan says why RBAC for Applications needs none.
+      b.principal(Principal.application(APP_ID)).access(Access.rbacForApplications("Application Calendars.ReadWrite")
+          .replacingLegacyRoles("ApplicationImpersonation", "View-Only Configuration"));
     } else {
       b.principal(Principal.serviceAccount(SERVICE_ACCOUNT))
           .access(Access.applicationImpersonation().viaRoleGroup("Reschedge").withExtraRoles("View-Only Configuration"));

@@ -29,7 +29,7 @@ public final class Planner {
    * The concerns planned after the scope, in the order their steps appear. A new concern (EWS, migration, audit)
    * implements {@link ConcernPlanner} and joins this list.
    */
-  private static final List<ConcernPlanner> CONCERNS = List.of(new GrantPlanner(), new EwsPlanner());
+  private static final List<ConcernPlanner> CONCERNS = List.of(new GrantPlanner(), new EwsPlanner(), new LegacyRolesPlanner());
 
   private Planner() {}
 

@@ -128,7 +128,8 @@ final class VendorSetups {
     ImpersonationSetup.Builder b = ImpersonationSetup.builder().name("Reschedge").target(target(kind))
         .scope(Scope.organization().acknowledged()).addVerifyMailboxes(ANN, CEO);
     if (kind == TenantTarget.Kind.EXCHANGE_ONLINE) {
-      b.principal(Principal.application(app)).access(Access.rbacForApplications("Application Calendars.ReadWrite"));
+      b.principal(Principal.application(app)).access(Access.rbacForApplications("Application Calendars.ReadWrite")
+          .replacingLegacyRoles("ApplicationImpersonation", "View-Only Configuration"));
     } else {
       b.principal(Principal.serviceAccount(account))
           .access(Access.applicationImpersonation().viaRoleGroup("Reschedge").withExtraRoles("View-Only Configuration"));

@@ -63,12 +63,14 @@ public final class RoomBookingExample implements VendorExample {
         .outsider("boardroom@contoso.com");
     if (kind == TenantTarget.Kind.EXCHANGE_ONLINE) {
       b.principal(Principal.application(APP_ID))
-          .scope(Scope.roomList("Cronofy Room List").alias("cronofy.resource.list").members(roomsFromCsv())
+          .scope(Scope.roomList("Cronofy Room List").alias("cronofy.resource.list")
+              .primarySmtpAddress("cronofy.resource.list@contoso.com").members(roomsFromCsv())
               .maxMembersPerGroup(ROOMS_PER_LIST))
           .access(Access.rbacForApplications("Application Calendars.ReadWrite"));
     } else {
       b.principal(Principal.serviceAccount(SERVICE_ACCOUNT).createIfMissing("Cronofy Service", Secret.of("Example-only-1!")))
-          .scope(Scope.roomList("Cronofy Room List").alias("cronofy.resource.list").members(roomsFromCsv())
+          .scope(Scope.roomList("Cronofy Room List").alias("cronofy.resource.list")
+              .primarySmtpAddress("cronofy.resource.list@contoso.com").members(roomsFromCsv())
               .owner(SERVICE_ACCOUNT).maxMembersPerGroup(ROOMS_PER_LIST))
           .access(Access.applicationImpersonation());
     }

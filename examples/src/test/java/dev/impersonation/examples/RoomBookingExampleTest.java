@@ -26,6 +26,8 @@ class RoomBookingExampleTest {
     for (String list : lists) {
       var group = tenant.group(list).orElseThrow();
       assertEquals(dev.impersonation.GroupKind.ROOM_LIST, group.kind());
+      String n = list.equals("Cronofy Room List") ? "" : list.substring(list.length() - 1);
+      assertEquals("cronofy.resource.list" + n + "@contoso.com", group.primarySmtpAddress(), "the declared address, numbered");
       int size = tenant.members(list).size();
       assertTrue(size <= 75, list + " has " + size + " rooms");
       total += size;

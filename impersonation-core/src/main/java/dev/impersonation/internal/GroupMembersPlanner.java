@@ -3,6 +3,7 @@ package dev.impersonation.internal;
 import static dev.impersonation.internal.PlanContext.deps;
 import static dev.impersonation.internal.PlanContext.preview;
 
+import dev.impersonation.GroupKind;
 import dev.impersonation.MembershipMode;
 import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.plan.Step.StepAction;
@@ -57,6 +58,7 @@ final class GroupMembersPlanner {
     // Every member to add must be a mailbox (docs/diagnostics.md#d9 address mismatch, docs/diagnostics.md#d2 group given where a mailbox is needed).
     List<String> missing = new ArrayList<>();
     List<String> groupsGiven = new ArrayList<>();
+    List<String> notRooms = new ArrayList<>();
     List<String> unreadable = new ArrayList<>();
     Map<String, String> canonical = new LinkedHashMap<>();
     // Declared members as their primary SMTP addresses, which is how Exchange lists members (for EXACT).
@@ -79,6 +81,8 @@ final class GroupMembersPlanner {
         missing.add(m);
       } else if (!r.value().type().isMailbox()) {
         groupsGiven.add(m + " (" + r.value().type().value() + ")");
+      } else if (scope.kind() == GroupKind.ROOM_LIST && r.value().type() != RecipientType.ROOM_MAILBOX) {
+        notRooms.add(m + " (" + r.value().type().value() + ")");
       } else {
         canonical.put(m, m);
         desired.add(r.value().primarySmtpAddress().toLowerCase(Locale.ROOT));
@@ -100,6 +104,11 @@ final class GroupMembersPlanner {
     if (!groupsGiven.isEmpty()) {
       ctx.blocked(resource, groupsGiven + " are groups, not mailboxes (docs/diagnostics.md#d2): MemberOfGroup counts direct members only, so "
           + "list the mailboxes themselves");
+      ok = false;
+    }
+    if (!notRooms.isEmpty()) {
+      ctx.blocked(resource, notRooms + " are not room mailboxes (RecipientTypeDetails RoomMailbox): a room list holds rooms "
+          + "(docs/vendor-procedures.md#rooms), and the scope would reach these mailboxes too: remove them from the list of members");
       ok = false;
     }
     if (!ok) {

@@ -13,6 +13,7 @@ import dev.impersonation.spi.MailGroup;
 import dev.impersonation.spi.Operation;
 import dev.impersonation.spi.Recipient;
 import dev.impersonation.spi.RecipientFilter;
+import dev.impersonation.spi.RecipientType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -85,6 +86,12 @@ final class GroupScopePlanner {
               + " (docs/diagnostics.md#d2, #d5): rename the setup's group or use Scope." + factory(found.kind()) + "(\"" + name + "\")");
           ok = false;
           continue;
+        }
+        Optional<String> declared = groupReady.isEmpty() ? scope.primarySmtpAddress() : Optional.empty();
+        if (declared.isPresent() && found.primarySmtpAddress() != null && !found.primarySmtpAddress().isEmpty()
+            && !found.primarySmtpAddress().equalsIgnoreCase(declared.get())) {
+          ctx.warn("The " + resource + " exists with the primary SMTP address " + found.primarySmtpAddress() + ", not the "
+              + "declared " + declared.get() + ": the library does not change an existing group's address.");
         }
         if (groupReady.isEmpty() && found.primarySmtpAddress() != null && !found.primarySmtpAddress().isEmpty()) {
           policyGroup = found.primarySmtpAddress();
@@ -196,6 +203,19 @@ final class GroupScopePlanner {
       Optional<String> alias = scope.alias().map(a -> first ? a : a + (groupReady.size() + 1));
       Optional<String> smtp = first ? scope.primarySmtpAddress() : scope.primarySmtpAddress().map(a ->
           a.substring(0, a.indexOf('@')) + (groupReady.size() + 1) + a.substring(a.indexOf('@')));
+      if (smtp.isPresent()) {
+        // The declared address must be free: Exchange refuses a create whose address another recipient holds.
+        Observed<Recipient> holder = ctx.recipient(smtp.get());
+        if (holder.unknown()) {
+          return ctx.blocked(resource, holder.blockedReason("who holds the address " + smtp.get()));
+        }
+        // The group itself (a read of it by name that lags its create) is no conflict: the create is then already done.
+        if (holder.present() && !holder.value().name().equalsIgnoreCase(name)) {
+          return ctx.blocked(resource, "the declared primary SMTP address " + smtp.get() + " is held by '" + holder.value().name()
+              + "' (" + holder.value().type().value() + "): use Scope." + factory(scope.kind()) + "(\"" + holder.value().name()
+              + "\") if that is the group, or declare another address");
+        }
+      }
       create = ctx.add(StepAction.CREATE, resource, "absent; created closed, owned by " + (scope.owners().isEmpty()
           ? "the admin who runs it" : scope.owners()),
           new Operation.NewDistributionGroup(name, scope.kind(), alias, smtp, scope.owners(), marker), deps(ownerDep));
@@ -240,6 +260,14 @@ final class GroupScopePlanner {
     return ctx.valueFromExchange(x -> {
       List<Recipient> all = x.groupMembers(name);
       nestedGroups.put(name, all.stream().filter(r -> r.type().isGroup()).toList());
+      List<String> notRooms = kind != GroupKind.ROOM_LIST ? List.of() : all.stream()
+          .filter(r -> r.type().isMailbox() && r.type() != RecipientType.ROOM_MAILBOX)
+          .map(r -> r.primarySmtpAddress() + " (" + r.type().value() + ")").toList();
+      if (!notRooms.isEmpty()) {
+        ctx.warn("The room list '" + name + "' already holds " + notRooms.size() + " member(s) that are not room mailboxes: "
+            + PlanContext.preview(notRooms) + ". The scope reaches them too; remove them from the list if the product "
+            + "should only book rooms (docs/vendor-procedures.md#rooms).");
+      }
       return all.stream().map(Recipient::primarySmtpAddress).toList();
     });
   }

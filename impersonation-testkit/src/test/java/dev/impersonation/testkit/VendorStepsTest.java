@@ -52,4 +52,71 @@ class VendorStepsTest {
         () -> Access.rbacForApplications("Application Mail.Read").replacingLegacyRoles("Application Mail.Read"));
     assertTrue(e.getMessage().contains("rbacForApplications("), e.getMessage());
   }
+
+  private static ImpersonationSetup rooms(Scope.GroupScope list) {
+    return ImpersonationSetup.builder().name("Cronofy").target(TenantTarget.exchangeServer(Fixtures.SERVER))
+        .principal(Principal.serviceAccount("cronofy@contoso.com")).scope(list).access(Access.applicationImpersonation())
+        .outsider(CEO).build();
+  }
+
+  private static FakeTenant.Builder roomsTenant() {
+    return FakeTenant.exchangeServer(Fixtures.SERVER).userMailbox("cronofy@contoso.com").userMailbox(ANN).userMailbox(CEO)
+        .roomMailbox("room1@contoso.com", "Room 1").roomMailbox("room2@contoso.com", "Room 2");
+  }
+
+  @Test
+  void aRoomListTakesOnlyRoomMailboxesAndNothingIsWrittenOtherwise() {
+    FakeTenant tenant = roomsTenant().build();
+    ImpersonationSetup setup = rooms(Scope.roomList("Cronofy Room List").members("room1@contoso.com", ANN));
+    Plan plan = setup.plan(tenant.connection());
+    Step blocked = plan.blockedSteps().stream().filter(s -> s.resource().endsWith("members")).findFirst()
+        .orElseThrow(() -> new AssertionError(plan.toString()));
+    assertTrue(blocked.reason().contains(ANN + " (UserMailbox)") && blocked.reason().contains("not room mailboxes"), blocked::reason);
+    assertThrows(dev.impersonation.PlanBlockedException.class, () -> setup.apply(plan, tenant.connection(),
+        dev.impersonation.plan.ProgressListener.none()));
+    assertTrue(tenant.writes().isEmpty(), "nothing written: " + tenant.writes());
+  }
+
+  @Test
+  void anExistingRoomListWithOtherMailboxesIsReported() {
+    FakeTenant tenant = roomsTenant().roomList("Cronofy Room List", "room1@contoso.com", ANN).build();
+    Plan plan = rooms(Scope.roomList("Cronofy Room List").members("room1@contoso.com", "room2@contoso.com"))
+        .plan(tenant.connection());
+    assertTrue(plan.warnings().stream().anyMatch(w -> w.contains("not room mailboxes") && w.contains(ANN)), plan.warnings()::toString);
+    assertTrue(plan.blockedSteps().isEmpty(), plan::toString);
+  }
+
+  @Test
+  void aDeclaredPrimaryAddressIsTheCreatedListsInMemoryAndInTheScript() {
+    Scope.GroupScope list = Scope.roomList("Cronofy Room List").alias("cronofy.resource.list")
+        .primarySmtpAddress("rooms.cronofy@contoso.com").members("room1@contoso.com", "room2@contoso.com");
+    FakeTenant applied = roomsTenant().build();
+    assertTrue(rooms(list).apply(applied.connection()).succeeded());
+    assertEquals("rooms.cronofy@contoso.com", applied.group("Cronofy Room List").orElseThrow().primarySmtpAddress());
+    assertTrue(rooms(list).plan(applied.connection()).isConverged());
+
+    FakeTenant scripted = roomsTenant().build();
+    String script = rooms(list).plan(scripted.connection()).toPowerShell();
+    assertTrue(script.contains("-PrimarySmtpAddress 'rooms.cronofy@contoso.com'"), script);
+    dev.impersonation.testkit.powershell.ScriptRunner.Result r = dev.impersonation.testkit.powershell.ScriptRunner.on(scripted).run(script);
+    assertEquals(0, r.exitCode(), r::toString);
+    assertEquals(applied.snapshot(), scripted.snapshot());
+  }
+
+  @Test
+  void aDeclaredAddressHeldByAnotherRecipientBlocksTheCreate() {
+    FakeTenant tenant = roomsTenant().distributionGroup("Old Rooms").build();
+    String held = tenant.group("Old Rooms").orElseThrow().primarySmtpAddress();
+    Plan plan = rooms(Scope.roomList("Cronofy Room List").primarySmtpAddress(held).members("room1@contoso.com"))
+        .plan(tenant.connection());
+    assertTrue(plan.blockedSteps().stream().anyMatch(s -> s.reason().contains("is held by 'Old Rooms'")), plan::toString);
+  }
+
+  @Test
+  void anExistingListWithAnotherAddressIsKeptAndSaidSo() {
+    FakeTenant tenant = roomsTenant().roomList("Cronofy Room List", "room1@contoso.com").build();
+    Plan plan = rooms(Scope.roomList("Cronofy Room List").primarySmtpAddress("rooms.cronofy@contoso.com")
+        .members("room1@contoso.com")).plan(tenant.connection());
+    assertTrue(plan.warnings().stream().anyMatch(w -> w.contains("not the declared rooms.cronofy@contoso.com")), plan.warnings()::toString);
+  }
 }

@@ -162,11 +162,13 @@ final class VendorSetups {
         .outsider("boardroom@contoso.com");
     if (kind == TenantTarget.Kind.EXCHANGE_ONLINE) {
       b.principal(Principal.application(app))
-          .scope(Scope.roomList("Cronofy Room List").alias("cronofy.resource.list").members(rooms()).maxMembersPerGroup(75))
+          .scope(Scope.roomList("Cronofy Room List").alias("cronofy.resource.list")
+              .primarySmtpAddress("cronofy.resource.list@contoso.com").members(rooms()).maxMembersPerGroup(75))
           .access(Access.rbacForApplications("Application Calendars.ReadWrite"));
     } else {
       b.principal(Principal.serviceAccount(account).createIfMissing("Cronofy Service", Secret.of("Example-only-1!")))
-          .scope(Scope.roomList("Cronofy Room List").alias("cronofy.resource.list").members(rooms()).owner(account)
+          .scope(Scope.roomList("Cronofy Room List").alias("cronofy.resource.list")
+              .primarySmtpAddress("cronofy.resource.list@contoso.com").members(rooms()).owner(account)
               .maxMembersPerGroup(75))
           .access(Access.applicationImpersonation());
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -351,11 +352,47 @@ public sealed interface Scope
   }
 
   /**
-   * A custom OPATH recipient filter used as a management scope's {@code -RecipientRestrictionFilter}.
+   * A custom OPATH recipient filter: a management scope's {@code -RecipientRestrictionFilter} for role assignments, or,
+   * with {@code Access.fullAccess()}, the mailboxes {@code Get-Mailbox -Filter} returns (e.g. Riva's "all user mailboxes
+   * except Admin": {@code "(RecipientTypeDetails -eq 'UserMailbox') -and (Alias -ne 'Admin')"}). A filter that only
+   * selects by recipient type and excludes by other properties reaches the whole organization: it needs
+   * {@link #acknowledged()}, as {@link Scope#organization()} does.
    *
    * @param filter the OPATH filter, e.g. {@code "Department -eq 'Sales'"}
+   * @param organizationWideAcknowledged whether the caller acknowledged that the filter reaches the whole organization
    */
-  public record RecipientFilterScope(String filter) implements Scope {
+  public record RecipientFilterScope(String filter, boolean organizationWideAcknowledged) implements Scope {
+    private static final Pattern COMPARISON = Pattern.compile("(?i)([A-Za-z][A-Za-z0-9]*)\\s+-(eq|ne|like|notlike)\\s");
+
+    /** A filter not acknowledged as organization-wide. @param filter the OPATH filter */
+    public RecipientFilterScope(String filter) {
+      this(filter, false);
+    }
+
+    /**
+     * Whether the filter reaches the whole organization: every positive comparison ({@code -eq}, {@code -like}) is on
+     * the recipient type, so only exclusions ({@code -ne}, {@code -notlike}) narrow it, e.g. "all user mailboxes except
+     * Admin". A filter joined with {@code -or} or using {@code -not} is judged by the same rule.
+     */
+    public boolean reachesOrganization() {
+      java.util.regex.Matcher m = COMPARISON.matcher(filter + " ");
+      boolean any = false;
+      while (m.find()) {
+        any = true;
+        boolean positive = m.group(2).equalsIgnoreCase("eq") || m.group(2).equalsIgnoreCase("like");
+        boolean byType = m.group(1).equalsIgnoreCase("RecipientTypeDetails") || m.group(1).equalsIgnoreCase("RecipientType");
+        if (positive && !byType) {
+          return false;
+        }
+      }
+      return any;
+    }
+
+    /** Acknowledges that this filter reaches every mailbox of the types it selects, except those it excludes. */
+    public RecipientFilterScope acknowledged() {
+      return new RecipientFilterScope(filter, true);
+    }
+
     public RecipientFilterScope {
       if (filter == null || filter.isBlank()) {
         throw new InvalidSetupException("Scope.recipientFilter(...) needs an OPATH filter such as \"Department -eq 'Sales'\".");
@@ -383,7 +420,7 @@ public sealed interface Scope
 
     @Override
     public String describe() {
-      return "filter " + filter;
+      return "filter " + filter + (reachesOrganization() ? " (ORGANIZATION-WIDE)" : "");
     }
   }
 }

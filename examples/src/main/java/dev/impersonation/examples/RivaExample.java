@@ -11,7 +11,9 @@ import java.util.List;
 
 /**
  * Procedure 004 (Riva). A: ApplicationImpersonation limited by a custom recipient filter (the procedure's optional
- * New-ManagementScope step) instead of its organization-wide default. B: FullAccess per mailbox with AutoMapping off.
+ * New-ManagementScope step) instead of its organization-wide default. B: FullAccess with AutoMapping off on every user
+ * mailbox except one, the procedure's bulk {@code Get-Mailbox -Filter} form: organization-wide, so acknowledged; the
+ * mailboxes are read in one paged call and granted in one step.
  * On Exchange Online, A becomes RBAC for Applications with {@code Application EWS.AccessAsApp} over the same filter,
  * and B stays FullAccess, for a service account the plan creates, licenses and waits for.
  */
@@ -20,6 +22,8 @@ public final class RivaExample implements VendorExample {
   static final String APP_ID = "9c0d1e2f-3a4b-4c5d-ae6f-7a8b9c0d1e2f";
   static final String SP_ID = "0d1e2f3a-4b5c-4d6e-8f7a-8b9c0d1e2f3a";
   static final String SALES = "Department -eq 'Sales'";
+  /** B's bulk form: every user mailbox except one, as the procedure's {@code Get-Mailbox -Filter} pipeline (its Admin is our CEO). */
+  static final String ALL_BUT_CEO = "(RecipientTypeDetails -eq 'UserMailbox') -and (Alias -ne 'ceo')";
 
   @Override
   public String id() {
@@ -55,7 +59,7 @@ public final class RivaExample implements VendorExample {
             ? Principal.serviceAccount(SERVICE_ACCOUNT).createIfMissing("Riva Sync", "US", Contoso.LICENSE_SKU,
                 Secret.of("Example-only-1!"))
             : Principal.serviceAccount(SERVICE_ACCOUNT))
-        .scope(Scope.mailboxes(Contoso.ANN, Contoso.BOB))
+        .scope(Scope.recipientFilter(ALL_BUT_CEO).acknowledged())
         .access(Access.fullAccess())
         .outsider(Contoso.CEO)
         .build();

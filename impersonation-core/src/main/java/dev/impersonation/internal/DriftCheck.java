@@ -117,9 +117,17 @@ public final class DriftCheck {
       a.members().forEach(m -> found(Kind.MEMBER_LEFT, m, "no longer a member of '" + a.group() + "'", true));
     } else if (op instanceof Operation.AddAdministrativeUnitMembers a) {
       a.members().forEach(m -> found(Kind.MEMBER_LEFT, m, "no longer a member of administrative unit " + a.administrativeUnitId(), true));
+    } else if (op instanceof Operation.AddMailboxPermissions a) {
+      Set<String> granted = new HashSet<>();
+      record.objects(OwnedObject.Kind.MAILBOX_PERMISSIONS).forEach(o -> o.items().forEach(m -> granted.add(m.toLowerCase(Locale.ROOT))));
+      for (String m : a.mailboxes()) {
+        boolean before = granted.contains(m.toLowerCase(Locale.ROOT));
+        found(before ? Kind.OBJECT_REMOVED : Kind.NOT_COVERED, "FullAccess of " + a.user() + " on " + m, before
+            ? "the setup granted it; it was removed since" : "in scope but without FullAccess (a mailbox new to the scope?)", true);
+      }
     } else if (op instanceof Operation.NewDistributionGroup || op instanceof Operation.CreateDirectoryGroup
         || op instanceof Operation.NewServicePrincipal || op instanceof Operation.NewApplicationAccessPolicy
-        || op instanceof Operation.AddMailboxPermissions || op instanceof Operation.NewRoleGroup) {
+        || op instanceof Operation.NewRoleGroup) {
       found(Kind.OBJECT_REMOVED, step.resource(), "missing: " + step.reason(), true);
     } else if (op instanceof Operation.AllowEwsApplication || op instanceof Operation.EnableOrganizationEws) {
       found(Kind.EWS_CHANGED, step.resource(), step.reason(), true);

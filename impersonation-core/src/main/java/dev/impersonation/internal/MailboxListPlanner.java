@@ -34,4 +34,28 @@ final class MailboxListPlanner {
     }
     return new ScopeSteps(List.of(), List.of(), "", mailboxes, unreadable.isEmpty() && missing.isEmpty() && notMailboxes.isEmpty());
   }
+
+  /**
+   * Plans a recipient-filter scope for FullAccess (Riva's "all user mailboxes except …"): the mailboxes the filter
+   * matches, read once through {@code Get-Mailbox -ResultSize Unlimited -Filter}; a failed read blocks, and a filter that
+   * matches nothing blocks too (a typo in a property or value is the likely cause). FullAccess is granted per mailbox, so
+   * mailboxes that match later are covered only when the setup is applied again: the plan says so.
+   */
+  static ScopeSteps planFilter(PlanContext ctx, String filter) {
+    String resource = "mailboxes matching " + filter;
+    Observed<List<Recipient>> matched = ctx.valueFromExchange(x -> x.mailboxesMatching(filter));
+    if (matched.unknown()) {
+      ctx.blocked(resource, matched.blockedReason("the mailboxes the filter matches"));
+      return ScopeSteps.none(false);
+    }
+    if (matched.value().isEmpty()) {
+      ctx.blocked(resource, "the filter matches no mailbox: check its properties and values (Get-Mailbox -Filter)");
+      return ScopeSteps.none(false);
+    }
+    List<String> mailboxes = matched.value().stream().map(Recipient::primarySmtpAddress).toList();
+    ctx.noOp(resource, mailboxes.size() + " mailbox(es), read in one paged Get-Mailbox -Filter: " + PlanContext.preview(mailboxes));
+    ctx.warn("FullAccess is granted mailbox by mailbox: a mailbox that matches the filter " + filter + " later gets it only "
+        + "when the setup is applied again (drift reports it).");
+    return new ScopeSteps(List.of(), List.of(), "", mailboxes, true);
+  }
 }

@@ -7,6 +7,7 @@ import dev.impersonation.Scope.AdministrativeUnitScope;
 import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.Scope.MailboxListScope;
 import dev.impersonation.Scope.OrganizationScope;
+import dev.impersonation.Scope.RecipientFilterScope;
 import dev.impersonation.TenantConnection;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.ProgressListener;
@@ -98,6 +99,9 @@ public final class Planner {
       return new GroupScopePlanner(ctx, group, principal).plan();
     } else if (ctx.setup().scope() instanceof MailboxListScope list) {
       return MailboxListPlanner.plan(ctx, list.mailboxes());
+    } else if (ctx.setup().scope() instanceof RecipientFilterScope filter
+        && ctx.setup().access().method() == AccessMethod.FULL_ACCESS_DELEGATION) {
+      return MailboxListPlanner.planFilter(ctx, filter.filter());
     } else if (ctx.setup().scope() instanceof AdministrativeUnitScope au) {
       return new AdministrativeUnitPlanner(ctx).plan(au);
     }

@@ -128,6 +128,12 @@ public final class SetupValidation {
           + "write Scope.organization().acknowledged(); otherwise scope the access to a group, e.g. "
           + "Scope.mailEnabledSecurityGroup(\"SyncUsers\").members(...).");
     }
+    if (scope instanceof RecipientFilterScope f && f.reachesOrganization() && !f.organizationWideAcknowledged()) {
+      throw new InvalidSetupException("The recipient filter \"" + f.filter() + "\" selects by recipient type "
+          + "only, so it reaches EVERY such mailbox in the organization except those it excludes. If that is intended, write "
+          + "Scope.recipientFilter(...).acknowledged(); otherwise narrow it, e.g. \"(" + f.filter() + ") -and (Department -eq "
+          + "'Sales')\".");
+    }
     String name = method.name();
     if (scope instanceof GroupScope g) {
       if (!online && (g.kind() == GroupKind.MICROSOFT_365 || g.kind() == GroupKind.SECURITY)) {
@@ -166,10 +172,9 @@ public final class SetupValidation {
     } else if (scope instanceof MailboxListScope && method != AccessMethod.FULL_ACCESS_DELEGATION) {
       throw new InvalidSetupException("Scope.mailboxes(...) works only with Access.fullAccess(); for " + name
           + " put the mailboxes in a group: Scope.mailEnabledSecurityGroup(\"Name\").members(...).");
-    } else if (scope instanceof RecipientFilterScope && (method == AccessMethod.FULL_ACCESS_DELEGATION
-        || method == AccessMethod.APPLICATION_ACCESS_POLICY)) {
-      throw new InvalidSetupException("A recipient filter scopes role assignments only; " + name + " needs "
-          + (method == AccessMethod.FULL_ACCESS_DELEGATION ? "Scope.mailboxes(...) or a group" : "a mail-enabled security group") + ".");
+    } else if (scope instanceof RecipientFilterScope && method == AccessMethod.APPLICATION_ACCESS_POLICY) {
+      throw new InvalidSetupException("A recipient filter scopes role assignments and FullAccess only; " + name
+          + " needs a mail-enabled security group.");
     } else if (scope instanceof AdministrativeUnitScope && method != AccessMethod.RBAC_FOR_APPLICATIONS) {
       throw new InvalidSetupException("An administrative unit scopes RBAC for Applications only; " + name
           + " needs a group scope.");

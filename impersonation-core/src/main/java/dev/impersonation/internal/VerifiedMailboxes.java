@@ -8,6 +8,7 @@ import dev.impersonation.Scope.AdministrativeUnitScope;
 import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.Scope.MailboxListScope;
 import dev.impersonation.Scope.OrganizationScope;
+import dev.impersonation.Scope.RecipientFilterScope;
 import dev.impersonation.TenantConnection;
 import dev.impersonation.spi.Recipient;
 import dev.impersonation.spi.RecipientType;
@@ -82,6 +83,15 @@ final class VerifiedMailboxes {
       }
     } else if (setup.scope() instanceof MailboxListScope list) {
       candidates.addAll(list.mailboxes());
+    } else if (setup.scope() instanceof RecipientFilterScope filter && connection.exchange().isPresent()
+        && setup.access().method() == AccessMethod.FULL_ACCESS_DELEGATION) {
+      try {
+        // The service account's own mailbox matches a filter over user mailboxes; it is not a mailbox the setup grants.
+        connection.exchange().get().mailboxesMatching(filter.filter()).stream().map(Recipient::primarySmtpAddress)
+            .filter(m -> !m.equalsIgnoreCase(setup.principal().displayIdentity())).forEach(candidates::add);
+      } catch (RuntimeException e) {
+        notes.add("Could not read the mailboxes the filter matches (" + e.getMessage() + "): only the declared ones were checked.");
+      }
     } else if (setup.scope() instanceof AdministrativeUnitScope au) {
       if (connection.directory().isPresent()) {
         try {

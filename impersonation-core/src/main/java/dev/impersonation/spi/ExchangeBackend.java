@@ -40,6 +40,19 @@ public interface ExchangeBackend extends Backend, ExchangeRbacReader, MailboxRea
   @Override
   List<Recipient> listMailboxes(int limit);
 
+  /**
+   * {@code Get-Mailbox -ResultSize Unlimited -Filter <opathFilter>}: every mailbox the filter matches, read in pages by
+   * the service (one paged read, no call per mailbox). The default is for backends written before: it cannot evaluate
+   * a filter, which a planner reports as an unknown read, never as "no mailbox".
+   *
+   * @param opathFilter an OPATH filter, e.g. {@code "(RecipientTypeDetails -eq 'UserMailbox') -and (Alias -ne 'Admin')"}
+   * @return the matching mailboxes
+   */
+  default List<Recipient> mailboxesMatching(String opathFilter) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot read the mailboxes a recipient filter "
+        + "matches (Get-Mailbox -Filter)");
+  }
+
   /** {@code Get-DistributionGroup} / {@code Get-Group}: a group by name or SMTP address. */
   Optional<MailGroup> findGroup(String identity);
 

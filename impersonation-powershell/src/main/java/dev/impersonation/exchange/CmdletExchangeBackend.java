@@ -12,7 +12,6 @@ import dev.impersonation.TenantTarget;
 import dev.impersonation.powershell.Cmdlet;
 import dev.impersonation.powershell.CmdletMapping;
 import dev.impersonation.powershell.ParameterValue;
-import dev.impersonation.powershell.Statement;
 import dev.impersonation.spi.AccessPolicy;
 import dev.impersonation.spi.Capability;
 import dev.impersonation.spi.ConfiguredAccess;
@@ -132,6 +131,12 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
   public List<Recipient> listMailboxes(int limit) {
     return run(Cmdlet.of("Get-Recipient").list("RecipientTypeDetails", MAILBOX_TYPES).text("ResultSize", String.valueOf(limit)))
         .stream().map(CmdletRows::recipient).limit(limit).toList();
+  }
+
+  @Override
+  public List<Recipient> mailboxesMatching(String opathFilter) {
+    return run(Cmdlet.of("Get-Mailbox").text("Filter", opathFilter).text("ResultSize", "Unlimited")).stream()
+        .map(CmdletRows::recipient).toList();
   }
 
   @Override
@@ -363,38 +368,6 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
 
   /** The cmdlets that perform {@code op}, taken from the one mapping the admin script uses (without its guards). */
   List<Cmdlet> actions(Operation op) {
-    List<Cmdlet> out = new ArrayList<>();
-    for (Statement st : mapping.statements(op)) {
-      if (st instanceof Statement.Run r) {
-        out.add(literal(r.cmdlet()));
-      } else if (st instanceof Statement.RunIdempotent r) {
-        out.add(literal(r.cmdlet()));
-      } else if (st instanceof Statement.RunUnlessFound r) {
-        r.actions().forEach(a -> out.add(literal(a)));
-      } else if (st instanceof Statement.RunIfFound r) {
-        r.actions().forEach(a -> out.add(literal(a)));
-      } else if (!(st instanceof Statement.Comment)) {
-        throw new IllegalArgumentException(op.getClass().getSimpleName() + " is performed by the executor, not by a cmdlet.");
-      }
-    }
-    if (out.isEmpty()) {
-      throw new TenantException("Exchange cannot perform " + op.getClass().getSimpleName() + " (it is a directory operation).");
-    }
-    return out;
-  }
-
-  /** Filters become their OPATH text (the PowerShell quoting layer is the renderer's, not the wire's). */
-  private static Cmdlet literal(Cmdlet cmdlet) {
-    List<Cmdlet.Parameter> params = new ArrayList<>();
-    for (Cmdlet.Parameter p : cmdlet.parameters()) {
-      if (p.value() instanceof ParameterValue.Filter f) {
-        params.add(new Cmdlet.Parameter(p.name(), new ParameterValue.Text(f.filter().toOpath(g -> {
-          throw new IllegalStateException("unresolved DN of " + g);
-        }))));
-      } else {
-        params.add(p);
-      }
-    }
-    return new Cmdlet(cmdlet.name(), params);
+    return OperationCmdlets.of(mapping, op);
   }
 }

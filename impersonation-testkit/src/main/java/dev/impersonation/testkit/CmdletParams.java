@@ -24,7 +24,7 @@ final class CmdletParams {
     PARAMETERS.put("Set-OrganizationConfig", Set.of("ewsenabled", "ewsallowedappids"));
     PARAMETERS.put("Enable-OrganizationCustomization", Set.of());
     PARAMETERS.put("Get-Recipient", Set.of("identity", "recipienttypedetails", "resultsize"));
-    PARAMETERS.put("Get-Mailbox", Set.of("identity", "recipienttypedetails", "resultsize"));
+    PARAMETERS.put("Get-Mailbox", Set.of("identity", "recipienttypedetails", "resultsize", "filter"));
     PARAMETERS.put("Get-CASMailbox", Set.of("identity"));
     PARAMETERS.put("Get-DistributionGroup", Set.of("identity", "resultsize"));
     PARAMETERS.put("Get-UnifiedGroup", Set.of("identity", "resultsize"));

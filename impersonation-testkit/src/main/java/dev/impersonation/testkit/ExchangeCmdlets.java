@@ -150,6 +150,9 @@ final class ExchangeCmdlets {
     }
     int limit = resultSize(p);
     List<String> types = p.list("RecipientTypeDetails");
+    if (p.has("Filter")) {
+      return exchange.mailboxesMatching(p.required("Filter")).stream().limit(limit).map(ExchangeRows::recipientRow).toList();
+    }
     return exchange.listMailboxes(Integer.MAX_VALUE).stream()
         .filter(r -> types.isEmpty() || types.stream().anyMatch(t -> t.equalsIgnoreCase(r.type().value())))
         .limit(limit).map(ExchangeRows::recipientRow).toList();

@@ -62,6 +62,9 @@ public final class FaultOperations {
   /** The {@code listUsers} read. */
   public static final String LIST_USERS = "listUsers";
 
+  /** The {@code mailboxesMatching} read (Get-Mailbox -Filter). */
+  public static final String MAILBOXES_MATCHING = "mailboxesMatching";
+
   /** The {@code mailboxPermissions} read. */
   public static final String MAILBOX_PERMISSIONS = "mailboxPermissions";
 
@@ -173,7 +176,7 @@ public final class FaultOperations {
   /** The names that are not Operation records: reads, and cmdlets the simulators run directly. */
   private static final Set<String> CALLS = Set.of(ACCESS_POLICIES, ADMINISTRATIVE_UNIT_MEMBERS, APPLICATION_PERMISSION_GRANTS,
       ASSIGN_LICENSE, FIND_GROUP, FIND_MAILBOX, FIND_MANAGEMENT_SCOPE, FIND_RECIPIENT, FIND_ROLE_GROUP, FIND_SERVICE_PRINCIPAL,
-      FIND_USER, GROUP_MEMBERS, LIST_GROUPS, LIST_MAILBOXES, LIST_USERS, MAILBOX_PERMISSIONS, ORGANIZATION_CONFIG,
+      FIND_USER, GROUP_MEMBERS, LIST_GROUPS, LIST_MAILBOXES, LIST_USERS, MAILBOXES_MATCHING, MAILBOX_PERMISSIONS, ORGANIZATION_CONFIG,
       EWS_ORGANIZATION_POLICY, SET_ORGANIZATION_CONFIG, APPLICATION_ROLES,
       ROLE_ASSIGNMENTS, ROLE_DEFINITIONS, TEST_CONFIGURED_ACCESS, UPDATE_USER, GET_CAS_MAILBOX, GET_UNIFIED_GROUP_LINKS, PROBE);
 

@@ -112,6 +112,12 @@ final class InMemoryExchange implements ExchangeBackend {
         .filter(m -> !m.usableAt.isAfter(s.now())).limit(limit).map(InMemoryExchange::recipient).toList());
   }
 
+  @Override
+  public List<Recipient> mailboxesMatching(String opathFilter) {
+    return call("mailboxesMatching", opathFilter, false, () -> s.mailboxes.values().stream()
+        .filter(m -> !m.usableAt.isAfter(s.now()) && s.matchesFilter(opathFilter, m)).map(InMemoryExchange::recipient).toList());
+  }
+
   private MailGroup mailGroup(TenantState.GroupObject g) {
     return new MailGroup(g.name, g.id, g.dn, g.kind, g.smtp, g.managedBy, g.closed, g.hidden, g.notes);
   }

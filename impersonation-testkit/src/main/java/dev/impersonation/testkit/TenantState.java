@@ -438,7 +438,12 @@ final class TenantState {
     if (s == null) {
       return false;
     }
-    return OpathReader.matches(s.filter(), property -> switch (property.toLowerCase(Locale.ROOT)) {
+    return matchesFilter(s.filter(), m);
+  }
+
+  /** Whether an OPATH recipient filter matches a mailbox (as a management scope or {@code Get-Mailbox -Filter} does). */
+  boolean matchesFilter(String filter, MailboxObject m) {
+    return OpathReader.matches(filter, property -> switch (property.toLowerCase(Locale.ROOT)) {
       case "primarysmtpaddress", "windowsemailaddress" -> m.smtp;
       case "userprincipalname" -> m.upn;
       case "name", "displayname" -> m.name;

@@ -119,4 +119,58 @@ class VendorStepsTest {
         .members("room1@contoso.com")).plan(tenant.connection());
     assertTrue(plan.warnings().stream().anyMatch(w -> w.contains("not the declared rooms.cronofy@contoso.com")), plan.warnings()::toString);
   }
+
+  private static final String ALL_BUT_CEO = "(RecipientTypeDetails -eq 'UserMailbox') -and (Alias -ne 'ceo')";
+
+  private static ImpersonationSetup rivaB(Scope scope) {
+    return ImpersonationSetup.builder().name("Riva-FullAccess").target(TenantTarget.exchangeServer(Fixtures.SERVER))
+        .principal(Principal.serviceAccount("riva@contoso.com")).scope(scope).access(Access.fullAccess()).outsider(CEO).build();
+  }
+
+  private static FakeTenant rivaTenant() {
+    return FakeTenant.exchangeServer(Fixtures.SERVER).userMailbox("riva@contoso.com").userMailbox(ANN)
+        .userMailbox(Fixtures.BOB).userMailbox(CEO).sharedMailbox("info@contoso.com", "Info").build();
+  }
+
+  @Test
+  void rivaBAllUserMailboxesExceptOneNeedsTheOrganizationWideAcknowledgement() {
+    InvalidSetupException e = assertThrows(InvalidSetupException.class, () -> rivaB(Scope.recipientFilter(ALL_BUT_CEO)));
+    assertTrue(e.getMessage().contains("acknowledged()") && e.getMessage().contains("EVERY"), e.getMessage());
+    assertTrue(Scope.recipientFilter(ALL_BUT_CEO).reachesOrganization());
+    assertTrue(!Scope.recipientFilter("(RecipientTypeDetails -eq 'UserMailbox') -and (Department -eq 'Sales')").reachesOrganization());
+  }
+
+  @Test
+  void rivaBIsReadInOnePagedCallAndGrantedWithAutoMappingOff() {
+    FakeTenant tenant = rivaTenant();
+    ImpersonationSetup setup = rivaB(Scope.recipientFilter(ALL_BUT_CEO).acknowledged());
+    tenant.clearJournal();
+    Plan plan = setup.plan(tenant.connection());
+    assertEquals(1, tenant.journal().stream().filter(j -> j.operation().equals("mailboxesMatching")).count(), "one paged read");
+    assertEquals(0, tenant.journal().stream().filter(j -> j.operation().equals("findRecipient")
+        && !j.detail().equals("riva@contoso.com")).count(),
+        "no look-up per mailbox: " + tenant.journal());
+    Step grant = plan.steps().stream().filter(s -> s.resource().startsWith("FullAccess")).findFirst().orElseThrow();
+    assertTrue(grant.reason().contains("2 mailbox(es)") && grant.reason().contains("AutoMapping off"), grant::reason);
+    assertTrue(plan.warnings().stream().anyMatch(w -> w.contains("applied again")), plan.warnings()::toString);
+    assertTrue(plan.toPowerShell().contains("-AutoMapping:$false"), plan::toPowerShell);
+    assertTrue(setup.apply(plan, tenant.connection(), dev.impersonation.plan.ProgressListener.none()).succeeded());
+    assertTrue(tenant.mailboxPermissions(CEO).isEmpty(), "the excluded mailbox is untouched");
+    assertTrue(tenant.mailboxPermissions("info@contoso.com").isEmpty(), "a shared mailbox is not a user mailbox");
+    assertTrue(setup.verify(tenant.connection()).isSatisfied(), () -> setup.verify(tenant.connection()).toString());
+  }
+
+  @Test
+  void aMailboxThatMatchesLaterIsDriftNotCoveredAndReapplyCoversIt() {
+    FakeTenant tenant = rivaTenant();
+    ImpersonationSetup setup = rivaB(Scope.recipientFilter(ALL_BUT_CEO).acknowledged());
+    dev.impersonation.plan.SetupRecord record = setup.apply(tenant.connection()).record();
+    tenant.invokeExchangeCmdlet("New-Mailbox", java.util.Map.of("Name", "Dan", "UserPrincipalName", Fixtures.DAN,
+        "Password", "test-only-1!"));
+    dev.impersonation.verify.DriftReport drift = setup.drift(tenant.connection(), record);
+    assertEquals(1, drift.findings(dev.impersonation.verify.DriftReport.Kind.NOT_COVERED).size(), drift::toString);
+    assertTrue(drift.findings().get(0).subject().contains(Fixtures.DAN), drift::toString);
+    setup.apply(tenant.connection());
+    assertTrue(setup.drift(tenant.connection(), record).isClean());
+  }
 }

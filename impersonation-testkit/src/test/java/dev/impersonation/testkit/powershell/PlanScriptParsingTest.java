@@ -2,6 +2,7 @@ package dev.impersonation.testkit.powershell;
 
 import static dev.impersonation.testkit.powershell.VendorSetups.ANN;
 import static dev.impersonation.testkit.powershell.VendorSetups.BOB;
+import static dev.impersonation.testkit.powershell.VendorSetups.DAN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -205,7 +206,7 @@ class PlanScriptParsingTest {
     assertEquals("riva@contoso.com", wait.probe().text("Identity"));
     assertEquals(new ParsedValue.Number(60), wait.body().get(1).parameter("Seconds").orElseThrow());
     List<ParsedCommand> grants = parsed.commands("Add-MailboxPermission");
-    assertEquals(List.of(ANN, BOB), grants.stream().map(g -> g.text("Identity")).toList());
+    assertEquals(List.of(ANN, BOB, DAN), grants.stream().map(g -> g.text("Identity")).toList());
     grants.forEach(g -> assertEquals(new ParsedValue.Bool(false), g.parameter("AutoMapping").orElseThrow()));
     ParsedCommand graph = parsed.command("Connect-MgGraph").orElseThrow();
     assertEquals(new ParsedValue.LiteralList(List.of("User.ReadWrite.All", "Organization.Read.All")),

@@ -195,7 +195,8 @@ final class VendorSetups {
         .principal(kind == TenantTarget.Kind.EXCHANGE_ONLINE
             ? Principal.serviceAccount(account).createIfMissing("Riva Sync", "US", SKU, Secret.of("Example-only-1!"))
             : Principal.serviceAccount(account))
-        .scope(Scope.mailboxes(ANN, BOB)).access(Access.fullAccess()).outsider(CEO).build();
+        .scope(Scope.recipientFilter("(RecipientTypeDetails -eq 'UserMailbox') -and (Alias -ne 'ceo')").acknowledged())
+        .access(Access.fullAccess()).outsider(CEO).build();
     return new Example("riva", kind, tenant, List.of(a.build(), b));
   }
 

@@ -18,6 +18,7 @@ module dev.impersonation {
   exports dev.impersonation.powershell;
   exports dev.impersonation.spi;
   exports dev.impersonation.migration;
+  exports dev.impersonation.audit;
 
   // Plans, reports and setups are read and written as JSON by Jackson, also through package-private generated types.
   opens dev.impersonation to com.fasterxml.jackson.databind;

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Runs the vendor examples: {@code Examples} runs all of them on both targets; {@code Examples rooms} one of them;
- * {@code Examples rooms exchange-online} one on one target; {@code Examples migration} the access-policy migration; {@code Examples lifecycle} record, drift and teardown; {@code Examples ews-migration} an EWS vendor moving to Graph roles.
+ * {@code Examples rooms exchange-online} one on one target; {@code Examples migration} the access-policy migration; {@code Examples lifecycle} record, drift and teardown; {@code Examples ews-migration} an EWS vendor moving to Graph roles; {@code Examples audit} who holds mailbox access in a messy tenant.
  */
 public final class Examples {
   private Examples() {}
@@ -13,6 +13,10 @@ public final class Examples {
   public static void main(String[] args) {
     if (args.length > 0 && args[0].equals("migration")) {
       AccessPolicyMigrationExample.main(new String[0]);
+      return;
+    }
+    if (args.length > 0 && args[0].equals("audit")) {
+      AuditExample.main(new String[0]);
       return;
     }
     if (args.length > 0 && args[0].equals("ews-migration")) {

@@ -46,6 +46,17 @@ public interface DirectoryBackend extends Backend {
   /** Tenant-wide application permissions consented for a service principal. */
   List<ApplicationPermissionGrant> applicationPermissionGrants(String servicePrincipalObjectId);
 
+  /**
+   * Every client app's tenant-wide application permissions on Microsoft Graph and Office 365 Exchange Online, read from
+   * the resources' {@code appRoleAssignedTo} in pages (the audit's consent inventory). The default is for backends written
+   * before: they cannot list it, which the audit reports as not read, never as "no consent".
+   *
+   * @return the grants
+   */
+  default List<TenantConsentGrant> tenantConsentGrants() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot list the tenant's consent grants");
+  }
+
   /** Whether an administrative unit exists; members of it as UPNs. Empty when it does not exist. */
   Optional<List<String>> administrativeUnitMembers(String administrativeUnitId);
 }

@@ -53,6 +53,37 @@ public interface ExchangeBackend extends Backend, ExchangeRbacReader, MailboxRea
         + "matches (Get-Mailbox -Filter)");
   }
 
+  /**
+   * {@code Get-ManagementRoleAssignment -ResultSize Unlimited}: every role assignment of the organization, in one paged
+   * read (the audit's inventory). The default is for backends written before: it cannot list them.
+   *
+   * @return every assignment
+   */
+  default List<RoleAssignment> allRoleAssignments() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot list every role assignment");
+  }
+
+  /**
+   * {@code Get-ApplicationAccessPolicy}: every application access policy (Exchange Online). The default lists none it
+   * could read: it throws.
+   *
+   * @return every policy
+   */
+  default List<AccessPolicy> allAccessPolicies() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot list every access policy");
+  }
+
+  /**
+   * Every explicit (not inherited) FullAccess grant of the organization in one paged read: on Exchange Online
+   * {@code Get-EXOMailboxPermission -ResultSize Unlimited}, whose default parameter set takes no identity. Exchange
+   * Server lists mailbox permissions only per mailbox, so a backend for it throws rather than make a call per mailbox.
+   *
+   * @return the grants, one per mailbox and holder
+   */
+  default List<MailboxPermission> fullAccessGrants() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot list every FullAccess grant in one read");
+  }
+
   /** {@code Get-DistributionGroup} / {@code Get-Group}: a group by name or SMTP address. */
   Optional<MailGroup> findGroup(String identity);
 

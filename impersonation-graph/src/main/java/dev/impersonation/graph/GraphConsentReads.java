@@ -13,6 +13,7 @@ import com.microsoft.graph.serviceclient.GraphServiceClient;
 import dev.impersonation.graph.internal.ODataFilter;
 import dev.impersonation.spi.ApplicationPermissionGrant;
 import dev.impersonation.spi.EntraServicePrincipal;
+import dev.impersonation.spi.TenantConsentGrant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -84,5 +85,53 @@ final class GraphConsentReads {
     http.iterate(first, AppRoleAssignmentCollectionResponse::createFromDiscriminatorValue, (AppRoleAssignment a) -> assignments.add(a),
         "GET /servicePrincipals/" + id + "/appRoleAssignments (next page)", id);
     return assignments;
+  }
+
+  /** Office 365 Exchange Online, the resource of {@code full_access_as_app} (EWS). */
+  static final String EXCHANGE_ONLINE_APP_ID = "00000002-0000-0ff1-ce00-000000000000";
+
+  /**
+   * Every client's tenant-wide permissions on Microsoft Graph and Office 365 Exchange Online: per resource, its service
+   * principal with {@code appRoles} (one call), then {@code GET /servicePrincipals/{id}/appRoleAssignedTo} in pages, then
+   * one call per distinct client for its appId. A resource absent from the tenant has no grants.
+   */
+  List<TenantConsentGrant> tenantConsentGrants() {
+    List<TenantConsentGrant> out = new ArrayList<>();
+    Map<String, String> appIds = new HashMap<>();
+    for (String resourceAppId : List.of(GraphDirectoryBackend.MICROSOFT_GRAPH_APP_ID, EXCHANGE_ONLINE_APP_ID)) {
+      ServicePrincipalCollectionResponse r = http.call("GET /servicePrincipals?$filter=appId", resourceAppId,
+          () -> client.servicePrincipals().get(rc -> {
+            rc.queryParameters.filter = ODataFilter.eq("appId", resourceAppId);
+            rc.queryParameters.select = new String[] {"id", "displayName", "appRoles"};
+          }));
+      ServicePrincipal resource = r == null || r.getValue() == null || r.getValue().isEmpty() ? null : r.getValue().get(0);
+      if (resource == null || resource.getId() == null) {
+        continue;
+      }
+      Map<UUID, String> roles = new HashMap<>();
+      if (resource.getAppRoles() != null) {
+        resource.getAppRoles().stream().filter(a -> a.getId() != null && a.getValue() != null).forEach(a -> roles.put(a.getId(), a.getValue()));
+      }
+      String id = resource.getId();
+      AppRoleAssignmentCollectionResponse first = http.call("GET /servicePrincipals/" + id + "/appRoleAssignedTo", id,
+          () -> client.servicePrincipals().byServicePrincipalId(id).appRoleAssignedTo().get(rc -> rc.queryParameters.top = PAGE_SIZE));
+      List<AppRoleAssignment> assigned = new ArrayList<>();
+      http.iterate(first, AppRoleAssignmentCollectionResponse::createFromDiscriminatorValue, (AppRoleAssignment a) -> assigned.add(a),
+          "GET /servicePrincipals/" + id + "/appRoleAssignedTo (next page)", id);
+      for (AppRoleAssignment a : assigned) {
+        String permission = a.getAppRoleId() == null ? null : roles.get(a.getAppRoleId());
+        if (permission == null || a.getPrincipalId() == null || !"ServicePrincipal".equalsIgnoreCase(nz(a.getPrincipalType()))) {
+          continue;
+        }
+        String clientId = a.getPrincipalId().toString();
+        String appId = appIds.computeIfAbsent(clientId, c -> {
+          ServicePrincipal sp = http.call("GET /servicePrincipals/" + c, c, () -> client.servicePrincipals().byServicePrincipalId(c)
+              .get(rc -> rc.queryParameters.select = new String[] {"id", "appId"}));
+          return sp == null ? "" : nz(sp.getAppId());
+        });
+        out.add(new TenantConsentGrant(clientId, appId, nz(a.getPrincipalDisplayName()), nz(resource.getDisplayName()), permission));
+      }
+    }
+    return List.copyOf(out);
   }
 }

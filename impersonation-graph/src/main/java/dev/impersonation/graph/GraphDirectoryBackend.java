@@ -292,6 +292,11 @@ public final class GraphDirectoryBackend implements DirectoryBackend, ExchangeRb
     return consentReads.grants(servicePrincipalObjectId);
   }
 
+  @Override
+  public List<dev.impersonation.spi.TenantConsentGrant> tenantConsentGrants() {
+    return consentReads.tenantConsentGrants();
+  }
+
   List<AppRoleAssignment> appRoleAssignments(String id) {
     return consentReads.appRoleAssignments(id);
   }

@@ -187,6 +187,23 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
   }
 
   @Override
+  public List<RoleAssignment> allRoleAssignments() {
+    return run(Cmdlet.of("Get-ManagementRoleAssignment").text("ResultSize", "Unlimited")).stream().map(CmdletRows::assignment).toList();
+  }
+
+  @Override
+  public List<MailboxPermission> fullAccessGrants() {
+    if (!target.isExchangeOnline()) {
+      throw new UnsupportedOperationException("Exchange Server lists mailbox permissions only per mailbox (Get-MailboxPermission "
+          + "-Identity); the inventory makes no call per mailbox");
+    }
+    return run(Cmdlet.of("Get-EXOMailboxPermission").text("ResultSize", "Unlimited")).stream()
+        .filter(r -> !CmdletRows.bool(r, "IsInherited") && !CmdletRows.bool(r, "Deny")
+            && CmdletRows.strings(r, "AccessRights").stream().anyMatch(a -> a.equalsIgnoreCase("FullAccess")))
+        .map(r -> new MailboxPermission(CmdletRows.str(r, "Identity"), CmdletRows.str(r, "User"), List.of("FullAccess"), false)).toList();
+  }
+
+  @Override
   public Optional<RoleGroup> findRoleGroup(String name) {
     Optional<Map<String, Object>> row = lookup(Cmdlet.of("Get-RoleGroup").text("Identity", name));
     if (row.isEmpty()) {
@@ -239,7 +256,12 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
 
   @Override
   public List<AccessPolicy> accessPolicies(String appId) {
-    return run(Cmdlet.of("Get-ApplicationAccessPolicy")).stream().filter(r -> appId.equalsIgnoreCase(CmdletRows.str(r, "AppId")))
+    return allAccessPolicies().stream().filter(p -> appId.equalsIgnoreCase(p.appId())).toList();
+  }
+
+  @Override
+  public List<AccessPolicy> allAccessPolicies() {
+    return run(Cmdlet.of("Get-ApplicationAccessPolicy")).stream()
         .map(r -> new AccessPolicy(CmdletRows.str(r, "Identity"), CmdletRows.str(r, "AppId"), CmdletRows.str(r, "ScopeName"), CmdletRows.str(r, "AccessRight"),
             CmdletRows.str(r, "Description"), CmdletRows.instant(r, "WhenCreatedUTC")))
         .toList();

@@ -26,12 +26,13 @@ final class CmdletParams {
     PARAMETERS.put("Get-Recipient", Set.of("identity", "recipienttypedetails", "resultsize"));
     PARAMETERS.put("Get-Mailbox", Set.of("identity", "recipienttypedetails", "resultsize", "filter"));
     PARAMETERS.put("Get-CASMailbox", Set.of("identity"));
+    PARAMETERS.put("Get-EXOMailboxPermission", Set.of("resultsize"));
     PARAMETERS.put("Get-DistributionGroup", Set.of("identity", "resultsize"));
     PARAMETERS.put("Get-UnifiedGroup", Set.of("identity", "resultsize"));
     PARAMETERS.put("Get-DistributionGroupMember", Set.of("identity", "resultsize"));
     PARAMETERS.put("Get-UnifiedGroupLinks", Set.of("identity", "linktype", "resultsize"));
     PARAMETERS.put("Get-ManagementScope", Set.of("identity"));
-    PARAMETERS.put("Get-ManagementRoleAssignment", Set.of("identity", "roleassignee", "role", "writablerecipient",
+    PARAMETERS.put("Get-ManagementRoleAssignment", Set.of("identity", "roleassignee", "role", "writablerecipient", "resultsize",
         "geteffectiveusers"));
     PARAMETERS.put("Get-RoleGroup", Set.of("identity"));
     PARAMETERS.put("Get-ManagementRole", Set.of("identity"));

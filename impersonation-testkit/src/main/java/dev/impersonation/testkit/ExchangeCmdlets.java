@@ -65,6 +65,9 @@ final class ExchangeCmdlets {
       case "Enable-OrganizationCustomization" -> write(new Operation.EnableOrganizationCustomization());
       case "Get-Recipient", "Get-Mailbox" -> getRecipient(name, p);
       case "Get-CASMailbox" -> getCasMailbox(p);
+      // The default parameter set (no identity): every mailbox's explicit permissions, FullAccess ones here.
+      case "Get-EXOMailboxPermission" -> exchange.fullAccessGrants().stream().map(g -> ExchangeRows.row("Identity", g.mailbox(),
+          "User", g.user(), "AccessRights", g.accessRights(), "IsInherited", false, "Deny", g.deny())).toList();
       case "Get-DistributionGroup" -> getGroup(p, false);
       case "Get-UnifiedGroup" -> getGroup(p, true);
       case "Get-DistributionGroupMember" -> getMembers(p, false);

@@ -38,21 +38,7 @@ final class ExchangeRbacCmdlets {
 
   /** Stored assignments plus the ones New-RoleGroup makes ({@code <Role>-<RoleGroup>}, docs/cmdlets.md), as rows. */
   List<Map<String, Object>> allAssignmentRows() {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (TenantState.AssignmentObject a : s.assignments.values()) {
-      out.add(assignmentRow(a));
-    }
-    for (TenantState.RoleGroupObject g : s.roleGroups.values()) {
-      for (String role : g.roles) {
-        boolean explicit = s.assignments.values().stream().anyMatch(a -> a.type() == AssigneeType.SECURITY_GROUP
-            && a.assignee().equalsIgnoreCase(g.name) && a.role().equalsIgnoreCase(role));
-        if (!explicit) {
-          out.add(assignmentRow(new TenantState.AssignmentObject(role + "-" + g.name, role, g.name, AssigneeType.SECURITY_GROUP,
-              g.scope.isEmpty() ? ScopeType.ORGANIZATION : ScopeType.MANAGEMENT_SCOPE, g.scope, g.createdAt)));
-        }
-      }
-    }
-    return out;
+    return s.allAssignments().stream().map(this::assignmentRow).toList();
   }
 
   Map<String, Object> assignmentRow(TenantState.AssignmentObject a) {

@@ -60,6 +60,9 @@ final class FakeGraphConsent {
     if (n == 3 && c.is(2, "appRoleAssignments")) {
       return appRoleAssignments(c, c.seg(1));
     }
+    if (n == 3 && c.is(2, "appRoleAssignedTo")) {
+      return appRoleAssignedTo(c, c.seg(1));
+    }
     throw badSegment(c.seg(n - 1));
   }
 
@@ -205,5 +208,17 @@ final class FakeGraphConsent {
       }
     }
     return ok(page(c, rows, c.base() + "/$metadata#servicePrincipals('" + spId + "')/appRoleAssignments"));
+  }
+
+  /** {@code GET /servicePrincipals/{resource}/appRoleAssignedTo}: every app's consent on Microsoft Graph, in pages. */
+  private Result appRoleAssignedTo(FakeGraphCall c, String resourceId) {
+    List<JsonNode> rows = new ArrayList<>();
+    if (resourceId.equalsIgnoreCase(graphSpId())) {
+      dir.graphCall("tenantConsentGrants", resourceId, false, () -> {
+        s.apps.values().forEach(a -> a.consent.forEach(p -> rows.add(assignmentJson(a.objectId, a.displayName, p))));
+        return null;
+      });
+    }
+    return ok(page(c, rows, c.base() + "/$metadata#servicePrincipals('" + resourceId + "')/appRoleAssignedTo"));
   }
 }

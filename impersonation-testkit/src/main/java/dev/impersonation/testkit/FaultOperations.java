@@ -62,6 +62,18 @@ public final class FaultOperations {
   /** The {@code listUsers} read. */
   public static final String LIST_USERS = "listUsers";
 
+  /** The audit's inventory reads: every role assignment, access policy, FullAccess grant and consent grant. */
+  public static final String ALL_ROLE_ASSIGNMENTS = "allRoleAssignments";
+
+  /** The {@code allAccessPolicies} read. */
+  public static final String ALL_ACCESS_POLICIES = "allAccessPolicies";
+
+  /** The {@code fullAccessGrants} read (Get-EXOMailboxPermission). */
+  public static final String FULL_ACCESS_GRANTS = "fullAccessGrants";
+
+  /** The {@code tenantConsentGrants} read (appRoleAssignedTo). */
+  public static final String TENANT_CONSENT_GRANTS = "tenantConsentGrants";
+
   /** The {@code mailboxesMatching} read (Get-Mailbox -Filter). */
   public static final String MAILBOXES_MATCHING = "mailboxesMatching";
 
@@ -176,7 +188,8 @@ public final class FaultOperations {
   /** The names that are not Operation records: reads, and cmdlets the simulators run directly. */
   private static final Set<String> CALLS = Set.of(ACCESS_POLICIES, ADMINISTRATIVE_UNIT_MEMBERS, APPLICATION_PERMISSION_GRANTS,
       ASSIGN_LICENSE, FIND_GROUP, FIND_MAILBOX, FIND_MANAGEMENT_SCOPE, FIND_RECIPIENT, FIND_ROLE_GROUP, FIND_SERVICE_PRINCIPAL,
-      FIND_USER, GROUP_MEMBERS, LIST_GROUPS, LIST_MAILBOXES, LIST_USERS, MAILBOXES_MATCHING, MAILBOX_PERMISSIONS, ORGANIZATION_CONFIG,
+      FIND_USER, GROUP_MEMBERS, LIST_GROUPS, LIST_MAILBOXES, LIST_USERS, MAILBOXES_MATCHING, ALL_ROLE_ASSIGNMENTS, ALL_ACCESS_POLICIES, FULL_ACCESS_GRANTS,
+      TENANT_CONSENT_GRANTS, MAILBOX_PERMISSIONS, ORGANIZATION_CONFIG,
       EWS_ORGANIZATION_POLICY, SET_ORGANIZATION_CONFIG, APPLICATION_ROLES,
       ROLE_ASSIGNMENTS, ROLE_DEFINITIONS, TEST_CONFIGURED_ACCESS, UPDATE_USER, GET_CAS_MAILBOX, GET_UNIFIED_GROUP_LINKS, PROBE);
 

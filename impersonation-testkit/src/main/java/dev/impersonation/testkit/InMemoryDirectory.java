@@ -122,6 +122,13 @@ final class InMemoryDirectory implements DirectoryBackend, ExchangeRbacReader, M
         .orElseThrow(() -> graphNotFound(servicePrincipalObjectId)));
   }
 
+  /** The fake models consent on Microsoft Graph only; {@code full_access_as_app} seeded as consent is listed there too. */
+  @Override
+  public List<dev.impersonation.spi.TenantConsentGrant> tenantConsentGrants() {
+    return call("tenantConsentGrants", "", false, () -> s.apps.values().stream().flatMap(a -> a.consent.stream()
+        .map(p -> new dev.impersonation.spi.TenantConsentGrant(a.objectId, a.appId, a.displayName, "Microsoft Graph", p))).toList());
+  }
+
   @Override
   public Optional<List<String>> administrativeUnitMembers(String administrativeUnitId) {
     return call("administrativeUnitMembers", administrativeUnitId, false, () -> Optional.ofNullable(

@@ -153,6 +153,35 @@ final class InMemoryExchange implements ExchangeBackend {
   }
 
   @Override
+  public List<RoleAssignment> allRoleAssignments() {
+    return call("allRoleAssignments", "", false, () -> s.allAssignments().stream()
+        .map(a -> new RoleAssignment(a.name(), a.role(), a.assignee(), a.type(), a.scopeType(), a.scope(), a.createdAt())).toList());
+  }
+
+  @Override
+  public List<AccessPolicy> allAccessPolicies() {
+    return call("allAccessPolicies", "", false, () -> {
+      s.requireCloud("Get-ApplicationAccessPolicy");
+      return s.policies.stream().map(p -> new AccessPolicy(p.id(), p.appId(), s.group(p.groupKey()).map(g -> g.smtp)
+          .orElse(p.groupKey()), p.right(), p.description(), p.createdAt())).toList();
+    });
+  }
+
+  /** As {@code Get-EXOMailboxPermission -ResultSize Unlimited}: Exchange Online only (Exchange Server lists per mailbox). */
+  @Override
+  public List<MailboxPermission> fullAccessGrants() {
+    if (!s.target.isExchangeOnline()) {
+      throw new UnsupportedOperationException("Exchange Server lists mailbox permissions only per mailbox (Get-MailboxPermission "
+          + "-Identity); the inventory makes no call per mailbox");
+    }
+    return call("fullAccessGrants", "", false, () -> {
+      return s.mailboxes.values().stream().flatMap(m -> s.permissions.getOrDefault(TenantState.key(m.smtp), List.of()).stream()
+          .filter(p -> p.rights().equalsIgnoreCase("FullAccess") && !p.deny())
+          .map(p -> new MailboxPermission(m.smtp, p.user(), List.of(p.rights()), false))).toList();
+    });
+  }
+
+  @Override
   public Optional<RoleGroup> findRoleGroup(String name) {
     return call("findRoleGroup", name, false, () -> Optional.ofNullable(s.roleGroups.get(TenantState.key(name)))
         .filter(g -> !s.lagging("rolegroup", g.name)).map(g -> new RoleGroup(g.name, g.roles, g.members, g.scope, g.description)));

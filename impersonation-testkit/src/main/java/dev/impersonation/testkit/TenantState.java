@@ -7,10 +7,10 @@ import dev.impersonation.OrganizationNotCustomizedException;
 import dev.impersonation.TenantException;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.spi.AssigneeType;
+import dev.impersonation.spi.EwsOrganizationPolicy;
 import dev.impersonation.spi.RecipientType;
 import dev.impersonation.spi.ScopeType;
 import dev.impersonation.testkit.internal.OpathReader;
-import dev.impersonation.spi.EwsOrganizationPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -469,6 +469,25 @@ final class TenantState {
       // -RecipientGroupScope: the group's direct members only, nested groups not counted (docs/group-scopes.md).
       case RECIPIENT_GROUP -> group(a.scope()).map(g -> g.members.contains(key(m.smtp))).orElse(false);
     };
+  }
+
+  /**
+   * Every role assignment, as {@code Get-ManagementRoleAssignment} lists them: the explicit ones, and one per role of each
+   * role group ({@code <Role>-<RoleGroup>}, as New-RoleGroup makes them) unless an explicit one stands for it.
+   */
+  List<AssignmentObject> allAssignments() {
+    List<AssignmentObject> out = new ArrayList<>(assignments.values());
+    for (RoleGroupObject g : roleGroups.values()) {
+      for (String role : g.roles) {
+        boolean explicit = assignments.values().stream().anyMatch(a -> a.type() == AssigneeType.SECURITY_GROUP
+            && a.assignee().equalsIgnoreCase(g.name) && a.role().equalsIgnoreCase(role));
+        if (!explicit) {
+          out.add(new AssignmentObject(role + "-" + g.name, role, g.name, AssigneeType.SECURITY_GROUP,
+              g.scope.isEmpty() ? ScopeType.ORGANIZATION : ScopeType.MANAGEMENT_SCOPE, g.scope, g.createdAt));
+        }
+      }
+    }
+    return out;
   }
 
   /** Every role assignment of one assignee, as the SPI shows them (Get-ManagementRoleAssignment -RoleAssignee). */

@@ -48,7 +48,8 @@ import java.util.Optional;
  *       so {@code dependsOn} is accepted and needs no handling; a nested {@code $batch} is refused;</li>
  *   <li>{@code GET /servicePrincipals?$filter=appId eq '...'} (the Microsoft Graph resource service principal
  *       {@value FakeGraphApi#GRAPH_APP_ID} with app roles for the permissions the fake knows),
- *       {@code GET /servicePrincipals/{id}}, {@code GET /servicePrincipals/{id}/appRoleAssignments} (tenant-wide consent;
+ *       {@code GET /servicePrincipals/{id}}, {@code GET /servicePrincipals/{id}/appRoleAssignments} and, on the Microsoft Graph
+ *       service principal, {@code GET /servicePrincipals/{id}/appRoleAssignedTo} (tenant-wide consent;
  *       {@code appRoleId} resolves against the Graph service principal's {@code appRoles});
  *       {@code POST /servicePrincipals/{id}/appRoleAssignments} (admin consent: 201, or 400 for an unknown app role or a
  *       duplicate) and {@code DELETE /servicePrincipals/{id}/appRoleAssignments/{assignmentId}} (204, or 404

@@ -123,6 +123,21 @@ class LifecycleTest {
   }
 
   @Test
+  void aRescopedAssignmentIsDriftThatAPersonDecides() {
+    FakeTenant tenant = online();
+    ImpersonationSetup setup = rbac();
+    SetupRecord record = setup.apply(tenant.connection()).record();
+    String assignment = record.objects(OwnedObject.Kind.ROLE_ASSIGNMENT).get(0).identity();
+    tenant.invokeExchangeCmdlet("Remove-ManagementRoleAssignment", Map.of("Identity", assignment));
+    tenant.invokeExchangeCmdlet("New-ManagementRoleAssignment", Map.of("Name", assignment, "Role", "Application Calendars.ReadWrite",
+        "App", SP));
+    DriftReport report = setup.drift(tenant.connection(), record);
+    List<DriftReport.Drift> rescoped = report.findings(DriftReport.Kind.ROLE_ASSIGNMENT_RESCOPED);
+    assertEquals(1, rescoped.size(), report::toString);
+    assertFalse(rescoped.get(0).repairedByReapply(), "an organization-wide assignment under the setup's name is not overwritten");
+  }
+
+  @Test
   void ewsTurnedOffForTheOrganizationIsDrift() {
     FakeTenant tenant = FakeTenant.exchangeOnline(Fixtures.ONLINE).startingAt(java.time.Instant.parse("2026-12-03T09:00:00Z"))
         .userMailbox(ANN).userMailbox(BOB).userMailbox(CEO).application(APP, SP, "Sync").organizationEwsEnabled(true).build();

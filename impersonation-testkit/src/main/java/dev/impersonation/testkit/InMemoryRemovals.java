@@ -17,7 +17,7 @@ final class InMemoryRemovals {
       case ROLE_GROUP -> s.roleGroups.remove(k) != null;
       case EXCHANGE_SERVICE_PRINCIPAL -> s.exchangeServicePrincipals.remove(k) != null;
       case ACCESS_POLICY -> s.policies.removeIf(p -> p.id().equalsIgnoreCase(o.detail()));
-      case GROUP -> s.group(o.identity()).map(g -> s.groups.values().remove(g)).orElse(false);
+      case GROUP -> s.group(o.identity()).map(s::removeGroup).orElse(false);
       case MAILBOX_PERMISSIONS -> {
         boolean any = false;
         for (String mailbox : o.items()) {

@@ -14,6 +14,8 @@ import dev.impersonation.testkit.internal.OpathReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -62,6 +64,12 @@ final class TenantState {
   final Map<String, MailboxObject> mailboxes = new LinkedHashMap<>();
   final Map<String, UserObject> users = new LinkedHashMap<>();
   final Map<String, GroupObject> groups = new LinkedHashMap<>();
+  /** Indexes, so seeding and look-ups stay linear with 100,000 mailboxes: mailboxes by UPN and name (first wins, as a scan). */
+  private final Map<String, MailboxObject> mailboxByOtherKey = new HashMap<>();
+  /** Groups by SMTP address, id and DN (first wins). */
+  private final Map<String, GroupObject> groupByOtherKey = new HashMap<>();
+  /** The DNs in use, for {@link #dn}. */
+  private final Set<String> takenDns = new HashSet<>();
   final Map<String, ScopeObject> scopes = new LinkedHashMap<>();
   final Map<String, AssignmentObject> assignments = new LinkedHashMap<>();
   final Map<String, RoleGroupObject> roleGroups = new LinkedHashMap<>();
@@ -205,13 +213,10 @@ final class TenantState {
 
   String dn(String name) {
     String cn = escapeDn(name);
-    Set<String> taken = new LinkedHashSet<>();
-    mailboxes.values().forEach(m -> taken.add(key(m.dn)));
-    groups.values().forEach(g -> taken.add(key(g.dn)));
     String dn = dnFor(cn);
-    if (taken.contains(key(dn))) {
+    if (takenDns.contains(key(dn))) {
       // Exchange makes the CN unique by appending digits, which is why a DN must be read, never built [U].
-      dn = dnFor(cn + String.format(Locale.ROOT, "%08d", Math.abs((name + taken.size()).hashCode()) % 100_000_000));
+      dn = dnFor(cn + String.format(Locale.ROOT, "%08d", Math.abs((name + takenDns.size()).hashCode()) % 100_000_000));
     }
     return dn;
   }
@@ -306,9 +311,7 @@ final class TenantState {
     if (direct != null) {
       return Optional.of(direct);
     }
-    return mailboxes.values().stream()
-        .filter(m -> key(m.smtp).equals(k) || (m.upn != null && key(m.upn).equals(k)) || key(m.name).equals(k))
-        .findFirst();
+    return Optional.ofNullable(mailboxByOtherKey.get(k));
   }
 
   Optional<MailboxObject> usableMailbox(String identity) {
@@ -321,10 +324,7 @@ final class TenantState {
     if (direct != null) {
       return Optional.of(direct);
     }
-    return groups.values().stream()
-        .filter(g -> key(g.name).equals(k) || (g.smtp != null && key(g.smtp).equals(k)) || key(g.id).equals(k)
-            || key(g.dn).equals(k))
-        .findFirst();
+    return Optional.ofNullable(groupByOtherKey.get(k));
   }
 
   Optional<UserObject> user(String upn) {
@@ -358,6 +358,9 @@ final class TenantState {
     m.dn = dn(name);
     m.usableAt = usableAt;
     mailboxes.put(key(smtp), m);
+    takenDns.add(key(m.dn));
+    mailboxByOtherKey.putIfAbsent(key(m.upn), m);
+    mailboxByOtherKey.putIfAbsent(key(m.name), m);
     return m;
   }
 
@@ -385,8 +388,24 @@ final class TenantState {
     g.smtp = kind == GroupKind.SECURITY ? "" : (smtp != null ? smtp : smtpFor(name));
     g.dn = kind.isExchangeKnown() ? dn(name) : "";
     groups.put(key(name), g);
+    takenDns.add(key(g.dn));
+    for (String other : new String[] {g.smtp, g.id, g.dn}) {
+      if (other != null && !other.isEmpty()) {
+        groupByOtherKey.putIfAbsent(key(other), g);
+      }
+    }
     created("group", name);
     return g;
+  }
+
+  /** Removes a group and forgets its keys (teardown). */
+  boolean removeGroup(GroupObject g) {
+    if (!groups.values().remove(g)) {
+      return false;
+    }
+    takenDns.remove(key(g.dn));
+    groupByOtherKey.values().removeIf(x -> x == g);
+    return true;
   }
 
   String memberKey(String identity) {

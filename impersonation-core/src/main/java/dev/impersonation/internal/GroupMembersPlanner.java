@@ -67,6 +67,9 @@ final class GroupMembersPlanner {
     // Graph: every member to add is read in bulk once ($batch), which also tells the backend their object ids for the adds.
     Map<String, Observed<DirectoryUser>> users = throughExchange || ctx.directory().isEmpty() ? Map.of()
         : ctx.directoryUsers(toAdd.stream().filter(m -> !(m.equalsIgnoreCase(principalUpn) && principal.ready() > 0)).toList());
+    if (throughExchange) {
+      ctx.prefetchRecipients(toAdd);
+    }
     for (String m : toAdd) {
       if (m.equalsIgnoreCase(principalUpn) && principal.ready() > 0) {
         canonical.put(m, m);

@@ -12,6 +12,7 @@ final class MailboxListPlanner {
     List<String> missing = new ArrayList<>();
     List<String> notMailboxes = new ArrayList<>();
     List<String> unreadable = new ArrayList<>();
+    ctx.prefetchRecipients(mailboxes);
     for (String m : mailboxes) {
       Observed<Recipient> r = ctx.recipient(m);
       if (r.unknown()) {

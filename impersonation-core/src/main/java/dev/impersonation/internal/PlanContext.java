@@ -61,6 +61,8 @@ final class PlanContext {
   private Consent consent = new Consent(Observed.unknown("the app's service principal is unknown"), "");
   /** Every recipient read through {@link #recipient}, by the identity asked for: later concerns (EWS) look at them again. */
   private final Map<String, Recipient> recipients = new LinkedHashMap<>();
+  /** Recipients read in bulk ahead of their one-by-one look-ups. */
+  private final Map<String, Recipient> prefetched = new java.util.HashMap<>();
   private Optional<EwsState> ews = Optional.empty();
 
   PlanContext(ImpersonationSetup setup, TenantConnection connection, ProgressListener listener) {
@@ -135,7 +137,27 @@ final class PlanContext {
   }
 
   /** {@code Get-Recipient} through the Exchange backend, remembered for the concerns planned later. */
+  /**
+   * Reads {@code identities} in bulk ({@link ExchangeBackend#findRecipients}) so that {@link #recipient} answers them
+   * without a call each; a failed bulk read only leaves them to be read one by one.
+   */
+  void prefetchRecipients(List<String> identities) {
+    if (identities.size() < 2 || exchange().isEmpty()) {
+      return;
+    }
+    try {
+      exchange().get().findRecipients(identities).forEach((k, r) -> prefetched.put(k, r));
+    } catch (RuntimeException e) {
+      LOG.debug("Bulk recipient read failed, reading one by one: {}", e.toString());
+    }
+  }
+
   Observed<Recipient> recipient(String identity) {
+    Recipient known = prefetched.get(identity.toLowerCase(java.util.Locale.ROOT));
+    if (known != null) {
+      recipients.put(identity.toLowerCase(java.util.Locale.ROOT), known);
+      return Observed.readValue(() -> known);
+    }
     Observed<Recipient> r = fromExchange(x -> x.findRecipient(identity));
     if (r.present()) {
       recipients.put(identity.toLowerCase(java.util.Locale.ROOT), r.value());

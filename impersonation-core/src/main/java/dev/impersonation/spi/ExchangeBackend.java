@@ -41,6 +41,23 @@ public interface ExchangeBackend extends Backend, ExchangeRbacReader, MailboxRea
   List<Recipient> listMailboxes(int limit);
 
   /**
+   * Recipients by identity, in bulk: a real backend asks for them in filter chunks ({@code Get-Recipient -Filter
+   * "(PrimarySmtpAddress -eq 'a') -or …"}), not one call each. The map is keyed by each identity as given, lower-cased;
+   * an identity it has no entry for was not found in bulk (it may still be a UPN or alias: look it up with
+   * {@link #findRecipient}). The default looks each one up.
+   *
+   * @param identities the identities, typically primary SMTP addresses
+   * @return the recipients found, by identity
+   */
+  default java.util.Map<String, Recipient> findRecipients(List<String> identities) {
+    java.util.Map<String, Recipient> out = new java.util.LinkedHashMap<>();
+    for (String identity : identities) {
+      findRecipient(identity).ifPresent(r -> out.put(identity.toLowerCase(java.util.Locale.ROOT), r));
+    }
+    return out;
+  }
+
+  /**
    * {@code Get-Mailbox -ResultSize Unlimited -Filter <opathFilter>}: every mailbox the filter matches, read in pages by
    * the service (one paged read, no call per mailbox). The default is for backends written before: it cannot evaluate
    * a filter, which a planner reports as an unknown read, never as "no mailbox".

@@ -128,6 +128,11 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
   }
 
   @Override
+  public Map<String, Recipient> findRecipients(List<String> identities) {
+    return BulkRecipients.find(identities, this::run);
+  }
+
+  @Override
   public List<Recipient> listMailboxes(int limit) {
     return run(Cmdlet.of("Get-Recipient").list("RecipientTypeDetails", MAILBOX_TYPES).text("ResultSize", String.valueOf(limit)))
         .stream().map(CmdletRows::recipient).limit(limit).toList();

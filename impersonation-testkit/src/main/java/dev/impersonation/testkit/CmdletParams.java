@@ -23,9 +23,9 @@ final class CmdletParams {
     PARAMETERS.put("Get-OrganizationConfig", Set.of("retrieveewsoperationaccesspolicy"));
     PARAMETERS.put("Set-OrganizationConfig", Set.of("ewsenabled", "ewsallowedappids"));
     PARAMETERS.put("Enable-OrganizationCustomization", Set.of());
-    PARAMETERS.put("Get-Recipient", Set.of("identity", "recipienttypedetails", "resultsize"));
+    PARAMETERS.put("Get-Recipient", Set.of("identity", "recipienttypedetails", "resultsize", "filter"));
     PARAMETERS.put("Get-Mailbox", Set.of("identity", "recipienttypedetails", "resultsize", "filter"));
-    PARAMETERS.put("Get-CASMailbox", Set.of("identity"));
+    PARAMETERS.put("Get-CASMailbox", Set.of("identity", "filter", "resultsize"));
     PARAMETERS.put("Get-EXOMailboxPermission", Set.of("resultsize"));
     PARAMETERS.put("Get-DistributionGroup", Set.of("identity", "resultsize"));
     PARAMETERS.put("Get-UnifiedGroup", Set.of("identity", "resultsize"));

@@ -181,6 +181,10 @@ final class ExchangeCmdlets {
   }
 
   private List<Map<String, Object>> getCasMailbox(CmdletParams p) {
+    if (p.has("Filter")) {
+      return exchange.mailboxesMatching(p.required("Filter")).stream().map(r -> ExchangeRows.row("Identity", r.name(), "Name",
+          r.name(), "PrimarySmtpAddress", r.primarySmtpAddress(), "EwsEnabled", r.ewsEnabled())).toList();
+    }
     String identity = p.required("Identity");
     return exchange.call("Get-CASMailbox", identity, false, () -> {
       TenantState.MailboxObject m = s.usableMailbox(identity).orElseThrow(() -> s.notFound(identity));

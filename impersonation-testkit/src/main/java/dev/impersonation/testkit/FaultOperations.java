@@ -74,6 +74,9 @@ public final class FaultOperations {
   /** The {@code tenantConsentGrants} read (appRoleAssignedTo). */
   public static final String TENANT_CONSENT_GRANTS = "tenantConsentGrants";
 
+  /** The {@code findRecipients} read (recipients in bulk). */
+  public static final String FIND_RECIPIENTS = "findRecipients";
+
   /** The {@code mailboxesMatching} read (Get-Mailbox -Filter). */
   public static final String MAILBOXES_MATCHING = "mailboxesMatching";
 
@@ -188,7 +191,7 @@ public final class FaultOperations {
   /** The names that are not Operation records: reads, and cmdlets the simulators run directly. */
   private static final Set<String> CALLS = Set.of(ACCESS_POLICIES, ADMINISTRATIVE_UNIT_MEMBERS, APPLICATION_PERMISSION_GRANTS,
       ASSIGN_LICENSE, FIND_GROUP, FIND_MAILBOX, FIND_MANAGEMENT_SCOPE, FIND_RECIPIENT, FIND_ROLE_GROUP, FIND_SERVICE_PRINCIPAL,
-      FIND_USER, GROUP_MEMBERS, LIST_GROUPS, LIST_MAILBOXES, LIST_USERS, MAILBOXES_MATCHING, ALL_ROLE_ASSIGNMENTS, ALL_ACCESS_POLICIES, FULL_ACCESS_GRANTS,
+      FIND_USER, GROUP_MEMBERS, LIST_GROUPS, LIST_MAILBOXES, LIST_USERS, FIND_RECIPIENTS, MAILBOXES_MATCHING, ALL_ROLE_ASSIGNMENTS, ALL_ACCESS_POLICIES, FULL_ACCESS_GRANTS,
       TENANT_CONSENT_GRANTS, MAILBOX_PERMISSIONS, ORGANIZATION_CONFIG,
       EWS_ORGANIZATION_POLICY, SET_ORGANIZATION_CONFIG, APPLICATION_ROLES,
       ROLE_ASSIGNMENTS, ROLE_DEFINITIONS, TEST_CONFIGURED_ACCESS, UPDATE_USER, GET_CAS_MAILBOX, GET_UNIFIED_GROUP_LINKS, PROBE);

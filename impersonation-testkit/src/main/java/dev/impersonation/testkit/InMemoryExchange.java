@@ -112,6 +112,20 @@ final class InMemoryExchange implements ExchangeBackend {
         .filter(m -> !m.usableAt.isAfter(s.now())).limit(limit).map(InMemoryExchange::recipient).toList());
   }
 
+  /** One read for all, as the cmdlet backend's filter chunks are (mailboxes and groups, by address or any identity). */
+  @Override
+  public java.util.Map<String, Recipient> findRecipients(List<String> identities) {
+    return call("findRecipients", identities.size() + " identities", false, () -> {
+      java.util.Map<String, Recipient> out = new java.util.LinkedHashMap<>();
+      for (String identity : identities) {
+        s.mailbox(identity).filter(m -> !m.usableAt.isAfter(s.now())).map(InMemoryExchange::recipient)
+            .or(() -> s.group(identity).filter(g -> g.kind.isExchangeKnown()).map(InMemoryExchange::recipient))
+            .ifPresent(r -> out.put(identity.toLowerCase(java.util.Locale.ROOT), r));
+      }
+      return out;
+    });
+  }
+
   @Override
   public List<Recipient> mailboxesMatching(String opathFilter) {
     return call("mailboxesMatching", opathFilter, false, () -> s.mailboxes.values().stream()

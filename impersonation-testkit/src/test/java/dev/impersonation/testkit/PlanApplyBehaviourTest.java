@@ -113,6 +113,8 @@ class PlanApplyBehaviourTest {
     void failedMemberLookupBlocks() {
       Fixtures.Scenario s = Fixtures.revenueInboxOnline();
       FakeTenant tenant = s.tenant().get();
+      // The bulk read fails (its members are then read one by one), and so does the first single look-up.
+      tenant.faults().fail("findRecipients", 1, () -> new TransientTenantException("boom"));
       tenant.faults().fail("findRecipient", 1, () -> new TransientTenantException("boom"));
       Plan plan = s.setup().plan(tenant.connection());
       assertTrue(plan.blockedSteps().stream().anyMatch(st -> st.resource().contains("members") && st.reason().contains("boom")),

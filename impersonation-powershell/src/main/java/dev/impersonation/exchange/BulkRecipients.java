@@ -1,0 +1,68 @@
+package dev.impersonation.exchange;
+
+import dev.impersonation.powershell.Cmdlet;
+import dev.impersonation.spi.Recipient;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Recipients read in filter chunks (docs/exchange-admin-rest.md#bulk): {@code Get-Recipient -Filter "(PrimarySmtpAddress
+ * -eq 'a') -or …" -ResultSize Unlimited}, then {@code Get-CASMailbox} with the same kind of filter for the mailboxes'
+ * {@code EwsEnabled}: two calls per {@value #CHUNK} identities instead of two per identity. An identity that is not a
+ * primary SMTP address (a UPN, an alias) is not matched here and is left to a single look-up.
+ */
+final class BulkRecipients {
+  /** Identities per filter: the service documents no length limit for -Filter, so a conservative bound [U]. */
+  static final int CHUNK = 50;
+
+  private BulkRecipients() {}
+
+  static Map<String, Recipient> find(List<String> identities, Function<Cmdlet, List<Map<String, Object>>> run) {
+    Map<String, Recipient> out = new LinkedHashMap<>();
+    for (int from = 0; from < identities.size(); from += CHUNK) {
+      List<String> chunk = identities.subList(from, Math.min(identities.size(), from + CHUNK));
+      String filter = filter(chunk);
+      Map<String, Recipient> bySmtp = new HashMap<>();
+      List<String> mailboxes = new ArrayList<>();
+      for (Map<String, Object> row : run.apply(Cmdlet.of("Get-Recipient").text("Filter", filter).text("ResultSize", "Unlimited"))) {
+        Recipient r = CmdletRows.recipient(row);
+        bySmtp.put(r.primarySmtpAddress().toLowerCase(Locale.ROOT), r);
+        if (r.type().isMailbox()) {
+          mailboxes.add(r.primarySmtpAddress());
+        }
+      }
+      if (!mailboxes.isEmpty()) {
+        for (Map<String, Object> cas : run.apply(Cmdlet.of("Get-CASMailbox").text("Filter", filter(mailboxes))
+            .text("ResultSize", "Unlimited"))) {
+          String smtp = CmdletRows.str(cas, "PrimarySmtpAddress").toLowerCase(Locale.ROOT);
+          Recipient r = bySmtp.get(smtp);
+          if (r != null) {
+            boolean ews = cas.get("EwsEnabled") == null || CmdletRows.bool(cas, "EwsEnabled");
+            bySmtp.put(smtp, new Recipient(r.name(), r.primarySmtpAddress(), r.distinguishedName(), r.type(), ews));
+          }
+        }
+      }
+      for (String identity : chunk) {
+        Recipient r = bySmtp.get(identity.toLowerCase(Locale.ROOT));
+        if (r != null) {
+          out.put(identity.toLowerCase(Locale.ROOT), r);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** {@code (PrimarySmtpAddress -eq 'a') -or (PrimarySmtpAddress -eq 'b')}, each value an OPATH literal (quotes doubled). */
+  static String filter(List<String> addresses) {
+    List<String> terms = new ArrayList<>();
+    for (String a : addresses) {
+      terms.add("(PrimarySmtpAddress -eq '" + a.replace("'", "''") + "')");
+    }
+    return String.join(" -or ", terms);
+  }
+}

@@ -33,7 +33,9 @@ class ExportScriptsTest {
     assertTrue(online.contains("$ErrorActionPreference = 'Stop'"));
     assertTrue(online.contains("Connect-ExchangeOnline -ExchangeEnvironmentName 'O365Default'"));
     assertTrue(online.contains("Enable-OrganizationCustomization"));
-    assertTrue(online.contains("New-DistributionGroup -Name 'Cronofy Room List' -Alias 'cronofy.resource.list' -PrimarySmtpAddress 'cronofy.resource.list@contoso.com' -RoomList"), online);
+    assertTrue(online.contains("New-DistributionGroup -Name 'Cronofy Room List' -Alias 'cronofy.resource.list' -PrimarySmtpAddress "
+        + "'cronofy.resource.list@contoso.com' -Members 'room001@contoso.com','room002@contoso.com',"), online);
+    assertFalse(online.contains("Add-DistributionGroupMember"), "the lists the script creates take their rooms in the create");
     assertTrue(online.contains("-App '8b9c0d1e-2f3a-4b4c-9d5e-6f7a8b9c0d1e' -RecipientGroupScope 'Cronofy Room List 2'"), online);
     assertFalse(online.contains("New-ManagementScope"), "RBAC for Applications over groups needs no management scope");
     assertFalse(online.contains("ApplicationImpersonation"), "no ApplicationImpersonation in an Exchange Online script");

@@ -6,6 +6,7 @@ import static dev.impersonation.internal.PlanContext.preview;
 import dev.impersonation.GroupKind;
 import dev.impersonation.MembershipMode;
 import dev.impersonation.Scope.GroupScope;
+import dev.impersonation.plan.Step;
 import dev.impersonation.plan.Step.StepAction;
 import dev.impersonation.spi.DirectoryUser;
 import dev.impersonation.spi.Operation;
@@ -17,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -26,6 +28,11 @@ import java.util.stream.Collectors;
  * undeclared ones.
  */
 final class GroupMembersPlanner {
+  /**
+   * Members a create takes ({@code New-DistributionGroup -Members}): the service documents no bound for the parameter,
+   * so a conservative one [U] (docs/exchange-admin-rest.md#bulk); the rest are added one by one.
+   */
+  static final int MEMBERS_PER_CREATE = 1000;
   private final PlanContext ctx;
   private final GroupScope scope;
   private final PrincipalSteps principal;
@@ -148,6 +155,19 @@ final class GroupMembersPlanner {
       String group = e.getKey();
       String res = scope.kind().label() + " '" + group + "' members";
       List<String> add = additions.getOrDefault(group, List.of());
+      Optional<Step> create = ctx.createStepOf(group);
+      if (!add.isEmpty() && create.isPresent()) {
+        // A group this plan creates gets its members in the create call (New-DistributionGroup -Members), up to a bound.
+        List<String> inCreate = add.stream().filter(m -> !m.equalsIgnoreCase(principalUpn)).limit(MEMBERS_PER_CREATE).toList();
+        if (!inCreate.isEmpty()) {
+          Operation.NewDistributionGroup op = (Operation.NewDistributionGroup) create.get().operation().get();
+          ctx.replace(create.get().number(), op.withMembers(inCreate), create.get().reason() + ", with " + inCreate.size()
+              + " member(s): " + preview(inCreate));
+          memberSteps.add(create.get().number());
+          Set<String> taken = inCreate.stream().map(m -> m.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+          add = add.stream().filter(m -> !taken.contains(m.toLowerCase(Locale.ROOT))).toList();
+        }
+      }
       if (!add.isEmpty()) {
         int dep = add.stream().anyMatch(m -> m.equalsIgnoreCase(principalUpn)) ? principal.ready() : 0;
         memberSteps.add(ctx.add(StepAction.ADD_MEMBERS, res, "add " + add.size() + " member(s): " + preview(add),
@@ -160,6 +180,10 @@ final class GroupMembersPlanner {
               + " undeclared member(s): " + preview(extra), new Operation.RemoveGroupMembers(group, scope.kind(), extra),
               deps(groupReady.getOrDefault(group, 0))));
         }
+      }
+      if (add.isEmpty() && ctx.createStepOf(group).flatMap(Step::operation)
+          .filter(o -> !((Operation.NewDistributionGroup) o).members().isEmpty()).isPresent()) {
+        continue; // every member is in the create
       }
       if (add.isEmpty() && (scope.membershipMode() != MembershipMode.EXACT
           || e.getValue().stream().allMatch(m -> desired.contains(m.toLowerCase(Locale.ROOT))))) {

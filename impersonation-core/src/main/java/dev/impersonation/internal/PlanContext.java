@@ -242,6 +242,19 @@ final class PlanContext {
     return number;
   }
 
+  /** The step that creates Exchange group {@code name} in this plan, if one does. */
+  Optional<Step> createStepOf(String name) {
+    return steps.stream().filter(st -> st.operation().filter(o -> o instanceof Operation.NewDistributionGroup g
+        && g.name().equalsIgnoreCase(name)).isPresent()).findFirst();
+  }
+
+  /** Replaces step {@code number}'s operation and reason (a create that takes its members). */
+  void replace(int number, Operation op, String reason) {
+    Step old = steps.get(number - 1);
+    steps.set(number - 1, new Step(old.number(), old.action(), old.resource(), reason, old.backend(), old.backendKind(),
+        Optional.of(op), old.dependsOn()));
+  }
+
   /**
    * Adds a NO_OP step that names the backend of {@code kind} and keeps {@code op} for the exported script, without the capability
    * check of {@link #add}: for a step this connection does not run but a script does.

@@ -47,7 +47,13 @@ final class StepDispatch implements Operation.Visitor<Void> {
 
   @Override
   public Void visitNewDistributionGroup(Operation.NewDistributionGroup op) {
-    return write(op);
+    write(op);
+    if (run.alreadyDone && !op.members().isEmpty()) {
+      // The group existed (made by an earlier run's create, which took its members, or by someone else meanwhile):
+      // add the members one by one; those already in count as done.
+      visitAddGroupMembers(new Operation.AddGroupMembers(op.name(), op.kind(), op.members()));
+    }
+    return null;
   }
 
   @Override

@@ -288,6 +288,9 @@ public final class CmdletMapping {
     if (g.primarySmtpAddress().isPresent()) {
       c = c.text("PrimarySmtpAddress", g.primarySmtpAddress().get());
     }
+    if (!g.members().isEmpty()) {
+      c = c.list("Members", g.members());
+    }
     if (g.kind() == GroupKind.MAIL_ENABLED_SECURITY) {
       c = c.text("Type", "Security");
     } else if (g.kind() == GroupKind.ROOM_LIST) {

@@ -203,11 +203,27 @@ public sealed interface Operation {
    * @param primarySmtpAddress optional address
    * @param managedBy owners
    * @param notes the ownership marker
+   * @param members the members the group is created with ({@code -Members}): one call instead of one per member; the
+   *     create is one transaction, so a group that exists has them all
    */
   record NewDistributionGroup(String name, GroupKind kind, Optional<String> alias, Optional<String> primarySmtpAddress,
-      List<String> managedBy, String notes) implements Operation {
+      List<String> managedBy, String notes, List<String> members) implements Operation {
     public NewDistributionGroup {
       managedBy = List.copyOf(managedBy);
+      members = members == null ? List.of() : List.copyOf(members);
+    }
+
+    /** A group created without members. */
+    public NewDistributionGroup(String name, GroupKind kind, Optional<String> alias, Optional<String> primarySmtpAddress,
+        List<String> managedBy, String notes) {
+      this(name, kind, alias, primarySmtpAddress, managedBy, notes, List.of());
+    }
+
+    /** This create, with {@code added} members too. */
+    public NewDistributionGroup withMembers(List<String> added) {
+      List<String> all = new java.util.ArrayList<>(members);
+      all.addAll(added);
+      return new NewDistributionGroup(name, kind, alias, primarySmtpAddress, managedBy, notes, all);
     }
 
     @Override

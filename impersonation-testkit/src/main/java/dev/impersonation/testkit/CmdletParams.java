@@ -42,7 +42,7 @@ final class CmdletParams {
     PARAMETERS.put("Test-ServicePrincipalAuthorization", Set.of("identity", "resource"));
     PARAMETERS.put("Test-ApplicationAccessPolicy", Set.of("identity", "appid"));
     PARAMETERS.put("New-DistributionGroup", Set.of("name", "alias", "displayname", "type", "roomlist", "managedby",
-        "memberjoinrestriction", "notes", "primarysmtpaddress"));
+        "memberjoinrestriction", "notes", "primarysmtpaddress", "members"));
     PARAMETERS.put("Set-DistributionGroup", Set.of("identity", "managedby", "memberjoinrestriction",
         "hiddenfromaddresslistsenabled", "bypasssecuritygroupmanagercheck"));
     PARAMETERS.put("Add-DistributionGroupMember", Set.of("identity", "member", "bypasssecuritygroupmanagercheck"));

@@ -262,7 +262,7 @@ final class ExchangeCmdlets {
           : "InvalidOperationException: the Exchange admin API simulator does not model open distribution groups.");
     }
     write(new Operation.NewDistributionGroup(name, kind, p.text("Alias"), p.text("PrimarySmtpAddress"), p.list("ManagedBy"),
-        p.text("Notes").orElse("")));
+        p.text("Notes").orElse(""), p.list("Members")));
     return rows(() -> s.group(name).map(ExchangeRows::groupRow).stream().toList());
   }
 

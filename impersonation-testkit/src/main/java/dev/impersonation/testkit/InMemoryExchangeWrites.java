@@ -67,10 +67,14 @@ final class InMemoryExchangeWrites implements Operation.Visitor<Void> {
     for (String owner : g.managedBy()) {
       s.memberKey(owner);
     }
+    for (String member : g.members()) {
+      s.memberKey(member);
+    }
     TenantState.GroupObject created = s.addGroup(g.name(), g.kind(), g.primarySmtpAddress().orElse(
         g.alias().map(a -> a + "@" + s.target.domain()).orElse(null)));
     created.managedBy.addAll(g.managedBy().stream().map(s::memberKey).toList());
     created.notes = g.notes();
+    created.members.addAll(g.members().stream().map(s::memberKey).toList());
     return null;
   }
 

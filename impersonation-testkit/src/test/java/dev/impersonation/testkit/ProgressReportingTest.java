@@ -26,7 +26,8 @@ class ProgressReportingTest {
   private static FakeTenant tenant() {
     FakeTenant.Builder b = FakeTenant.exchangeOnline(Fixtures.ONLINE).application(RI_APP, RI_SP, "Revenue Inbox");
     MEMBERS.forEach(b::userMailbox);
-    return b.build();
+    // The group exists, so its members are added one by one (a group the plan creates takes them in the create).
+    return b.distributionGroup("Sync Users").build();
   }
 
   private static ImpersonationSetup setup() {

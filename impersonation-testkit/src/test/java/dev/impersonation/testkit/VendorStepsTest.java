@@ -173,4 +173,19 @@ class VendorStepsTest {
     setup.apply(tenant.connection());
     assertTrue(setup.drift(tenant.connection(), record).isClean());
   }
+
+  @Test
+  void aGroupCreatedWithItsMembersInOneCallAndAGroupThatAppearedMeanwhileStillGetsThem() {
+    FakeTenant tenant = roomsTenant().build();
+    ImpersonationSetup setup = rooms(Scope.roomList("Cronofy Room List").members("room1@contoso.com", "room2@contoso.com"));
+    Plan plan = setup.plan(tenant.connection());
+    Step create = plan.steps().stream().filter(s -> s.action() == StepAction.CREATE).findFirst().orElseThrow();
+    assertTrue(create.reason().contains("with 2 member(s)"), create::reason);
+    assertTrue(plan.steps().stream().noneMatch(s -> s.action() == StepAction.ADD_MEMBERS), plan::toString);
+    // Someone creates the list (empty) between plan and apply: the create is "already done", its members are added.
+    tenant.invokeExchangeCmdlet("New-DistributionGroup", java.util.Map.of("Name", "Cronofy Room List", "RoomList", true));
+    assertTrue(setup.apply(plan, tenant.connection(), dev.impersonation.plan.ProgressListener.none()).succeeded());
+    assertEquals(2, tenant.members("Cronofy Room List").size());
+    assertTrue(setup.plan(tenant.connection()).isConverged());
+  }
 }

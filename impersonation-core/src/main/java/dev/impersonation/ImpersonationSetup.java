@@ -98,6 +98,20 @@ public abstract class ImpersonationSetup {
     return RetryPolicy.defaults();
   }
 
+  /** The in-scope mailboxes {@link #verify} checks one by one by default, besides the declared ones and the outsider. */
+  public static final int DEFAULT_VERIFICATION_SAMPLE = 50;
+
+  /**
+   * How many in-scope mailboxes {@link #verify} checks one by one (a configuration test and, with a probe, a request as the
+   * principal each) besides every {@link #verifyMailboxes()} mailbox and the outsider, which are always checked: the first
+   * ones of the scope, in its order. The rest are in scope by the group's or unit's member list, read in pages; the report
+   * says how many were not checked one by one. 0 checks every mailbox ({@code Builder.verifyingEveryMailbox()}).
+   */
+  @Value.Default
+  public int verificationSample() {
+    return DEFAULT_VERIFICATION_SAMPLE;
+  }
+
   /** Starts a builder. */
   public static Builder builder() {
     return new Builder();
@@ -106,6 +120,17 @@ public abstract class ImpersonationSetup {
   /** Builds an {@link ImpersonationSetup}; {@code build()} validates and throws {@link InvalidSetupException}. */
   public static final class Builder extends ImmutableImpersonationSetup.Builder {
     Builder() {}
+
+    /**
+     * {@link ImpersonationSetup#verify} checks every in-scope mailbox one by one, not a sample: short for
+     * {@code .verificationSample(0)}. One call or more per mailbox.
+     *
+     * @return this builder
+     */
+    public Builder verifyingEveryMailbox() {
+      verificationSample(0);
+      return this;
+    }
 
     /**
      * Plans adding the application to the organization's EWS allow list when EWS would refuse it otherwise: short for

@@ -3,7 +3,6 @@ package dev.impersonation.internal;
 import dev.impersonation.Access.RbacForApplications;
 import dev.impersonation.EwsRetiredException;
 import dev.impersonation.ImpersonationSetup;
-import dev.impersonation.InvalidSetupException;
 import dev.impersonation.MembershipMode;
 import dev.impersonation.Principal.Application;
 import dev.impersonation.Scope.GroupScope;
@@ -48,10 +47,7 @@ public final class DriftCheck {
 
   public static DriftReport check(ImpersonationSetup setup, TenantConnection connection, SetupRecord record,
       Consumer<Drift> onDrift) {
-    if (!record.setupName().equals(setup.name()) || !record.targetDomain().equalsIgnoreCase(setup.target().domain())) {
-      throw new InvalidSetupException("This record is of setup '" + record.setupName() + "' in " + record.targetDomain()
-          + ", not of '" + setup.name() + "' in " + setup.target().domain() + ": pass the record its apply returned.");
-    }
+    SetupRecords.requireOf(setup, record);
     DriftCheck check = new DriftCheck(setup, connection, record, onDrift);
     check.run();
     return new DriftReport(setup.name(), connection.clock().instant(), check.findings);

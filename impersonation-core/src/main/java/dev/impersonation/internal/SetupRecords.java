@@ -1,6 +1,7 @@
 package dev.impersonation.internal;
 
 import dev.impersonation.ImpersonationSetup;
+import dev.impersonation.InvalidSetupException;
 import dev.impersonation.Principal.Application;
 import dev.impersonation.Scope.GroupScope;
 import dev.impersonation.TenantConnection;
@@ -32,6 +33,18 @@ public final class SetupRecords {
   private static final Logger LOG = LoggerFactory.getLogger(SetupRecords.class);
 
   private SetupRecords() {}
+
+  /**
+   * Refuses a record of another setup or tenant (drift and teardown compare with it), before anything is read.
+   *
+   * @throws InvalidSetupException naming both
+   */
+  public static void requireOf(ImpersonationSetup setup, SetupRecord record) {
+    if (!record.setupName().equals(setup.name()) || !record.targetDomain().equalsIgnoreCase(setup.target().domain())) {
+      throw new InvalidSetupException("This record is of setup '" + record.setupName() + "' in " + record.targetDomain()
+          + ", not of '" + setup.name() + "' in " + setup.target().domain() + ": pass the record its apply returned.");
+    }
+  }
 
   /** The record of {@code results}, without a baseline (no connection to read it). */
   public static SetupRecord of(Plan plan, List<StepResult> results) {

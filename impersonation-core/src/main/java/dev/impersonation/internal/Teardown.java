@@ -2,7 +2,6 @@ package dev.impersonation.internal;
 
 import dev.impersonation.GroupKind;
 import dev.impersonation.ImpersonationSetup;
-import dev.impersonation.InvalidSetupException;
 import dev.impersonation.TenantConnection;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.ProgressListener;
@@ -49,10 +48,7 @@ public final class Teardown {
   }
 
   public static Plan plan(ImpersonationSetup setup, TenantConnection connection, SetupRecord record) {
-    if (!record.setupName().equals(setup.name()) || !record.targetDomain().equalsIgnoreCase(setup.target().domain())) {
-      throw new InvalidSetupException("This record is of setup '" + record.setupName() + "' in " + record.targetDomain()
-          + ", not of '" + setup.name() + "' in " + setup.target().domain() + ": pass the record its apply returned.");
-    }
+    SetupRecords.requireOf(setup, record);
     Teardown t = new Teardown(setup, connection, record);
     t.run();
     return new Plan(setup.name(), setup.target(), setup.principal().displayIdentity(), "TEARDOWN of " + setup.scope().describe(),

@@ -1,5 +1,7 @@
 package dev.impersonation.internal;
 
+import dev.impersonation.Access;
+import dev.impersonation.Access.ApplicationImpersonation;
 import dev.impersonation.Access.RbacForApplications;
 import dev.impersonation.AccessMethod;
 import dev.impersonation.EwsOptions;
@@ -40,9 +42,9 @@ public final class SetupValidation {
       throw new UnsupportedOnTargetException("ApplicationImpersonation can no longer be assigned in Exchange Online "
           + "(retired 2024-2025; EWS itself shuts down there on 2027-04-01). Use its modern equivalent, RBAC for Applications, "
           + "with an Entra app: .principal(Principal.application(\"<appId>\")).access(Access.rbacForApplications("
-          + "\"Application Calendars.ReadWrite\", \"Application Mail.ReadWrite\")) and keep the same scope; "
-          + "\"Application EWS.AccessAsApp\" covers EWS clients until the shutdown. Or target TenantTarget.exchangeServer(...) "
-          + "for on-premises Exchange, where ApplicationImpersonation still works.");
+          + "\"Application Calendars.ReadWrite\", \"Application Mail.ReadWrite\")" + legacyRolesAdvice(s.access())
+          + ") and keep the same scope; \"Application EWS.AccessAsApp\" covers EWS clients until the shutdown. Or target "
+          + "TenantTarget.exchangeServer(...) for on-premises Exchange, where ApplicationImpersonation still works.");
     }
     if (!online && (method == AccessMethod.RBAC_FOR_APPLICATIONS || method == AccessMethod.APPLICATION_ACCESS_POLICY)) {
       throw new UnsupportedOnTargetException(method + " exists only in Exchange Online. On Exchange Server use "
@@ -75,6 +77,23 @@ public final class SetupValidation {
           + "mail-enabled security group: scope the setup to that group, Scope.mailEnabledSecurityGroup(\"<the policy's group>\") "
           + "(AccessPolicyMigration.read(connection, appId) proposes the whole setup).");
     }
+  }
+
+  /**
+   * For a role group with extra roles (e.g. Reschedge's {@code View-Only Configuration}), the call that carries them into
+   * an RBAC for Applications plan, where each is listed with what replaces it (docs/vendor-procedures.md#legacy-roles), so
+   * moving the setup to Exchange Online drops none of them without a word; empty otherwise.
+   */
+  private static String legacyRolesAdvice(Access access) {
+    if (!(access instanceof ApplicationImpersonation a) || a.extraRoles().isEmpty()) {
+      return "";
+    }
+    StringBuilder roles = new StringBuilder();
+    for (String role : a.roles()) {
+      roles.append(roles.length() == 0 ? "" : ", ").append('"').append(role).append('"');
+    }
+    return ".replacingLegacyRoles(" + roles + ") (the plan then says, for each of the role group's roles, what replaces it "
+        + "in Exchange Online or why nothing needs to)";
   }
 
   /** The EWS options fit the setup: it uses EWS, the allow list is Exchange Online's, tenant-wide changes are acknowledged. */

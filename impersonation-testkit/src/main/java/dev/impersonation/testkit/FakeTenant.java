@@ -494,6 +494,12 @@ public final class FakeTenant {
       return this;
     }
 
+    /** An equipment mailbox (a resource that is not a room: a projector, a car). */
+    public Builder equipmentMailbox(String smtp, String name) {
+      seeds.add(() -> state.addMailbox(smtp, name, RecipientType.EQUIPMENT_MAILBOX, EPOCH));
+      return this;
+    }
+
     /** A shared mailbox. */
     public Builder sharedMailbox(String smtp, String name) {
       seeds.add(() -> state.addMailbox(smtp, name, RecipientType.SHARED_MAILBOX, EPOCH));

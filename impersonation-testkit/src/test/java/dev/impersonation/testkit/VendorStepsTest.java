@@ -188,4 +188,65 @@ class VendorStepsTest {
     assertEquals(2, tenant.members("Cronofy Room List").size());
     assertTrue(setup.plan(tenant.connection()).isConverged());
   }
+
+  @Test
+  void anImpersonationRoleGroupWithExtraRolesOnExchangeOnlineSaysHowToKeepThemInThePlan() {
+    dev.impersonation.UnsupportedOnTargetException e = assertThrows(dev.impersonation.UnsupportedOnTargetException.class,
+        () -> ImpersonationSetup.builder().name("Reschedge").target(TenantTarget.exchangeOnline(Fixtures.ONLINE))
+            .principal(Principal.serviceAccount("reschedge@contoso.com")).scope(Scope.organization().acknowledged())
+            .access(Access.applicationImpersonation().viaRoleGroup("Reschedge").withExtraRoles("View-Only Configuration"))
+            .build());
+    assertTrue(e.getMessage().contains(".replacingLegacyRoles(\"ApplicationImpersonation\", \"View-Only Configuration\")"),
+        e.getMessage());
+    // Without extra roles there is nothing to carry over, and the advice does not invent any.
+    dev.impersonation.UnsupportedOnTargetException plain = assertThrows(dev.impersonation.UnsupportedOnTargetException.class,
+        () -> ImpersonationSetup.builder().name("Reschedge").target(TenantTarget.exchangeOnline(Fixtures.ONLINE))
+            .principal(Principal.serviceAccount("reschedge@contoso.com")).scope(Scope.organization().acknowledged())
+            .access(Access.applicationImpersonation()).build());
+    assertTrue(!plain.getMessage().contains("replacingLegacyRoles"), plain.getMessage());
+  }
+
+  @Test
+  void reschedgesRoleGroupOnExchangeServerCarriesViewOnlyConfiguration() {
+    FakeTenant tenant = FakeTenant.exchangeServer(Fixtures.SERVER).userMailbox("reschedge@contoso.com").userMailbox(ANN)
+        .userMailbox(CEO).build();
+    ImpersonationSetup setup = ImpersonationSetup.builder().name("Reschedge").target(TenantTarget.exchangeServer(Fixtures.SERVER))
+        .principal(Principal.serviceAccount("reschedge@contoso.com")).scope(Scope.organization().acknowledged())
+        .access(Access.applicationImpersonation().viaRoleGroup("Reschedge").withExtraRoles("View-Only Configuration"))
+        .addVerifyMailboxes(ANN).build();
+    assertTrue(setup.apply(tenant.connection()).succeeded());
+    assertEquals(java.util.List.of("ApplicationImpersonation", "View-Only Configuration"),
+        tenant.connection().exchange().orElseThrow().findRoleGroup("Reschedge").orElseThrow().roles());
+    assertTrue(setup.plan(tenant.connection()).isConverged());
+  }
+
+  @Test
+  void anEquipmentMailboxIsNotARoomEither() {
+    FakeTenant tenant = FakeTenant.exchangeServer(Fixtures.SERVER).userMailbox("cronofy@contoso.com").userMailbox(CEO)
+        .roomMailbox("room1@contoso.com", "Room 1").equipmentMailbox("projector@contoso.com", "Projector").build();
+    Plan plan = rooms(Scope.roomList("Cronofy Room List").members("room1@contoso.com", "projector@contoso.com"))
+        .plan(tenant.connection());
+    Step blocked = plan.blockedSteps().stream().filter(s -> s.resource().endsWith("members")).findFirst()
+        .orElseThrow(() -> new AssertionError(plan.toString()));
+    assertTrue(blocked.reason().contains("projector@contoso.com (EquipmentMailbox)"), blocked::reason);
+    assertTrue(plan.toPowerShell().contains("throw"), "the script refuses to run a blocked plan");
+    assertTrue(tenant.writes().isEmpty(), "nothing written: " + tenant.writes());
+  }
+
+  @Test
+  void aListThatIsTheGroupItselfHoldingTheAddressIsNoConflict() {
+    // The list exists under the setup's name with the declared address: the same group, found by name and by address.
+    FakeTenant tenant = roomsTenant().build();
+    Scope.GroupScope list = Scope.roomList("Cronofy Room List").primarySmtpAddress("rooms.cronofy@contoso.com")
+        .members("room1@contoso.com");
+    tenant.invokeExchangeCmdlet("New-DistributionGroup", java.util.Map.of("Name", "Cronofy Room List", "RoomList", true,
+        "PrimarySmtpAddress", "rooms.cronofy@contoso.com"));
+    Plan plan = rooms(list).plan(tenant.connection());
+    assertTrue(plan.blockedSteps().isEmpty(), plan::toString);
+    assertTrue(plan.warnings().stream().noneMatch(w -> w.contains("not the declared")), plan.warnings()::toString);
+    assertTrue(plan.steps().stream().noneMatch(s -> s.action() == StepAction.CREATE && s.resource().startsWith("room list")),
+        plan::toString);
+    assertEquals("rooms.cronofy@contoso.com", tenant.connection().exchange().orElseThrow().findGroup("rooms.cronofy@contoso.com")
+        .orElseThrow().primarySmtpAddress(), "found by its address too");
+  }
 }

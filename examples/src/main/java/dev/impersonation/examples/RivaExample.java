@@ -13,7 +13,8 @@ import java.util.List;
  * Procedure 004 (Riva). A: ApplicationImpersonation limited by a custom recipient filter (the procedure's optional
  * New-ManagementScope step) instead of its organization-wide default. B: FullAccess with AutoMapping off on every user
  * mailbox except one, the procedure's bulk {@code Get-Mailbox -Filter} form: organization-wide, so acknowledged; the
- * mailboxes are read in one paged call and granted in one step.
+ * mailboxes are read in one paged call (their grants too, on Exchange Online) and granted in one step; the exported
+ * script loops over the filter's result when it runs ({@code Grant-FullAccessByFilter}), as the procedure's pipeline does.
  * On Exchange Online, A becomes RBAC for Applications with {@code Application EWS.AccessAsApp} over the same filter,
  * and B stays FullAccess, for a service account the plan creates, licenses and waits for.
  */

@@ -62,9 +62,13 @@ class ExportScriptsTest {
     assertTrue(online.contains("\nWait-OrganizationCustomization -TimeoutSeconds '1800' -IntervalSeconds '30'\n"),
         "the dehydrated room tenant waits for customization");
     String riva = Files.readString(dir.resolve("riva-exchange-online.ps1"));
-    assertTrue(riva.contains("if (-not (Test-MailboxFullAccess -Identity 'ann@contoso.com' -User 'riva@contoso.com' -ErrorAction SilentlyContinue)) {\n"
-        + "  Add-MailboxPermission -Identity 'ann@contoso.com' -User 'riva@contoso.com' -AccessRights 'FullAccess' -AutoMapping:$false\n}"),
+    // Riva B: the procedure's Get-Mailbox -Filter pipeline as a loop over the filter's result, each grant guarded.
+    assertTrue(riva.contains("\nGrant-FullAccessByFilter -Filter '(RecipientTypeDetails -eq ''UserMailbox'') -and (Alias -ne ''ceo'')' "
+        + "-User 'riva@contoso.com'\n"), "the filter is one literal, quotes doubled");
+    assertTrue(riva.contains("    if (-not (Test-MailboxFullAccess -Identity $identity -User $User)) {\n"
+        + "      Add-MailboxPermission -Identity $identity -User $User -AccessRights FullAccess -AutoMapping:$false\n"),
         "FullAccess is added only when not there yet");
+    assertFalse(riva.contains("Add-MailboxPermission -Identity 'ann@contoso.com'"), "no grant listed mailbox by mailbox");
     assertTrue(riva.contains("#Requires -Modules ExchangeOnlineManagement, Microsoft.Graph.Users, Microsoft.Graph.Users.Actions, "
         + "Microsoft.Graph.Authentication"), "the Graph modules the service-account creation uses");
     assertTrue(riva.contains("-RecipientRestrictionFilter 'Department -eq ''Sales'''"), "filter is one literal, quotes doubled");

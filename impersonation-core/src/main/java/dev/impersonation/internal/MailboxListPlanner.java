@@ -53,6 +53,7 @@ final class MailboxListPlanner {
       ctx.blocked(resource, "the filter matches no mailbox: check its properties and values (Get-Mailbox -Filter)");
       return ScopeSteps.none(false);
     }
+    ctx.remember(matched.value());
     List<String> mailboxes = matched.value().stream().map(Recipient::primarySmtpAddress).toList();
     ctx.noOp(resource, mailboxes.size() + " mailbox(es), read in one paged Get-Mailbox -Filter: " + PlanContext.preview(mailboxes));
     ctx.warn("FullAccess is granted mailbox by mailbox: a mailbox that matches the filter " + filter + " later gets it only "

@@ -152,6 +152,16 @@ final class PlanContext {
     }
   }
 
+  /** Recipients read in bulk elsewhere (a filter's mailboxes), so that {@link #recipient} answers them without a call. */
+  void remember(List<Recipient> read) {
+    read.forEach(r -> prefetched.put(r.primarySmtpAddress().toLowerCase(java.util.Locale.ROOT), r));
+  }
+
+  /** A recipient read in bulk before ({@link #remember}, {@link #prefetchRecipients}), without a call; empty if none. */
+  Optional<Recipient> remembered(String identity) {
+    return Optional.ofNullable(prefetched.get(identity.toLowerCase(java.util.Locale.ROOT)));
+  }
+
   Observed<Recipient> recipient(String identity) {
     Recipient known = prefetched.get(identity.toLowerCase(java.util.Locale.ROOT));
     if (known != null) {

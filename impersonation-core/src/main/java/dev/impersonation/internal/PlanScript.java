@@ -114,7 +114,8 @@ public final class PlanScript {
       functions.add(ScriptFunctions.ASSERT_GRAPH);
     }
     cmdlets.stream().filter(ScriptFunctions.names()::contains).forEach(functions::add);
-    if (functions.contains(ScriptFunctions.VERIFY) && plan.verification().get().check() == ScriptVerification.Check.MAILBOX_PERMISSION) {
+    if (functions.contains(ScriptFunctions.VERIFY) && plan.verification().get().check() == ScriptVerification.Check.MAILBOX_PERMISSION
+        || functions.contains(ScriptFunctions.GRANT_FULL_ACCESS_BY_FILTER)) {
       functions.add(ScriptFunctions.FULL_ACCESS_PROBE);
     }
 

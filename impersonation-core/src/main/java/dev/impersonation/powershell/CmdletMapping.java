@@ -155,6 +155,14 @@ public final class CmdletMapping {
 
     @Override
     public List<Statement> visitAddMailboxPermissions(Operation.AddMailboxPermissions p) {
+      if (p.recipientFilter().isPresent()) {
+        // Procedure 004B's pipeline: a loop over the filter's result when the script runs, each grant guarded.
+        return List.of(new Statement.Comment("FullAccess (AutoMapping off) for " + p.user() + " on every mailbox the filter "
+            + p.recipientFilter().get() + " matches when this script runs; " + p.mailboxes().size() + " lacked it when the "
+            + "plan was read."),
+            new Statement.Run(Cmdlet.of(ScriptFunctions.GRANT_FULL_ACCESS_BY_FILTER).text("Filter", p.recipientFilter().get())
+                .text("User", p.user())));
+      }
       // Guarded like every other write: added only when Get-MailboxPermission shows no FullAccess (not denied) yet.
       return p.mailboxes().stream().<Statement>map(m -> new Statement.RunUnlessFound(
           Cmdlet.of(ScriptFunctions.FULL_ACCESS_PROBE).text("Identity", m).text("User", p.user()),

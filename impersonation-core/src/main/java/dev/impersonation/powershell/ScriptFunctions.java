@@ -21,6 +21,12 @@ public final class ScriptFunctions {
   public static final String AWAIT_CUSTOMIZATION = "Wait-OrganizationCustomization";
   /** Finds a FullAccess (not denied) permission of a user on a mailbox; the guard of {@code Add-MailboxPermission}. */
   public static final String FULL_ACCESS_PROBE = "Test-MailboxFullAccess";
+  /**
+   * Procedure 004B's bulk grant: FullAccess (AutoMapping off) for a user on every mailbox a recipient filter matches when
+   * the script runs ({@code Get-Mailbox -ResultSize Unlimited -Filter}), each guarded by {@link #FULL_ACCESS_PROBE}; the
+   * user's own mailbox is skipped.
+   */
+  public static final String GRANT_FULL_ACCESS_BY_FILTER = "Grant-FullAccessByFilter";
   /** Finds an access policy of the app with the same access right on the same group; the guard of its creation. */
   public static final String ACCESS_POLICY_PROBE = "Find-ApplicationAccessPolicy";
   /**
@@ -43,8 +49,8 @@ public final class ScriptFunctions {
   /** Seconds between two reads of {@code IsDehydrated}. */
   public static final int CUSTOMIZATION_INTERVAL_SECONDS = 30;
 
-  private static final Map<String, String> TEXT = Map.of(
-      ASSERT_EXCHANGE_ONLINE, String.join("\n",
+  private static final Map<String, String> TEXT = Map.ofEntries(
+      Map.entry(ASSERT_EXCHANGE_ONLINE, String.join("\n",
           "function " + ASSERT_EXCHANGE_ONLINE + "([string] $Expected) {",
           "  # Get-ConnectionInformation lists every REST connection of this PowerShell session with its Organization",
           "  # and TenantID; a session left open for another organization must not receive this script.",
@@ -58,8 +64,8 @@ public final class ScriptFunctions {
               + " + ' (tenant ' + $connection.TenantID + '), not to ' + $Expected + '. Run Disconnect-ExchangeOnline"
               + " -Confirm:$false, then run this script again.')",
           "  }",
-          "}"),
-      ASSERT_EXCHANGE_SERVER, String.join("\n",
+          "}")),
+      Map.entry(ASSERT_EXCHANGE_SERVER, String.join("\n",
           "function " + ASSERT_EXCHANGE_SERVER + "([string] $Expected) {",
           "  # An Exchange organization answers for the domains it accepts; a session to another organization does not.",
           "  $accepted = @()",
@@ -68,8 +74,8 @@ public final class ScriptFunctions {
           "    throw ('This session is connected to an Exchange organization whose accepted domains are ' + ($accepted -join ', ')"
               + " + ', not to ' + $Expected + '. Open a session to the right organization and run this script again.')",
           "  }",
-          "}"),
-      ASSERT_GRAPH, String.join("\n",
+          "}")),
+      Map.entry(ASSERT_GRAPH, String.join("\n",
           "function " + ASSERT_GRAPH + "([string] $Expected) {",
           "  # Get-MgContext names the tenant Microsoft Graph PowerShell is signed in to; it must be the tenant of the",
           "  # Exchange connection checked before (its TenantID), or the expected value itself when that is a tenant id.",
@@ -83,8 +89,8 @@ public final class ScriptFunctions {
           "    throw ('Microsoft Graph PowerShell is signed in to tenant ' + $context.TenantId + ', but Exchange to '"
               + " + ($tenants -join ' / ') + '. Run Disconnect-MgGraph, then run this script again.')",
           "  }",
-          "}"),
-      AWAIT_CUSTOMIZATION, String.join("\n",
+          "}")),
+      Map.entry(AWAIT_CUSTOMIZATION, String.join("\n",
           "function " + AWAIT_CUSTOMIZATION + "([int] $TimeoutSeconds, [int] $IntervalSeconds) {",
           "  # Exchange Online refuses role groups, scopes and role assignments while IsDehydrated is True.",
           "  $activity = 'Waiting until Exchange Online accepts RBAC changes (IsDehydrated turns False)'",
@@ -100,8 +106,8 @@ public final class ScriptFunctions {
           "    $waited += $IntervalSeconds",
           "  }",
           "  Write-Progress -Activity $activity -Completed",
-          "}"),
-      FULL_ACCESS_PROBE, String.join("\n",
+          "}")),
+      Map.entry(FULL_ACCESS_PROBE, String.join("\n",
           "function " + FULL_ACCESS_PROBE + " {",
           "  [CmdletBinding()]",
           "  param([string] $Identity, [string] $User)",
@@ -110,8 +116,28 @@ public final class ScriptFunctions {
           "    if (([string] $permission.AccessRights) -match 'FullAccess' -and [string] $permission.Deny -ne 'True') { return $true }",
           "  }",
           "  return $false",
-          "}"),
-      ACCESS_POLICY_PROBE, String.join("\n",
+          "}")),
+      Map.entry(GRANT_FULL_ACCESS_BY_FILTER, String.join("\n",
+          "function " + GRANT_FULL_ACCESS_BY_FILTER + " {",
+          "  [CmdletBinding()]",
+          "  param([string] $Filter, [string] $User)",
+          "  # Every mailbox the OPATH filter matches now, read in one paged Get-Mailbox call, gets FullAccess for the user",
+          "  # with AutoMapping off, unless it has it already; the user's own mailbox is skipped. Run again to cover",
+          "  # mailboxes that match the filter later.",
+          "  $granted = 0",
+          "  $matched = 0",
+          "  foreach ($mailbox in @(Get-Mailbox -ResultSize Unlimited -Filter $Filter)) {",
+          "    $identity = [string] $mailbox.PrimarySmtpAddress",
+          "    if ($identity -eq $User -or [string] $mailbox.UserPrincipalName -eq $User) { continue }",
+          "    $matched += 1",
+          "    if (-not (" + FULL_ACCESS_PROBE + " -Identity $identity -User $User)) {",
+          "      Add-MailboxPermission -Identity $identity -User $User -AccessRights FullAccess -AutoMapping:$false",
+          "      $granted += 1",
+          "    }",
+          "  }",
+          "  Write-Host ('FullAccess for ' + $User + ': ' + $matched + ' mailbox(es) match the filter, ' + $granted + ' granted now.')",
+          "}")),
+      Map.entry(ACCESS_POLICY_PROBE, String.join("\n",
           "function " + ACCESS_POLICY_PROBE + " {",
           "  [CmdletBinding()]",
           "  param([string] $AppId, [string] $ScopeGroup, [string] $AccessRight)",
@@ -123,8 +149,8 @@ public final class ScriptFunctions {
           "    }",
           "  }",
           "  return $false",
-          "}"),
-      ALLOW_EWS_APPLICATION, String.join("\n",
+          "}")),
+      Map.entry(ALLOW_EWS_APPLICATION, String.join("\n",
           "function " + ALLOW_EWS_APPLICATION + " {",
           "  [CmdletBinding()]",
           "  param([string] $AppId)",
@@ -140,8 +166,8 @@ public final class ScriptFunctions {
           "    return",
           "  }",
           "  Set-OrganizationConfig -EwsAllowedAppIDs (($ids + $AppId) -join ',')",
-          "}"),
-      DISALLOW_EWS_APPLICATION, String.join("\n",
+          "}")),
+      Map.entry(DISALLOW_EWS_APPLICATION, String.join("\n",
           "function " + DISALLOW_EWS_APPLICATION + " {",
           "  [CmdletBinding()]",
           "  param([string] $AppId)",
@@ -157,8 +183,8 @@ public final class ScriptFunctions {
           "    return",
           "  }",
           "  Set-OrganizationConfig -EwsAllowedAppIDs ($ids -join ',')",
-          "}"),
-      CONFIRM_RBAC, String.join("\n",
+          "}")),
+      Map.entry(CONFIRM_RBAC, String.join("\n",
           "function " + CONFIRM_RBAC + " {",
           "  [CmdletBinding()]",
           "  param([string] $AppId, [string[]] $Roles, [string] $Group)",
@@ -182,8 +208,8 @@ public final class ScriptFunctions {
           "  }",
           "  if ($missing.Count -gt 0) { throw ('RBAC for Applications does not cover ' + ($missing -join ', ') + ': nothing was removed.') }",
           "  Write-Host ('Every member of ' + $Group + ' is in scope: removing what RBAC for Applications replaces.')",
-          "}"),
-      VERIFY, String.join("\n",
+          "}")),
+      Map.entry(VERIFY, String.join("\n",
           "function " + VERIFY + " {",
           "  [CmdletBinding()]",
           "  param([string] $Check, [string] $Principal, [string[]] $Roles = @(), [string[]] $Granted = @(),",
@@ -269,14 +295,14 @@ public final class ScriptFunctions {
           "    exit 1",
           "  }",
           "  Write-Host 'Verified: every checked mailbox is as intended.'",
-          "}"));
+          "}")));
 
   private ScriptFunctions() {}
 
   /** The names of every function this class defines. */
   public static List<String> names() {
     return List.of(ASSERT_EXCHANGE_ONLINE, ASSERT_EXCHANGE_SERVER, ASSERT_GRAPH, AWAIT_CUSTOMIZATION, FULL_ACCESS_PROBE,
-        ACCESS_POLICY_PROBE, ALLOW_EWS_APPLICATION, DISALLOW_EWS_APPLICATION, CONFIRM_RBAC, VERIFY);
+        GRANT_FULL_ACCESS_BY_FILTER, ACCESS_POLICY_PROBE, ALLOW_EWS_APPLICATION, DISALLOW_EWS_APPLICATION, CONFIRM_RBAC, VERIFY);
   }
 
   /** The definition of the named function. @throws IllegalArgumentException for another name */

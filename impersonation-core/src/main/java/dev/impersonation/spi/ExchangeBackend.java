@@ -94,6 +94,8 @@ public interface ExchangeBackend extends Backend, ExchangeRbacReader, MailboxRea
    * Every explicit (not inherited) FullAccess grant of the organization in one paged read: on Exchange Online
    * {@code Get-EXOMailboxPermission -ResultSize Unlimited}, whose default parameter set takes no identity. Exchange
    * Server lists mailbox permissions only per mailbox, so a backend for it throws rather than make a call per mailbox.
+   * Read by the audit's inventory and by the plan of FullAccess over a recipient filter (one read instead of one per
+   * matched mailbox; on {@link UnsupportedOperationException} the plan reads per mailbox).
    *
    * @return the grants, one per mailbox and holder
    */

@@ -533,12 +533,29 @@ public sealed interface Operation {
   /**
    * {@code Add-MailboxPermission -AccessRights FullAccess -AutoMapping $false}, one call per mailbox.
    *
+   * <p>With a recipient filter (procedure 004B's "all user mailboxes except …", {@code Scope.recipientFilter(...)}), the
+   * mailboxes are the ones the filter matched when the plan was read; the executor grants exactly those, while the admin
+   * script loops over the filter's result when it runs ({@code Get-Mailbox -ResultSize Unlimited -Filter}), as the
+   * procedure's own pipeline does (docs/vendor-procedures.md#full-access-filter).
+   *
    * @param user the trustee
    * @param mailboxes the mailboxes
+   * @param recipientFilter the OPATH filter that selected the mailboxes, if they came from one
    */
-  record AddMailboxPermissions(String user, List<String> mailboxes) implements Operation {
+  record AddMailboxPermissions(String user, List<String> mailboxes, Optional<String> recipientFilter) implements Operation {
     public AddMailboxPermissions {
       mailboxes = List.copyOf(mailboxes);
+      recipientFilter = recipientFilter == null ? Optional.empty() : recipientFilter;
+    }
+
+    /**
+     * FullAccess on listed mailboxes, not selected by a filter.
+     *
+     * @param user the trustee
+     * @param mailboxes the mailboxes
+     */
+    public AddMailboxPermissions(String user, List<String> mailboxes) {
+      this(user, mailboxes, Optional.empty());
     }
 
     @Override

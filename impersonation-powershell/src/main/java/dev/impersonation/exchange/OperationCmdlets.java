@@ -19,7 +19,10 @@ final class OperationCmdlets {
   /** The cmdlets that perform {@code op}, taken from the one mapping the admin script uses (without its guards). */
   static List<Cmdlet> of(CmdletMapping mapping, Operation op) {
     List<Cmdlet> out = new ArrayList<>();
-    for (Statement st : mapping.statements(op)) {
+    // The script loops over a grant's recipient filter; a backend grants the mailboxes the plan read, one cmdlet each.
+    Operation performed = op instanceof Operation.AddMailboxPermissions a && a.recipientFilter().isPresent()
+        ? new Operation.AddMailboxPermissions(a.user(), a.mailboxes()) : op;
+    for (Statement st : mapping.statements(performed)) {
       if (st instanceof Statement.Run r) {
         out.add(literal(r.cmdlet()));
       } else if (st instanceof Statement.RunIdempotent r) {

@@ -249,4 +249,80 @@ class VendorStepsTest {
     assertEquals("rooms.cronofy@contoso.com", tenant.connection().exchange().orElseThrow().findGroup("rooms.cronofy@contoso.com")
         .orElseThrow().primarySmtpAddress(), "found by its address too");
   }
+
+  @Test
+  void rivaBScriptLoopsOverTheFilterWhenItRunsAndRunsTwice() {
+    ImpersonationSetup setup = rivaB(Scope.recipientFilter(ALL_BUT_CEO).acknowledged());
+    FakeTenant applied = rivaTenant();
+    assertTrue(setup.apply(applied.connection()).succeeded());
+
+    FakeTenant scripted = rivaTenant();
+    String script = setup.plan(scripted.connection()).toPowerShell();
+    assertTrue(script.contains("Grant-FullAccessByFilter -Filter '(RecipientTypeDetails -eq ''UserMailbox'') -and (Alias -ne "
+        + "''ceo'')' -User 'riva@contoso.com'"), script);
+    assertTrue(script.contains("foreach ($mailbox in @(Get-Mailbox -ResultSize Unlimited -Filter $Filter))"), script);
+    dev.impersonation.testkit.powershell.ScriptRunner.Result first = dev.impersonation.testkit.powershell.ScriptRunner.on(scripted).run(script);
+    assertEquals(0, first.exitCode(), first::toString);
+    assertEquals(applied.snapshot(), scripted.snapshot(), "the script reaches the state apply reaches");
+    assertTrue(first.output().stream().anyMatch(l -> l.contains("2 mailbox(es) match the filter, 2 granted now")), first::toString);
+    int writes = scripted.writes().size();
+    dev.impersonation.testkit.powershell.ScriptRunner.Result second = dev.impersonation.testkit.powershell.ScriptRunner.on(scripted).run(script);
+    assertEquals(0, second.exitCode(), second::toString);
+    assertEquals(writes, scripted.writes().size(), "a second run grants nothing");
+  }
+
+  @Test
+  void rivaBScriptCoversAMailboxThatMatchesAfterThePlanWasRead() {
+    ImpersonationSetup setup = rivaB(Scope.recipientFilter(ALL_BUT_CEO).acknowledged());
+    FakeTenant tenant = rivaTenant();
+    String script = setup.plan(tenant.connection()).toPowerShell();
+    tenant.invokeExchangeCmdlet("New-Mailbox", java.util.Map.of("Name", "Dan", "UserPrincipalName", Fixtures.DAN,
+        "Password", "test-only-1!"));
+    dev.impersonation.testkit.powershell.ScriptRunner.Result r = dev.impersonation.testkit.powershell.ScriptRunner.on(tenant).run(script);
+    assertEquals(0, r.exitCode(), r::toString);
+    assertTrue(tenant.mailboxPermissions(Fixtures.DAN).stream().anyMatch(p -> p.accessRights().contains("FullAccess")),
+        "the loop reads the filter when the script runs");
+    assertTrue(tenant.mailboxPermissions(CEO).isEmpty(), "the excluded mailbox is untouched");
+  }
+
+  private static ImpersonationSetup rivaBOnline() {
+    return ImpersonationSetup.builder().name("Riva-FullAccess").target(TenantTarget.exchangeOnline(Fixtures.ONLINE))
+        .principal(Principal.serviceAccount("riva@contoso.com")).scope(Scope.recipientFilter(ALL_BUT_CEO).acknowledged())
+        .access(Access.fullAccess()).outsider(CEO).build();
+  }
+
+  private static FakeTenant rivaOnlineTenant() {
+    return FakeTenant.exchangeOnline(Fixtures.ONLINE).userMailbox("riva@contoso.com").userMailbox(ANN).userMailbox(Fixtures.BOB)
+        .userMailbox(CEO).sharedMailbox("info@contoso.com", "Info").build();
+  }
+
+  @Test
+  void rivaBOnExchangeOnlineReadsTheGrantsInOnePagedCallNotOnePerMailbox() {
+    FakeTenant tenant = rivaOnlineTenant();
+    ImpersonationSetup setup = rivaBOnline();
+    tenant.clearJournal();
+    Plan plan = setup.plan(tenant.connection());
+    assertEquals(1, tenant.journal().stream().filter(j -> j.operation().equals("mailboxesMatching")).count(), () -> tenant.journal().toString());
+    assertEquals(1, tenant.journal().stream().filter(j -> j.operation().equals("fullAccessGrants")).count(), () -> tenant.journal().toString());
+    assertEquals(0, tenant.journal().stream().filter(j -> j.operation().equals("mailboxPermissions")).count(),
+        "no permission read per mailbox: " + tenant.journal());
+    Step grant = plan.steps().stream().filter(s -> s.resource().startsWith("FullAccess")).findFirst().orElseThrow();
+    assertTrue(grant.reason().contains("2 mailbox(es)") && grant.reason().contains("one paged Get-EXOMailboxPermission"),
+        grant::reason);
+    assertTrue(setup.apply(plan, tenant.connection(), dev.impersonation.plan.ProgressListener.none()).succeeded());
+    Plan again = setup.plan(tenant.connection());
+    assertTrue(again.isConverged(), again::toString);
+  }
+
+  @Test
+  void aFailedBulkReadOfTheGrantsBlocksAndIsNeverTakenAsNoGrant() {
+    FakeTenant tenant = rivaOnlineTenant();
+    tenant.faults().fail("fullAccessGrants", 100, () -> new dev.impersonation.TransientTenantException("503 Service Unavailable"));
+    Plan plan = rivaBOnline().plan(tenant.connection());
+    Step blocked = plan.blockedSteps().stream().filter(s -> s.resource().startsWith("FullAccess")).findFirst()
+        .orElseThrow(() -> new AssertionError(plan.toString()));
+    assertTrue(blocked.reason().contains("Get-EXOMailboxPermission"), blocked::reason);
+    assertTrue(plan.steps().stream().noneMatch(s -> s.operation().orElse(null) instanceof dev.impersonation.spi.Operation.AddMailboxPermissions),
+        plan::toString);
+  }
 }

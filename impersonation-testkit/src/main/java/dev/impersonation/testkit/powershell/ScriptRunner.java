@@ -14,7 +14,8 @@ import java.util.Set;
  * Runs an Exchange admin script, read by {@link ScriptParser}, against a {@link FakeTenant}: each Exchange cmdlet goes
  * to the tenant's cmdlet interpreter ({@link FakeTenant#invokeExchangeCmdlet}), guards and loops behave as in
  * PowerShell with {@code $ErrorActionPreference = 'Stop'}, and the script's own functions (the tenant guards, the
- * wait for organization customization, the FullAccess probe and the closing verification) run as Java models of the
+ * wait for organization customization, the FullAccess probe, the bulk FullAccess grant over a recipient filter and
+ * the closing verification) run as Java models of the
  * functions' text, calling the same cmdlets with the same parameters.
  *
  * <p>The models follow the function text in {@code impersonation-core}'s {@code ScriptFunctions}; they are not a
@@ -182,6 +183,9 @@ public final class ScriptRunner {
         return List.of();
       case "test-mailboxfullaccess":
         return List.of(Map.of("", checks.fullAccess(c.text("Identity"), c.text("User"))));
+      case "grant-fullaccessbyfilter":
+        grantFullAccessByFilter(c.text("Filter"), c.text("User"));
+        return List.of();
       case "find-applicationaccesspolicy":
         return List.of(Map.of("", accessPolicy(c.text("AppId"), c.text("ScopeGroup"), c.text("AccessRight"))));
       case "add-ewsallowedapplication":
@@ -342,6 +346,37 @@ public final class ScriptRunner {
       executed.add(new ParsedCommand("Set-OrganizationConfig", List.of(), List.of(), 0));
       tenant.invokeExchangeCmdlet("Set-OrganizationConfig", Map.of("EwsAllowedAppIDs", String.join(",", left)));
     }
+  }
+
+  /**
+   * Grant-FullAccessByFilter: Get-Mailbox -ResultSize Unlimited -Filter once, then for each mailbox but the user's own,
+   * Add-MailboxPermission (AutoMapping off) unless Test-MailboxFullAccess finds the grant.
+   */
+  private void grantFullAccessByFilter(String filter, String user) {
+    Map<String, Object> read = new LinkedHashMap<>();
+    read.put("ResultSize", "Unlimited");
+    read.put("Filter", filter);
+    executed.add(new ParsedCommand("Get-Mailbox", List.of(), List.of(), 0));
+    int matched = 0;
+    int granted = 0;
+    for (Map<String, Object> mailbox : tenant.invokeExchangeCmdlet("Get-Mailbox", read)) {
+      String identity = str(mailbox, "PrimarySmtpAddress");
+      if (identity.equalsIgnoreCase(user) || str(mailbox, "UserPrincipalName").equalsIgnoreCase(user)) {
+        continue;
+      }
+      matched++;
+      if (!checks.fullAccess(identity, user)) {
+        Map<String, Object> add = new LinkedHashMap<>();
+        add.put("Identity", identity);
+        add.put("User", user);
+        add.put("AccessRights", "FullAccess");
+        add.put("AutoMapping", Boolean.FALSE);
+        executed.add(new ParsedCommand("Add-MailboxPermission", List.of(), List.of(), 0));
+        tenant.invokeExchangeCmdlet("Add-MailboxPermission", add);
+        granted++;
+      }
+    }
+    output.add("FullAccess for " + user + ": " + matched + " mailbox(es) match the filter, " + granted + " granted now.");
   }
 
   /** Find-ApplicationAccessPolicy: a policy of the app with the same right whose ScopeName or ScopeIdentity is the group. */

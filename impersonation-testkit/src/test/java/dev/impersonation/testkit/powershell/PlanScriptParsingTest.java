@@ -2,7 +2,6 @@ package dev.impersonation.testkit.powershell;
 
 import static dev.impersonation.testkit.powershell.VendorSetups.ANN;
 import static dev.impersonation.testkit.powershell.VendorSetups.BOB;
-import static dev.impersonation.testkit.powershell.VendorSetups.DAN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -15,6 +14,7 @@ import dev.impersonation.Principal;
 import dev.impersonation.Scope;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.powershell.Cmdlet;
+import dev.impersonation.powershell.ScriptFunctions;
 import dev.impersonation.powershell.ScriptRenderer;
 import dev.impersonation.testkit.FakeTenant;
 import java.nio.charset.Charset;
@@ -35,7 +35,7 @@ class PlanScriptParsingTest {
   private static final Set<String> HELPERS = Set.of("ConvertTo-OpathLiteral", "Invoke-Idempotent",
       "Assert-ExchangeOnlineOrganization", "Assert-ExchangeServerOrganization", "Assert-GraphTenant",
       "Wait-OrganizationCustomization", "Test-MailboxFullAccess", "Find-ApplicationAccessPolicy", "Test-ImpersonationAccess",
-      "Add-EwsAllowedApplication", "Confirm-RbacForApplications");
+      "Add-EwsAllowedApplication", "Confirm-RbacForApplications", "Grant-FullAccessByFilter");
 
   static Stream<VendorSetups.Example> examples() {
     return VendorSetups.all().stream();
@@ -205,9 +205,15 @@ class PlanScriptParsingTest {
     ParsedStatement.WaitLoop wait = parsed.statements(ParsedStatement.WaitLoop.class).get(0);
     assertEquals("riva@contoso.com", wait.probe().text("Identity"));
     assertEquals(new ParsedValue.Number(60), wait.body().get(1).parameter("Seconds").orElseThrow());
-    List<ParsedCommand> grants = parsed.commands("Add-MailboxPermission");
-    assertEquals(List.of(ANN, BOB, DAN), grants.stream().map(g -> g.text("Identity")).toList());
-    grants.forEach(g -> assertEquals(new ParsedValue.Bool(false), g.parameter("AutoMapping").orElseThrow()));
+    // B: procedure 004B's pipeline, a loop over the filter's result when the script runs (the function's fixed text
+    // holds Add-MailboxPermission -AutoMapping:$false); the filter is one escaped literal.
+    assertTrue(parsed.commands("Add-MailboxPermission").isEmpty(), "no grant listed mailbox by mailbox");
+    ParsedCommand grant = parsed.command("Grant-FullAccessByFilter").orElseThrow();
+    assertEquals("(RecipientTypeDetails -eq 'UserMailbox') -and (Alias -ne 'ceo')", grant.text("Filter"));
+    assertEquals("riva@contoso.com", grant.text("User"));
+    assertTrue(VendorSetups.riva(TenantTarget.Kind.EXCHANGE_ONLINE).script()
+        .contains("-Filter '(RecipientTypeDetails -eq ''UserMailbox'') -and (Alias -ne ''ceo'')'"), "quotes doubled");
+    assertTrue(ScriptFunctions.definition("Grant-FullAccessByFilter").contains("-AutoMapping:$false"));
     ParsedCommand graph = parsed.command("Connect-MgGraph").orElseThrow();
     assertEquals(new ParsedValue.LiteralList(List.of("User.ReadWrite.All", "Organization.Read.All")),
         graph.parameter("Scopes").orElseThrow());

@@ -196,6 +196,23 @@ class EscapingRoundTripProperties {
     return Arbitraries.of('\'', '\u2018', '\u2019', '\u201A', '\u201B');
   }
 
+  /**
+   * Riva B's grant over a recipient filter: whatever the filter and the account, the script's one call of the loop
+   * function reads both back exactly, and the comment above it (which names the filter) stays a comment.
+   */
+  @Property(tries = TRIES, seed = SEED)
+  void fullAccessByFilterRoundTrips(@ForAll("anyString") String filter, @ForAll("anyString") String user) {
+    List<Statement> statements = new CmdletMapping(TenantTarget.exchangeOnline("contoso.onmicrosoft.com"), g -> "groupDn1")
+        .statements(new Operation.AddMailboxPermissions(user, List.of("ann@contoso.com"), Optional.of(filter)));
+    String script = statements.stream().map(ScriptRenderer::render).collect(Collectors.joining("\n"));
+    ParsedScript parsed = ScriptParser.parse(script);
+    assertEquals(1, parsed.commands().size(), script);
+    ParsedCommand grant = parsed.command("Grant-FullAccessByFilter").orElseThrow(() -> new AssertionError(script));
+    assertEquals(List.of("Filter", "User"), grant.parameterNames());
+    assertEquals(filter, grant.text("Filter"), script);
+    assertEquals(user, grant.text("User"), script);
+  }
+
   // ------------------------------------------------------------------ OPATH layer
 
   private static ParsedCommand renderedScope(RecipientFilter filter) {

@@ -9,6 +9,7 @@ import dev.impersonation.Principal;
 import dev.impersonation.Secret;
 import dev.impersonation.TenantException;
 import dev.impersonation.TenantTarget;
+import dev.impersonation.exchange.internal.AdaptiveConcurrency;
 import dev.impersonation.powershell.Cmdlet;
 import dev.impersonation.powershell.CmdletMapping;
 import dev.impersonation.powershell.ParameterValue;
@@ -28,7 +29,6 @@ import dev.impersonation.spi.RoleAssignment;
 import dev.impersonation.spi.RoleGroup;
 import dev.impersonation.spi.ScopeType;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -55,10 +55,25 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
   /** (service principal object id, role) to the assignment's creation time, once seen (it never changes). */
   private final Map<String, Instant> assignmentCreated = new java.util.concurrent.ConcurrentHashMap<>();
 
-  /** A backend for {@code target} that sends its cmdlets through {@code transport}. */
+  /** Sends the independent cmdlets of one member list or grant list, up to its limit at once. */
+  private final ParallelCmdlets parallel;
+  private final AdaptiveConcurrency concurrency;
+
+  /** A backend for {@code target} that sends its cmdlets through {@code transport}, one at a time. */
   public CmdletExchangeBackend(TenantTarget target, CmdletTransport transport) {
+    this(target, transport, 1);
+  }
+  /**
+   * A backend for {@code target} that sends its cmdlets through {@code transport}, with up to {@code maxConcurrentRequests}
+   * of the independent ones (one per member added or removed, one per FullAccess grant) in flight at once, fewer while
+   * the service throttles ({@link AdaptiveConcurrency}). The transport must then be safe to call from several threads
+   * ({@link ExchangeRestTransport} is; a PowerShell process is not and takes 1).
+   */
+  public CmdletExchangeBackend(TenantTarget target, CmdletTransport transport, int maxConcurrentRequests) {
     this.target = target;
     this.transport = transport;
+    this.concurrency = new AdaptiveConcurrency(maxConcurrentRequests);
+    this.parallel = new ParallelCmdlets(concurrency);
     this.mapping = new CmdletMapping(target, group -> {
       throw new IllegalStateException("the DN of " + group + " must be resolved before a cmdlet is sent");
     });
@@ -272,14 +287,7 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
         .toList();
   }
 
-  /**
-   * Per permission with RBAC for Applications: {@code Test-ServicePrincipalAuthorization -Identity <sp> -Resource
-   * <mailbox>} answers one row per assignment ({@code RoleName}, {@code GrantedPermissions}, {@code AllowedResourceScope},
-   * {@code ScopeType}, {@code InScope}, as the cmdlet's reference page shows). Only a row whose
-   * {@code GrantedPermissions} gives {@code permission} and whose {@code InScope} is True counts; a row of another role
-   * that is in scope says nothing about this permission. A row without {@code GrantedPermissions} falls back to the
-   * role's documented permissions, and says so.
-   */
+  /** Per permission with RBAC for Applications: the rows of Test-ServicePrincipalAuthorization ({@link ServicePrincipalAuthorization}). */
   @Override
   public ConfiguredAccess testConfiguredAccess(AccessMethod method, Principal principal, String mailbox, String permission) {
     if (method != AccessMethod.RBAC_FOR_APPLICATIONS) {
@@ -289,30 +297,7 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
     ExchangeServicePrincipal sp = knownServicePrincipal(app.appId());
     List<Map<String, Object>> rows = run(Cmdlet.of("Test-ServicePrincipalAuthorization").text("Identity", sp.objectId())
         .text("Resource", mailbox));
-    List<String> seen = new ArrayList<>();
-    Optional<Map<String, Object>> granting = Optional.empty();
-    boolean fellBack = false;
-    for (Map<String, Object> r : rows) {
-      String role = CmdletRows.str(r, "RoleName");
-      String grantedText = CmdletRows.str(r, "GrantedPermissions");
-      boolean fromRole = grantedText.isBlank();
-      List<String> granted = fromRole ? dev.impersonation.spi.AppPermissions.grantedByRole(role)
-          : dev.impersonation.spi.AppPermissions.parseGranted(grantedText);
-      boolean inScope = "True".equalsIgnoreCase(String.valueOf(r.get("InScope")));
-      seen.add(role + " " + granted + " InScope " + (inScope ? "True" : String.valueOf(r.get("InScope"))));
-      if (inScope && dev.impersonation.spi.AppPermissions.anyImplies(granted, permission) && granting.isEmpty()) {
-        granting = Optional.of(r);
-        fellBack = fromRole;
-      }
-    }
-    Optional<Instant> since = granting.flatMap(r -> assignedSince(sp.objectId(), CmdletRows.str(r, "RoleName")));
-    String head = "Test-ServicePrincipalAuthorization -Resource " + mailbox + ": ";
-    if (granting.isPresent()) {
-      return new ConfiguredAccess(true, since, head + CmdletRows.str(granting.get(), "RoleName") + " grants " + permission + ", InScope True"
-          + (fellBack ? " (no GrantedPermissions column: the role's documented permissions were used)" : ""));
-    }
-    return new ConfiguredAccess(false, Optional.empty(), head + "no row granting " + permission + " is InScope"
-        + (seen.isEmpty() ? " (no assignment at all)" : " (rows: " + String.join("; ", seen) + ")"));
+    return ServicePrincipalAuthorization.evaluate(rows, mailbox, permission, role -> assignedSince(sp.objectId(), role));
   }
 
   @Override
@@ -376,9 +361,22 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
       }
       return;
     }
+    if (ParallelCmdlets.independent(op)) {
+      parallel.sendAll(op, actions(op), this::run);
+      return;
+    }
     for (Cmdlet cmdlet : actions(op)) {
       run(cmdlet);
     }
+  }
+
+  /**
+   * Members per {@link Operation.AddGroupMembers} or {@link Operation.RemoveGroupMembers} the executor hands over: one
+   * when cmdlets go one at a time; otherwise ten per request allowed in flight, so a throttled part repeats little.
+   */
+  @Override
+  public int maxMembersPerWrite() {
+    return concurrency.max() == 1 ? 1 : 10 * concurrency.max();
   }
 
   private void sendWithSecret(Cmdlet cmdlet, Secret password) {

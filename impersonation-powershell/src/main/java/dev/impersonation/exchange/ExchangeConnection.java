@@ -60,6 +60,7 @@ public final class ExchangeConnection {
   private final Clock clock;
   private final Sleeper sleeper;
   private final Path powerShell;
+  private final int maxConcurrentRequests;
   private MsalTokens tokens;
 
   private ExchangeConnection(Builder b) {
@@ -74,7 +75,16 @@ public final class ExchangeConnection {
     this.clock = b.clock;
     this.sleeper = b.sleeper;
     this.powerShell = b.powerShell;
+    this.maxConcurrentRequests = b.maxConcurrentRequests;
   }
+
+  /**
+   * Requests in flight to one tenant by default over REST: 3, the number of concurrent connections Exchange Online
+   * PowerShell documents per admin; the REST endpoint's own limit is not published [U] (docs/exchange-admin-rest.md#concurrency).
+   */
+  public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 3;
+  /** The most {@link Builder#maxConcurrentRequests} accepts. */
+  public static final int MAX_CONCURRENT_REQUESTS = 16;
 
   /** Exchange Online in the global cloud, e.g. {@code exchangeOnline("contoso.onmicrosoft.com")}; sign in with {@link Builder#signIn}. */
   public static Builder exchangeOnline(String tenantDomain) {
@@ -124,6 +134,7 @@ public final class ExchangeConnection {
     b.clock = clock;
     b.sleeper = sleeper;
     b.powerShell = powerShell;
+    b.maxConcurrentRequests = maxConcurrentRequests;
     return b;
   }
 
@@ -243,11 +254,13 @@ public final class ExchangeConnection {
   }
 
   /**
-   * The Exchange backend: {@link CmdletExchangeBackend} over a new {@link ExchangeRestTransport}, or over a
-   * {@link PowerShellProcessTransport} when a PowerShell executable was chosen (always for Exchange Server).
+   * The Exchange backend: {@link CmdletExchangeBackend} over a new {@link ExchangeRestTransport} with up to
+   * {@link Builder#maxConcurrentRequests} independent cmdlets in flight, or over a {@link PowerShellProcessTransport}
+   * (one at a time) when a PowerShell executable was chosen (always for Exchange Server).
    */
   public ExchangeBackend backend() {
-    return new CmdletExchangeBackend(target, powerShell != null ? powerShellTransport() : transport());
+    return powerShell != null ? new CmdletExchangeBackend(target, powerShellTransport())
+        : new CmdletExchangeBackend(target, transport(), maxConcurrentRequests);
   }
 
   /** A new PowerShell process transport with the connect step this connection implies. */
@@ -298,6 +311,7 @@ public final class ExchangeConnection {
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private final Map<String, Duration> cmdletReadTimeouts = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
+    private int maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS;
     private Sleeper sleeper = Sleeper.system();
     private Path powerShell;
 
@@ -388,6 +402,22 @@ public final class ExchangeConnection {
         throw new InvalidSetupException(what + "(...) needs a positive duration, not " + d + ".");
       }
       return d;
+    }
+
+    /**
+     * How many independent cmdlets (members added to or removed from a group, FullAccess grants) the REST backend sends
+     * at once, from 1 to {@value ExchangeConnection#MAX_CONCURRENT_REQUESTS}; default
+     * {@value ExchangeConnection#DEFAULT_MAX_CONCURRENT_REQUESTS}. The backend halves it while the service throttles and
+     * grows it back after. Reads and dependent writes always go one at a time; a PowerShell process always takes 1.
+     */
+    public Builder maxConcurrentRequests(int requests) {
+      if (requests < 1 || requests > MAX_CONCURRENT_REQUESTS) {
+        throw new InvalidSetupException("maxConcurrentRequests(" + requests + ") must be from 1 to " + MAX_CONCURRENT_REQUESTS
+            + ": Exchange Online answers more than a few concurrent requests per tenant with \"maximum number of concurrent "
+            + "requests\" (the default, " + DEFAULT_MAX_CONCURRENT_REQUESTS + ", is the documented PowerShell connection limit).");
+      }
+      this.maxConcurrentRequests = requests;
+      return this;
     }
 
     /** The OkHttp client to use for Exchange and for sign-in (proxy, TLS, timeouts); it is not closed with the transport. */

@@ -62,9 +62,11 @@ public final class ExchangeAdminSimulator implements AutoCloseable {
     this.tenant = b.tenant;
     this.tenantId = b.tenantId != null ? b.tenantId : b.tenant.target().domain();
     this.handler = new InvokeCommandHandler(tenant, tenantId, b.requiredToken, b.pageSize);
+    handler.budget(new RequestBudget(b.latency, b.latencySleeper, b.maxConcurrentRequests, b.requestsPerWindow, b.window,
+        b.budgetClock != null ? b.budgetClock : tenant.clock()));
     // gzip off: the simulator sends its bodies as they are, including the NUL bytes the live endpoint labels gzip.
     this.server = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").port(b.port)
-        .gzipDisabled(true).disableRequestJournal().notifier(new ConsoleNotifier(false)).extensions(handler));
+        .gzipDisabled(true).containerThreads(64).disableRequestJournal().notifier(new ConsoleNotifier(false)).extensions(handler));
     server.stubFor(WireMock.any(WireMock.urlPathMatching("/adminapi/beta/[^/]+/InvokeCommand"))
         .willReturn(WireMock.aResponse().withTransformers(InvokeCommandHandler.NAME)));
     // Entra ID's token endpoint, so MSAL (routed here by the client) signs in offline.
@@ -97,6 +99,12 @@ public final class ExchangeAdminSimulator implements AutoCloseable {
     private String requiredToken;
     private int pageSize = InvokeCommandHandler.DEFAULT_PAGE_SIZE;
     private int port;
+    private java.time.Duration latency = java.time.Duration.ZERO;
+    private dev.impersonation.spi.Sleeper latencySleeper = dev.impersonation.spi.Sleeper.system();
+    private int maxConcurrentRequests = Integer.MAX_VALUE;
+    private int requestsPerWindow = Integer.MAX_VALUE;
+    private java.time.Duration window = java.time.Duration.ofSeconds(1);
+    private java.time.Clock budgetClock;
 
     private Builder(FakeTenant tenant) {
       this.tenant = Objects.requireNonNull(tenant, "tenant");
@@ -117,6 +125,48 @@ public final class ExchangeAdminSimulator implements AutoCloseable {
     /** The server's maximum page size (default 1000); the client's {@code Prefer: odata.maxpagesize} may lower it. */
     public Builder pageSize(int rows) {
       this.pageSize = InvokeCommandHandler.checkPageSize(rows);
+      return this;
+    }
+
+    /**
+     * A round trip added to every request, waited by {@code sleeper} while the request counts as in flight (default none).
+     * For benchmarks that need time dominated by round trips as in production; a test that needs requests to overlap can
+     * pass a sleeper that waits on a latch instead of the clock.
+     */
+    public Builder latency(java.time.Duration perRequest, dev.impersonation.spi.Sleeper sleeper) {
+      if (perRequest == null || perRequest.isNegative()) {
+        throw new IllegalArgumentException("latency must be zero or positive, not " + perRequest);
+      }
+      this.latency = perRequest;
+      this.latencySleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /**
+     * At most this many requests of the tenant in flight at once; one more is answered with the live "maximum number of
+     * concurrent requests per tenant" text ({@link RestFault#CONCURRENT_REQUESTS_LIMIT}) without running. Default: no limit.
+     * The service publishes no number for the REST endpoint [U].
+     */
+    public Builder maxConcurrentRequests(int requests) {
+      if (requests < 1) {
+        throw new IllegalArgumentException("maxConcurrentRequests must be at least 1, not " + requests);
+      }
+      this.maxConcurrentRequests = requests;
+      return this;
+    }
+
+    /**
+     * At most {@code requests} per fixed {@code window} of {@code clock} (the tenant's clock when null): more are answered
+     * 429 with a fractional {@code Retry-After} (seconds until the window ends) without running. Default: no limit. The
+     * service publishes no number for the REST endpoint [U].
+     */
+    public Builder rateLimit(int requests, java.time.Duration window, java.time.Clock clock) {
+      if (requests < 1 || window == null || window.isZero() || window.isNegative()) {
+        throw new IllegalArgumentException("rateLimit needs at least 1 request per positive window, not " + requests + " per " + window);
+      }
+      this.requestsPerWindow = requests;
+      this.window = window;
+      this.budgetClock = clock;
       return this;
     }
 
@@ -149,6 +199,14 @@ public final class ExchangeAdminSimulator implements AutoCloseable {
     public Request {
       parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
     }
+  }
+
+  /**
+   * Requests the budget refused so far: {@code [concurrency, rate]} (see {@link Builder#maxConcurrentRequests} and
+   * {@link Builder#rateLimit}); they are also in {@link #requests()} with their status.
+   */
+  public int[] budgetRefusals() {
+    return handler.budget().refusals();
   }
 
   /** The tenant this simulator serves. */

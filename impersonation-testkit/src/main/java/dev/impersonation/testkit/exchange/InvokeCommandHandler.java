@@ -43,6 +43,7 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
   private final String requiredToken;
   private final Map<String, java.util.ArrayDeque<RestFault>> injected = new java.util.HashMap<>();
   private volatile int pageSize;
+  private volatile RequestBudget budget = RequestBudget.unlimited();
   private final AtomicLong results = new AtomicLong();
   /** Paged results still being read: result id to (cmdlet, rows). */
   private final Map<String, Paged> pending = new ConcurrentHashMap<>();
@@ -73,6 +74,14 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
   @Override
   public boolean applyGlobally() {
     return false;
+  }
+
+  void budget(RequestBudget budget) {
+    this.budget = budget;
+  }
+
+  RequestBudget budget() {
+    return budget;
   }
 
   void pageSize(int rows) {
@@ -114,7 +123,7 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
     return queue == null ? null : queue.poll();
   }
 
-  private static AdminApiReply injectedReply(RestFault fault, String cmdlet, Map<String, Object> parameters) {
+  static AdminApiReply injectedReply(RestFault fault, String cmdlet, Map<String, Object> parameters) {
     Object identity = parameters.getOrDefault("Identity", parameters.getOrDefault("Name", cmdlet));
     return switch (fault) {
       case ACCESS_DENIED_NUL_GZIP -> AdminApiReply.accessDenied("injected: " + cmdlet + " denied");
@@ -134,6 +143,7 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
   }
 
   synchronized void reset() {
+    budget.reset();
     counts.clear();
     journal.clear();
   }
@@ -154,8 +164,13 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
     Map<String, Object> parameters = Map.of();
     int page = 1;
     AdminApiReply reply;
+    RequestBudget admitted = null;
     try {
       reply = authorize(request);
+      if (reply == null) {
+        reply = budget.admit().orElse(null);
+        admitted = reply == null ? budget : null;
+      }
       if (reply == null) {
         JsonNode body = parse(request.getBodyAsString());
         JsonNode input = body == null ? null : body.get("CmdletInput");
@@ -183,6 +198,10 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
       }
     } catch (RuntimeException | AssertionError e) {
       reply = failure(e);
+    } finally {
+      if (admitted != null) {
+        admitted.done();
+      }
     }
     record(cmdlet, parameters, anchor, page, reply.status, reply.error);
     return reply.toResponse();

@@ -1,0 +1,134 @@
+package dev.impersonation.exchange;
+
+import dev.impersonation.ObjectAlreadyExistsException;
+import dev.impersonation.TenantException;
+import dev.impersonation.ThrottledException;
+import dev.impersonation.exchange.internal.AdaptiveConcurrency;
+import dev.impersonation.powershell.Cmdlet;
+import dev.impersonation.spi.Operation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends independent cmdlets (one member added to a group, one FullAccess grant) with up to {@link AdaptiveConcurrency}'s
+ * limit in flight. An answer that says the change is in place already counts as done per cmdlet. The first throttled
+ * answer stops sending new cmdlets; those in flight finish, and the call then fails with that {@link ThrottledException}
+ * (its Retry-After intact) so the executor waits and sends the operation again: cmdlets done already answer "already
+ * there" the second time, so nothing is added twice.
+ */
+final class ParallelCmdlets {
+  private static final Logger LOG = LoggerFactory.getLogger(ParallelCmdlets.class);
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  private final AdaptiveConcurrency concurrency;
+
+  ParallelCmdlets(AdaptiveConcurrency concurrency) {
+    this.concurrency = concurrency;
+  }
+
+  /** Whether the cmdlets of {@code op} are independent of each other: one per member added or removed, one per grant. */
+  static boolean independent(Operation op) {
+    return op instanceof Operation.AddGroupMembers || op instanceof Operation.RemoveGroupMembers
+        || op instanceof Operation.AddMailboxPermissions;
+  }
+
+  /** "The recipient ... isn't a member of the group" (MemberNotFoundException): a removal that is done already. */
+  static boolean notAMember(TenantException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("MemberNotFoundException") || m.contains("isn't a member") || m.contains("is not a member");
+  }
+
+  /** Sends the cmdlets of an {@link #independent} operation; a removal of a non-member counts as done. */
+  void sendAll(Operation op, List<Cmdlet> cmdlets, Consumer<Cmdlet> send) {
+    sendAll(cmdlets, send, op instanceof Operation.RemoveGroupMembers ? ParallelCmdlets::notAMember : e -> false);
+  }
+
+  /**
+   * Sends every cmdlet, each once.
+   *
+   * @param cmdlets independent cmdlets (no order between them)
+   * @param send sends one cmdlet
+   * @param doneAlready a failure that means the cmdlet's change is in place
+   * @throws ObjectAlreadyExistsException when every cmdlet found its change in place
+   * @throws TenantException the first throttled answer, else the first failure, after the cmdlets in flight finished
+   */
+  void sendAll(List<Cmdlet> cmdlets, Consumer<Cmdlet> send, Predicate<TenantException> doneAlready) {
+    if (cmdlets.isEmpty()) {
+      return;
+    }
+    int workers = Math.min(concurrency.max(), cmdlets.size());
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger inPlace = new AtomicInteger();
+    AtomicBoolean stop = new AtomicBoolean();
+    List<RuntimeException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<ObjectAlreadyExistsException> existing = java.util.Collections.synchronizedList(new ArrayList<>());
+    Runnable worker = () -> {
+      int i;
+      while (!stop.get() && (i = next.getAndIncrement()) < cmdlets.size()) {
+        try {
+          concurrency.acquire();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          failures.add(new TenantException("Interrupted before sending " + cmdlets.get(i).name() + "."));
+          stop.set(true);
+          return;
+        }
+        boolean throttled = false;
+        try {
+          send.accept(cmdlets.get(i));
+        } catch (ObjectAlreadyExistsException e) {
+          inPlace.incrementAndGet();
+          existing.add(e);
+        } catch (TenantException e) {
+          if (doneAlready.test(e)) {
+            inPlace.incrementAndGet();
+          } else {
+            throttled = e instanceof ThrottledException;
+            failures.add(e);
+            stop.set(true);
+          }
+        } catch (RuntimeException e) {
+          failures.add(e);
+          stop.set(true);
+        } finally {
+          concurrency.release(throttled);
+        }
+      }
+    };
+    if (workers == 1) {
+      worker.run();
+    } else {
+      List<Thread> threads = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        Thread t = new Thread(worker, "exchange-cmdlets-" + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+      }
+      for (Thread t : threads) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          stop.set(true);
+          Thread.currentThread().interrupt();
+          throw new TenantException("Interrupted while " + cmdlets.get(0).name() + " cmdlets were in flight; apply again to finish.");
+        }
+      }
+    }
+    if (!failures.isEmpty()) {
+      RuntimeException first = failures.stream().filter(ThrottledException.class::isInstance).findFirst().orElse(failures.get(0));
+      LOG.debug("{} of {} {} cmdlets sent before {}; concurrency now {}", next.get(), cmdlets.size(), cmdlets.get(0).name(),
+          first.getClass().getSimpleName(), concurrency);
+      throw first;
+    }
+    if (inPlace.get() == cmdlets.size() && !existing.isEmpty()) {
+      throw existing.get(0);
+    }
+  }
+}

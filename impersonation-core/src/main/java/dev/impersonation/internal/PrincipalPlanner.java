@@ -63,6 +63,19 @@ final class PrincipalPlanner {
         return new PrincipalSteps(ctx.blocked(resource, user.blockedReason("the service account user")), Optional.of(upn), false);
       }
       if (user.present()) {
+        Optional<ServiceAccount.Creation> unfinished = account.creation().filter(c -> c.licenseSkuId().isPresent()
+            && user.value().licenseSkuIds().stream().noneMatch(s -> s.equalsIgnoreCase(c.licenseSkuId().get())));
+        if (unfinished.isPresent()) {
+          // The user exists without the declared licence (an earlier run stopped between creating and licensing it):
+          // waiting would never give it a mailbox, so finish the creation (the backends adopt the user and license it).
+          ServiceAccount.Creation c = unfinished.get();
+          int licence = ctx.add(StepAction.CREATE, resource, "the user exists without the licence " + c.licenseSkuId().get()
+                  + " (an earlier apply stopped after creating it): license it",
+              new Operation.CreateServiceAccount(upn, c.displayName(), c.usageLocation(), c.licenseSkuId(), c.password()), List.of());
+          int wait = ctx.add(StepAction.PREREQUISITE, resource, "wait until the new mailbox is usable (Exchange Online: about 15 min after licensing)",
+              new Operation.AwaitMailbox(upn), deps(licence));
+          return new PrincipalSteps(wait, Optional.of(upn), true);
+        }
         int wait = ctx.add(StepAction.PREREQUISITE, resource, "the user exists but its mailbox is not provisioned yet (docs/diagnostics.md#d7): wait",
             new Operation.AwaitMailbox(upn), List.of());
         return new PrincipalSteps(wait, Optional.of(upn), true);

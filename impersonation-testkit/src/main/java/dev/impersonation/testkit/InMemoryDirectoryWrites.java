@@ -40,8 +40,17 @@ final class InMemoryDirectoryWrites implements Operation.Visitor<Void> {
     if (!s.target.isExchangeOnline()) {
       throw new TenantException("Exchange Server users are created with New-Mailbox, not through Microsoft Graph.");
     }
-    TenantState.UserObject u = s.addUser(c.userPrincipalName(), c.displayName());
-    u.usageLocation = c.usageLocation();
+    java.util.Optional<TenantState.UserObject> existing = s.user(c.userPrincipalName());
+    if (existing.isPresent() && (c.licenseSkuId().isEmpty()
+        || existing.get().licenses.stream().anyMatch(l -> l.equalsIgnoreCase(c.licenseSkuId().get())))) {
+      s.addUser(c.userPrincipalName(), c.displayName()); // already exists: ObjectAlreadyExistsException, as Graph answers
+    }
+    // A retried create whose user exists without its licence (an earlier run stopped between the two calls, as Graph's
+    // backend may): adopt the user and finish the licensing, as the Graph backend does.
+    TenantState.UserObject u = existing.orElseGet(() -> s.addUser(c.userPrincipalName(), c.displayName()));
+    if (u.usageLocation == null || u.usageLocation.isEmpty()) {
+      u.usageLocation = c.usageLocation();
+    }
     if (c.licenseSkuId().isPresent()) {
       String sku = c.licenseSkuId().get();
       if (!s.licenses.containsKey(sku.toLowerCase())) {

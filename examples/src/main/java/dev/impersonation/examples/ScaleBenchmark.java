@@ -1,164 +1,564 @@
 package dev.impersonation.examples;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.impersonation.Access;
 import dev.impersonation.ImpersonationSetup;
+import dev.impersonation.ObjectAlreadyExistsException;
 import dev.impersonation.Principal;
 import dev.impersonation.Scope;
 import dev.impersonation.Secret;
 import dev.impersonation.SignIn;
 import dev.impersonation.TenantConnection;
 import dev.impersonation.TenantTarget;
+import dev.impersonation.ThrottledException;
 import dev.impersonation.exchange.ExchangeConnection;
+import dev.impersonation.exchange.ExchangeRestTransport;
+import dev.impersonation.graph.GraphConnection;
+import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.ProgressListener;
+import dev.impersonation.powershell.Cmdlet;
+import dev.impersonation.spi.Sleeper;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.testkit.exchange.ExchangeAdminSimulator;
+import dev.impersonation.testkit.graph.GraphSimulator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The Exchange path measured in requests over the Exchange admin API simulator, against the seeds' loop (docs/benchmarks.md):
- * a first setup of N members in a new mail-enabled security group with RBAC for Applications, a converged re-run, 1% new
- * members, and the same first setup done the seeds' way (one cmdlet per member, sequentially). Simulated time is
- * requests × an assumed round trip ({@value #ROUND_TRIP_MS} ms [U]), as both clients send one request at a time. Prints
- * a table and writes {@code examples/target/benchmark.json}: {@code ScaleBenchmark [members...]} (default 1000 5000).
+ * Issue 13's benchmark (docs/benchmarks.md): the library against the seeds' loop (one cmdlet or request per member,
+ * one at a time) over both HTTP simulators, with a round trip added to every request and the Exchange endpoint's
+ * per-tenant budget enforced, so that time is dominated by round trips as in production.
+ *
+ * <p>Time is simulated ({@link BenchmarkClock}): for the library every request really waits {@link #ROUND_TRIP} /
+ * {@link #SPEED_UP} (15 ms) in the simulator, the wall time during which round trips are pending counts
+ * {@value #SPEED_UP} times (so concurrent round trips count once), and waits (Retry-After, back-off) advance the clock
+ * without sleeping; computing on this machine does not count. The seeds' loop sends one request at a time, so each of its
+ * requests is accounted exactly one round trip without waiting (its time is then exact, and the run short).
+ *
+ * <p>Scenarios, for each size: a first setup, a converged re-run and 1% new members, for a new Exchange distribution
+ * group, an existing (empty) mail-enabled security group, a new Microsoft 365 group (written over Graph) and an existing
+ * (empty) administrative unit over Graph, all with RBAC for Applications; the seeds' loop does the first setup. Then
+ * plan-only against 25,000 / 50,000 / 100,000 mailboxes in a child JVM with {@code -Xmx256m}. Prints a table and
+ * writes {@code examples/target/benchmark.json}. Arguments: member counts (default 1000 10000); {@code --no-plan-only}.
  */
 public final class ScaleBenchmark {
-  static final int ROUND_TRIP_MS = 150;
+  /** The round trip each request stands for [U]: Exchange Online's admin endpoint publishes none. */
+  static final Duration ROUND_TRIP = Duration.ofMillis(150);
+  /** How much faster than real time the benchmark's clock runs: a request really waits ROUND_TRIP / SPEED_UP. */
+  static final int SPEED_UP = 10;
+  /** The simulated tenant's Exchange concurrency budget [U] (the documented PowerShell connection limit). */
+  static final int TENANT_CONCURRENCY = 3;
+  /** The simulated tenant's Exchange rate budget per minute [U] (Graph's identity-write limit, 3,000 per 150 s, as a stand-in). */
+  static final int TENANT_REQUESTS_PER_MINUTE = 1200;
+  private static final String DOMAIN = "contoso.onmicrosoft.com";
   private static final String APP = "6f1c2a3b-4d5e-4f60-8172-93a4b5c6d7e8";
   private static final String SP = "9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
-  private static final String DOMAIN = "contoso.onmicrosoft.com";
+  private static final String ADMIN_APP = "00000000-0000-4000-8000-0000000000aa";
+  private static final String AU = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+  private static final String GROUP = "Bench Users";
+  /** The library's bound on one group's members; more are split into further groups. */
+  private static final int MAX_PER_GROUP = 10_000;
+  private static final String ROLE = "Application Calendars.ReadWrite";
 
   private ScaleBenchmark() {}
+
+  /** What the scope is made of. */
+  enum Kind {
+    DISTRIBUTION_GROUP("Exchange distribution group, new"),
+    MAIL_ENABLED_SECURITY_GROUP("mail-enabled security group, existing"),
+    MICROSOFT_365_GROUP("Microsoft 365 group over Graph, new"),
+    ADMINISTRATIVE_UNIT("administrative unit over Graph, existing");
+
+    final String label;
+
+    Kind(String label) {
+      this.label = label;
+    }
+  }
 
   /**
    * One scenario's figures.
    *
+   * @param kind what the scope is made of
    * @param scenario what was run
    * @param members members declared
-   * @param requests InvokeCommand requests
-   * @param writes requests that changed the tenant
-   * @param simulatedSeconds requests × the round trip
-   * @param heapMb heap in use after the scenario
+   * @param requests HTTP requests to both simulators (a Graph {@code $batch} counts once; refused requests count)
+   * @param writes changes the tenant recorded
+   * @param throttled requests answered 429 or "maximum number of concurrent requests"
+   * @param simulatedSeconds the benchmark clock's advance (round trips, overhead × speed-up, waits)
+   * @param peakHeapMb the heap pools' peak use during the scenario (sum of per-pool peaks, an upper bound)
    */
-  public record Row(String scenario, int members, int requests, int writes, double simulatedSeconds, long heapMb) {}
+  public record Row(String kind, String scenario, int members, int requests, int writes, int throttled, double simulatedSeconds,
+      long peakHeapMb) {}
 
-  private static FakeTenant tenant(int mailboxes) {
-    FakeTenant.Builder b = FakeTenant.exchangeOnline(DOMAIN).application(APP, SP, "Sync");
-    for (int i = 0; i < mailboxes; i++) {
-      b.userMailbox(String.format("user%06d@contoso.com", i));
+  /** One plan-only figure: planning {@code mailboxes} members in a tenant of as many mailboxes, in a 256 MB heap. */
+  public record PlanOnly(int mailboxes, boolean succeeded, double seedSeconds, double planSeconds, long peakHeapMb, String note) {}
+
+  /**
+   * Simulated time: the wall time during which at least one request was waiting out its round trip (so concurrent round
+   * trips count once), times {@value #SPEED_UP}, plus the waits slept on this clock (Retry-After, back-off), which take no
+   * real time. The client's and the simulators' own computing does not count: in production it is small next to the
+   * round trips, here it would dominate.
+   */
+  static final class BenchmarkClock extends Clock implements Sleeper {
+    private final Instant start = Instant.parse("2026-12-04T00:00:00Z");
+    private final AtomicLong slept = new AtomicLong();
+    private long busyNanos;
+    private int inFlight;
+    private long busySince;
+
+    @Override
+    public Instant instant() {
+      long busy;
+      synchronized (this) {
+        busy = busyNanos + (inFlight > 0 ? System.nanoTime() - busySince : 0);
+      }
+      return start.plusNanos(busy * SPEED_UP + slept.get());
     }
-    return b.build();
+
+    @Override
+    public void sleep(Duration d) {
+      slept.addAndGet(d.toNanos());
+    }
+
+    /** The simulators' latency: really waits {@code d} while counting a round trip in flight. */
+    Sleeper roundTrips() {
+      return d -> {
+        synchronized (this) {
+          if (inFlight++ == 0) {
+            busySince = System.nanoTime();
+          }
+        }
+        try {
+          Sleeper.system().sleep(d);
+        } finally {
+          synchronized (this) {
+            if (--inFlight == 0) {
+              busyNanos += System.nanoTime() - busySince;
+            }
+          }
+        }
+      };
+    }
+
+    /**
+     * For a client that sends one request at a time: each request advances the clock by {@code roundTrip} without
+     * waiting, which is exactly what the pending time of a sequential client adds up to.
+     */
+    Sleeper accountedRoundTrips(Duration roundTrip) {
+      return d -> slept.addAndGet(roundTrip.toNanos());
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
   }
 
-  private static List<String> members(int n) {
-    List<String> out = new ArrayList<>();
+  /** The two simulators of one tenant, on one benchmark clock. */
+  private static final class World implements AutoCloseable {
+    final FakeTenant tenant;
+    final BenchmarkClock clock = new BenchmarkClock();
+    final ExchangeAdminSimulator exchange;
+    final GraphSimulator graph;
+
+    /** Requests really wait {@code wait} each, or, when {@code sequential}, are accounted one round trip each without waiting. */
+    World(FakeTenant tenant, Duration wait, boolean sequential) {
+      this.tenant = tenant;
+      Duration latency = sequential ? Duration.ofNanos(1) : wait;
+      Sleeper roundTrips = sequential ? clock.accountedRoundTrips(ROUND_TRIP) : clock.roundTrips();
+      this.exchange = ExchangeAdminSimulator.builder(tenant).latency(latency, roundTrips)
+          .maxConcurrentRequests(TENANT_CONCURRENCY).rateLimit(TENANT_REQUESTS_PER_MINUTE, Duration.ofMinutes(1), clock).start();
+      this.graph = GraphSimulator.builder(tenant).latency(latency, roundTrips).start();
+    }
+
+    SignIn signIn() {
+      return SignIn.builder(tenant.target()).appId(ADMIN_APP).clientSecret(Secret.of("benchmark-only-secret"))
+          .signInVia(exchange.baseUrl()).libraryRetries(false).build();
+    }
+
+    TenantConnection connection() {
+      SignIn signIn = signIn();
+      return TenantConnection.builder(tenant.target())
+          .exchange(ExchangeConnection.exchangeOnline(tenant.target()).signIn(signIn).baseUrl(exchange.baseUrl())
+              .clock(clock, clock).build().backend())
+          .directory(GraphConnection.exchangeOnline(tenant.target()).signIn(signIn).baseUrl(graph.graphUrl())
+              .clock(clock, clock).build().directory())
+          .accessProbe(tenant.connection().accessProbe().orElseThrow()).clock(clock, clock).build();
+    }
+
+    ExchangeRestTransport transport() {
+      return ExchangeConnection.exchangeOnline(tenant.target()).signIn(signIn()).baseUrl(exchange.baseUrl()).clock(clock, clock)
+          .build().transport();
+    }
+
+    int requests() {
+      return exchange.requestCount() + graph.requestCount();
+    }
+
+    int throttled() {
+      return (int) (exchange.requests().stream().filter(r -> r.status() == 429 || r.error().map(e -> e.contains("concurrent requests"))
+          .orElse(false)).count() + graph.requests().stream().filter(r -> r.status() == 429).count());
+    }
+
+    @Override
+    public void close() {
+      exchange.close();
+      graph.close();
+    }
+  }
+
+  static String member(int i) {
+    return String.format("user%06d@contoso.com", i);
+  }
+
+  static List<String> members(int n) {
+    List<String> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      out.add(String.format("user%06d@contoso.com", i));
+      out.add(member(i));
     }
     return out;
   }
 
-  private static ImpersonationSetup setup(List<String> members) {
-    return ImpersonationSetup.builder().name("Bench").target(TenantTarget.exchangeOnline(DOMAIN)).principal(Principal.application(APP))
-        .scope(Scope.mailEnabledSecurityGroup("Bench Users").members(members).maxMembersPerGroup(5000))
-        .access(Access.rbacForApplications("Application Calendars.ReadWrite")).build();
-  }
-
-  private static TenantConnection overRest(FakeTenant tenant, ExchangeAdminSimulator simulator) {
-    SignIn signIn = SignIn.builder(tenant.target()).appId("00000000-0000-4000-8000-0000000000aa")
-        .clientSecret(Secret.of("benchmark-only-secret")).signInVia(simulator.baseUrl()).libraryRetries(false).build();
-    TenantConnection memory = tenant.connection();
-    return TenantConnection.builder(tenant.target())
-        .exchange(ExchangeConnection.exchangeOnline(tenant.target()).signIn(signIn).baseUrl(simulator.baseUrl())
-            .clock(tenant.clock(), tenant.clock()).build().backend())
-        .directory(memory.directory().orElseThrow()).accessProbe(memory.accessProbe().orElseThrow())
-        .clock(tenant.clock(), tenant.clock()).build();
-  }
-
-  private static Row row(String scenario, int members, ExchangeAdminSimulator simulator, int before, int writesBefore, FakeTenant tenant) {
-    int requests = simulator.requestCount() - before;
-    int writes = tenant.writes().size() - writesBefore;
-    Runtime rt = Runtime.getRuntime();
-    return new Row(scenario, members, requests, writes, requests * ROUND_TRIP_MS / 1000.0, (rt.totalMemory() - rt.freeMemory()) >> 20);
-  }
-
-  /** Runs the scenarios for {@code n} members in a tenant of {@code 2n} mailboxes. */
-  static List<Row> run(int n) {
-    List<Row> rows = new ArrayList<>();
-    FakeTenant tenant = tenant(2 * n);
-    try (ExchangeAdminSimulator simulator = ExchangeAdminSimulator.start(tenant)) {
-      TenantConnection connection = overRest(tenant, simulator);
-      ImpersonationSetup first = setup(members(n));
-      int before = simulator.requestCount();
-      int writes = tenant.writes().size();
-      Plan plan = first.plan(connection);
-      if (!first.apply(plan, connection, ProgressListener.none()).succeeded()) {
-        throw new IllegalStateException("first setup failed for " + n);
-      }
-      rows.add(row("library: first setup", n, simulator, before, writes, tenant));
-      before = simulator.requestCount();
-      writes = tenant.writes().size();
-      Plan again = first.plan(connection);
-      first.apply(again, connection, ProgressListener.none());
-      rows.add(row("library: converged re-run", n, simulator, before, writes, tenant));
-      ImpersonationSetup grown = setup(members(n + Math.max(1, n / 100)));
-      before = simulator.requestCount();
-      writes = tenant.writes().size();
-      grown.apply(grown.plan(connection), connection, ProgressListener.none());
-      rows.add(row("library: 1% new members", n + Math.max(1, n / 100), simulator, before, writes, tenant));
+  static FakeTenant tenant(Kind kind, int mailboxes) {
+    FakeTenant.Builder b = FakeTenant.exchangeOnline(DOMAIN).application(APP, SP, "Sync");
+    for (int i = 0; i < mailboxes; i++) {
+      b.userMailbox(member(i));
     }
-    rows.add(baseline(n));
+    if (kind == Kind.MAIL_ENABLED_SECURITY_GROUP) {
+      b.mailEnabledSecurityGroup(GROUP);
+    } else if (kind == Kind.ADMINISTRATIVE_UNIT) {
+      b.administrativeUnit(AU);
+    }
+    return b.build();
+  }
+
+  static ImpersonationSetup setup(Kind kind, List<String> members) {
+    Scope scope = switch (kind) {
+      case DISTRIBUTION_GROUP -> Scope.distributionGroup(GROUP).members(members).maxMembersPerGroup(MAX_PER_GROUP);
+      case MAIL_ENABLED_SECURITY_GROUP -> Scope.mailEnabledSecurityGroup(GROUP).members(members).maxMembersPerGroup(MAX_PER_GROUP);
+      case MICROSOFT_365_GROUP -> Scope.microsoft365Group(GROUP).members(members).maxMembersPerGroup(MAX_PER_GROUP);
+      case ADMINISTRATIVE_UNIT -> Scope.administrativeUnit(AU).members(members);
+    };
+    return ImpersonationSetup.builder().name("Bench").target(TenantTarget.exchangeOnline(DOMAIN)).principal(Principal.application(APP))
+        .scope(scope).access(Access.rbacForApplications(ROLE)).build();
+  }
+
+  // ------------------------------------------------------------ measuring
+
+  private static void resetPeakHeap() {
+    System.gc();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        pool.resetPeakUsage();
+      }
+    }
+  }
+
+  static long peakHeapMb() {
+    long bytes = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+        bytes += pool.getPeakUsage().getUsed();
+      }
+    }
+    return bytes >> 20;
+  }
+
+  /** Runs {@code body} in {@code world} and measures it. */
+  private static Row measure(Kind kind, String scenario, int members, World world, Runnable body) {
+    resetPeakHeap();
+    int requests = world.requests();
+    int throttled = world.throttled();
+    int writes = world.tenant.writes().size();
+    Instant start = world.clock.instant();
+    body.run();
+    double seconds = Duration.between(start, world.clock.instant()).toMillis() / 1000.0;
+    return new Row(kind.label, scenario, members, world.requests() - requests, world.tenant.writes().size() - writes,
+        world.throttled() - throttled, seconds, peakHeapMb());
+  }
+
+  private static void planAndApply(ImpersonationSetup setup, TenantConnection connection) {
+    Plan plan = setup.plan(connection);
+    ApplyResult result = setup.apply(plan, connection, ProgressListener.none());
+    if (!result.succeeded()) {
+      throw new IllegalStateException("apply failed:\n" + result);
+    }
+  }
+
+  /** The library: first setup, converged re-run, 1% new members; each request really waits {@code wait}. */
+  static List<Row> library(Kind kind, int n, Duration wait) {
+    int grown = n + Math.max(1, n / 100);
+    List<Row> rows = new ArrayList<>();
+    try (World world = new World(tenant(kind, grown), wait, false)) {
+      TenantConnection connection = world.connection();
+      ImpersonationSetup first = setup(kind, members(n));
+      rows.add(measure(kind, "library: first setup", n, world, () -> planAndApply(first, connection)));
+      rows.add(measure(kind, "library: converged re-run", n, world, () -> planAndApply(first, connection)));
+      ImpersonationSetup more = setup(kind, members(grown));
+      rows.add(measure(kind, "library: 1% new members", grown, world, () -> planAndApply(more, connection)));
+    }
     return rows;
   }
 
-  /** The seeds' loop: create the group, add each member with its own cmdlet, point Exchange at the app, assign the role. */
-  private static Row baseline(int n) {
-    FakeTenant tenant = tenant(2 * n);
-    try (ExchangeAdminSimulator simulator = ExchangeAdminSimulator.start(tenant)) {
-      int writes = tenant.writes().size();
-      tenant.invokeExchangeCmdlet("New-DistributionGroup", Map.of("Name", "Bench Users", "Type", "Security"));
-      for (String m : members(n)) {
-        tenant.invokeExchangeCmdlet("Add-DistributionGroupMember", Map.of("Identity", "Bench Users", "Member", m));
-      }
-      tenant.invokeExchangeCmdlet("New-ServicePrincipal", Map.of("AppId", APP, "ObjectId", SP));
-      tenant.invokeExchangeCmdlet("New-ManagementRoleAssignment", Map.of("Role", "Application Calendars.ReadWrite", "App", SP,
-          "RecipientGroupScope", "Bench Users"));
-      int requests = n + 3;
-      Runtime rt = Runtime.getRuntime();
-      return new Row("seeds' loop: first setup", n, requests, tenant.writes().size() - writes, requests * ROUND_TRIP_MS / 1000.0,
-          (rt.totalMemory() - rt.freeMemory()) >> 20);
+  /**
+   * The seeds' loop: the group or unit, then one cmdlet or request per member, one at a time, then the role. It sends one
+   * request at a time, so each is accounted one round trip without really waiting (BenchmarkClock#accountedRoundTrips).
+   */
+  static Row baseline(Kind kind, int n) {
+    try (World world = new World(tenant(kind, n), Duration.ZERO, true)) {
+      ExchangeRestTransport exchange = world.transport();
+      return measure(kind, "seeds' loop: first setup", n, world, () -> {
+        switch (kind) {
+          case DISTRIBUTION_GROUP -> send(world, exchange, Cmdlet.of("New-DistributionGroup").text("Name", GROUP));
+          case MICROSOFT_365_GROUP -> send(world, exchange, Cmdlet.of("New-UnifiedGroup").text("DisplayName", GROUP));
+          default -> { }
+        }
+        if (kind == Kind.ADMINISTRATIVE_UNIT) {
+          GraphLoop graph = new GraphLoop(world);
+          Map<String, String> ids = graph.userIds();
+          for (String m : members(n)) {
+            graph.addUnitMember(AU, ids.get(m));
+          }
+        } else {
+          for (String m : members(n)) {
+            send(world, exchange, kind == Kind.MICROSOFT_365_GROUP
+                ? Cmdlet.of("Add-UnifiedGroupLinks").text("Identity", GROUP).text("LinkType", "Members").text("Links", m)
+                : Cmdlet.of("Add-DistributionGroupMember").text("Identity", GROUP).text("Member", m));
+          }
+        }
+        send(world, exchange, Cmdlet.of("New-ServicePrincipal").text("AppId", APP).text("ObjectId", SP));
+        Cmdlet assign = Cmdlet.of("New-ManagementRoleAssignment").text("Role", ROLE).text("App", SP);
+        send(world, exchange, kind == Kind.ADMINISTRATIVE_UNIT ? assign.text("RecipientAdministrativeUnitScope", AU)
+            : assign.text("RecipientGroupScope", GROUP));
+      });
     }
   }
 
+  /** One cmdlet, waiting out throttling on the benchmark clock as any client must. */
+  private static void send(World world, ExchangeRestTransport exchange, Cmdlet cmdlet) {
+    while (true) {
+      try {
+        exchange.invoke(cmdlet);
+        return;
+      } catch (ObjectAlreadyExistsException e) {
+        return;
+      } catch (ThrottledException e) {
+        world.clock.sleep(e.retryAfter().orElse(Duration.ofSeconds(1)));
+      }
+    }
+  }
+
+  /** The seeds' Graph calls, one request per member. */
+  private static final class GraphLoop {
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final World world;
+
+    GraphLoop(World world) {
+      this.world = world;
+    }
+
+    private HttpResponse<String> call(String method, String url, String body) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + GraphSimulator.SIGN_IN_TOKEN)
+          .header("Content-Type", "application/json");
+      b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody()) : b.method(method, HttpRequest.BodyPublishers.ofString(body));
+      try {
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** Every user's id by UPN: pages of 999. */
+    Map<String, String> userIds() {
+      Map<String, String> ids = new LinkedHashMap<>();
+      String url = world.graph.graphUrl() + "/users?$select=id,userPrincipalName&$top=999";
+      while (url != null) {
+        try {
+          JsonNode page = Plan.jsonMapper().readTree(call("GET", url, null).body());
+          page.path("value").forEach(u -> ids.put(u.path("userPrincipalName").asText().toLowerCase(Locale.ROOT), u.path("id").asText()));
+          url = page.hasNonNull("@odata.nextLink") ? page.get("@odata.nextLink").asText() : null;
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      return ids;
+    }
+
+    void addUnitMember(String unit, String userId) {
+      HttpResponse<String> r = call("POST", world.graph.graphUrl() + "/directory/administrativeUnits/" + unit + "/members/$ref",
+          "{\"@odata.id\":\"https://graph.microsoft.com/v1.0/directoryObjects/" + userId + "\"}");
+      if (r.statusCode() >= 300 && r.statusCode() != 400) {
+        throw new IllegalStateException("adding " + userId + ": " + r.statusCode() + " " + r.body());
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ plan-only in a small heap
+
+  /** Entry point of the child JVM: seeds {@code n} mailboxes and plans them all as members, in memory. */
+  static PlanOnly planOnlyHere(int n) {
+    resetPeakHeap();
+    long t0 = System.nanoTime();
+    FakeTenant tenant = tenant(Kind.MAIL_ENABLED_SECURITY_GROUP, n);
+    long t1 = System.nanoTime();
+    Plan plan = setup(Kind.MAIL_ENABLED_SECURITY_GROUP, members(n)).plan(tenant.connection());
+    long t2 = System.nanoTime();
+    return new PlanOnly(n, !plan.steps().isEmpty(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, peakHeapMb(), plan.steps().size() + " steps");
+  }
+
+  /** Runs {@link #planOnlyHere} in a child JVM with {@code -Xmx256m}; a failure (e.g. OutOfMemoryError) is reported. */
+  static PlanOnly planOnlyInSmallHeap(int n) {
+    String classPath = classPath();
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(javaBin, "-Xmx256m", "-cp", classPath, ScaleBenchmark.class.getName(), "--plan-only-child",
+        String.valueOf(n)).redirectErrorStream(true);
+    try {
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      int code = p.waitFor();
+      for (String line : out.split("\n")) {
+        if (line.startsWith("PLAN-ONLY ")) {
+          String[] f = line.substring(10).trim().split(" ");
+          return new PlanOnly(n, true, Double.parseDouble(f[0]), Double.parseDouble(f[1]), Long.parseLong(f[2]), f[3] + " steps");
+        }
+      }
+      String last = out.lines().filter(l -> l.contains("Error") || l.contains("Exception")).findFirst().orElse("exit " + code);
+      return new PlanOnly(n, false, 0, 0, 0, last.strip());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** This program's class path (exec:java runs it in a class loader of its own, not on java.class.path). */
+  private static String classPath() {
+    ClassLoader loader = ScaleBenchmark.class.getClassLoader();
+    if (loader instanceof java.net.URLClassLoader urls && urls.getURLs().length > 0) {
+      List<String> entries = new ArrayList<>();
+      for (java.net.URL u : urls.getURLs()) {
+        try {
+          entries.add(Path.of(u.toURI()).toString());
+        } catch (java.net.URISyntaxException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      return String.join(java.io.File.pathSeparator, entries);
+    }
+    return System.getProperty("java.class.path");
+  }
+
+  // ------------------------------------------------------------ main
+
   public static void main(String[] args) {
-    int[] sizes = args.length == 0 ? new int[] {1000, 5000} : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+    if (args.length == 2 && args[0].equals("--plan-only-child")) {
+      PlanOnly r = planOnlyHere(Integer.parseInt(args[1]));
+      System.out.printf(Locale.ROOT, "PLAN-ONLY %.2f %.2f %d %s%n", r.seedSeconds(), r.planSeconds(), r.peakHeapMb(),
+          r.note().split(" ")[0]);
+      return;
+    }
+    boolean planOnly = true;
+    List<Integer> sizes = new ArrayList<>();
+    for (String a : args) {
+      if (a.equals("--no-plan-only")) {
+        planOnly = false;
+      } else {
+        sizes.add(Integer.parseInt(a));
+      }
+    }
+    if (sizes.isEmpty()) {
+      sizes = List.of(1000, 10000);
+    }
+    long wall = System.nanoTime();
     List<Row> rows = new ArrayList<>();
     for (int n : sizes) {
-      rows.addAll(run(n));
+      for (Kind kind : Kind.values()) {
+        rows.addAll(library(kind, n, ROUND_TRIP.dividedBy(SPEED_UP)));
+        rows.add(baseline(kind, n));
+        System.out.printf(Locale.ROOT, "  done: %s, %,d members (%.0f s so far)%n", kind.label, n, (System.nanoTime() - wall) / 1e9);
+      }
     }
-    System.out.printf("%-28s %8s %9s %7s %12s %8s%n", "scenario", "members", "requests", "writes", "simulated s", "heap MB");
-    for (Row r : rows) {
-      System.out.printf("%-28s %8d %9d %7d %12.1f %8d%n", r.scenario(), r.members(), r.requests(), r.writes(), r.simulatedSeconds(),
-          r.heapMb());
+    List<PlanOnly> plans = new ArrayList<>();
+    if (planOnly) {
+      for (int n : new int[] {25_000, 50_000, 100_000}) {
+        plans.add(planOnlyInSmallHeap(n));
+      }
     }
+    System.out.println(table(rows, plans));
     Map<String, Object> json = new LinkedHashMap<>();
-    json.put("roundTripMs", ROUND_TRIP_MS);
+    json.put("roundTripMs", ROUND_TRIP.toMillis());
+    json.put("speedUp", SPEED_UP);
+    json.put("tenantConcurrency", TENANT_CONCURRENCY);
+    json.put("tenantRequestsPerMinute", TENANT_REQUESTS_PER_MINUTE);
+    json.put("clientConcurrency", ExchangeConnection.DEFAULT_MAX_CONCURRENT_REQUESTS);
+    json.put("wallSeconds", Math.round((System.nanoTime() - wall) / 1e9));
     json.put("rows", rows);
+    json.put("planOnly", plans);
     try {
       Path out = Path.of("examples", "target").toFile().isDirectory() ? Path.of("examples", "target", "benchmark.json")
           : Path.of("target", "benchmark.json");
       Files.createDirectories(out.getParent());
-      Files.writeString(out, dev.impersonation.plan.Plan.jsonMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
+      Files.writeString(out, Plan.jsonMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
       System.out.println("wrote " + out.toAbsolutePath());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The rows as a Markdown table, with the library's speed-up against the seeds' loop per kind and size. */
+  static String table(List<Row> rows, List<PlanOnly> plans) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("| scope | scenario | members | requests | writes | 429s | simulated s | vs seeds | peak heap MB |\n");
+    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (Row r : rows) {
+      String versus = "";
+      if (r.scenario().equals("library: first setup")) {
+        versus = rows.stream().filter(b -> b.kind().equals(r.kind()) && b.members() == r.members() && b.scenario().startsWith("seeds'"))
+            .findFirst().map(b -> String.format(Locale.ROOT, "%.1f×", b.simulatedSeconds() / Math.max(0.001, r.simulatedSeconds())))
+            .orElse("");
+      }
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,d | %,d | %d | %.1f | %s | %d |%n", r.kind(), r.scenario(), r.members(),
+          r.requests(), r.writes(), r.throttled(), r.simulatedSeconds(), versus, r.peakHeapMb()));
+    }
+    if (!plans.isEmpty()) {
+      sb.append("\n| plan-only, -Xmx256m | mailboxes | succeeded | seed s | plan s | peak heap MB | note |\n");
+      sb.append("|---|---:|---|---:|---:|---:|---|\n");
+      for (PlanOnly p : plans) {
+        sb.append(String.format(Locale.ROOT, "| in memory | %,d | %s | %.2f | %.2f | %d | %s |%n", p.mailboxes(), p.succeeded() ? "yes" : "NO",
+            p.seedSeconds(), p.planSeconds(), p.peakHeapMb(), p.note()));
+      }
+    }
+    return sb.toString();
   }
 }

@@ -96,6 +96,8 @@ public final class GraphSimulator implements AutoCloseable {
   private final Map<String, Integer> innerCounts = new LinkedHashMap<>();
   private final List<Request> journal = new ArrayList<>();
   private final GraphBatch batch = new GraphBatch(this);
+  private final java.time.Duration latency;
+  private final dev.impersonation.spi.Sleeper latencySleeper;
 
   /**
    * One request the simulator answered (an HTTP request, or a request inside a {@code $batch}).
@@ -114,6 +116,8 @@ public final class GraphSimulator implements AutoCloseable {
   private GraphSimulator(Builder b) {
     this.tenant = b.tenant;
     this.tokens = Map.copyOf(b.tokens);
+    this.latency = b.latency;
+    this.latencySleeper = b.latencySleeper;
     Handler handler = new Handler();
     this.server = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").port(b.port)
         .disableRequestJournal().notifier(new ConsoleNotifier(false)).extensions(handler));
@@ -141,9 +145,24 @@ public final class GraphSimulator implements AutoCloseable {
     private final FakeTenant tenant;
     private final Map<String, String> tokens = new LinkedHashMap<>();
     private int port;
+    private java.time.Duration latency = java.time.Duration.ZERO;
+    private dev.impersonation.spi.Sleeper latencySleeper = dev.impersonation.spi.Sleeper.system();
 
     private Builder(FakeTenant tenant) {
       this.tenant = Objects.requireNonNull(tenant, "tenant");
+    }
+
+    /**
+     * A round trip added to every HTTP request (a {@code $batch} counts once), waited by {@code sleeper} before the
+     * answer (default none): for benchmarks whose time should be dominated by round trips as in production.
+     */
+    public Builder latency(java.time.Duration perRequest, dev.impersonation.spi.Sleeper sleeper) {
+      if (perRequest == null || perRequest.isNegative()) {
+        throw new IllegalArgumentException("latency must be zero or positive, not " + perRequest);
+      }
+      this.latency = perRequest;
+      this.latencySleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
     }
 
     /**
@@ -280,6 +299,13 @@ public final class GraphSimulator implements AutoCloseable {
 
     @Override
     public ResponseDefinition transform(ServeEvent serveEvent) {
+      if (!latency.isZero()) {
+        try {
+          latencySleeper.sleep(latency);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       com.github.tomakehurst.wiremock.http.Request request = serveEvent.getRequest();
       String method = request.getMethod().getName();
       String url = request.getUrl();

@@ -51,7 +51,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * per-tenant budget enforced, so that time is dominated by round trips as in production.
  *
  * <p>Time is simulated ({@link BenchmarkClock}): for the library every request really waits {@link #ROUND_TRIP} /
- * {@link #SPEED_UP} (15 ms) in the simulator, the wall time during which round trips are pending counts
+ * {@link #SPEED_UP} (7.5 ms) in the simulator, the wall time during which round trips are pending counts
  * {@value #SPEED_UP} times (so concurrent round trips count once), and waits (Retry-After, back-off) advance the clock
  * without sleeping; computing on this machine does not count. The seeds' loop sends one request at a time, so each of its
  * requests is accounted exactly one round trip without waiting (its time is then exact, and the run short).
@@ -66,7 +66,7 @@ public final class ScaleBenchmark {
   /** The round trip each request stands for [U]: Exchange Online's admin endpoint publishes none. */
   static final Duration ROUND_TRIP = Duration.ofMillis(150);
   /** How much faster than real time the benchmark's clock runs: a request really waits ROUND_TRIP / SPEED_UP. */
-  static final int SPEED_UP = 10;
+  static final int SPEED_UP = 20;
   /** The simulated tenant's Exchange concurrency budget [U] (the documented PowerShell connection limit). */
   static final int TENANT_CONCURRENCY = 3;
   /** The simulated tenant's Exchange rate budget per minute [U] (Graph's identity-write limit, 3,000 per 150 s, as a stand-in). */

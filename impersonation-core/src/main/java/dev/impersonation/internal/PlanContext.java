@@ -69,8 +69,11 @@ final class PlanContext {
     this.setup = setup;
     this.connection = connection;
     this.listener = listener;
-    this.exchange = connection.exchange();
-    this.directory = connection.directory();
+    // The plan only reads: transient failures (429, 503, a reset connection) are retried as a step's calls are, so that
+    // a failed read becomes UNKNOWN only when retrying does not help.
+    RetryingReads reads = new RetryingReads(connection, listener, setup.retryPolicy());
+    this.exchange = connection.exchange().map(reads::around);
+    this.directory = connection.directory().map(reads::around);
     boolean online = setup.target().isExchangeOnline();
     Optional<ExchangeRbacReader> graphRbac = directory.filter(d -> online && d instanceof ExchangeRbacReader
         && d.capabilities().contains(Capability.EXCHANGE_APPLICATION_RBAC)).map(ExchangeRbacReader.class::cast);

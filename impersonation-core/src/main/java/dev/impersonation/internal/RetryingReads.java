@@ -61,4 +61,42 @@ public final class RetryingReads {
       }
     }
   }
+
+  /**
+   * {@code backend} with every call run through {@link #read}: for the plan, whose backend calls are all reads, so a
+   * throttled or briefly unavailable service is waited out instead of making the plan's reads UNKNOWN. Implements every
+   * interface the backend does, so capability checks ({@code instanceof MailboxReader}) still hold.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T around(T backend) {
+    java.util.Set<Class<?>> interfaces = new java.util.LinkedHashSet<>();
+    for (Class<?> c = backend.getClass(); c != null; c = c.getSuperclass()) {
+      for (Class<?> i : c.getInterfaces()) {
+        if (java.lang.reflect.Modifier.isPublic(i.getModifiers())) {
+          interfaces.add(i);
+        }
+      }
+    }
+    return (T) java.lang.reflect.Proxy.newProxyInstance(backend.getClass().getClassLoader(), interfaces.toArray(Class<?>[]::new),
+        (proxy, method, args) -> {
+          if (method.getDeclaringClass() == Object.class) {
+            return method.invoke(backend, args);
+          }
+          return read(method.getName(), () -> {
+            try {
+              return method.invoke(backend, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+              if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+              }
+              if (e.getCause() instanceof Error err) {
+                throw err;
+              }
+              throw new java.lang.reflect.UndeclaredThrowableException(e.getCause());
+            } catch (IllegalAccessException e) {
+              throw new IllegalStateException(e);
+            }
+          });
+        });
+  }
 }

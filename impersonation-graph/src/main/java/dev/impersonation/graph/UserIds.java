@@ -196,13 +196,16 @@ final class UserIds {
   }
 
   /**
-   * Reads users in {@code $batch}es of 20 ({@code GET /users/{upn}?$select=...}): 1,000 users take 50 requests, not
-   * 1,000. An identity Graph does not know as a UPN is looked up by mail on its own; any other failure throws. Every user
-   * read is remembered by id, so adding them afterwards needs no further look-up (docs/graph-references.md).
+   * Reads users by UPN, 15 per {@code GET /users?$filter=userPrincipalName in (...)} (the documented default bound of an
+   * {@code in}) and 20 such reads per {@code $batch}: 1,000 users take 4 requests. A name none of them matched (a mail
+   * address that is not a UPN, an object id) is then read on its own, {@code GET /users/{name}} in {@code $batch}es of 20,
+   * and by mail; any failure throws (a failed read is never "no such user"). Every user read is remembered by id, so
+   * adding them afterwards needs no further look-up (docs/graph-references.md).
    */
   Map<String, Optional<DirectoryUser>> findAll(List<String> userPrincipalNames) {
-    List<String> names = userPrincipalNames.stream().map(String::strip).distinct().toList();
-    Map<String, Optional<DirectoryUser>> byStripped = new HashMap<>();
+    List<String> all = userPrincipalNames.stream().map(String::strip).distinct().toList();
+    Map<String, Optional<DirectoryUser>> byStripped = new HashMap<>(byPrincipalName(all));
+    List<String> names = all.stream().filter(n -> !byStripped.containsKey(n)).toList();
     List<RequestInformation> reads = names.stream().map(m -> backend.client.users().byUserId(m)
         .toGetRequestInformation(rc -> rc.queryParameters.select = GraphDirectoryBackend.USER_FIELDS)).toList();
     Map<Integer, Response> answers = backend.http.runBatches(reads, "GET /users/{upn} in $batch", names.isEmpty() ? "" : names.get(0));
@@ -222,5 +225,40 @@ final class UserIds {
       out.put(asked, byStripped.getOrDefault(asked.strip(), Optional.empty()));
     }
     return out;
+  }
+
+  /** The users whose UPN is one of {@code names}, read 15 names per filtered request; names not matched are left out. */
+  private Map<String, Optional<DirectoryUser>> byPrincipalName(List<String> names) {
+    List<String> upns = names.stream().filter(n -> n.contains("@")).toList();
+    List<List<String>> chunks = new ArrayList<>();
+    for (int i = 0; i < upns.size(); i += ODataFilter.MAX_IN_VALUES) {
+      chunks.add(upns.subList(i, Math.min(upns.size(), i + ODataFilter.MAX_IN_VALUES)));
+    }
+    Map<String, Optional<DirectoryUser>> found = new HashMap<>();
+    if (chunks.isEmpty()) {
+      return found;
+    }
+    List<RequestInformation> reads = chunks.stream().map(chunk -> backend.client.users().toGetRequestInformation(rc -> {
+      rc.queryParameters.filter = ODataFilter.in("userPrincipalName", chunk);
+      rc.queryParameters.select = GraphDirectoryBackend.USER_FIELDS;
+    })).toList();
+    Map<Integer, Response> answers = backend.http.runBatches(reads, "GET /users?$filter=userPrincipalName in (...) in $batch", upns.get(0));
+    for (Map.Entry<Integer, Response> e : answers.entrySet()) {
+      List<String> chunk = chunks.get(e.getKey());
+      Response r = e.getValue();
+      if (!r.isSuccessful()) {
+        throw GraphErrors.classify("GET /users?$filter=userPrincipalName in (" + chunk.get(0) + ", ...) in $batch", chunk.get(0),
+            backend.http.innerFailure(r));
+      }
+      Map<String, String> asked = new HashMap<>();
+      chunk.forEach(n -> asked.put(n.toLowerCase(java.util.Locale.ROOT), n));
+      for (JsonNode row : readJson(r, chunk.get(0)).path("value")) {
+        String name = asked.get(row.path("userPrincipalName").asText("").toLowerCase(java.util.Locale.ROOT));
+        if (name != null) {
+          found.put(name, Optional.of(remember(name, userFromJson(row))));
+        }
+      }
+    }
+    return found;
   }
 }

@@ -85,7 +85,8 @@ final class FakeGraph implements AutoCloseable {
   void planRead(GraphDirectoryBackend backend, List<String> upns) {
     Function<Call, Answer> scripted = handler;
     handler = c -> c.method().equals("GET") && USER_BY_NAME.matcher(c.path()).matches()
-        ? Answer.ok(userJson(c.path().substring(c.path().lastIndexOf('/') + 1))) : scripted.apply(c);
+        ? Answer.ok(userJson(c.path().substring(c.path().lastIndexOf('/') + 1)))
+        : usersIn(c) != null ? usersIn(c) : scripted.apply(c);
     try {
       backend.findUsers(upns);
     } finally {
@@ -95,6 +96,24 @@ final class FakeGraph implements AutoCloseable {
       batchBodies.clear();
       idLookups.clear();
     }
+  }
+
+  /** {@code GET /users?$filter=userPrincipalName in ('a', ...)}: every name asked is a user; null for other calls. */
+  static Answer usersIn(Call c) {
+    if (!"GET".equals(c.method()) || !c.path().equals("/v1.0/users") || c.query() == null) {
+      return null;
+    }
+    String query = java.net.URLDecoder.decode(c.query().replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+    java.util.regex.Matcher in = java.util.regex.Pattern.compile("userPrincipalName in \\((.*?)\\)(&|$)").matcher(query);
+    if (!in.find()) {
+      return null;
+    }
+    java.util.List<String> rows = new java.util.ArrayList<>();
+    java.util.regex.Matcher v = java.util.regex.Pattern.compile("'((?:[^']|'')*)'").matcher(in.group(1));
+    while (v.find()) {
+      rows.add(userJson(v.group(1).replace("''", "'")));
+    }
+    return Answer.ok("{\"value\":[" + String.join(",", rows) + "]}");
   }
 
   static String userJson(String upn) {

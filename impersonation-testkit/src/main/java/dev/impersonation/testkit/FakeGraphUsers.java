@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code /users} (docs/graph.md): list and find ({@code $filter} on {@code mail} or {@code userPrincipalName}), read,
@@ -87,9 +88,14 @@ final class FakeGraphUsers {
       rows.forEach(r -> ((ObjectNode) r).remove("@odata.context"));
       return ok(page(c, rows, c.base() + "/$metadata#users"));
     }
+    Matcher in = IN_FILTER.matcher(filter);
+    if (in.matches()) {
+      return usersIn(c, in.group(1));
+    }
     Matcher f = EQ_FILTER.matcher(filter);
     if (!f.matches() || !(f.group(1).equalsIgnoreCase("mail") || f.group(1).equalsIgnoreCase("userPrincipalName"))) {
-      throw badRequest("Unsupported query: the fake lists users unfiltered, or with $filter=mail eq '...' or userPrincipalName eq '...'.");
+      throw badRequest("Unsupported query: the fake lists users unfiltered, or with $filter=mail eq '...', userPrincipalName eq "
+          + "'...' or userPrincipalName in ('...', ...).");
     }
     String value = f.group(2).replace("''", "'");
     List<JsonNode> rows = new ArrayList<>();
@@ -98,6 +104,38 @@ final class FakeGraphUsers {
           : v.mail() != null && v.mail().equalsIgnoreCase(value)).ifPresent(v -> rows.add(userJson(v, c)));
       return null;
     });
+    return ok(page(c, rows, c.base() + "/$metadata#users"));
+  }
+
+  /** {@code userPrincipalName in ('a', 'b', ...)}: Graph takes at most 15 values in an {@code in} by default. */
+  static final Pattern IN_FILTER = Pattern.compile("^\\s*userPrincipalName\\s+in\\s*\\((.*)\\)\\s*$",
+      Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+  private static final Pattern IN_VALUE = Pattern.compile("\\s*'((?:[^']|'')*)'\\s*(,|$)");
+  /** The documented default bound of an {@code in} expression (the filter query parameter's page). */
+  static final int MAX_IN_VALUES = 15;
+
+  private Result usersIn(FakeGraphCall c, String list) {
+    List<String> values = new ArrayList<>();
+    Matcher v = IN_VALUE.matcher(list);
+    int at = 0;
+    while (at < list.length() && v.find(at) && v.start() == at) {
+      values.add(v.group(1).replace("''", "'"));
+      at = v.end();
+    }
+    if (at < list.length() || values.isEmpty()) {
+      throw badRequest("Invalid filter clause: the values of 'in' must be quoted strings separated by commas.");
+    }
+    if (values.size() > MAX_IN_VALUES) {
+      throw badRequest("Too many values in the 'in' operator: " + values.size() + " (at most " + MAX_IN_VALUES + ").");
+    }
+    List<JsonNode> rows = new ArrayList<>();
+    dir.graphCall("findUser", String.join(",", values), false, () -> {
+      for (String value : values) {
+        objects.lookupUser(value).filter(u -> u.upn().equalsIgnoreCase(value)).ifPresent(u -> rows.add(select(userJson(u, c), c.query())));
+      }
+      return null;
+    });
+    rows.forEach(r -> ((ObjectNode) r).remove("@odata.context"));
     return ok(page(c, rows, c.base() + "/$metadata#users"));
   }
 

@@ -148,7 +148,7 @@ class AdministrativeUnitMembershipTest {
   @DisplayName("a failed read of the unit blocks it, and apply writes nothing")
   void unknownReadBlocks() {
     FakeTenant tenant = tenant();
-    tenant.faults().fail("administrativeUnitMembers", 1, () -> new TransientTenantException("boom: 503 from Graph"));
+    tenant.faults().fail("administrativeUnitMembers", 100, () -> new TransientTenantException("boom: 503 from Graph"));
     ImpersonationSetup setup = setup(Scope.administrativeUnit(AU).members(ANN, BOB).exactMembership());
     Plan plan = setup.plan(tenant.connection());
     Step blocked = steps(plan, "administrative unit " + AU).get(0);
@@ -167,7 +167,7 @@ class AdministrativeUnitMembershipTest {
   @DisplayName("a failed look-up of a member to add blocks the member step instead of skipping the member")
   void unknownMemberLookupBlocks() {
     FakeTenant tenant = tenant();
-    tenant.faults().fail("findUser", 1, () -> new TransientTenantException("boom"));
+    tenant.faults().fail("findUser", 100, () -> new TransientTenantException("boom"));
     Plan plan = setup(Scope.administrativeUnit(AU).members(ANN, BOB)).plan(tenant.connection());
     Step blocked = steps(plan, MEMBERS).get(0);
     assertEquals(StepAction.BLOCKED, blocked.action(), plan::toString);

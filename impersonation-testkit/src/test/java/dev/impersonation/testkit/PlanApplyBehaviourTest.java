@@ -78,7 +78,7 @@ class PlanApplyBehaviourTest {
       Fixtures.Scenario s = Fixtures.revenueInboxOnline();
       FakeTenant tenant = s.tenant().get();
       TenantConnection connection = tenant.connection();
-      tenant.faults().fail(read, 1, () -> new TransientTenantException("boom: 503 from " + read));
+      tenant.faults().fail(read, 100, () -> new TransientTenantException("boom: 503 from " + read)); // past every retry
       Plan plan = s.setup().plan(connection);
 
       List<Step> steps = stepsFor(plan, resource);
@@ -94,6 +94,17 @@ class PlanApplyBehaviourTest {
       assertTrue(e.getMessage().contains("Nothing was applied"), e.getMessage());
       assertTrue(e.getMessage().contains(resource), e.getMessage());
       assertTrue(tenant.writes().isEmpty(), "no writes: " + tenant.writes());
+    }
+
+    @Test
+    @DisplayName("a read that fails once is retried after its Retry-After, and the plan is not blocked")
+    void aReadThatFailsOnceIsRetried() {
+      Fixtures.Scenario s = Fixtures.revenueInboxOnline();
+      FakeTenant tenant = s.tenant().get();
+      tenant.faults().throttle("findGroup", 1, java.time.Duration.ofSeconds(7));
+      Plan plan = s.setup().plan(tenant.connection());
+      assertTrue(plan.blockedSteps().isEmpty(), plan.toString());
+      assertEquals(java.time.Duration.ofSeconds(7), tenant.clock().totalSlept());
     }
 
     @Test
@@ -114,8 +125,8 @@ class PlanApplyBehaviourTest {
       Fixtures.Scenario s = Fixtures.revenueInboxOnline();
       FakeTenant tenant = s.tenant().get();
       // The bulk read fails (its members are then read one by one), and so does the first single look-up.
-      tenant.faults().fail("findRecipients", 1, () -> new TransientTenantException("boom"));
-      tenant.faults().fail("findRecipient", 1, () -> new TransientTenantException("boom"));
+      tenant.faults().fail("findRecipients", 100, () -> new TransientTenantException("boom"));
+      tenant.faults().fail("findRecipient", 100, () -> new TransientTenantException("boom"));
       Plan plan = s.setup().plan(tenant.connection());
       assertTrue(plan.blockedSteps().stream().anyMatch(st -> st.resource().contains("members") && st.reason().contains("boom")),
           plan.toString());

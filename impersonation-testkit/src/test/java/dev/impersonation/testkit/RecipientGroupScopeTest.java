@@ -113,7 +113,7 @@ class RecipientGroupScopeTest {
   @DisplayName("members that cannot be read: the plan warns that nesting was not checked, never stays silent")
   void unreadableMembersAreAWarningNotSilence() {
     FakeTenant tenant = tenant(true);
-    tenant.faults().fail("groupMembers", 1, () -> new TransientTenantException("boom: 503 from groupMembers"));
+    tenant.faults().fail("groupMembers", 100, () -> new TransientTenantException("boom: 503 from groupMembers"));
     Plan plan = setup(Scope.distributionGroup(GROUP).existingMembership()).plan(tenant.connection());
     assertTrue(plan.warnings().stream().anyMatch(w -> w.startsWith("Could not check whether") && w.contains("boom: 503")),
         plan.warnings().toString());

@@ -19,6 +19,17 @@ public final class ODataFilter {
     return property + " eq " + literal(value);
   }
 
+  /** {@code property in ('a', 'b')}: Graph takes at most {@link #MAX_IN_VALUES} values by default. */
+  public static String in(String property, java.util.List<String> values) {
+    if (values.isEmpty() || values.size() > MAX_IN_VALUES) {
+      throw new IllegalArgumentException("an 'in' takes 1 to " + MAX_IN_VALUES + " values, not " + values.size());
+    }
+    return property + " in (" + String.join(", ", values.stream().map(ODataFilter::literal).toList()) + ")";
+  }
+
+  /** The documented default bound of an {@code in} expression ("requests are limited to 15 expressions in the filter clause"). */
+  public static final int MAX_IN_VALUES = 15;
+
   /** Whether {@code s} is a GUID (an Entra object id). */
   public static boolean isGuid(String s) {
     return s != null && GUID.matcher(s.strip()).matches();

@@ -32,6 +32,8 @@ final class AdminApiReply {
   final Optional<String> error;
   final Map<String, String> headers = new LinkedHashMap<>();
   byte[] rawBody;
+  /** A broken connection instead of an answer (WireMock's fault), or null. */
+  com.github.tomakehurst.wiremock.http.Fault connectionFault;
 
   /** 403 with 32 NUL bytes labelled {@code Content-Encoding: gzip}, as the live endpoint answers a denied cmdlet. */
   static AdminApiReply accessDenied(String journalText) {
@@ -51,6 +53,9 @@ final class AdminApiReply {
     com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder b = com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder
         .responseDefinition().withStatus(status).withHeader("Content-Type", "application/json; odata.metadata=minimal; charset=utf-8");
     headers.forEach(b::withHeader);
+    if (connectionFault != null) {
+      return b.withFault(connectionFault).build();
+    }
     return rawBody != null ? b.withBody(rawBody).build() : b.withBody(body.toString()).build();
   }
 

@@ -137,6 +137,15 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
       case CONCURRENT_REQUESTS_LIMIT -> error(400, "BadRequest", "System.Management.Automation.RemoteException",
           "Fail to create a runspace because you have exceeded the maximum number of concurrent requests per tenant. "
               + "Please wait for 60 seconds.");
+      case THROTTLED_WITHOUT_RETRY_AFTER -> error(429, "TooManyRequests", "ServerBusyException", "The server is busy; retry later.");
+      case SERVICE_UNAVAILABLE -> error(503, "ServiceUnavailable", "ServiceUnavailableException",
+          "The service is temporarily unavailable; retry later.");
+      case CONNECTION_RESET, BODY_CUT_OFF -> {
+        AdminApiReply r = error(200, "", "IOException", "injected: " + fault);
+        r.connectionFault = fault == RestFault.CONNECTION_RESET ? com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER
+            : com.github.tomakehurst.wiremock.http.Fault.MALFORMED_RESPONSE_CHUNK;
+        yield r;
+      }
       case NOT_FOUND -> error(404, "NotFound", "ManagementObjectNotFoundException", "The operation couldn't be performed "
           + "because object '" + identity + "' couldn't be found on 'NAMPR01A001DC01.PROD.OUTLOOK.COM'.");
     };

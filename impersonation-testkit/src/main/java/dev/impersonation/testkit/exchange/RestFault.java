@@ -19,5 +19,13 @@ public enum RestFault {
    */
   CONCURRENT_REQUESTS_LIMIT,
   /** 404 {@code NotFound} "Error executing cmdlet" with {@code ManagementObjectNotFoundException} in the details. */
-  NOT_FOUND
+  NOT_FOUND,
+  /** 429 without {@code Retry-After}: the client chooses its own back-off. */
+  THROTTLED_WITHOUT_RETRY_AFTER,
+  /** 503 {@code ServiceUnavailable}, as a gateway answers while the service is busy or being updated. */
+  SERVICE_UNAVAILABLE,
+  /** The connection is reset before any answer (the cmdlet did not run). */
+  CONNECTION_RESET,
+  /** 200 whose body breaks off mid-stream (a malformed chunk, then the connection closes; the cmdlet did not run). */
+  BODY_CUT_OFF
 }

@@ -23,35 +23,52 @@ final class BulkRecipients {
   private BulkRecipients() {}
 
   static Map<String, Recipient> find(List<String> identities, Function<Cmdlet, List<Map<String, Object>>> run) {
-    Map<String, Recipient> out = new LinkedHashMap<>();
+    return find(identities, run, null);
+  }
+
+  /**
+   * As {@link #find(List, Function)}, the chunks read up to {@code parallel}'s limit at once (each chunk's two reads in
+   * order); null reads them one at a time.
+   */
+  static Map<String, Recipient> find(List<String> identities, Function<Cmdlet, List<Map<String, Object>>> run, ParallelCmdlets parallel) {
+    List<List<String>> chunks = new ArrayList<>();
     for (int from = 0; from < identities.size(); from += CHUNK) {
-      List<String> chunk = identities.subList(from, Math.min(identities.size(), from + CHUNK));
-      String filter = filter(chunk);
-      Map<String, Recipient> bySmtp = new HashMap<>();
-      List<String> mailboxes = new ArrayList<>();
-      for (Map<String, Object> row : run.apply(Cmdlet.of("Get-Recipient").text("Filter", filter).text("ResultSize", "Unlimited"))) {
-        Recipient r = CmdletRows.recipient(row);
-        bySmtp.put(r.primarySmtpAddress().toLowerCase(Locale.ROOT), r);
-        if (r.type().isMailbox()) {
-          mailboxes.add(r.primarySmtpAddress());
-        }
+      chunks.add(identities.subList(from, Math.min(identities.size(), from + CHUNK)));
+    }
+    List<Map<String, Recipient>> found = parallel == null ? chunks.stream().map(c -> chunk(c, run)).toList()
+        : parallel.readAll(chunks, c -> chunk(c, run));
+    Map<String, Recipient> out = new LinkedHashMap<>();
+    found.forEach(out::putAll);
+    return out;
+  }
+
+  /** One chunk: its recipients, then the EWS setting of those that are mailboxes; by lower-case identity. */
+  private static Map<String, Recipient> chunk(List<String> chunk, Function<Cmdlet, List<Map<String, Object>>> run) {
+    Map<String, Recipient> out = new LinkedHashMap<>();
+    Map<String, Recipient> bySmtp = new HashMap<>();
+    List<String> mailboxes = new ArrayList<>();
+    for (Map<String, Object> row : run.apply(Cmdlet.of("Get-Recipient").text("Filter", filter(chunk)).text("ResultSize", "Unlimited"))) {
+      Recipient r = CmdletRows.recipient(row);
+      bySmtp.put(r.primarySmtpAddress().toLowerCase(Locale.ROOT), r);
+      if (r.type().isMailbox()) {
+        mailboxes.add(r.primarySmtpAddress());
       }
-      if (!mailboxes.isEmpty()) {
-        for (Map<String, Object> cas : run.apply(Cmdlet.of("Get-CASMailbox").text("Filter", filter(mailboxes))
-            .text("ResultSize", "Unlimited"))) {
-          String smtp = CmdletRows.str(cas, "PrimarySmtpAddress").toLowerCase(Locale.ROOT);
-          Recipient r = bySmtp.get(smtp);
-          if (r != null) {
-            boolean ews = cas.get("EwsEnabled") == null || CmdletRows.bool(cas, "EwsEnabled");
-            bySmtp.put(smtp, new Recipient(r.name(), r.primarySmtpAddress(), r.distinguishedName(), r.type(), ews));
-          }
-        }
-      }
-      for (String identity : chunk) {
-        Recipient r = bySmtp.get(identity.toLowerCase(Locale.ROOT));
+    }
+    if (!mailboxes.isEmpty()) {
+      for (Map<String, Object> cas : run.apply(Cmdlet.of("Get-CASMailbox").text("Filter", filter(mailboxes))
+          .text("ResultSize", "Unlimited"))) {
+        String smtp = CmdletRows.str(cas, "PrimarySmtpAddress").toLowerCase(Locale.ROOT);
+        Recipient r = bySmtp.get(smtp);
         if (r != null) {
-          out.put(identity.toLowerCase(Locale.ROOT), r);
+          boolean ews = cas.get("EwsEnabled") == null || CmdletRows.bool(cas, "EwsEnabled");
+          bySmtp.put(smtp, new Recipient(r.name(), r.primarySmtpAddress(), r.distinguishedName(), r.type(), ews));
         }
+      }
+    }
+    for (String identity : chunk) {
+      Recipient r = bySmtp.get(identity.toLowerCase(Locale.ROOT));
+      if (r != null) {
+        out.put(identity.toLowerCase(Locale.ROOT), r);
       }
     }
     return out;

@@ -144,7 +144,7 @@ public final class CmdletExchangeBackend implements ExchangeBackend {
 
   @Override
   public Map<String, Recipient> findRecipients(List<String> identities) {
-    return BulkRecipients.find(identities, this::run);
+    return BulkRecipients.find(identities, this::run, parallel);
   }
 
   @Override

@@ -101,26 +101,7 @@ final class ParallelCmdlets {
         }
       }
     };
-    if (workers == 1) {
-      worker.run();
-    } else {
-      List<Thread> threads = new ArrayList<>();
-      for (int w = 0; w < workers; w++) {
-        Thread t = new Thread(worker, "exchange-cmdlets-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
-        threads.add(t);
-        t.start();
-      }
-      for (Thread t : threads) {
-        try {
-          t.join();
-        } catch (InterruptedException e) {
-          stop.set(true);
-          Thread.currentThread().interrupt();
-          throw new TenantException("Interrupted while " + cmdlets.get(0).name() + " cmdlets were in flight; apply again to finish.");
-        }
-      }
-    }
+    run(worker, workers, stop);
     if (!failures.isEmpty()) {
       RuntimeException first = failures.stream().filter(ThrottledException.class::isInstance).findFirst().orElse(failures.get(0));
       LOG.debug("{} of {} {} cmdlets sent before {}; concurrency now {}", next.get(), cmdlets.size(), cmdlets.get(0).name(),
@@ -129,6 +110,76 @@ final class ParallelCmdlets {
     }
     if (inPlace.get() == cmdlets.size() && !existing.isEmpty()) {
       throw existing.get(0);
+    }
+  }
+
+  /**
+   * {@code read} applied to every input, up to the limit at once, the results in the inputs' order: for independent
+   * reads (the chunks of a bulk look-up). The first failure stops new reads; those in flight finish and the call then
+   * throws it (a throttled one first), so the caller's retry sees the service's Retry-After.
+   */
+  <T, R> List<R> readAll(List<T> inputs, java.util.function.Function<T, R> read) {
+    List<R> results = new ArrayList<>(java.util.Collections.nCopies(inputs.size(), null));
+    if (inputs.isEmpty()) {
+      return results;
+    }
+    AtomicInteger next = new AtomicInteger();
+    AtomicBoolean stop = new AtomicBoolean();
+    List<RuntimeException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    Runnable worker = () -> {
+      int i;
+      while (!stop.get() && (i = next.getAndIncrement()) < inputs.size()) {
+        try {
+          concurrency.acquire();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          failures.add(new TenantException("Interrupted while reading."));
+          stop.set(true);
+          return;
+        }
+        boolean throttled = false;
+        try {
+          R r = read.apply(inputs.get(i));
+          synchronized (results) {
+            results.set(i, r);
+          }
+        } catch (RuntimeException e) {
+          throttled = e instanceof ThrottledException;
+          failures.add(e);
+          stop.set(true);
+        } finally {
+          concurrency.release(throttled);
+        }
+      }
+    };
+    run(worker, Math.min(concurrency.max(), inputs.size()), stop);
+    if (!failures.isEmpty()) {
+      throw failures.stream().filter(ThrottledException.class::isInstance).findFirst().orElse(failures.get(0));
+    }
+    return results;
+  }
+
+  /** Runs {@code worker} on this thread alone, or on {@code workers} threads and waits for them. */
+  private static void run(Runnable worker, int workers, AtomicBoolean stop) {
+    if (workers <= 1) {
+      worker.run();
+      return;
+    }
+    List<Thread> threads = new ArrayList<>();
+    for (int w = 0; w < workers; w++) {
+      Thread t = new Thread(worker, "exchange-cmdlets-" + THREADS.incrementAndGet());
+      t.setDaemon(true);
+      threads.add(t);
+      t.start();
+    }
+    for (Thread t : threads) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        stop.set(true);
+        Thread.currentThread().interrupt();
+        throw new TenantException("Interrupted while Exchange requests were in flight; run again to finish.");
+      }
     }
   }
 }

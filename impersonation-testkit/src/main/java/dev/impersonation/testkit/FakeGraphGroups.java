@@ -224,7 +224,7 @@ final class FakeGraphGroups {
     requireIdReference(ref, "members");
     dir.graphCall("AddGroupMembers", id + " += " + objects.describeRef(ref), true, () -> {
       TenantState.GroupObject g = dir.writableGroup(id);
-      String key = objects.resolveRef(objects.index(), ref);
+      String key = objects.resolveRef(objects.refIndex(), ref);
       if (g.members.contains(key)) {
         throw new ObjectAlreadyExistsException(key, TenantState.GRAPH_DUPLICATE_MEMBER_TEXT);
       }
@@ -283,7 +283,7 @@ final class FakeGraphGroups {
   private Result removeMember(String id, String memberId) {
     dir.graphCall("RemoveGroupMembers", id + " -= " + memberId, true, () -> {
       TenantState.GroupObject g = dir.writableGroup(id);
-      String key = objects.resolveRef(objects.index(), memberId);
+      String key = objects.resolveRef(objects.refIndex(), memberId);
       if (!g.members.remove(key)) {
         throw notFound(memberId);
       }
@@ -300,7 +300,7 @@ final class FakeGraphGroups {
     requireIdReference(ref, "owners");
     dir.graphCall("SetGroup", id + " owners += " + objects.describeRef(ref), true, () -> {
       TenantState.GroupObject g = dir.writableGroup(id);
-      String key = objects.resolveRef(objects.index(), ref);
+      String key = objects.resolveRef(objects.refIndex(), ref);
       if (g.managedBy.contains(key)) {
         throw badRequest("One or more added object references already exist for the following modified properties: 'owners'.");
       }

@@ -104,6 +104,21 @@ final class FakeGraphObjects {
     return new Index();
   }
 
+  private Index refIndex;
+  private long refIndexVersion = -1;
+
+  /**
+   * An index for {@link #resolveRef} alone, kept while no user, mailbox or group is added or removed: ids and member keys
+   * do not change otherwise (its JSON may be stale; never answer from it). Adding 10,000 references is then linear.
+   */
+  Index refIndex() {
+    if (refIndex == null || refIndexVersion != s.objectsVersion) {
+      refIndex = new Index();
+      refIndexVersion = s.objectsVersion;
+    }
+    return refIndex;
+  }
+
   static String groupKey(TenantState.GroupObject g) {
     return g.smtp == null || g.smtp.isEmpty() ? TenantState.key(g.name) : TenantState.key(g.smtp);
   }

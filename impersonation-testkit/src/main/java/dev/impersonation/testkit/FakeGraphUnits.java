@@ -72,7 +72,7 @@ final class FakeGraphUnits {
     requireIdReference(ref, "members");
     dir.graphCall("AddAdministrativeUnitMembers", id + " += " + objects.describeRef(ref), true, () -> {
       Set<String> unit = dir.administrativeUnit(id);
-      String key = objects.resolveRef(objects.index(), ref);
+      String key = objects.resolveRef(objects.refIndex(), ref);
       if (unit.contains(key)) {
         throw new ObjectAlreadyExistsException(key, TenantState.GRAPH_DUPLICATE_MEMBER_TEXT);
       }
@@ -89,7 +89,7 @@ final class FakeGraphUnits {
   private Result removeAdministrativeUnitMember(String id, String memberId) {
     dir.graphCall("RemoveAdministrativeUnitMembers", id + " -= " + memberId, true, () -> {
       Set<String> unit = dir.administrativeUnit(id);
-      String key = objects.resolveRef(objects.index(), memberId);
+      String key = objects.resolveRef(objects.refIndex(), memberId);
       if (!unit.remove(key)) {
         throw notFound(memberId);
       }

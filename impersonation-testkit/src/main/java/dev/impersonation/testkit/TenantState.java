@@ -205,6 +205,9 @@ final class TenantState {
     return false;
   }
 
+  /** Changes whenever a user, mailbox or group is added or removed (caches of id look-ups key on it). */
+  long objectsVersion;
+
   static String key(String identity) {
     return identity.toLowerCase(Locale.ROOT);
   }
@@ -358,6 +361,7 @@ final class TenantState {
     m.dn = dn(name);
     m.usableAt = usableAt;
     mailboxes.put(key(smtp), m);
+    objectsVersion++;
     takenDns.add(key(m.dn));
     mailboxByOtherKey.putIfAbsent(key(m.upn), m);
     mailboxByOtherKey.putIfAbsent(key(m.name), m);
@@ -374,6 +378,7 @@ final class TenantState {
     u.upn = upn;
     u.displayName = displayName;
     users.put(key(upn), u);
+    objectsVersion++;
     return u;
   }
 
@@ -388,6 +393,7 @@ final class TenantState {
     g.smtp = kind == GroupKind.SECURITY ? "" : (smtp != null ? smtp : smtpFor(name));
     g.dn = kind.isExchangeKnown() ? dn(name) : "";
     groups.put(key(name), g);
+    objectsVersion++;
     takenDns.add(key(g.dn));
     for (String other : new String[] {g.smtp, g.id, g.dn}) {
       if (other != null && !other.isEmpty()) {
@@ -400,6 +406,7 @@ final class TenantState {
 
   /** Removes a group and forgets its keys (teardown). */
   boolean removeGroup(GroupObject g) {
+    objectsVersion++;
     if (!groups.values().remove(g)) {
       return false;
     }

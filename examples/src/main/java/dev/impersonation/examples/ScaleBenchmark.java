@@ -377,7 +377,7 @@ public final class ScaleBenchmark {
 
   /** The seeds' Graph calls, one request per member. */
   private static final class GraphLoop {
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final World world;
 
     GraphLoop(World world) {

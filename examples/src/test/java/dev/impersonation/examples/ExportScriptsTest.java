@@ -33,8 +33,10 @@ class ExportScriptsTest {
     assertTrue(online.contains("$ErrorActionPreference = 'Stop'"));
     assertTrue(online.contains("Connect-ExchangeOnline -ExchangeEnvironmentName 'O365Default'"));
     assertTrue(online.contains("Enable-OrganizationCustomization"));
+    // 75 rooms: declared once in a data block, one address per line, then the create takes the list.
+    assertTrue(online.contains("$members1 = @(\n  'room001@contoso.com'\n  'room002@contoso.com'\n"), online);
     assertTrue(online.contains("New-DistributionGroup -Name 'Cronofy Room List' -Alias 'cronofy.resource.list' -PrimarySmtpAddress "
-        + "'cronofy.resource.list@contoso.com' -Members 'room001@contoso.com','room002@contoso.com',"), online);
+        + "'cronofy.resource.list@contoso.com' -Members $members1"), online);
     assertFalse(online.contains("Add-DistributionGroupMember"), "the lists the script creates take their rooms in the create");
     assertTrue(online.contains("-App '8b9c0d1e-2f3a-4b4c-9d5e-6f7a8b9c0d1e' -RecipientGroupScope 'Cronofy Room List 2'"), online);
     assertFalse(online.contains("New-ManagementScope"), "RBAC for Applications over groups needs no management scope");

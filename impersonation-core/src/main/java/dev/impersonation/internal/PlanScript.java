@@ -82,6 +82,7 @@ public final class PlanScript {
     // The steps first: the header's #Requires and the functions depend on the cmdlets they use.
     List<Statement> used = new ArrayList<>();
     List<String> steps = new ArrayList<>();
+    ScriptDataBlocks dataBlocks = new ScriptDataBlocks();
     Set<String> values = values(plan);
     for (Step s : plan.steps()) {
       steps.add(ScriptRenderer.comment("Step " + s.number() + ": " + s.action() + " " + s.resource() + " - " + s.reason(), values));
@@ -91,7 +92,7 @@ public final class PlanScript {
       } else {
         // A no-op with an operation was not read on the planning connection: the script makes sure of it (every
         // statement checks first).
-        List<Statement> statements = new ArrayList<>(mapping.statements(s.operation().get()));
+        List<Statement> statements = new ArrayList<>(dataBlocks.compact(s.operation().get(), mapping.statements(s.operation().get())));
         if (s.operation().get() instanceof Operation.EnableOrganizationCustomization) {
           statements.addAll(awaitCustomization());
         }

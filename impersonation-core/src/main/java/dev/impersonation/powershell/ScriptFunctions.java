@@ -27,6 +27,13 @@ public final class ScriptFunctions {
    * user's own mailbox is skipped.
    */
   public static final String GRANT_FULL_ACCESS_BY_FILTER = "Grant-FullAccessByFilter";
+  /**
+   * Adds every address of a data block to a group, one cmdlet per member ({@code Add-DistributionGroupMember}, or
+   * {@code Add-UnifiedGroupLinks} for a Microsoft 365 group), "already a member" counting as done, with progress.
+   */
+  public static final String ADD_MEMBERS_FROM_LIST = "Add-GroupMembersFromList";
+  /** Removes every address of a data block from a group, one cmdlet per member, "not a member" counting as done. */
+  public static final String REMOVE_MEMBERS_FROM_LIST = "Remove-GroupMembersFromList";
   /** Finds an access policy of the app with the same access right on the same group; the guard of its creation. */
   public static final String ACCESS_POLICY_PROBE = "Find-ApplicationAccessPolicy";
   /**
@@ -136,6 +143,50 @@ public final class ScriptFunctions {
           "    }",
           "  }",
           "  Write-Host ('FullAccess for ' + $User + ': ' + $matched + ' mailbox(es) match the filter, ' + $granted + ' granted now.')",
+          "}")),
+      Map.entry(ADD_MEMBERS_FROM_LIST, String.join("\n",
+          "function " + ADD_MEMBERS_FROM_LIST + " {",
+          "  [CmdletBinding()]",
+          "  param([string] $Identity, [string] $LinkType, [string[]] $Members)",
+          "  # One cmdlet per member (the cmdlets take one each); a member already there (MemberAlreadyExists) counts as done, so the",
+          "  # script can run again. LinkType is Unified for a Microsoft 365 group, Members for Exchange groups.",
+          "  $done = 0",
+          "  $report = 100",
+          "  foreach ($member in $Members) {",
+          "    if ($LinkType -eq 'Unified') {",
+          "      Invoke-Idempotent { Add-UnifiedGroupLinks -Identity $Identity -LinkType Members -Links $member }",
+          "    } else {",
+          "      Invoke-Idempotent { Add-DistributionGroupMember -Identity $Identity -Member $member -BypassSecurityGroupManagerCheck }",
+          "    }",
+          "    $done += 1",
+          "    if ($done -ge $report -or $done -eq $Members.Count) {",
+          "      Write-Progress -Activity ('Members of ' + $Identity) -Status ([string] $done + ' of ' + $Members.Count)",
+          "      $report += 100",
+          "    }",
+          "  }",
+          "  Write-Host ([string] $Members.Count + ' member(s) added to or already in: ' + $Identity)",
+          "}")),
+      Map.entry(REMOVE_MEMBERS_FROM_LIST, String.join("\n",
+          "function " + REMOVE_MEMBERS_FROM_LIST + " {",
+          "  [CmdletBinding()]",
+          "  param([string] $Identity, [string] $LinkType, [string[]] $Members)",
+          "  # One cmdlet per member (the cmdlets take one each); a member already gone (MemberNotFound) counts as done, so the",
+          "  # script can run again. LinkType is Unified for a Microsoft 365 group, Members for Exchange groups.",
+          "  $done = 0",
+          "  $report = 100",
+          "  foreach ($member in $Members) {",
+          "    if ($LinkType -eq 'Unified') {",
+          "      Invoke-Idempotent { Remove-UnifiedGroupLinks -Identity $Identity -LinkType Members -Links $member -Confirm:$false }",
+          "    } else {",
+          "      Invoke-Idempotent { Remove-DistributionGroupMember -Identity $Identity -Member $member -BypassSecurityGroupManagerCheck -Confirm:$false }",
+          "    }",
+          "    $done += 1",
+          "    if ($done -ge $report -or $done -eq $Members.Count) {",
+          "      Write-Progress -Activity ('Members of ' + $Identity) -Status ([string] $done + ' of ' + $Members.Count)",
+          "      $report += 100",
+          "    }",
+          "  }",
+          "  Write-Host ([string] $Members.Count + ' member(s) removed from or already gone from: ' + $Identity)",
           "}")),
       Map.entry(ACCESS_POLICY_PROBE, String.join("\n",
           "function " + ACCESS_POLICY_PROBE + " {",
@@ -302,7 +353,7 @@ public final class ScriptFunctions {
   /** The names of every function this class defines. */
   public static List<String> names() {
     return List.of(ASSERT_EXCHANGE_ONLINE, ASSERT_EXCHANGE_SERVER, ASSERT_GRAPH, AWAIT_CUSTOMIZATION, FULL_ACCESS_PROBE,
-        GRANT_FULL_ACCESS_BY_FILTER, ACCESS_POLICY_PROBE, ALLOW_EWS_APPLICATION, DISALLOW_EWS_APPLICATION, CONFIRM_RBAC, VERIFY);
+        GRANT_FULL_ACCESS_BY_FILTER, ADD_MEMBERS_FROM_LIST, REMOVE_MEMBERS_FROM_LIST, ACCESS_POLICY_PROBE, ALLOW_EWS_APPLICATION, DISALLOW_EWS_APPLICATION, CONFIRM_RBAC, VERIFY);
   }
 
   /** The definition of the named function. @throws IllegalArgumentException for another name */

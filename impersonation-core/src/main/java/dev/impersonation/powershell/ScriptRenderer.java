@@ -117,6 +117,9 @@ public final class ScriptRenderer {
           + "  Start-Sleep -Seconds " + w.intervalSeconds() + "\n}";
     } else if (statement instanceof Statement.Fail f) {
       return "throw " + PowerShellLiteral.quote(f.message());
+    } else if (statement instanceof Statement.DataBlock d) {
+      return "$" + new ParameterValue.Variable(d.variable()).name() + " = @(\n"
+          + d.values().stream().map(v -> "  " + PowerShellLiteral.quote(v)).collect(Collectors.joining("\n")) + "\n)";
     }
     throw new IllegalStateException("unknown statement " + statement.getClass());
   }

@@ -59,4 +59,15 @@ public sealed interface Statement {
 
   /** Stops the script with a message. @param message the message */
   record Fail(String message) implements Statement {}
+
+  /**
+   * {@code $variable = @(} one literal per line {@code )}: a long list of values (group members) declared once, so the
+   * statement that uses it stays one readable line.
+   */
+  record DataBlock(String variable, List<String> values) implements Statement {
+    public DataBlock {
+      new ParameterValue.Variable(variable);
+      values = List.copyOf(values);
+    }
+  }
 }

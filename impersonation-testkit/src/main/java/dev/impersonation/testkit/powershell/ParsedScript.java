@@ -53,6 +53,30 @@ public record ParsedScript(List<ParsedStatement> statements, List<ParsedCommand>
     return Optional.ofNullable(found);
   }
 
+  /**
+   * The values of a parameter: its literal or list of literals, or the data block ({@code $v = @( ... )}) of the
+   * variable it names.
+   *
+   * @throws IllegalStateException when the value is none of these, or names a variable no data block declares
+   */
+  public List<String> values(ParsedCommand command, String parameter) {
+    ParsedValue v = command.parameter(parameter).orElseThrow(() -> new java.util.NoSuchElementException(command.name()
+        + " has no parameter -" + parameter));
+    if (v instanceof ParsedValue.Variable var) {
+      ParsedStatement.ListAssignment found = null;
+      for (ParsedStatement.ListAssignment l : statements(ParsedStatement.ListAssignment.class)) {
+        if (l.variable().equalsIgnoreCase(var.name())) {
+          found = l;
+        }
+      }
+      if (found == null) {
+        throw new IllegalStateException(command.name() + " -" + parameter + " names $" + var.name() + ", which no data block declares");
+      }
+      return found.values();
+    }
+    return command.texts(parameter);
+  }
+
   /** The names of the functions the script defines, in order. */
   public List<String> functions() {
     return statements(ParsedStatement.FunctionDefinition.class).stream().map(ParsedStatement.FunctionDefinition::name)

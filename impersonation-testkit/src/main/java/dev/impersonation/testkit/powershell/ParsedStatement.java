@@ -86,6 +86,18 @@ public sealed interface ParsedStatement {
   record Throw(String message) implements ParsedStatement {}
 
   /**
+   * {@code $name = @(} then one single-quoted literal per line, then {@code )}: a data block of values.
+   *
+   * @param variable the variable's name, without {@code $}
+   * @param values the literals, in order
+   */
+  record ListAssignment(String variable, List<String> values) implements ParsedStatement {
+    public ListAssignment {
+      values = List.copyOf(values);
+    }
+  }
+
+  /**
    * {@code function Name(...) { ... }}, kept by name only (its body is tokenised, so it is held to the same lexical
    * rules, but not interpreted).
    *

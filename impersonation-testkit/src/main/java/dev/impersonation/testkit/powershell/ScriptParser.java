@@ -152,6 +152,9 @@ public final class ScriptParser {
       return new ParsedStatement.PreferenceAssignment(var.text(), t.text());
     }
     in.checkVariableName(var);
+    if (t.isPunct("@(")) {
+      return dataBlock(var);
+    }
     in.expectPunct("(", "'(' or a literal after '$" + var.text() + " ='");
     ParsedCommand read = command();
     in.expectPunct(")", "')' after the command");
@@ -164,6 +167,34 @@ public final class ScriptParser {
       throw in.error(property, "expected a property name after '.', not " + property.describe());
     }
     return new ParsedStatement.Assignment(var.text(), read, property.text());
+  }
+
+  /** {@code $name = @(}, a line break, one single-quoted literal per line, {@code )}. */
+  private ParsedStatement dataBlock(Token var) {
+    Token open = in.next();
+    Token nl = in.next();
+    if (nl.kind() != Kind.NEWLINE) {
+      throw in.error(nl, "expected a line break after '@(' (one literal per line), not " + nl.describe());
+    }
+    List<String> values = new ArrayList<>();
+    while (true) {
+      in.skipNewlines();
+      Token t = in.next();
+      if (t.isPunct(")")) {
+        return new ParsedStatement.ListAssignment(var.text(), values);
+      }
+      if (t.kind() == Kind.EOF) {
+        throw in.error(open, "'@(' is never closed");
+      }
+      if (t.kind() != Kind.STRING) {
+        throw in.error(t, "a data block holds single-quoted literals only, one per line, not " + t.describe());
+      }
+      values.add(t.text());
+      Token end = in.peek();
+      if (end.kind() != Kind.NEWLINE) {
+        throw in.error(end, "expected a line break after a literal of the data block, not " + end.describe());
+      }
+    }
   }
 
   /** {@code if|while (-not (probe)) {\n commands \n}}, and {@code if (probe) {\n commands \n}}. */

@@ -146,6 +146,8 @@ public final class ScriptRunner {
     } else if (st instanceof ParsedStatement.Assignment a) {
       List<Map<String, Object>> rows = command(a.read());
       variables.put(a.variable().toLowerCase(Locale.ROOT), rows.isEmpty() ? null : property(rows.get(0), a.property()));
+    } else if (st instanceof ParsedStatement.ListAssignment l) {
+      variables.put(l.variable().toLowerCase(Locale.ROOT), l.values());
     } else if (st instanceof ParsedStatement.Throw t) {
       throw new ScriptStop(t.message());
     }
@@ -185,6 +187,10 @@ public final class ScriptRunner {
         return List.of(Map.of("", checks.fullAccess(c.text("Identity"), c.text("User"))));
       case "grant-fullaccessbyfilter":
         grantFullAccessByFilter(c.text("Filter"), c.text("User"));
+        return List.of();
+      case "add-groupmembersfromlist":
+      case "remove-groupmembersfromlist":
+        MemberListFunctions.run(tenant, c, p -> value(p), name.startsWith("add"), executed::add, output::add);
         return List.of();
       case "find-applicationaccesspolicy":
         return List.of(Map.of("", accessPolicy(c.text("AppId"), c.text("ScopeGroup"), c.text("AccessRight"))));

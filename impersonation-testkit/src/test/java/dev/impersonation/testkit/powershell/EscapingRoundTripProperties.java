@@ -213,6 +213,25 @@ class EscapingRoundTripProperties {
     assertEquals(user, grant.text("User"), script);
   }
 
+  /**
+   * A data block (a large group's members, one literal per line): whatever the addresses hold (quotes of every kind,
+   * {@code $}, backticks, line breaks), the parser reads back exactly the list, one value per literal.
+   */
+  @Property(tries = TRIES, seed = SEED)
+  void dataBlockRoundTrips(@ForAll("anyString") String a, @ForAll("anyString") String b, @ForAll("anyString") String c) {
+    List<String> values = List.of(a, b, c, a + b, "plain@contoso.com");
+    String script = ScriptRenderer.render(new Statement.DataBlock("members1", values)) + "\n"
+        + ScriptRenderer.render(new Statement.Run(dev.impersonation.powershell.Cmdlet.of("Add-GroupMembersFromList").text("Identity", c)
+            .text("LinkType", "Members").param("Members", new dev.impersonation.powershell.ParameterValue.Variable("members1"))));
+    ParsedScript parsed = ScriptParser.parse(script);
+    List<ParsedStatement.ListAssignment> blocks = parsed.statements(ParsedStatement.ListAssignment.class);
+    assertEquals(1, blocks.size(), script);
+    assertEquals(values, blocks.get(0).values(), script);
+    ParsedCommand call = parsed.command("Add-GroupMembersFromList").orElseThrow(() -> new AssertionError(script));
+    assertEquals(values, parsed.values(call, "Members"));
+    assertEquals(c, call.text("Identity"));
+  }
+
   // ------------------------------------------------------------------ OPATH layer
 
   private static ParsedCommand renderedScope(RecipientFilter filter) {

@@ -229,8 +229,10 @@ class PlanScriptParsingTest {
     assertEquals(3, parsed.commands("New-DistributionGroup").size());
     parsed.commands("New-DistributionGroup").forEach(g -> assertEquals(new ParsedValue.Switch(),
         g.parameter("RoomList").orElseThrow()));
-    // Each list the plan creates takes its rooms in the create: 75, 75 and 10, no call per room.
-    assertEquals(List.of(75, 75, 10), parsed.commands("New-DistributionGroup").stream().map(g -> g.texts("Members").size()).toList());
+    // Each list the plan creates takes its rooms in the create: 75, 75 and 10, no call per room; the long lists are
+    // declared in data blocks, one address per line (-Members $members1), the short one stays on its line.
+    assertEquals(List.of(75, 75, 10), parsed.commands("New-DistributionGroup").stream().map(g -> parsed.values(g, "Members").size()).toList());
+    assertEquals(2, parsed.statements(ParsedStatement.ListAssignment.class).size());
     assertTrue(parsed.commands("Add-DistributionGroupMember").isEmpty());
 
     // RBAC for Applications over the three room lists: one assignment per list with -RecipientGroupScope, no

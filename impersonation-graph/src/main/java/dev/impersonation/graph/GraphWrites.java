@@ -230,7 +230,9 @@ final class GraphWrites implements Operation.Visitor<Void> {
       id = created == null || created.getId() == null ? upn : created.getId();
     } catch (ObjectAlreadyExistsException exists) {
       // A retried create: adopt the user and make sure the licence is there.
-      DirectoryUser existing = backend.findUser(upn).orElseThrow(() -> exists);
+      // Graph says the user exists; not finding it is replication lag, not "done": retry rather than skip its licence.
+      DirectoryUser existing = backend.findUser(upn).orElseThrow(() -> new dev.impersonation.TransientTenantException(
+          "The user " + upn + " exists but is not visible yet (replication lag); retrying.", exists));
       if (c.licenseSkuId().isEmpty() || existing.licenseSkuIds().stream().anyMatch(s -> s.equalsIgnoreCase(c.licenseSkuId().get()))) {
         throw exists;
       }
@@ -246,7 +248,14 @@ final class GraphWrites implements Operation.Visitor<Void> {
       license.setDisabledPlans(List.of());
       body.setAddLicenses(List.of(license));
       body.setRemoveLicenses(List.of());
-      backend.http.call("POST /users/" + userId + "/assignLicense", upn, () -> client.users().byUserId(userId).assignLicense().post(body));
+      try {
+        backend.http.call("POST /users/" + userId + "/assignLicense", upn, () -> client.users().byUserId(userId).assignLicense().post(body));
+      } catch (dev.impersonation.ObjectNotFoundException lag) {
+        // A 404 right after the create is replication lag (docs/graph.md): sent again, the create finds the user and
+        // adopts it, then licenses it.
+        throw new dev.impersonation.TransientTenantException("The new user " + upn + " is not visible to assignLicense yet "
+            + "(replication lag after its creation); retrying.", lag);
+      }
     }
   }
 

@@ -34,6 +34,8 @@ final class AdminApiReply {
   byte[] rawBody;
   /** A broken connection instead of an answer (WireMock's fault), or null. */
   com.github.tomakehurst.wiremock.http.Fault connectionFault;
+  /** Milliseconds to hold the answer back (0: none). */
+  int delayMillis;
 
   /** 403 with 32 NUL bytes labelled {@code Content-Encoding: gzip}, as the live endpoint answers a denied cmdlet. */
   static AdminApiReply accessDenied(String journalText) {
@@ -55,6 +57,9 @@ final class AdminApiReply {
     headers.forEach(b::withHeader);
     if (connectionFault != null) {
       return b.withFault(connectionFault).build();
+    }
+    if (delayMillis > 0) {
+      b.withFixedDelay(delayMillis);
     }
     return rawBody != null ? b.withBody(rawBody).build() : b.withBody(body.toString()).build();
   }

@@ -146,6 +146,7 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
             : com.github.tomakehurst.wiremock.http.Fault.MALFORMED_RESPONSE_CHUNK;
         yield r;
       }
+      case LATE_ANSWER_AFTER_RUNNING -> throw new IllegalStateException("answered by running the cmdlet");
       case NOT_FOUND -> error(404, "NotFound", "ManagementObjectNotFoundException", "The operation couldn't be performed "
           + "because object '" + identity + "' couldn't be found on 'NAMPR01A001DC01.PROD.OUTLOOK.COM'.");
     };
@@ -196,7 +197,11 @@ final class InvokeCommandHandler implements ResponseDefinitionTransformerV2 {
             reply = nextPage(request, token, cmdlet);
           } else {
             RestFault fault = nextFault(cmdlet);
-            if (fault != null) {
+            if (fault == RestFault.LATE_ANSWER_AFTER_RUNNING) {
+              List<Map<String, Object>> rows = tenant.invokeExchangeCmdlet(cmdlet, parameters);
+              reply = page(request, cmdlet, rows, 0, pageSize(request), null);
+              reply.delayMillis = RestFault.LATE_ANSWER_MILLIS;
+            } else if (fault != null) {
               reply = injectedReply(fault, cmdlet, parameters);
             } else {
               List<Map<String, Object>> rows = tenant.invokeExchangeCmdlet(cmdlet, parameters);

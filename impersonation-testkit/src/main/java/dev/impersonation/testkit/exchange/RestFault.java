@@ -27,5 +27,13 @@ public enum RestFault {
   /** The connection is reset before any answer (the cmdlet did not run). */
   CONNECTION_RESET,
   /** 200 whose body breaks off mid-stream (a malformed chunk, then the connection closes; the cmdlet did not run). */
-  BODY_CUT_OFF
+  BODY_CUT_OFF,
+  /**
+   * The cmdlet runs, then the answer comes only after {@link #LATE_ANSWER_MILLIS} ms: a client with a shorter read
+   * timeout gives up on a write that did happen (the answer is lost, the change is not).
+   */
+  LATE_ANSWER_AFTER_RUNNING;
+
+  /** How late {@link #LATE_ANSWER_AFTER_RUNNING} answers; a test sets the client's read timeout below it. */
+  public static final int LATE_ANSWER_MILLIS = 1500;
 }

@@ -19,6 +19,10 @@ import java.util.function.Function;
 final class BulkRecipients {
   /** Identities per filter: the service documents no length limit for -Filter, so a conservative bound [U]. */
   static final int CHUNK = 50;
+  /** Identities from which listing the tenant's mailboxes is tried first. */
+  static final int LISTING_FROM = 1000;
+  /** Mailboxes listed per identity at most: past this, chunks are cheaper. */
+  static final int LISTING_FACTOR = 20;
 
   private BulkRecipients() {}
 
@@ -31,6 +35,53 @@ final class BulkRecipients {
    * order); null reads them one at a time.
    */
   static Map<String, Recipient> find(List<String> identities, Function<Cmdlet, List<Map<String, Object>>> run, ParallelCmdlets parallel) {
+    Map<String, Recipient> listed = identities.size() >= LISTING_FROM ? listing(identities, run) : Map.of();
+    List<String> rest = listed.isEmpty() ? identities
+        : identities.stream().filter(i -> !listed.containsKey(i.toLowerCase(Locale.ROOT))).toList();
+    Map<String, Recipient> out = new LinkedHashMap<>(listed);
+    out.putAll(chunked(rest, run, parallel));
+    return out;
+  }
+
+  /**
+   * From {@value #LISTING_FROM} identities on, listing the tenant's mailboxes (1,000 per page) may cost less than chunks
+   * of 50: it does when the tenant has fewer than {@value #LISTING_FACTOR} mailboxes per identity. The listing asks for
+   * at most that many; a shorter answer is the whole tenant, and its mailboxes' EWS settings are then listed the same way
+   * ({@code Get-CASMailbox}). A full answer means a larger tenant: nothing is taken from it and the chunks do the work
+   * (at most twice the chunks' cost, against N/1,000 pages instead of N/25 when most of the tenant is in scope).
+   */
+  private static Map<String, Recipient> listing(List<String> identities, Function<Cmdlet, List<Map<String, Object>>> run) {
+    int limit = LISTING_FACTOR * identities.size();
+    List<Map<String, Object>> rows = run.apply(Cmdlet.of("Get-Recipient").list("RecipientTypeDetails", CmdletExchangeBackend.MAILBOX_TYPES)
+        .text("ResultSize", String.valueOf(limit)));
+    if (rows.size() >= limit) {
+      return Map.of();
+    }
+    Map<String, Recipient> bySmtp = new HashMap<>();
+    for (Map<String, Object> row : rows) {
+      Recipient r = CmdletRows.recipient(row);
+      bySmtp.put(r.primarySmtpAddress().toLowerCase(Locale.ROOT), r);
+    }
+    for (Map<String, Object> cas : run.apply(Cmdlet.of("Get-CASMailbox").text("ResultSize", String.valueOf(limit)))) {
+      String smtp = CmdletRows.str(cas, "PrimarySmtpAddress").toLowerCase(Locale.ROOT);
+      Recipient r = bySmtp.get(smtp);
+      if (r != null) {
+        boolean ews = cas.get("EwsEnabled") == null || CmdletRows.bool(cas, "EwsEnabled");
+        bySmtp.put(smtp, new Recipient(r.name(), r.primarySmtpAddress(), r.distinguishedName(), r.type(), ews));
+      }
+    }
+    Map<String, Recipient> out = new LinkedHashMap<>();
+    for (String identity : identities) {
+      Recipient r = bySmtp.get(identity.toLowerCase(Locale.ROOT));
+      if (r != null) {
+        out.put(identity.toLowerCase(Locale.ROOT), r);
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, Recipient> chunked(List<String> identities, Function<Cmdlet, List<Map<String, Object>>> run,
+      ParallelCmdlets parallel) {
     List<List<String>> chunks = new ArrayList<>();
     for (int from = 0; from < identities.size(); from += CHUNK) {
       chunks.add(identities.subList(from, Math.min(identities.size(), from + CHUNK)));

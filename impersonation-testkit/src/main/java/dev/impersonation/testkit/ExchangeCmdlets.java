@@ -185,6 +185,12 @@ final class ExchangeCmdlets {
       return exchange.mailboxesMatching(p.required("Filter")).stream().map(r -> ExchangeRows.row("Identity", r.name(), "Name",
           r.name(), "PrimarySmtpAddress", r.primarySmtpAddress(), "EwsEnabled", r.ewsEnabled())).toList();
     }
+    if (!p.has("Identity")) {
+      // Every mailbox, up to -ResultSize (default 1000), as the cmdlet lists them.
+      int limit = resultSize(p);
+      return exchange.listMailboxes(Integer.MAX_VALUE).stream().limit(limit).map(r -> ExchangeRows.row("Identity", r.name(), "Name",
+          r.name(), "PrimarySmtpAddress", r.primarySmtpAddress(), "EwsEnabled", r.ewsEnabled())).toList();
+    }
     String identity = p.required("Identity");
     return exchange.call("Get-CASMailbox", identity, false, () -> {
       TenantState.MailboxObject m = s.usableMailbox(identity).orElseThrow(() -> s.notFound(identity));

@@ -34,14 +34,7 @@ class CertificateConnectionExampleTest {
   private static final String SYNC_SP = "9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
 
   private static Path pfx(Path dir) throws Exception {
-    Path file = dir.resolve("admin-app.pfx");
-    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", "admin-app", "-keyalg", "RSA", "-keysize", "2048", "-storetype", "PKCS12",
-        "-keystore", file.toString(), "-storepass", "test-only-pfx-password", "-dname", "CN=admin-app", "-validity", "2")
-        .redirectErrorStream(true).start();
-    String out = new String(keytool.getInputStream().readAllBytes());
-    assertEquals(0, keytool.waitFor(), out);
-    return file;
+    return TestPfx.create(dir, "admin-app", "test-only-pfx-password");
   }
 
   @Test

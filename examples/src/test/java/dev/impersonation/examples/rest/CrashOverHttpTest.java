@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impersonation.ImpersonationSetup;
-import dev.impersonation.Secret;
-import dev.impersonation.SignIn;
 import dev.impersonation.TenantConnection;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.examples.VendorExample;
-import dev.impersonation.exchange.ExchangeConnection;
-import dev.impersonation.graph.GraphConnection;
 import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.plan.ProgressListener;
 import dev.impersonation.spi.DirectoryBackend;
@@ -54,23 +50,18 @@ class CrashOverHttpTest {
 
     Simulators(FakeTenant tenant) {
       exchange = ExchangeAdminSimulator.start(tenant);
-      graph = GraphSimulator.builder(tenant).appToken(ExchangeAdminSimulator.SIGN_IN_TOKEN, OverHttp.ADMIN_APP).start();
+      graph = OverHttp.graph(tenant);
     }
 
     /** A new connection (new backends, nothing cached), optionally dying at the store's simulated crash. */
     TenantConnection connect(FakeTenant tenant, boolean dieAtCrash) {
-      SignIn shared = SignIn.builder(tenant.target()).appId(OverHttp.ADMIN_APP).clientSecret(Secret.of("test-only-admin-secret"))
-          .libraryRetries(false).signInVia(exchange.baseUrl()).build();
-      ExchangeBackend exo = ExchangeConnection.exchangeOnline(tenant.target()).signIn(shared).baseUrl(exchange.baseUrl())
-          .clock(tenant.clock(), tenant.clock()).build().backend();
-      DirectoryBackend dir = GraphConnection.exchangeOnline(tenant.target()).signIn(shared).baseUrl(graph.graphUrl())
-          .clock(tenant.clock(), tenant.clock()).build().directory();
-      if (dieAtCrash) {
-        exo = dying(exo, ExchangeBackend.class);
-        dir = dying(dir, DirectoryBackend.class);
+      TenantConnection http = OverHttp.connection(tenant, exchange, graph);
+      if (!dieAtCrash) {
+        return http;
       }
-      return TenantConnection.builder(tenant.target()).exchange(exo).directory(dir)
-          .accessProbe(tenant.connection().accessProbe().orElseThrow()).clock(tenant.clock(), tenant.clock()).build();
+      return TenantConnection.builder(tenant.target()).exchange(dying(http.exchange().orElseThrow(), ExchangeBackend.class))
+          .directory(dying(http.directory().orElseThrow(), DirectoryBackend.class))
+          .accessProbe(http.accessProbe().orElseThrow()).clock(tenant.clock(), tenant.clock()).build();
     }
 
     @Override

@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impersonation.ImpersonationException;
 import dev.impersonation.ImpersonationSetup;
-import dev.impersonation.Secret;
-import dev.impersonation.SignIn;
 import dev.impersonation.TenantConnection;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.examples.VendorExample;
-import dev.impersonation.exchange.ExchangeConnection;
-import dev.impersonation.graph.GraphConnection;
 import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.ProgressListener;
@@ -62,23 +58,16 @@ class FaultMatrixOverHttpTest {
   }
 
   private static TenantConnection connect(FakeTenant tenant, ExchangeAdminSimulator exchange, GraphSimulator graph) {
-    return connect(tenant, exchange, graph, java.time.Duration.ofMinutes(2));
+    return OverHttp.connection(tenant, exchange, graph);
   }
 
   private static TenantConnection connect(FakeTenant tenant, ExchangeAdminSimulator exchange, GraphSimulator graph,
       java.time.Duration readTimeout) {
-    SignIn shared = SignIn.builder(tenant.target()).appId(OverHttp.ADMIN_APP).clientSecret(Secret.of("test-only-admin-secret"))
-        .libraryRetries(false).signInVia(exchange.baseUrl()).build();
-    return TenantConnection.builder(tenant.target())
-        .exchange(ExchangeConnection.exchangeOnline(tenant.target()).signIn(shared).baseUrl(exchange.baseUrl())
-            .readTimeout(readTimeout).clock(tenant.clock(), tenant.clock()).build().backend())
-        .directory(GraphConnection.exchangeOnline(tenant.target()).signIn(shared).baseUrl(graph.graphUrl())
-            .clock(tenant.clock(), tenant.clock()).build().directory())
-        .accessProbe(tenant.connection().accessProbe().orElseThrow()).clock(tenant.clock(), tenant.clock()).build();
+    return OverHttp.connection(tenant, exchange, graph, readTimeout);
   }
 
   private static GraphSimulator graph(FakeTenant tenant) {
-    return GraphSimulator.builder(tenant).appToken(ExchangeAdminSimulator.SIGN_IN_TOKEN, OverHttp.ADMIN_APP).start();
+    return OverHttp.graph(tenant);
   }
 
   /** Applies every setup in order; null when all succeeded, else what stopped them. */

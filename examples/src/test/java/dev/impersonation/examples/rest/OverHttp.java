@@ -36,6 +36,33 @@ final class OverHttp implements AutoCloseable {
         .clock(tenant.clock(), tenant.clock()).build();
   }
 
+  /** A Graph simulator for {@code tenant} whose sign-in token acts as the admin app. */
+  static GraphSimulator graph(FakeTenant tenant) {
+    return GraphSimulator.builder(tenant).appToken(ExchangeAdminSimulator.SIGN_IN_TOKEN, ADMIN_APP).start();
+  }
+
+  /**
+   * A new connection (new backends, nothing cached) to {@code tenant} through running simulators, signed in as the admin
+   * app, on the tenant's clock; the access probe stays in memory.
+   */
+  static TenantConnection connection(FakeTenant tenant, ExchangeAdminSimulator exchange, GraphSimulator graph,
+      java.time.Duration readTimeout) {
+    SignIn shared = SignIn.builder(tenant.target()).appId(ADMIN_APP).clientSecret(Secret.of("test-only-admin-secret"))
+        .libraryRetries(false).signInVia(exchange.baseUrl()).build();
+    return TenantConnection.builder(tenant.target())
+        .exchange(ExchangeConnection.exchangeOnline(tenant.target()).signIn(shared).baseUrl(exchange.baseUrl())
+            .readTimeout(readTimeout).clock(tenant.clock(), tenant.clock()).build().backend())
+        .directory(GraphConnection.exchangeOnline(tenant.target()).signIn(shared).baseUrl(graph.graphUrl())
+            .clock(tenant.clock(), tenant.clock()).build().directory())
+        .accessProbe(tenant.connection().accessProbe().orElseThrow())
+        .clock(tenant.clock(), tenant.clock()).build();
+  }
+
+  /** {@link #connection(FakeTenant, ExchangeAdminSimulator, GraphSimulator, java.time.Duration)} with the default timeout. */
+  static TenantConnection connection(FakeTenant tenant, ExchangeAdminSimulator exchange, GraphSimulator graph) {
+    return connection(tenant, exchange, graph, java.time.Duration.ofMinutes(2));
+  }
+
   /** What {@code body} prints, as UTF-8 text. */
   static String printed(java.util.function.Consumer<java.io.PrintStream> body) {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();

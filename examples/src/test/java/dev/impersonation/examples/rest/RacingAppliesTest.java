@@ -7,12 +7,8 @@ import dev.impersonation.Access;
 import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.Principal;
 import dev.impersonation.Scope;
-import dev.impersonation.Secret;
-import dev.impersonation.SignIn;
 import dev.impersonation.TenantConnection;
 import dev.impersonation.TenantTarget;
-import dev.impersonation.exchange.ExchangeConnection;
-import dev.impersonation.graph.GraphConnection;
 import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.plan.ProgressListener;
 import dev.impersonation.testkit.FakeTenant;
@@ -55,14 +51,7 @@ class RacingAppliesTest {
       .access(Access.rbacForApplications("Application Calendars.ReadWrite")).outsider("ceo@contoso.com").build();
 
   private static TenantConnection connect(FakeTenant tenant, ExchangeAdminSimulator exchange, GraphSimulator graph) {
-    SignIn signIn = SignIn.builder(tenant.target()).appId(OverHttp.ADMIN_APP).clientSecret(Secret.of("test-only-admin-secret"))
-        .libraryRetries(false).signInVia(exchange.baseUrl()).build();
-    return TenantConnection.builder(tenant.target())
-        .exchange(ExchangeConnection.exchangeOnline(tenant.target()).signIn(signIn).baseUrl(exchange.baseUrl())
-            .clock(tenant.clock(), tenant.clock()).build().backend())
-        .directory(GraphConnection.exchangeOnline(tenant.target()).signIn(signIn).baseUrl(graph.graphUrl())
-            .clock(tenant.clock(), tenant.clock()).build().directory())
-        .accessProbe(tenant.connection().accessProbe().orElseThrow()).clock(tenant.clock(), tenant.clock()).build();
+    return OverHttp.connection(tenant, exchange, graph);
   }
 
   private static String singleApplySnapshot() {
@@ -114,8 +103,7 @@ class RacingAppliesTest {
   @Test
   void overHttpWithAConnectionEach() throws Exception {
     FakeTenant tenant = tenant();
-    try (ExchangeAdminSimulator exchange = ExchangeAdminSimulator.start(tenant); GraphSimulator graph = GraphSimulator.builder(tenant)
-        .appToken(ExchangeAdminSimulator.SIGN_IN_TOKEN, OverHttp.ADMIN_APP).start()) {
+    try (ExchangeAdminSimulator exchange = ExchangeAdminSimulator.start(tenant); GraphSimulator graph = OverHttp.graph(tenant)) {
       assertConvergedWithoutDuplicates(tenant, race(i -> connect(tenant, exchange, graph)), connect(tenant, exchange, graph));
     }
   }
@@ -123,8 +111,7 @@ class RacingAppliesTest {
   @Test
   void overHttpSharingOneConnection() throws Exception {
     FakeTenant tenant = tenant();
-    try (ExchangeAdminSimulator exchange = ExchangeAdminSimulator.start(tenant); GraphSimulator graph = GraphSimulator.builder(tenant)
-        .appToken(ExchangeAdminSimulator.SIGN_IN_TOKEN, OverHttp.ADMIN_APP).start()) {
+    try (ExchangeAdminSimulator exchange = ExchangeAdminSimulator.start(tenant); GraphSimulator graph = OverHttp.graph(tenant)) {
       TenantConnection shared = connect(tenant, exchange, graph);
       assertConvergedWithoutDuplicates(tenant, race(i -> shared), shared);
     }

@@ -51,14 +51,7 @@ class SecretCanaryTest {
   private static final String SKU = "6fd2c87f-b296-42f0-b197-1e91e994b900";
 
   private static Path pfx(Path dir) throws Exception {
-    Path file = dir.resolve("admin-app.pfx");
-    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", "admin-app", "-keyalg", "RSA", "-keysize", "2048", "-storetype", "PKCS12",
-        "-keystore", file.toString(), "-storepass", PFX_PASSWORD, "-dname", "CN=admin-app", "-validity", "2")
-        .redirectErrorStream(true).start();
-    String out = new String(keytool.getInputStream().readAllBytes());
-    assertEquals(0, keytool.waitFor(), out);
-    return file;
+    return TestPfx.create(dir, "admin-app", PFX_PASSWORD);
   }
 
   private static String stackTrace(Throwable t) {

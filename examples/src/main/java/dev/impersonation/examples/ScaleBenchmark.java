@@ -1,23 +1,19 @@
 package dev.impersonation.examples;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.impersonation.Access;
 import dev.impersonation.ImpersonationSetup;
-import dev.impersonation.ObjectAlreadyExistsException;
 import dev.impersonation.Principal;
 import dev.impersonation.Scope;
 import dev.impersonation.Secret;
 import dev.impersonation.SignIn;
 import dev.impersonation.TenantConnection;
 import dev.impersonation.TenantTarget;
-import dev.impersonation.ThrottledException;
 import dev.impersonation.exchange.ExchangeConnection;
 import dev.impersonation.exchange.ExchangeRestTransport;
 import dev.impersonation.graph.GraphConnection;
 import dev.impersonation.plan.ApplyResult;
 import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.ProgressListener;
-import dev.impersonation.powershell.Cmdlet;
 import dev.impersonation.spi.Sleeper;
 import dev.impersonation.testkit.FakeTenant;
 import dev.impersonation.testkit.exchange.ExchangeAdminSimulator;
@@ -27,23 +23,15 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Issue 13's benchmark (docs/benchmarks.md): the library against the seeds' loop (one cmdlet or request per member,
@@ -72,14 +60,14 @@ public final class ScaleBenchmark {
   /** The simulated tenant's Exchange rate budget per minute [U] (Graph's identity-write limit, 3,000 per 150 s, as a stand-in). */
   static final int TENANT_REQUESTS_PER_MINUTE = 1200;
   private static final String DOMAIN = "contoso.onmicrosoft.com";
-  private static final String APP = "6f1c2a3b-4d5e-4f60-8172-93a4b5c6d7e8";
-  private static final String SP = "9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+  static final String APP = "6f1c2a3b-4d5e-4f60-8172-93a4b5c6d7e8";
+  static final String SP = "9a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
   private static final String ADMIN_APP = "00000000-0000-4000-8000-0000000000aa";
-  private static final String AU = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
-  private static final String GROUP = "Bench Users";
+  static final String AU = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+  static final String GROUP = "Bench Users";
   /** The library's bound on one group's members; more are split into further groups. */
   private static final int MAX_PER_GROUP = 10_000;
-  private static final String ROLE = "Application Calendars.ReadWrite";
+  static final String ROLE = "Application Calendars.ReadWrite";
 
   private ScaleBenchmark() {}
 
@@ -115,74 +103,8 @@ public final class ScaleBenchmark {
   /** One plan-only figure: planning {@code mailboxes} members in a tenant of as many mailboxes, in a 256 MB heap. */
   public record PlanOnly(int mailboxes, boolean succeeded, double seedSeconds, double planSeconds, long peakHeapMb, String note) {}
 
-  /**
-   * Simulated time: the wall time during which at least one request was waiting out its round trip (so concurrent round
-   * trips count once), times {@value #SPEED_UP}, plus the waits slept on this clock (Retry-After, back-off), which take no
-   * real time. The client's and the simulators' own computing does not count: in production it is small next to the
-   * round trips, here it would dominate.
-   */
-  static final class BenchmarkClock extends Clock implements Sleeper {
-    private final Instant start = Instant.parse("2026-12-04T00:00:00Z");
-    private final AtomicLong slept = new AtomicLong();
-    private long busyNanos;
-    private int inFlight;
-    private long busySince;
-
-    @Override
-    public Instant instant() {
-      long busy;
-      synchronized (this) {
-        busy = busyNanos + (inFlight > 0 ? System.nanoTime() - busySince : 0);
-      }
-      return start.plusNanos(busy * SPEED_UP + slept.get());
-    }
-
-    @Override
-    public void sleep(Duration d) {
-      slept.addAndGet(d.toNanos());
-    }
-
-    /** The simulators' latency: really waits {@code d} while counting a round trip in flight. */
-    Sleeper roundTrips() {
-      return d -> {
-        synchronized (this) {
-          if (inFlight++ == 0) {
-            busySince = System.nanoTime();
-          }
-        }
-        try {
-          Sleeper.system().sleep(d);
-        } finally {
-          synchronized (this) {
-            if (--inFlight == 0) {
-              busyNanos += System.nanoTime() - busySince;
-            }
-          }
-        }
-      };
-    }
-
-    /**
-     * For a client that sends one request at a time: each request advances the clock by {@code roundTrip} without
-     * waiting, which is exactly what the pending time of a sequential client adds up to.
-     */
-    Sleeper accountedRoundTrips(Duration roundTrip) {
-      return d -> slept.addAndGet(roundTrip.toNanos());
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
-
   /** The two simulators of one tenant, on one benchmark clock. */
-  private static final class World implements AutoCloseable {
+  static final class World implements AutoCloseable {
     final FakeTenant tenant;
     final BenchmarkClock clock = new BenchmarkClock();
     final ExchangeAdminSimulator exchange;
@@ -292,7 +214,7 @@ public final class ScaleBenchmark {
   }
 
   /** Runs {@code body} in {@code world} and measures it. */
-  private static Row measure(Kind kind, String scenario, int members, World world, Runnable body) {
+  static Row measure(Kind kind, String scenario, int members, World world, Runnable body) {
     resetPeakHeap();
     int requests = world.requests();
     int throttled = world.throttled();
@@ -327,100 +249,9 @@ public final class ScaleBenchmark {
     return rows;
   }
 
-  /**
-   * The seeds' loop: the group or unit, then one cmdlet or request per member, one at a time, then the role. It sends one
-   * request at a time, so each is accounted one round trip without really waiting (BenchmarkClock#accountedRoundTrips).
-   */
+  /** The seeds' loop's first setup ({@link SeedsLoop}). */
   static Row baseline(Kind kind, int n) {
-    try (World world = new World(tenant(kind, n), Duration.ZERO, true)) {
-      ExchangeRestTransport exchange = world.transport();
-      return measure(kind, "seeds' loop: first setup", n, world, () -> {
-        switch (kind) {
-          case DISTRIBUTION_GROUP -> send(world, exchange, Cmdlet.of("New-DistributionGroup").text("Name", GROUP));
-          case MICROSOFT_365_GROUP -> send(world, exchange, Cmdlet.of("New-UnifiedGroup").text("DisplayName", GROUP));
-          default -> { }
-        }
-        if (kind == Kind.ADMINISTRATIVE_UNIT) {
-          GraphLoop graph = new GraphLoop(world);
-          Map<String, String> ids = graph.userIds();
-          for (String m : members(n)) {
-            graph.addUnitMember(AU, ids.get(m));
-          }
-        } else {
-          for (String m : members(n)) {
-            send(world, exchange, kind == Kind.MICROSOFT_365_GROUP
-                ? Cmdlet.of("Add-UnifiedGroupLinks").text("Identity", GROUP).text("LinkType", "Members").text("Links", m)
-                : Cmdlet.of("Add-DistributionGroupMember").text("Identity", GROUP).text("Member", m));
-          }
-        }
-        send(world, exchange, Cmdlet.of("New-ServicePrincipal").text("AppId", APP).text("ObjectId", SP));
-        Cmdlet assign = Cmdlet.of("New-ManagementRoleAssignment").text("Role", ROLE).text("App", SP);
-        send(world, exchange, kind == Kind.ADMINISTRATIVE_UNIT ? assign.text("RecipientAdministrativeUnitScope", AU)
-            : assign.text("RecipientGroupScope", GROUP));
-      });
-    }
-  }
-
-  /** One cmdlet, waiting out throttling on the benchmark clock as any client must. */
-  private static void send(World world, ExchangeRestTransport exchange, Cmdlet cmdlet) {
-    while (true) {
-      try {
-        exchange.invoke(cmdlet);
-        return;
-      } catch (ObjectAlreadyExistsException e) {
-        return;
-      } catch (ThrottledException e) {
-        world.clock.sleep(e.retryAfter().orElse(Duration.ofSeconds(1)));
-      }
-    }
-  }
-
-  /** The seeds' Graph calls, one request per member. */
-  private static final class GraphLoop {
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final World world;
-
-    GraphLoop(World world) {
-      this.world = world;
-    }
-
-    private HttpResponse<String> call(String method, String url, String body) {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + GraphSimulator.SIGN_IN_TOKEN)
-          .header("Content-Type", "application/json");
-      b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody()) : b.method(method, HttpRequest.BodyPublishers.ofString(body));
-      try {
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-
-    /** Every user's id by UPN: pages of 999. */
-    Map<String, String> userIds() {
-      Map<String, String> ids = new LinkedHashMap<>();
-      String url = world.graph.graphUrl() + "/users?$select=id,userPrincipalName&$top=999";
-      while (url != null) {
-        try {
-          JsonNode page = Plan.jsonMapper().readTree(call("GET", url, null).body());
-          page.path("value").forEach(u -> ids.put(u.path("userPrincipalName").asText().toLowerCase(Locale.ROOT), u.path("id").asText()));
-          url = page.hasNonNull("@odata.nextLink") ? page.get("@odata.nextLink").asText() : null;
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-      return ids;
-    }
-
-    void addUnitMember(String unit, String userId) {
-      HttpResponse<String> r = call("POST", world.graph.graphUrl() + "/directory/administrativeUnits/" + unit + "/members/$ref",
-          "{\"@odata.id\":\"https://graph.microsoft.com/v1.0/directoryObjects/" + userId + "\"}");
-      if (r.statusCode() >= 300 && r.statusCode() != 400) {
-        throw new IllegalStateException("adding " + userId + ": " + r.statusCode() + " " + r.body());
-      }
-    }
+    return SeedsLoop.firstSetup(kind, n);
   }
 
   // ------------------------------------------------------------ plan-only in a small heap

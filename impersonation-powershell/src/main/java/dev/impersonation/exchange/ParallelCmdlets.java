@@ -59,57 +59,31 @@ final class ParallelCmdlets {
    * @throws TenantException the first throttled answer, else the first failure, after the cmdlets in flight finished
    */
   void sendAll(List<Cmdlet> cmdlets, Consumer<Cmdlet> send, Predicate<TenantException> doneAlready) {
-    if (cmdlets.isEmpty()) {
-      return;
-    }
-    int workers = Math.min(concurrency.max(), cmdlets.size());
-    AtomicInteger next = new AtomicInteger();
-    AtomicInteger inPlace = new AtomicInteger();
-    AtomicBoolean stop = new AtomicBoolean();
-    List<RuntimeException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-    List<ObjectAlreadyExistsException> existing = java.util.Collections.synchronizedList(new ArrayList<>());
-    Runnable worker = () -> {
-      int i;
-      while (!stop.get() && (i = next.getAndIncrement()) < cmdlets.size()) {
+    // Each cmdlet's outcome: null when it made the change, else the answer saying the change was in place already.
+    List<TenantException> outcomes;
+    try {
+      outcomes = readAll(cmdlets, c -> {
         try {
-          concurrency.acquire();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          failures.add(new TenantException("Interrupted before sending " + cmdlets.get(i).name() + "."));
-          stop.set(true);
-          return;
-        }
-        boolean throttled = false;
-        try {
-          send.accept(cmdlets.get(i));
+          send.accept(c);
+          return null;
         } catch (ObjectAlreadyExistsException e) {
-          inPlace.incrementAndGet();
-          existing.add(e);
+          return e;
         } catch (TenantException e) {
           if (doneAlready.test(e)) {
-            inPlace.incrementAndGet();
-          } else {
-            throttled = e instanceof ThrottledException;
-            failures.add(e);
-            stop.set(true);
+            return e;
           }
-        } catch (RuntimeException e) {
-          failures.add(e);
-          stop.set(true);
-        } finally {
-          concurrency.release(throttled);
+          throw e;
         }
-      }
-    };
-    run(worker, workers, stop);
-    if (!failures.isEmpty()) {
-      RuntimeException first = failures.stream().filter(ThrottledException.class::isInstance).findFirst().orElse(failures.get(0));
-      LOG.debug("{} of {} {} cmdlets sent before {}; concurrency now {}", next.get(), cmdlets.size(), cmdlets.get(0).name(),
+      });
+    } catch (RuntimeException first) {
+      LOG.debug("{} cmdlets stopped by {}; concurrency now {}", cmdlets.isEmpty() ? "" : cmdlets.get(0).name(),
           first.getClass().getSimpleName(), concurrency);
       throw first;
     }
-    if (inPlace.get() == cmdlets.size() && !existing.isEmpty()) {
-      throw existing.get(0);
+    if (!outcomes.isEmpty() && outcomes.stream().allMatch(java.util.Objects::nonNull)) {
+      outcomes.stream().filter(ObjectAlreadyExistsException.class::isInstance).findFirst().ifPresent(e -> {
+        throw (ObjectAlreadyExistsException) e;
+      });
     }
   }
 

@@ -116,7 +116,7 @@ public final class PlanScript {
     }
     cmdlets.stream().filter(ScriptFunctions.names()::contains).forEach(functions::add);
     if (functions.contains(ScriptFunctions.VERIFY) && plan.verification().get().check() == ScriptVerification.Check.MAILBOX_PERMISSION
-        || functions.contains(ScriptFunctions.GRANT_FULL_ACCESS_BY_FILTER)) {
+        || functions.contains(ScriptFunctions.GRANT_FULL_ACCESS_BY_FILTER) || functions.contains(ScriptFunctions.GRANT_FULL_ACCESS_FROM_LIST)) {
       functions.add(ScriptFunctions.FULL_ACCESS_PROBE);
     }
 

@@ -29,6 +29,12 @@ final class ScriptDataBlocks {
     if (op instanceof Operation.RemoveGroupMembers r && r.members().size() > THRESHOLD && exchangeWritable(r.kind())) {
       return loop(ScriptFunctions.REMOVE_MEMBERS_FROM_LIST, r.group(), r.kind(), r.members());
     }
+    if (op instanceof Operation.AddMailboxPermissions p && p.recipientFilter().isEmpty() && p.mailboxes().size() > THRESHOLD) {
+      String variable = nextVariable();
+      return List.of(new Statement.DataBlock(variable, p.mailboxes()),
+          new Statement.Run(Cmdlet.of(ScriptFunctions.GRANT_FULL_ACCESS_FROM_LIST).text("User", p.user())
+              .param("Mailboxes", new ParameterValue.Variable(variable))));
+    }
     List<Statement> out = new ArrayList<>();
     for (Statement st : statements) {
       List<Statement> declared = new ArrayList<>();

@@ -72,7 +72,9 @@ final class ScriptVerifications {
       }
     } else if (setup.scope() instanceof MailboxListScope list) {
       declared.addAll(list.mailboxes());
-      pickOutsider = true;
+      // The script excludes only the mailboxes it lists (at most MAX_DECLARED of them): with more, the mailbox it picked
+      // could be in the scope and be reported as an outsider with access. Then it asks for outsider(...) instead.
+      pickOutsider = list.mailboxes().size() <= MAX_DECLARED;
     } else if (setup.scope() instanceof AdministrativeUnitScope au && au.managesMembers()) {
       declared.addAll(au.members());
     }

@@ -28,6 +28,10 @@ public final class ScriptFunctions {
    */
   public static final String GRANT_FULL_ACCESS_BY_FILTER = "Grant-FullAccessByFilter";
   /**
+   * FullAccess (AutoMapping off) for a user on every mailbox of a data block, each guarded by {@link #FULL_ACCESS_PROBE}.
+   */
+  public static final String GRANT_FULL_ACCESS_FROM_LIST = "Grant-FullAccessFromList";
+  /**
    * Adds every address of a data block to a group, one cmdlet per member ({@code Add-DistributionGroupMember}, or
    * {@code Add-UnifiedGroupLinks} for a Microsoft 365 group), "already a member" counting as done, with progress.
    */
@@ -143,6 +147,20 @@ public final class ScriptFunctions {
           "    }",
           "  }",
           "  Write-Host ('FullAccess for ' + $User + ': ' + $matched + ' mailbox(es) match the filter, ' + $granted + ' granted now.')",
+          "}")),
+      Map.entry(GRANT_FULL_ACCESS_FROM_LIST, String.join("\n",
+          "function " + GRANT_FULL_ACCESS_FROM_LIST + " {",
+          "  [CmdletBinding()]",
+          "  param([string] $User, [string[]] $Mailboxes)",
+          "  # Each mailbox of the list gets FullAccess for the user with AutoMapping off, unless it has it already.",
+          "  $granted = 0",
+          "  foreach ($identity in $Mailboxes) {",
+          "    if (-not (" + FULL_ACCESS_PROBE + " -Identity $identity -User $User)) {",
+          "      Add-MailboxPermission -Identity $identity -User $User -AccessRights FullAccess -AutoMapping:$false",
+          "      $granted += 1",
+          "    }",
+          "  }",
+          "  Write-Host ('FullAccess for ' + $User + ': ' + $Mailboxes.Count + ' mailbox(es) in the list, ' + $granted + ' granted now.')",
           "}")),
       Map.entry(ADD_MEMBERS_FROM_LIST, membersFromList(ADD_MEMBERS_FROM_LIST, "already there (MemberAlreadyExists)",
           "Add-UnifiedGroupLinks -Identity $Identity -LinkType Members -Links $member",
@@ -343,7 +361,7 @@ public final class ScriptFunctions {
   /** The names of every function this class defines. */
   public static List<String> names() {
     return List.of(ASSERT_EXCHANGE_ONLINE, ASSERT_EXCHANGE_SERVER, ASSERT_GRAPH, AWAIT_CUSTOMIZATION, FULL_ACCESS_PROBE,
-        GRANT_FULL_ACCESS_BY_FILTER, ADD_MEMBERS_FROM_LIST, REMOVE_MEMBERS_FROM_LIST, ACCESS_POLICY_PROBE, ALLOW_EWS_APPLICATION, DISALLOW_EWS_APPLICATION, CONFIRM_RBAC, VERIFY);
+        GRANT_FULL_ACCESS_BY_FILTER, GRANT_FULL_ACCESS_FROM_LIST, ADD_MEMBERS_FROM_LIST, REMOVE_MEMBERS_FROM_LIST, ACCESS_POLICY_PROBE, ALLOW_EWS_APPLICATION, DISALLOW_EWS_APPLICATION, CONFIRM_RBAC, VERIFY);
   }
 
   /** The definition of the named function. @throws IllegalArgumentException for another name */

@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The model of the admin script's {@code Add-GroupMembersFromList} / {@code Remove-GroupMembersFromList} functions: one
- * cmdlet per member of the data block, "already a member" (or "not a member" when removing) counting as done, as the
- * function's {@code Invoke-Idempotent} does.
+ * The model of the admin script's data-block functions: {@code Add-GroupMembersFromList} /
+ * {@code Remove-GroupMembersFromList} (one cmdlet per member of the data block, "already a member" or "not a member"
+ * counting as done, as the function's {@code Invoke-Idempotent} does) and {@code Grant-FullAccessFromList} (each
+ * mailbox granted unless {@code Test-MailboxFullAccess} finds the grant).
  */
 final class MemberListFunctions {
   private MemberListFunctions() {}
@@ -52,5 +53,29 @@ final class MemberListFunctions {
       }
     }
     output.accept(members.size() + " member(s) " + (add ? "added to or already in: " : "removed from or already gone from: ") + group);
+  }
+
+  /** Grant-FullAccessFromList: Add-MailboxPermission (AutoMapping off) on each listed mailbox that lacks the grant. */
+  @SuppressWarnings("unchecked")
+  static void grantFullAccess(FakeTenant tenant, ParsedCommand c, java.util.function.Function<ParsedValue, Object> value,
+      java.util.function.BiPredicate<String, String> hasFullAccess, Consumer<ParsedCommand> executed, Consumer<String> output) {
+    String user = c.text("User");
+    Object list = c.parameters().stream().filter(p -> p.name().equalsIgnoreCase("Mailboxes")).findFirst()
+        .map(p -> value.apply(p.value())).orElse(List.of());
+    List<String> mailboxes = list instanceof List<?> l ? (List<String>) l : List.of(String.valueOf(list));
+    int granted = 0;
+    for (String identity : mailboxes) {
+      if (!hasFullAccess.test(identity, user)) {
+        Map<String, Object> add = new LinkedHashMap<>();
+        add.put("Identity", identity);
+        add.put("User", user);
+        add.put("AccessRights", "FullAccess");
+        add.put("AutoMapping", Boolean.FALSE);
+        executed.accept(new ParsedCommand("Add-MailboxPermission", List.of(), List.of(), 0));
+        tenant.invokeExchangeCmdlet("Add-MailboxPermission", add);
+        granted++;
+      }
+    }
+    output.accept("FullAccess for " + user + ": " + mailboxes.size() + " mailbox(es) in the list, " + granted + " granted now.");
   }
 }

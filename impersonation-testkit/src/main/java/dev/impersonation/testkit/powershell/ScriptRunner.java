@@ -188,6 +188,9 @@ public final class ScriptRunner {
       case "grant-fullaccessbyfilter":
         grantFullAccessByFilter(c.text("Filter"), c.text("User"));
         return List.of();
+      case "grant-fullaccessfromlist":
+        MemberListFunctions.grantFullAccess(tenant, c, p -> value(p), checks::fullAccess, executed::add, output::add);
+        return List.of();
       case "add-groupmembersfromlist":
       case "remove-groupmembersfromlist":
         MemberListFunctions.run(tenant, c, p -> value(p), name.startsWith("add"), executed::add, output::add);

@@ -83,4 +83,36 @@ class DataBlockScriptTest {
     assertFalse(script.contains("@(\n"), script);
     assertEquals(5, ScriptParser.parse(script).commands("Add-DistributionGroupMember").size());
   }
+
+  @Test
+  void fullAccessOnFiftyListedMailboxesInOneDataBlock() {
+    java.util.function.Supplier<FakeTenant> tenant = () -> {
+      FakeTenant.Builder b = FakeTenant.exchangeOnline(DOMAIN).userMailbox("svc@contoso.com");
+      members(50).forEach(b::userMailbox);
+      return b.build();
+    };
+    ImpersonationSetup setup = ImpersonationSetup.builder().name("Svc").target(TenantTarget.exchangeOnline(DOMAIN))
+        .principal(Principal.serviceAccount("svc@contoso.com")).scope(Scope.mailboxes(members(50))).access(Access.fullAccess()).build();
+    FakeTenant applied = tenant.get();
+    assertTrue(setup.apply(applied.connection()).succeeded());
+    FakeTenant scripted = tenant.get();
+    // One mailbox has the grant already: the function checks first and leaves it.
+    scripted.invokeExchangeCmdlet("Add-MailboxPermission", java.util.Map.of("Identity", "user00003@contoso.com", "User",
+        "svc@contoso.com", "AccessRights", "FullAccess", "AutoMapping", false));
+    String script = setup.plan(scripted.connection()).toPowerShell();
+    ParsedScript parsed = ScriptParser.parse(script);
+    ParsedCommand grant = parsed.command("Grant-FullAccessFromList").orElseThrow(() -> new AssertionError(script));
+    assertEquals(49, parsed.values(grant, "Mailboxes").size(), "the plan grants the 49 that lack it");
+    assertTrue(parsed.commands("Add-MailboxPermission").isEmpty(), "no statement per mailbox");
+    assertTrue(parsed.functions().contains("Test-MailboxFullAccess"), "the function's probe is defined");
+    // 50 listed mailboxes: the verification cannot tell an unlisted one from an outsider, so it picks none (and warns).
+    assertTrue(parsed.command("Test-ImpersonationAccess").orElseThrow().parameter("PickOutsider").isEmpty(), script);
+
+    ScriptRunner.Result first = ScriptRunner.on(scripted).run(script);
+    assertEquals(0, first.exitCode(), first::toString);
+    assertEquals(applied.snapshot(), scripted.snapshot(), "the script reaches the state apply reaches");
+    int writes = scripted.writes().size();
+    assertEquals(0, ScriptRunner.on(scripted).run(script).exitCode());
+    assertEquals(writes, scripted.writes().size(), "a second run grants nothing");
+  }
 }

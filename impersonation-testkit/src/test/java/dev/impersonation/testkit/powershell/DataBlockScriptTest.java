@@ -115,4 +115,46 @@ class DataBlockScriptTest {
     assertEquals(0, ScriptRunner.on(scripted).run(script).exitCode());
     assertEquals(writes, scripted.writes().size(), "a second run grants nothing");
   }
+
+  /** Runs {@code setup}'s script on a tenant and checks it reaches apply's state, and that a second run writes nothing. */
+  private static void scriptMatchesApply(ImpersonationSetup setup, java.util.function.Supplier<FakeTenant> tenant, String function) {
+    FakeTenant applied = tenant.get();
+    assertTrue(setup.apply(applied.connection()).succeeded());
+    FakeTenant scripted = tenant.get();
+    String script = setup.plan(scripted.connection()).toPowerShell();
+    assertTrue(ScriptParser.parse(script).command(function).isPresent(), script);
+    ScriptRunner.Result first = ScriptRunner.on(scripted).run(script);
+    assertEquals(0, first.exitCode(), first::toString);
+    assertEquals(applied.snapshot(), scripted.snapshot(), "the script reaches the state apply reaches");
+    int writes = scripted.writes().size();
+    assertEquals(0, ScriptRunner.on(scripted).run(script).exitCode());
+    assertEquals(writes, scripted.writes().size(), "a second run changes nothing");
+  }
+
+  @Test
+  void exactMembershipRemovesThirtyMembersThroughADataBlock() {
+    java.util.function.Supplier<FakeTenant> tenant = () -> {
+      FakeTenant.Builder b = FakeTenant.exchangeOnline(DOMAIN).application(APP, SP, "Sync");
+      members(35).forEach(b::userMailbox);
+      return b.mailEnabledSecurityGroup("Sync Users", members(35).toArray(String[]::new)).build();
+    };
+    ImpersonationSetup setup = ImpersonationSetup.builder().name("Sync").target(TenantTarget.exchangeOnline(DOMAIN))
+        .principal(Principal.application(APP).servicePrincipal(SP))
+        .scope(Scope.mailEnabledSecurityGroup("Sync Users").members(members(5)).exactMembership())
+        .access(Access.rbacForApplications("Application Calendars.ReadWrite")).build();
+    scriptMatchesApply(setup, tenant, "Remove-GroupMembersFromList");
+  }
+
+  @Test
+  void aMicrosoft365GroupTakesThirtyMembersThroughUnifiedGroupLinks() {
+    java.util.function.Supplier<FakeTenant> tenant = () -> {
+      FakeTenant.Builder b = FakeTenant.exchangeOnline(DOMAIN).application(APP, SP, "Sync").userMailbox("eve@contoso.com");
+      members(30).forEach(b::userMailbox);
+      return b.microsoft365Group("Sync Team", "eve@contoso.com").build();
+    };
+    ImpersonationSetup setup = ImpersonationSetup.builder().name("Sync").target(TenantTarget.exchangeOnline(DOMAIN))
+        .principal(Principal.application(APP).servicePrincipal(SP)).scope(Scope.microsoft365Group("Sync Team").members(members(30)))
+        .access(Access.rbacForApplications("Application Calendars.ReadWrite")).build();
+    scriptMatchesApply(setup, tenant, "Add-GroupMembersFromList");
+  }
 }

@@ -65,17 +65,27 @@ final class MemberListFunctions {
     List<String> mailboxes = list instanceof List<?> l ? (List<String>) l : List.of(String.valueOf(list));
     int granted = 0;
     for (String identity : mailboxes) {
-      if (!hasFullAccess.test(identity, user)) {
-        Map<String, Object> add = new LinkedHashMap<>();
-        add.put("Identity", identity);
-        add.put("User", user);
-        add.put("AccessRights", "FullAccess");
-        add.put("AutoMapping", Boolean.FALSE);
-        executed.accept(new ParsedCommand("Add-MailboxPermission", List.of(), List.of(), 0));
-        tenant.invokeExchangeCmdlet("Add-MailboxPermission", add);
-        granted++;
-      }
+      granted += grantUnlessPresent(tenant, identity, user, hasFullAccess, executed) ? 1 : 0;
     }
     output.accept("FullAccess for " + user + ": " + mailboxes.size() + " mailbox(es) in the list, " + granted + " granted now.");
+  }
+
+  /**
+   * The guarded grant both FullAccess functions make: Add-MailboxPermission (AutoMapping off) unless
+   * Test-MailboxFullAccess finds the grant; whether it granted.
+   */
+  static boolean grantUnlessPresent(FakeTenant tenant, String identity, String user,
+      java.util.function.BiPredicate<String, String> hasFullAccess, Consumer<ParsedCommand> executed) {
+    if (hasFullAccess.test(identity, user)) {
+      return false;
+    }
+    Map<String, Object> add = new LinkedHashMap<>();
+    add.put("Identity", identity);
+    add.put("User", user);
+    add.put("AccessRights", "FullAccess");
+    add.put("AutoMapping", Boolean.FALSE);
+    executed.accept(new ParsedCommand("Add-MailboxPermission", List.of(), List.of(), 0));
+    tenant.invokeExchangeCmdlet("Add-MailboxPermission", add);
+    return true;
   }
 }

@@ -374,16 +374,7 @@ public final class ScriptRunner {
         continue;
       }
       matched++;
-      if (!checks.fullAccess(identity, user)) {
-        Map<String, Object> add = new LinkedHashMap<>();
-        add.put("Identity", identity);
-        add.put("User", user);
-        add.put("AccessRights", "FullAccess");
-        add.put("AutoMapping", Boolean.FALSE);
-        executed.add(new ParsedCommand("Add-MailboxPermission", List.of(), List.of(), 0));
-        tenant.invokeExchangeCmdlet("Add-MailboxPermission", add);
-        granted++;
-      }
+      granted += MemberListFunctions.grantUnlessPresent(tenant, identity, user, checks::fullAccess, executed::add) ? 1 : 0;
     }
     output.add("FullAccess for " + user + ": " + matched + " mailbox(es) match the filter, " + granted + " granted now.");
   }

@@ -77,7 +77,14 @@ public final class MemberCsv {
    * missing cells are empty strings.
    */
   public static List<Map<String, String>> rows(String content) {
-    Table table = table(content, "(text)");
+    return rows(content, "(text)");
+  }
+
+  /**
+   * Like {@link #rows(String)}; {@code source} names the content in error messages (e.g. "the uploaded file").
+   */
+  public static List<Map<String, String>> rows(String content, String source) {
+    Table table = table(content, source);
     List<Map<String, String>> out = new ArrayList<>();
     if (table == null) {
       return out;
@@ -104,11 +111,13 @@ public final class MemberCsv {
     List<String> header = null;
     List<List<String>> rows = new ArrayList<>();
     LineCounter lines = new LineCounter(text);
+    int lastRowEnd = 0;
     try (MappingIterator<String[]> it = MAPPER.readerFor(String[].class).with(schema).readValues(text)) {
       while (it.hasNextValue()) {
         String[] cells = it.nextValue();
         // Where the row ends (its last line when a quoted cell holds line breaks), from the parser's character offset.
         int line = lines.at(it.getParser().currentLocation().getCharOffset());
+        lastRowEnd = line;
         List<String> trimmed = new ArrayList<>(cells.length);
         for (String c : cells) {
           trimmed.add(c == null ? "" : c.trim());
@@ -129,6 +138,10 @@ public final class MemberCsv {
       }
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
+      if (String.valueOf(e.getOriginalMessage()).contains("closing quote")) {
+        throw new InvalidSetupException("The member CSV " + source + ", line " + (lastRowEnd + 1) + ": a quote opened in "
+            + "the row that starts on this line is never closed. Close it, and double any quote inside a quoted cell (\"\").", e);
+      }
       throw new InvalidSetupException("The member CSV " + source + " cannot be read at line " + (at == null ? "?" : at.getLineNr())
           + ": " + e.getOriginalMessage() + ". Check that quotes are closed and doubled inside quoted cells.", e);
     } catch (IOException e) {

@@ -123,7 +123,7 @@ class MemberCsvTest {
   void aRowThatCannotBeReadNamesItsLineInsteadOfDroppingAMember() throws IOException {
     Path unclosed = csv("Name,UPN\nAnn,ann@contoso.com\n\"Bob,bob@contoso.com\n");
     InvalidSetupException e = assertThrows(InvalidSetupException.class, () -> MemberCsv.read(unclosed, "UPN"));
-    assertTrue(e.getMessage().contains("line"), e.getMessage());
+    assertTrue(e.getMessage().contains("line 3") && e.getMessage().contains("never closed"), e.getMessage());
     Path extra = csv("Name,UPN\nAnn,ann@contoso.com\nSmith, Bob,bob@contoso.com\n");
     InvalidSetupException tooMany = assertThrows(InvalidSetupException.class, () -> MemberCsv.read(extra, "UPN"));
     assertTrue(tooMany.getMessage().contains("line 3") && tooMany.getMessage().contains("3 cells"), tooMany.getMessage());

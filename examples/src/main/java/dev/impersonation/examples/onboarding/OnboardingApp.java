@@ -1,0 +1,398 @@
+package dev.impersonation.examples.onboarding;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.impersonation.AccessDeniedException;
+import dev.impersonation.ImpersonationException;
+import dev.impersonation.ImpersonationSetup;
+import dev.impersonation.InvalidSetupException;
+import dev.impersonation.SignIn;
+import dev.impersonation.TenantConnection;
+import dev.impersonation.TenantTarget;
+import dev.impersonation.plan.Plan;
+import dev.impersonation.plan.Step;
+import dev.impersonation.verify.VerificationReport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The vendor onboarding web app: a customer's admin signs in with Microsoft (authorization code + PKCE through MSAL4J),
+ * chooses mailboxes, reviews the plan and its script, applies it with live progress or downloads the script, and verifies.
+ * Built on the JDK's HTTP server; one {@link OnboardingSession} per browser (an {@code HttpOnly}, {@code SameSite=Lax}
+ * cookie, so another site cannot post to it). See {@link OnboardingDemo} for the runnable demo against the simulators.
+ *
+ * <pre>{@code
+ * OnboardingApp app = OnboardingApp.builder(VendorApp.calendarSync(syncAppId))
+ *     .clientId(onboardingAppId)                    // the vendor's multi-tenant app registration, a public client
+ *     .port(8080)
+ *     .start();
+ * }</pre>
+ */
+public final class OnboardingApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OnboardingApp.class);
+  private static final String COOKIE = "onboarding";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final VendorApp vendor;
+  private final AdminSignIn signIn;
+  private final Function<SignIn, TenantConnection> connect;
+  private final Optional<Runnable> demoAdvanceClock;
+  private final String accountsHint;
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "onboarding-http");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Map<String, OnboardingSession> sessions = new ConcurrentHashMap<>();
+
+  private OnboardingApp(Builder b) throws IOException {
+    this.vendor = b.vendor;
+    this.signIn = new AdminSignIn(b.clientId, b.authority, b.signInVia == null ? SignInRoute.direct() : SignInRoute.via(b.signInVia));
+    this.connect = b.connect;
+    this.demoAdvanceClock = Optional.ofNullable(b.demoAdvanceClock);
+    this.accountsHint = b.accountsHint;
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
+    server.createContext("/", this::handle);
+    server.setExecutor(executor);
+    server.start();
+  }
+
+  /** Starts configuring the app for a vendor's product. */
+  public static Builder builder(VendorApp vendor) {
+    return new Builder(vendor);
+  }
+
+  /** Where the app listens, e.g. {@code http://localhost:8080}. */
+  public String url() {
+    return "http://localhost:" + server.getAddress().getPort();
+  }
+
+  private URI redirectUri() {
+    return URI.create(url() + "/callback");
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      String route = ex.getRequestMethod() + " " + ex.getRequestURI().getPath();
+      OnboardingSession s = session(ex);
+      try {
+        switch (route) {
+          case "GET /" -> html(ex, 200, Pages.welcome(vendor, demoAdvanceClock.isPresent(), accountsHint));
+          case "GET /signin" -> startSignIn(ex, s);
+          case "GET /callback" -> callback(ex, s, FormData.urlEncoded(ex.getRequestURI().getRawQuery()));
+          case "GET /choose" -> whenSignedIn(ex, s, () -> html(ex, 200, Pages.choose(vendor, s.admin, s.choice, Optional.empty())));
+          case "POST /plan" -> whenSignedIn(ex, s, () -> plan(ex, s, FormData.parse(ex.getRequestHeaders().getFirst("Content-Type"),
+              body(ex))));
+          case "GET /plan" -> whenSignedIn(ex, s, () -> showPlan(ex, s));
+          case "GET /script.ps1" -> whenSignedIn(ex, s, () -> script(ex, s));
+          case "POST /apply" -> whenSignedIn(ex, s, () -> apply(ex, s));
+          case "GET /progress" -> whenSignedIn(ex, s, () -> html(ex, 200, Pages.progress(s.admin)));
+          case "GET /progress.json" -> whenSignedIn(ex, s, () -> send(ex, 200, "application/json",
+              s.job == null ? "{\"total\":0,\"finished\":0,\"done\":true,\"succeeded\":false,\"failure\":\"Nothing is being applied.\",\"lines\":[]}"
+                  : s.job.json()));
+          case "GET /verify" -> whenSignedIn(ex, s, () -> verify(ex, s));
+          case "POST /demo/advance-clock" -> advanceClock(ex);
+          default -> html(ex, 404, Pages.problem("Not found", "There is no page " + ex.getRequestURI().getPath() + ".", "/",
+              "Start", s.admin(), 0));
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("{} failed: {}", route, e.toString());
+        html(ex, 500, Pages.problem("Something went wrong", e.getMessage() == null ? e.toString() : e.getMessage(), "/choose",
+            "Back to the choice", s.admin(), 1));
+      }
+    }
+  }
+
+  private interface Page {
+    void render() throws IOException;
+  }
+
+  private void whenSignedIn(HttpExchange ex, OnboardingSession s, Page page) throws IOException {
+    if (s.admin == null) {
+      redirect(ex, "/");
+      return;
+    }
+    page.render();
+  }
+
+  private void startSignIn(HttpExchange ex, OnboardingSession s) throws IOException {
+    AdminSignIn.Started started = signIn.start(redirectUri());
+    s.pendingSignIn = started.pending();
+    redirect(ex, started.browserUrl().toString());
+  }
+
+  private void callback(HttpExchange ex, OnboardingSession s, Map<String, String> q) throws IOException {
+    AdminSignIn.Pending pending = s.pendingSignIn;
+    s.pendingSignIn = null;
+    if (q.containsKey("error")) {
+      html(ex, 200, Pages.problem("Sign-in cancelled", "Microsoft answered: " + q.get("error") + " — "
+          + q.getOrDefault("error_description", "") + ". Nothing was changed in your tenant.", "/", "Start again", Optional.empty(), 0));
+      return;
+    }
+    if (pending == null || !pending.state().equals(q.get("state")) || !q.containsKey("code")) {
+      html(ex, 400, Pages.problem("Sign-in expired", "This sign-in answer does not belong to a sign-in started here (or it "
+          + "was used already). Start again.", "/", "Start again", Optional.empty(), 0));
+      return;
+    }
+    SignedInAdmin admin;
+    try {
+      admin = signIn.finish(pending, q.get("code"), redirectUri());
+    } catch (AdminSignIn.SignInFailedException e) {
+      html(ex, 200, Pages.problem("Sign-in failed", e.getMessage(), "/", "Start again", Optional.empty(), 0));
+      return;
+    }
+    if (admin.rolesKnown() && !admin.canRunSetup()) {
+      LOG.info("Sign-in of {} refused: no Exchange or Global Administrator role", admin.userPrincipalName());
+      html(ex, 200, Pages.problem("An administrator must sign in", admin.userPrincipalName() + " signed in, but holds neither "
+          + "the Exchange Administrator nor the Global Administrator role in this tenant, so the setup cannot read or change "
+          + "Exchange for you. Nothing was read or changed. Ask an Exchange Administrator to open this page, or have one of "
+          + "them assign you the role in the Microsoft Entra admin center (Roles and administrators), then sign in again.",
+          "/", "Sign in with another account", Optional.empty(), 0));
+      return;
+    }
+    s.admin = admin;
+    TenantTarget target = TenantTarget.exchangeOnline(admin.domain());
+    s.connection = connect.apply(SignIn.builder(target).tokenSupplier(admin.userPrincipalName(), admin.tokenForScope()).build());
+    redirect(ex, "/choose");
+  }
+
+  private void plan(HttpExchange ex, OnboardingSession s, Map<String, String> form) throws IOException {
+    s.forgetPlan();
+    s.choice = MailboxChoice.from(form);
+    ImpersonationSetup setup;
+    try {
+      setup = s.choice.setup(vendor, s.admin.domain());
+    } catch (InvalidSetupException e) {
+      html(ex, 200, Pages.choose(vendor, s.admin, s.choice, Optional.of(e.getMessage())));
+      return;
+    }
+    Plan plan;
+    try {
+      plan = setup.plan(s.connection);
+    } catch (InvalidSetupException e) {
+      html(ex, 200, Pages.choose(vendor, s.admin, s.choice, Optional.of(e.getMessage())));
+      return;
+    } catch (AccessDeniedException e) {
+      html(ex, 200, Pages.problem("Your account may not do this", e.getMessage() + " Nothing was changed.", "/", "Sign in again",
+          s.admin(), 2));
+      return;
+    } catch (ImpersonationException e) {
+      html(ex, 200, Pages.problem("Your tenant could not be read", e.getMessage() + " Nothing was changed; try again in a "
+          + "minute.", "/choose", "Back to the choice", s.admin(), 2));
+      return;
+    }
+    s.setup = setup;
+    s.plan = plan;
+    redirect(ex, "/plan");
+  }
+
+  private void showPlan(HttpExchange ex, OnboardingSession s) throws IOException {
+    if (s.plan == null) {
+      redirect(ex, "/choose");
+      return;
+    }
+    html(ex, 200, Pages.plan(vendor, s.admin, s.plan, notices(s.plan)));
+  }
+
+  /** What the admin should know before applying, read off the plan's steps. */
+  private List<String> notices(Plan plan) {
+    List<String> out = new ArrayList<>();
+    for (Step st : plan.steps()) {
+      String text = (st.resource() + " " + st.reason() + " " + st.operation().map(Object::toString).orElse(""));
+      if (st.action() == Step.StepAction.PREREQUISITE && text.contains("OrganizationCustomization")) {
+        out.add("Your organization is dehydrated (it has never been customized), so Exchange Online refuses RBAC changes. "
+            + "The plan first runs Enable-OrganizationCustomization; Exchange can take a while to accept changes after "
+            + "that. If the apply stops on this, nothing else was written: apply again later and it continues.");
+        break;
+      }
+    }
+    if (plan.access().contains("EWS")) {
+      out.add("EWS in Exchange Online is off by default since 2026-10-01 and is retired on 2027-04-01: choose Microsoft Graph "
+          + "unless " + vendor.displayName() + " still needs EWS until then.");
+    }
+    return out;
+  }
+
+  private void script(HttpExchange ex, OnboardingSession s) throws IOException {
+    if (s.plan == null) {
+      redirect(ex, "/choose");
+      return;
+    }
+    ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + vendor.setupName() + "-setup.ps1\"");
+    send(ex, 200, "text/plain; charset=utf-8", s.plan.toPowerShell());
+  }
+
+  private void apply(HttpExchange ex, OnboardingSession s) throws IOException {
+    if (s.job != null && !s.job.done()) {
+      redirect(ex, "/progress");
+      return;
+    }
+    if (s.plan == null || !s.plan.blockedSteps().isEmpty()) {
+      html(ex, 409, Pages.problem("Nothing to apply", "There is no plan that can be applied: review the plan first.", "/choose",
+          "Back to the choice", s.admin(), 2));
+      return;
+    }
+    LOG.info("{} applies {} for {}", s.admin.userPrincipalName(), s.plan.setupName(), s.admin.tenantId());
+    s.job = ApplyJob.start(s.setup, s.plan, s.connection);
+    redirect(ex, "/progress");
+  }
+
+  private void verify(HttpExchange ex, OnboardingSession s) throws IOException {
+    if (s.setup == null) {
+      redirect(ex, "/choose");
+      return;
+    }
+    VerificationReport report;
+    try {
+      report = s.setup.verify(s.connection);
+    } catch (ImpersonationException e) {
+      html(ex, 200, Pages.problem("The access could not be verified", e.getMessage() + " Try again in a minute.", "/verify",
+          "Verify again", s.admin(), 4));
+      return;
+    }
+    html(ex, 200, Pages.verification(vendor, s.admin, report, demoAdvanceClock.isPresent()));
+  }
+
+  private void advanceClock(HttpExchange ex) throws IOException {
+    if (demoAdvanceClock.isEmpty()) {
+      html(ex, 404, Pages.problem("Not found", "Only the demo has a simulated clock.", "/", "Start", Optional.empty(), 0));
+      return;
+    }
+    demoAdvanceClock.get().run();
+    redirect(ex, "/verify");
+  }
+
+  private OnboardingSession session(HttpExchange ex) {
+    String cookies = Objects.requireNonNullElse(ex.getRequestHeaders().getFirst("Cookie"), "");
+    for (String c : cookies.split(";")) {
+      String[] kv = c.strip().split("=", 2);
+      if (kv.length == 2 && kv[0].equals(COOKIE) && sessions.containsKey(kv[1])) {
+        return sessions.get(kv[1]);
+      }
+    }
+    byte[] id = new byte[24];
+    RANDOM.nextBytes(id);
+    String key = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+    OnboardingSession s = new OnboardingSession();
+    sessions.put(key, s);
+    ex.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + key + "; Path=/; HttpOnly; SameSite=Lax");
+    return s;
+  }
+
+  private static byte[] body(HttpExchange ex) throws IOException {
+    try (InputStream in = ex.getRequestBody()) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static void redirect(HttpExchange ex, String location) throws IOException {
+    ex.getResponseHeaders().set("Location", location);
+    send(ex, 303, "text/plain", "");
+  }
+
+  private static void html(HttpExchange ex, int status, String page) throws IOException {
+    send(ex, status, "text/html; charset=utf-8", page);
+  }
+
+  private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", type);
+    ex.getResponseHeaders().set("Cache-Control", "no-store");
+    ex.getResponseHeaders().set("X-Frame-Options", "DENY");
+    ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+    if (bytes.length > 0) {
+      ex.getResponseBody().write(bytes);
+    }
+  }
+
+  /** Configures an {@link OnboardingApp}. */
+  public static final class Builder {
+    private final VendorApp vendor;
+    private String clientId;
+    private String authority = "https://login.microsoftonline.com/organizations/";
+    private String signInVia;
+    private Function<SignIn, TenantConnection> connect = OnboardingConnections::live;
+    private Runnable demoAdvanceClock;
+    private String accountsHint = "";
+    private int port;
+
+    private Builder(VendorApp vendor) {
+      this.vendor = Objects.requireNonNull(vendor, "vendor");
+    }
+
+    /** The vendor's onboarding app registration (multi-tenant public client; redirect URI {@code <url>/callback}). */
+    public Builder clientId(String clientId) {
+      this.clientId = clientId;
+      return this;
+    }
+
+    /** The sign-in authority (default {@code https://login.microsoftonline.com/organizations/}: any work account). */
+    public Builder authority(String authority) {
+      this.authority = Objects.requireNonNull(authority, "authority");
+      return this;
+    }
+
+    /** Sends sign-in (MSAL's requests and the browser's redirect) to this base URL instead: a local sign-in simulator. */
+    public Builder signInVia(String baseUrl) {
+      this.signInVia = baseUrl;
+      return this;
+    }
+
+    /** How a signed-in admin's sign-in becomes a connection (default: the live Exchange and Graph endpoints). */
+    public Builder connect(Function<SignIn, TenantConnection> connect) {
+      this.connect = Objects.requireNonNull(connect, "connect");
+      return this;
+    }
+
+    /** Demo only: a button on the verification page runs this (let simulated time pass). */
+    public Builder demoAdvanceClock(Runnable advance, String accountsHint) {
+      this.demoAdvanceClock = advance;
+      this.accountsHint = accountsHint;
+      return this;
+    }
+
+    /** The port (default 0: any free one). */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /** Starts listening on the loopback interface. */
+    public OnboardingApp start() {
+      if (clientId == null || clientId.isBlank()) {
+        throw new InvalidSetupException("OnboardingApp needs clientId(...): the application id of the vendor's onboarding app "
+            + "registration in Microsoft Entra ID.");
+      }
+      try {
+        return new OnboardingApp(this);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Could not listen on port " + port + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}

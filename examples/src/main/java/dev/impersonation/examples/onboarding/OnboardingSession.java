@@ -1,0 +1,31 @@
+package dev.impersonation.examples.onboarding;
+
+import dev.impersonation.ImpersonationSetup;
+import dev.impersonation.TenantConnection;
+import dev.impersonation.plan.Plan;
+import java.util.Optional;
+
+/**
+ * One browser's way through the flow, kept on the server under a random cookie: the pending sign-in, the admin, the
+ * connection made with their tokens, the last choice, the plan they reviewed and the apply running for them. Tokens stay in
+ * MSAL's cache inside the sign-in; nothing of it reaches the browser.
+ */
+final class OnboardingSession {
+  AdminSignIn.Pending pendingSignIn;
+  SignedInAdmin admin;
+  TenantConnection connection;
+  MailboxChoice choice = MailboxChoice.empty();
+  ImpersonationSetup setup;
+  Plan plan;
+  ApplyJob job;
+
+  Optional<SignedInAdmin> admin() {
+    return Optional.ofNullable(admin);
+  }
+
+  /** Forgets everything after the sign-in (a new choice starts over). */
+  void forgetPlan() {
+    setup = null;
+    plan = null;
+  }
+}

@@ -39,6 +39,34 @@ public interface ProgressListener {
   }
 
   /**
+   * A progress bar over {@code plan}'s steps for a console (JShell, a terminal): one line per finished step, e.g.
+   * {@code [######------------] 3/9 #3 CREATE role assignment 'X': succeeded}, and one line per retry or wait in between.
+   * Line by line rather than redrawn in place, so it reads the same in a terminal, a log file and a CI console.
+   */
+  static ProgressListener console(PrintStream out, Plan plan) {
+    int total = Math.max(1, plan.steps().size());
+    int[] finished = {0};
+    return e -> {
+      switch (e.kind()) {
+        case STEP_SUCCEEDED, STEP_SKIPPED, STEP_FAILED -> {
+          int done = Math.min(total, ++finished[0]);
+          int filled = done * 20 / total;
+          String outcome = switch (e.kind()) {
+            case STEP_SUCCEEDED -> "succeeded";
+            case STEP_SKIPPED -> "skipped";
+            default -> "FAILED: " + e.message();
+          };
+          out.println("[" + "#".repeat(filled) + "-".repeat(20 - filled) + "] " + done + "/" + total
+              + e.step().map(st -> " #" + st.number() + " " + st.action() + " " + st.resource()).orElse("") + ": " + outcome);
+        }
+        case RETRYING, WAITING -> out.println("      " + e.kind().name().toLowerCase() + ": " + e.message()
+            + e.delay().map(w -> " (" + dev.impersonation.internal.Table.duration(w) + ")").orElse(""));
+        default -> { }
+      }
+    };
+  }
+
+  /**
    * One progress report during apply or verify.
    *
    * @param at when, on the connection's clock

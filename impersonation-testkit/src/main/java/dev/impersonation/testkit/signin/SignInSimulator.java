@@ -4,19 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -146,19 +140,19 @@ public final class SignInSimulator implements AutoCloseable {
       String path = exchange.getRequestURI().getPath();
       String method = exchange.getRequestMethod();
       if (path.endsWith("/oauth2/v2.0/authorize") && method.equals("GET")) {
-        Map<String, String> q = form(exchange.getRequestURI().getRawQuery());
+        Map<String, String> q = SignInHttp.form(exchange.getRequestURI().getRawQuery());
         requests.add("GET " + path);
         authorizePage(exchange, q, null);
       } else if (path.endsWith("/oauth2/v2.0/authorize") && method.equals("POST")) {
-        Map<String, String> f = form(body(exchange));
+        Map<String, String> f = SignInHttp.form(SignInHttp.body(exchange));
         signIn(exchange, path, f);
       } else if (path.endsWith("/oauth2/v2.0/token") && method.equals("POST")) {
-        Map<String, String> f = form(body(exchange));
+        Map<String, String> f = SignInHttp.form(SignInHttp.body(exchange));
         requests.add("POST " + path + " (" + f.getOrDefault("grant_type", "no grant_type") + ")");
         token(exchange, f);
       } else {
         requests.add(method + " " + path + " (not found)");
-        send(exchange, 404, "text/plain", "Not found: " + method + " " + path);
+        SignInHttp.send(exchange, 404, "text/plain", "Not found: " + method + " " + path);
       }
     } catch (RuntimeException e) {
       throw new IOException(e);
@@ -169,25 +163,25 @@ public final class SignInSimulator implements AutoCloseable {
     Optional<String> problem = authorizeProblem(q);
     if (problem.isPresent()) {
       // The live service shows an error page rather than redirecting when the request itself is malformed.
-      send(exchange, 400, "text/html; charset=utf-8", page("Sorry, but we're having trouble signing you in.",
-          "<p id=\"error\">" + html(problem.get()) + "</p>"));
+      SignInHttp.send(exchange, 400, "text/html; charset=utf-8", SignInHttp.page("Sorry, but we're having trouble signing you in.",
+          "<p id=\"error\">" + SignInHttp.html(problem.get()) + "</p>"));
       return;
     }
     StringBuilder hidden = new StringBuilder();
     for (Map.Entry<String, String> e : q.entrySet()) {
       if (!e.getKey().equals("loginfmt") && !e.getKey().equals("action")) {
-        hidden.append("<input type=\"hidden\" name=\"").append(html(e.getKey())).append("\" value=\"").append(html(e.getValue()))
+        hidden.append("<input type=\"hidden\" name=\"").append(SignInHttp.html(e.getKey())).append("\" value=\"").append(SignInHttp.html(e.getValue()))
             .append("\">");
       }
     }
     String hint = q.getOrDefault("loginfmt", q.getOrDefault("login_hint", ""));
     String body = "<form method=\"post\">" + hidden
-        + "<p>Sign in to <b>" + html(tenantDomain) + "</b> (simulated Microsoft Entra ID)</p>"
-        + "<input type=\"email\" name=\"loginfmt\" id=\"i0116\" placeholder=\"Email, phone, or Skype\" value=\"" + html(hint) + "\">"
-        + (error == null ? "" : "<div id=\"usernameError\" role=\"alert\">" + html(error) + "</div>")
+        + "<p>Sign in to <b>" + SignInHttp.html(tenantDomain) + "</b> (simulated Microsoft Entra ID)</p>"
+        + "<input type=\"email\" name=\"loginfmt\" id=\"i0116\" placeholder=\"Email, phone, or Skype\" value=\"" + SignInHttp.html(hint) + "\">"
+        + (error == null ? "" : "<div id=\"usernameError\" role=\"alert\">" + SignInHttp.html(error) + "</div>")
         + "<p><button type=\"submit\" name=\"action\" value=\"cancel\" id=\"idBtn_Back\">Cancel</button> "
         + "<button type=\"submit\" name=\"action\" value=\"signin\" id=\"idSIButton9\">Sign in</button></p></form>";
-    send(exchange, 200, "text/html; charset=utf-8", page("Sign in to your account", body));
+    SignInHttp.send(exchange, 200, "text/html; charset=utf-8", SignInHttp.page("Sign in to your account", body));
   }
 
   private Optional<String> authorizeProblem(Map<String, String> q) {
@@ -230,7 +224,7 @@ public final class SignInSimulator implements AutoCloseable {
         return;
       }
       requests.add("POST " + path + " (signed in)");
-      String code = random();
+      String code = SignInTokens.random();
       codes.put(code, new PendingCode(account, f.get("client_id"), redirect, Optional.ofNullable(f.get("code_challenge")),
           Optional.ofNullable(f.get("nonce")), f.getOrDefault("scope", "")));
       answer.put("code", code);
@@ -240,16 +234,16 @@ public final class SignInSimulator implements AutoCloseable {
     }
     if ("form_post".equals(f.get("response_mode"))) {
       StringBuilder inputs = new StringBuilder();
-      answer.forEach((k, v) -> inputs.append("<input type=\"hidden\" name=\"").append(html(k)).append("\" value=\"")
-          .append(html(v)).append("\">"));
-      send(exchange, 200, "text/html; charset=utf-8", "<!DOCTYPE html><html><body onload=\"document.forms[0].submit()\">"
-          + "<form method=\"post\" action=\"" + html(redirect) + "\">" + inputs + "<noscript><button>Continue</button></noscript>"
+      answer.forEach((k, v) -> inputs.append("<input type=\"hidden\" name=\"").append(SignInHttp.html(k)).append("\" value=\"")
+          .append(SignInHttp.html(v)).append("\">"));
+      SignInHttp.send(exchange, 200, "text/html; charset=utf-8", "<!DOCTYPE html><html><body onload=\"document.forms[0].submit()\">"
+          + "<form method=\"post\" action=\"" + SignInHttp.html(redirect) + "\">" + inputs + "<noscript><button>Continue</button></noscript>"
           + "</form></body></html>");
       return;
     }
-    String query = answer.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
+    String query = answer.entrySet().stream().map(e -> SignInHttp.enc(e.getKey()) + "=" + SignInHttp.enc(e.getValue())).collect(Collectors.joining("&"));
     exchange.getResponseHeaders().add("Location", redirect + (redirect.contains("?") ? "&" : "?") + query);
-    send(exchange, 302, "text/plain", "");
+    SignInHttp.send(exchange, 302, "text/plain", "");
   }
 
   private void token(HttpExchange exchange, Map<String, String> f) throws IOException {
@@ -268,7 +262,7 @@ public final class SignInSimulator implements AutoCloseable {
             + "the authorization request for PKCE, or the client or redirect URI differ from the authorization request.");
         return;
       }
-      if (pending.challenge().isPresent() && !s256(f.getOrDefault("code_verifier", "")).equals(pending.challenge().get())) {
+      if (pending.challenge().isPresent() && !SignInTokens.s256(f.getOrDefault("code_verifier", "")).equals(pending.challenge().get())) {
         tokenError(exchange, "invalid_grant", PKCE_MISMATCH_TEXT);
         return;
       }
@@ -287,8 +281,8 @@ public final class SignInSimulator implements AutoCloseable {
       tokenError(exchange, "unsupported_grant_type", "AADSTS70003: The app requested an unsupported grant type '" + grant + "'.");
       return;
     }
-    String access = "simulated-delegated-" + random();
-    String refresh = random();
+    String access = "simulated-delegated-" + SignInTokens.random();
+    String refresh = SignInTokens.random();
     accessTokens.put(access, account);
     refreshTokens.put(refresh, account);
     long now = clock.instant().getEpochSecond();
@@ -308,22 +302,17 @@ public final class SignInSimulator implements AutoCloseable {
     nonce.ifPresent(n -> claims.put("nonce", n));
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("token_type", "Bearer");
-    answer.put("scope", resourceScopes(scope));
+    answer.put("scope", SignInTokens.resourceScopes(scope));
     answer.put("expires_in", 3599);
     answer.put("ext_expires_in", 3599);
     answer.put("access_token", access);
     answer.put("refresh_token", refresh);
-    answer.put("id_token", jwt(claims));
-    answer.put("client_info", b64(JSON.writeValueAsBytes(Map.of("uid", account.objectId(), "utid", tenantId))));
-    send(exchange, 200, "application/json; charset=utf-8", JSON.writeValueAsString(answer));
+    answer.put("id_token", SignInTokens.jwt(claims));
+    answer.put("client_info", SignInTokens.b64(JSON.writeValueAsBytes(Map.of("uid", account.objectId(), "utid", tenantId))));
+    SignInHttp.send(exchange, 200, "application/json; charset=utf-8", JSON.writeValueAsString(answer));
   }
 
   /** The scopes of a resource among those asked for (MSAL adds openid, profile and offline_access). */
-  private static String resourceScopes(String scope) {
-    return List.of(scope.split(" ")).stream().filter(s -> !s.isBlank())
-        .filter(s -> !Set.of("openid", "profile", "offline_access").contains(s)).collect(Collectors.joining(" "));
-  }
-
   private void tokenError(HttpExchange exchange, String error, String description) throws IOException {
     requests.add("  -> 400 " + error);
     Map<String, Object> answer = new LinkedHashMap<>();
@@ -333,75 +322,7 @@ public final class SignInSimulator implements AutoCloseable {
     answer.put("timestamp", clock.instant().toString());
     answer.put("trace_id", UUID.randomUUID().toString());
     answer.put("correlation_id", UUID.randomUUID().toString());
-    send(exchange, 400, "application/json; charset=utf-8", JSON.writeValueAsString(answer));
-  }
-
-  private static String jwt(Map<String, Object> claims) throws IOException {
-    byte[] header = JSON.writeValueAsBytes(Map.of("typ", "JWT", "alg", "RS256", "kid", "simulated"));
-    return b64(header) + "." + b64(JSON.writeValueAsBytes(claims)) + "." + b64("simulated-signature".getBytes(StandardCharsets.UTF_8));
-  }
-
-  static String s256(String verifier) {
-    try {
-      return b64(MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String b64(byte[] bytes) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-  }
-
-  private static String random() {
-    byte[] b = new byte[24];
-    RANDOM.nextBytes(b);
-    return b64(b);
-  }
-
-  private static String body(HttpExchange exchange) throws IOException {
-    try (InputStream in = exchange.getRequestBody()) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-  }
-
-  private static Map<String, String> form(String raw) {
-    Map<String, String> out = new LinkedHashMap<>();
-    if (raw == null || raw.isEmpty()) {
-      return out;
-    }
-    for (String pair : raw.split("&")) {
-      int eq = pair.indexOf('=');
-      String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      out.put(k, v);
-    }
-    return out;
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  private static String html(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
-  }
-
-  private static String page(String title, String body) {
-    return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + html(title) + "</title>"
-        + "<style>body{font-family:sans-serif;max-width:28em;margin:4em auto;padding:2em;border:1px solid #ccc}"
-        + "input[type=email]{width:100%;padding:.4em}#usernameError{color:#c00;margin:.5em 0}</style></head><body><h1>"
-        + html(title) + "</h1>" + body + "</body></html>";
-  }
-
-  private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", type);
-    exchange.getResponseHeaders().set("Cache-Control", "no-store");
-    exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-    if (bytes.length > 0) {
-      exchange.getResponseBody().write(bytes);
-    }
+    SignInHttp.send(exchange, 400, "application/json; charset=utf-8", JSON.writeValueAsString(answer));
   }
 
   /** Configures a {@link SignInSimulator}. */

@@ -86,8 +86,9 @@ public final class GraphErrors {
     }
     if (s == 401 || s == 403) {
       return new AccessDeniedException(text + ". Grant the app the Microsoft Graph application permissions this needs "
-          + "(User.ReadWrite.All, Group.ReadWrite.All, Application.Read.All, AdministrativeUnit.Read.All) with admin "
-          + "consent, or sign in as an admin with those rights; consent can take minutes to apply.");
+          + "(User.ReadWrite.All, Group.ReadWrite.All, Application.Read.All; AdministrativeUnit.ReadWrite.All to fill an "
+          + "administrative unit, AppRoleAssignment.ReadWrite.All to grant or revoke consent) with admin consent, or sign in "
+          + "as an admin with those rights; consent can take minutes to apply (docs/permissions.md).");
     }
     if (s == 404) {
       return new ObjectNotFoundException(identity, text + (f.code().equals("Request_ResourceNotFound")

@@ -13,20 +13,15 @@ import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.Step;
 import dev.impersonation.verify.VerificationReport;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -48,8 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class OnboardingApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OnboardingApp.class);
-  private static final String COOKIE = "onboarding";
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final VendorApp vendor;
   private final AdminSignIn signIn;
@@ -62,7 +55,8 @@ public final class OnboardingApp implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private final Map<String, OnboardingSession> sessions = new ConcurrentHashMap<>();
+  private final OnboardingSessions sessions;
+  private final Optional<String> publicUrl;
 
   private OnboardingApp(Builder b) throws IOException {
     this.vendor = b.vendor;
@@ -70,6 +64,8 @@ public final class OnboardingApp implements AutoCloseable {
     this.connect = b.connect;
     this.demoAdvanceClock = Optional.ofNullable(b.demoAdvanceClock);
     this.accountsHint = b.accountsHint;
+    this.publicUrl = Optional.ofNullable(b.publicUrl);
+    this.sessions = new OnboardingSessions(publicUrl.orElse("").startsWith("https://"));
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
     server.createContext("/", this::handle);
     server.setExecutor(executor);
@@ -86,8 +82,9 @@ public final class OnboardingApp implements AutoCloseable {
     return "http://localhost:" + server.getAddress().getPort();
   }
 
+  /** The redirect URI registered for the onboarding app: under the public URL when one is set. */
   private URI redirectUri() {
-    return URI.create(url() + "/callback");
+    return URI.create(publicUrl.orElse(url()) + "/callback");
   }
 
   @Override
@@ -99,30 +96,30 @@ public final class OnboardingApp implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       String route = ex.getRequestMethod() + " " + ex.getRequestURI().getPath();
-      OnboardingSession s = session(ex);
+      OnboardingSession s = sessions.of(ex);
       try {
         switch (route) {
-          case "GET /" -> html(ex, 200, Pages.welcome(vendor, demoAdvanceClock.isPresent(), accountsHint));
+          case "GET /" -> HttpReplies.html(ex, 200, Pages.welcome(vendor, demoAdvanceClock.isPresent(), accountsHint));
           case "GET /signin" -> startSignIn(ex, s);
           case "GET /callback" -> callback(ex, s, FormData.urlEncoded(ex.getRequestURI().getRawQuery()));
-          case "GET /choose" -> whenSignedIn(ex, s, () -> html(ex, 200, Pages.choose(vendor, s.admin, s.choice, Optional.empty())));
+          case "GET /choose" -> whenSignedIn(ex, s, () -> HttpReplies.html(ex, 200, Pages.choose(vendor, s.admin, s.choice, Optional.empty())));
           case "POST /plan" -> whenSignedIn(ex, s, () -> plan(ex, s, FormData.parse(ex.getRequestHeaders().getFirst("Content-Type"),
-              body(ex))));
+              HttpReplies.body(ex))));
           case "GET /plan" -> whenSignedIn(ex, s, () -> showPlan(ex, s));
           case "GET /script.ps1" -> whenSignedIn(ex, s, () -> script(ex, s));
           case "POST /apply" -> whenSignedIn(ex, s, () -> apply(ex, s));
-          case "GET /progress" -> whenSignedIn(ex, s, () -> html(ex, 200, Pages.progress(s.admin)));
-          case "GET /progress.json" -> whenSignedIn(ex, s, () -> send(ex, 200, "application/json",
+          case "GET /progress" -> whenSignedIn(ex, s, () -> HttpReplies.html(ex, 200, Pages.progress(s.admin)));
+          case "GET /progress.json" -> whenSignedIn(ex, s, () -> HttpReplies.send(ex, 200, "application/json",
               s.job == null ? "{\"total\":0,\"finished\":0,\"done\":true,\"succeeded\":false,\"failure\":\"Nothing is being applied.\",\"lines\":[]}"
                   : s.job.json()));
           case "GET /verify" -> whenSignedIn(ex, s, () -> verify(ex, s));
           case "POST /demo/advance-clock" -> advanceClock(ex);
-          default -> html(ex, 404, Pages.problem("Not found", "There is no page " + ex.getRequestURI().getPath() + ".", "/",
+          default -> HttpReplies.html(ex, 404, Pages.problem("Not found", "There is no page " + ex.getRequestURI().getPath() + ".", "/",
               "Start", s.admin(), 0));
         }
       } catch (RuntimeException e) {
         LOG.warn("{} failed: {}", route, e.toString());
-        html(ex, 500, Pages.problem("Something went wrong", e.getMessage() == null ? e.toString() : e.getMessage(), "/choose",
+        HttpReplies.html(ex, 500, Pages.problem("Something went wrong", e.getMessage() == null ? e.toString() : e.getMessage(), "/choose",
             "Back to the choice", s.admin(), 1));
       }
     }
@@ -134,7 +131,7 @@ public final class OnboardingApp implements AutoCloseable {
 
   private void whenSignedIn(HttpExchange ex, OnboardingSession s, Page page) throws IOException {
     if (s.admin == null) {
-      redirect(ex, "/");
+      HttpReplies.redirect(ex, "/");
       return;
     }
     page.render();
@@ -143,19 +140,19 @@ public final class OnboardingApp implements AutoCloseable {
   private void startSignIn(HttpExchange ex, OnboardingSession s) throws IOException {
     AdminSignIn.Started started = signIn.start(redirectUri());
     s.pendingSignIn = started.pending();
-    redirect(ex, started.browserUrl().toString());
+    HttpReplies.redirect(ex, started.browserUrl().toString());
   }
 
   private void callback(HttpExchange ex, OnboardingSession s, Map<String, String> q) throws IOException {
     AdminSignIn.Pending pending = s.pendingSignIn;
     s.pendingSignIn = null;
     if (q.containsKey("error")) {
-      html(ex, 200, Pages.problem("Sign-in cancelled", "Microsoft answered: " + q.get("error") + " — "
+      HttpReplies.html(ex, 200, Pages.problem("Sign-in cancelled", "Microsoft answered: " + q.get("error") + " — "
           + q.getOrDefault("error_description", "") + ". Nothing was changed in your tenant.", "/", "Start again", Optional.empty(), 0));
       return;
     }
     if (pending == null || !pending.state().equals(q.get("state")) || !q.containsKey("code")) {
-      html(ex, 400, Pages.problem("Sign-in expired", "This sign-in answer does not belong to a sign-in started here (or it "
+      HttpReplies.html(ex, 400, Pages.problem("Sign-in expired", "This sign-in answer does not belong to a sign-in started here (or it "
           + "was used already). Start again.", "/", "Start again", Optional.empty(), 0));
       return;
     }
@@ -163,12 +160,12 @@ public final class OnboardingApp implements AutoCloseable {
     try {
       admin = signIn.finish(pending, q.get("code"), redirectUri());
     } catch (AdminSignIn.SignInFailedException e) {
-      html(ex, 200, Pages.problem("Sign-in failed", e.getMessage(), "/", "Start again", Optional.empty(), 0));
+      HttpReplies.html(ex, 200, Pages.problem("Sign-in failed", e.getMessage(), "/", "Start again", Optional.empty(), 0));
       return;
     }
     if (admin.rolesKnown() && !admin.canRunSetup()) {
       LOG.info("Sign-in of {} refused: no Exchange or Global Administrator role", admin.userPrincipalName());
-      html(ex, 200, Pages.problem("An administrator must sign in", admin.userPrincipalName() + " signed in, but holds neither "
+      HttpReplies.html(ex, 200, Pages.problem("An administrator must sign in", admin.userPrincipalName() + " signed in, but holds neither "
           + "the Exchange Administrator nor the Global Administrator role in this tenant, so the setup cannot read or change "
           + "Exchange for you. Nothing was read or changed. Ask an Exchange Administrator to open this page, or have one of "
           + "them assign you the role in the Microsoft Entra admin center (Roles and administrators), then sign in again.",
@@ -178,7 +175,7 @@ public final class OnboardingApp implements AutoCloseable {
     s.admin = admin;
     TenantTarget target = TenantTarget.exchangeOnline(admin.domain());
     s.connection = connect.apply(SignIn.builder(target).tokenSupplier(admin.userPrincipalName(), admin.tokenForScope()).build());
-    redirect(ex, "/choose");
+    HttpReplies.redirect(ex, "/choose");
   }
 
   private void plan(HttpExchange ex, OnboardingSession s, Map<String, String> form) throws IOException {
@@ -188,35 +185,35 @@ public final class OnboardingApp implements AutoCloseable {
     try {
       setup = s.choice.setup(vendor, s.admin.domain());
     } catch (InvalidSetupException e) {
-      html(ex, 200, Pages.choose(vendor, s.admin, s.choice, Optional.of(e.getMessage())));
+      HttpReplies.html(ex, 200, Pages.choose(vendor, s.admin, s.choice, Optional.of(e.getMessage())));
       return;
     }
     Plan plan;
     try {
       plan = setup.plan(s.connection);
     } catch (InvalidSetupException e) {
-      html(ex, 200, Pages.choose(vendor, s.admin, s.choice, Optional.of(e.getMessage())));
+      HttpReplies.html(ex, 200, Pages.choose(vendor, s.admin, s.choice, Optional.of(e.getMessage())));
       return;
     } catch (AccessDeniedException e) {
-      html(ex, 200, Pages.problem("Your account may not do this", e.getMessage() + " Nothing was changed.", "/", "Sign in again",
+      HttpReplies.html(ex, 200, Pages.problem("Your account may not do this", e.getMessage() + " Nothing was changed.", "/", "Sign in again",
           s.admin(), 2));
       return;
     } catch (ImpersonationException e) {
-      html(ex, 200, Pages.problem("Your tenant could not be read", e.getMessage() + " Nothing was changed; try again in a "
+      HttpReplies.html(ex, 200, Pages.problem("Your tenant could not be read", e.getMessage() + " Nothing was changed; try again in a "
           + "minute.", "/choose", "Back to the choice", s.admin(), 2));
       return;
     }
     s.setup = setup;
     s.plan = plan;
-    redirect(ex, "/plan");
+    HttpReplies.redirect(ex, "/plan");
   }
 
   private void showPlan(HttpExchange ex, OnboardingSession s) throws IOException {
     if (s.plan == null) {
-      redirect(ex, "/choose");
+      HttpReplies.redirect(ex, "/choose");
       return;
     }
-    html(ex, 200, Pages.plan(vendor, s.admin, s.plan, notices(s.plan)));
+    HttpReplies.html(ex, 200, Pages.plan(vendor, s.admin, s.plan, notices(s.plan)));
   }
 
   /** What the admin should know before applying, read off the plan's steps. */
@@ -240,94 +237,51 @@ public final class OnboardingApp implements AutoCloseable {
 
   private void script(HttpExchange ex, OnboardingSession s) throws IOException {
     if (s.plan == null) {
-      redirect(ex, "/choose");
+      HttpReplies.redirect(ex, "/choose");
       return;
     }
     ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + vendor.setupName() + "-setup.ps1\"");
-    send(ex, 200, "text/plain; charset=utf-8", s.plan.toPowerShell());
+    HttpReplies.send(ex, 200, "text/plain; charset=utf-8", s.plan.toPowerShell());
   }
 
   private void apply(HttpExchange ex, OnboardingSession s) throws IOException {
     if (s.job != null && !s.job.done()) {
-      redirect(ex, "/progress");
+      HttpReplies.redirect(ex, "/progress");
       return;
     }
     if (s.plan == null || !s.plan.blockedSteps().isEmpty()) {
-      html(ex, 409, Pages.problem("Nothing to apply", "There is no plan that can be applied: review the plan first.", "/choose",
+      HttpReplies.html(ex, 409, Pages.problem("Nothing to apply", "There is no plan that can be applied: review the plan first.", "/choose",
           "Back to the choice", s.admin(), 2));
       return;
     }
     LOG.info("{} applies {} for {}", s.admin.userPrincipalName(), s.plan.setupName(), s.admin.tenantId());
     s.job = ApplyJob.start(s.setup, s.plan, s.connection);
-    redirect(ex, "/progress");
+    HttpReplies.redirect(ex, "/progress");
   }
 
   private void verify(HttpExchange ex, OnboardingSession s) throws IOException {
     if (s.setup == null) {
-      redirect(ex, "/choose");
+      HttpReplies.redirect(ex, "/choose");
       return;
     }
     VerificationReport report;
     try {
       report = s.setup.verify(s.connection);
     } catch (ImpersonationException e) {
-      html(ex, 200, Pages.problem("The access could not be verified", e.getMessage() + " Try again in a minute.", "/verify",
+      HttpReplies.html(ex, 200, Pages.problem("The access could not be verified", e.getMessage() + " Try again in a minute.", "/verify",
           "Verify again", s.admin(), 4));
       return;
     }
-    html(ex, 200, Pages.verification(vendor, s.admin, report, demoAdvanceClock.isPresent()));
+    HttpReplies.html(ex, 200, Pages.verification(vendor, s.admin, report, demoAdvanceClock.isPresent()));
   }
 
   private void advanceClock(HttpExchange ex) throws IOException {
     if (demoAdvanceClock.isEmpty()) {
-      html(ex, 404, Pages.problem("Not found", "Only the demo has a simulated clock.", "/", "Start", Optional.empty(), 0));
+      HttpReplies.html(ex, 404, Pages.problem("Not found", "Only the demo has a simulated clock.", "/", "Start", Optional.empty(), 0));
       return;
     }
     demoAdvanceClock.get().run();
-    redirect(ex, "/verify");
-  }
-
-  private OnboardingSession session(HttpExchange ex) {
-    String cookies = Objects.requireNonNullElse(ex.getRequestHeaders().getFirst("Cookie"), "");
-    for (String c : cookies.split(";")) {
-      String[] kv = c.strip().split("=", 2);
-      if (kv.length == 2 && kv[0].equals(COOKIE) && sessions.containsKey(kv[1])) {
-        return sessions.get(kv[1]);
-      }
-    }
-    byte[] id = new byte[24];
-    RANDOM.nextBytes(id);
-    String key = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
-    OnboardingSession s = new OnboardingSession();
-    sessions.put(key, s);
-    ex.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + key + "; Path=/; HttpOnly; SameSite=Lax");
-    return s;
-  }
-
-  private static byte[] body(HttpExchange ex) throws IOException {
-    try (InputStream in = ex.getRequestBody()) {
-      return in.readAllBytes();
-    }
-  }
-
-  private static void redirect(HttpExchange ex, String location) throws IOException {
-    ex.getResponseHeaders().set("Location", location);
-    send(ex, 303, "text/plain", "");
-  }
-
-  private static void html(HttpExchange ex, int status, String page) throws IOException {
-    send(ex, status, "text/html; charset=utf-8", page);
-  }
-
-  private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", type);
-    ex.getResponseHeaders().set("Cache-Control", "no-store");
-    ex.getResponseHeaders().set("X-Frame-Options", "DENY");
-    ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-    if (bytes.length > 0) {
-      ex.getResponseBody().write(bytes);
-    }
+    HttpReplies.redirect(ex, "/verify");
   }
 
   /** Configures an {@link OnboardingApp}. */
@@ -340,6 +294,7 @@ public final class OnboardingApp implements AutoCloseable {
     private Runnable demoAdvanceClock;
     private String accountsHint = "";
     private int port;
+    private String publicUrl;
 
     private Builder(VendorApp vendor) {
       this.vendor = Objects.requireNonNull(vendor, "vendor");
@@ -373,6 +328,15 @@ public final class OnboardingApp implements AutoCloseable {
     public Builder demoAdvanceClock(Runnable advance, String accountsHint) {
       this.demoAdvanceClock = advance;
       this.accountsHint = accountsHint;
+      return this;
+    }
+
+    /**
+     * The address browsers reach the app at, e.g. {@code https://onboarding.example.com} behind a TLS proxy; the redirect
+     * URI is this plus {@code /callback} (default: {@code http://localhost:<port>}).
+     */
+    public Builder publicUrl(String publicUrl) {
+      this.publicUrl = publicUrl == null ? null : publicUrl.replaceAll("/+$", "");
       return this;
     }
 

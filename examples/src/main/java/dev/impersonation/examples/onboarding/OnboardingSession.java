@@ -3,6 +3,7 @@ package dev.impersonation.examples.onboarding;
 import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.TenantConnection;
 import dev.impersonation.plan.Plan;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -18,6 +19,8 @@ final class OnboardingSession {
   ImpersonationSetup setup;
   Plan plan;
   ApplyJob job;
+  /** When the browser last asked for a page; idle sessions are forgotten. */
+  volatile Instant lastSeen = Instant.now();
 
   Optional<SignedInAdmin> admin() {
     return Optional.ofNullable(admin);

@@ -1,0 +1,49 @@
+package dev.impersonation.examples.onboarding;
+
+import com.sun.net.httpserver.HttpExchange;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The browsers' sessions, each under a random {@code HttpOnly}, {@code SameSite=Lax} cookie ({@code Secure} behind https).
+ * A session idle for two hours is forgotten with the admin's tokens, unless an apply is still running for it.
+ */
+final class OnboardingSessions {
+  private static final String COOKIE = "onboarding";
+  private static final Duration IDLE = Duration.ofHours(2);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Map<String, OnboardingSession> sessions = new ConcurrentHashMap<>();
+  private final boolean secure;
+
+  OnboardingSessions(boolean secure) {
+    this.secure = secure;
+  }
+
+  /** The session of this request's cookie, or a new one (whose cookie the response sets). */
+  OnboardingSession of(HttpExchange ex) {
+    Instant now = Instant.now();
+    sessions.values().removeIf(old -> old.lastSeen.isBefore(now.minus(IDLE)) && (old.job == null || old.job.done()));
+    String cookies = Objects.requireNonNullElse(ex.getRequestHeaders().getFirst("Cookie"), "");
+    for (String c : cookies.split(";")) {
+      String[] kv = c.strip().split("=", 2);
+      OnboardingSession known = kv.length == 2 && kv[0].equals(COOKIE) ? sessions.get(kv[1]) : null;
+      if (known != null) {
+        known.lastSeen = now;
+        return known;
+      }
+    }
+    byte[] id = new byte[24];
+    RANDOM.nextBytes(id);
+    String key = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+    OnboardingSession s = new OnboardingSession();
+    sessions.put(key, s);
+    ex.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + key + "; Path=/; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : ""));
+    return s;
+  }
+}

@@ -52,8 +52,9 @@ var tenant = fakeTenant();
 var connection = tenant.connection();
 var setup = calendarSync("contoso.onmicrosoft.com", "6f1c2a3b-4d5e-4f60-8172-93a4b5c6d7e8", "ann@contoso.com", "bob@contoso.com");
 var plan = setup.plan(connection);
-System.out.println(plan);
-System.out.println("""
+/** What to try; JShell prints its banner after this script, so type help() to see it again. */
+void help() {
+  System.out.println("""
     Variables: tenant (in memory), connection, setup, plan. Try:
       setup.apply(plan, connection, bar(plan))      // apply with a progress bar
       setup.verify(connection)                      // PENDING_PROPAGATION at first
@@ -65,5 +66,9 @@ System.out.println("""
       connection = signIn("contoso.onmicrosoft.com", "<admin app id>", "admin@contoso.com")
       setup = calendarSync("contoso.onmicrosoft.com", "<sync app id>", "ann@contoso.com", "bob@contoso.com")
       plan = setup.plan(connection)
-    Type /exit to leave.
+    help() shows this again; /exit leaves.
     """);
+}
+
+System.out.println(plan);
+help();

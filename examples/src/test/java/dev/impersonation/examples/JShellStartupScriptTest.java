@@ -37,6 +37,7 @@ class JShellStartupScriptTest {
           "report.isSatisfied()",
           "tenant.members(\"Calendar Sync Users\")",
           "setup.plan(connection).isConverged()",
+          "help()",
           "/exit", "").getBytes(StandardCharsets.UTF_8));
     }
     String out = readAll(p);
@@ -45,6 +46,7 @@ class JShellStartupScriptTest {
     assertFalse(out.contains("|  Error:") || out.contains("|  Exception") || out.contains("cannot find symbol"), out);
     assertTrue(out.contains("Variables: tenant (in memory), connection, setup, plan."), "the script printed its help:\n" + out);
     assertTrue(out.contains("[####################] "), "apply drew the progress bar to the end:\n" + out);
+    assertEquals(2, out.split("help\\(\\) shows this again", -1).length - 1, "the help at start and on help():\n" + out);
     assertTrue(out.matches("(?s).*\\$\\d+ ==> true.*"), out);
     assertTrue(out.contains("==> [ann@contoso.com, bob@contoso.com]"), out);
     long trues = out.lines().filter(l -> l.matches(".*\\$\\d+ ==> true")).count();

@@ -157,6 +157,23 @@ public final class FakeTenant {
     return new JournalAssertions(journal());
   }
 
+  /**
+   * What an admin's consent to a multi-tenant application does to the tenant: its service principal appears (with no
+   * application permissions). For tests of an onboarding flow that sends the admin to the consent page; idempotent.
+   */
+  public FakeTenant adminConsented(String appId, String servicePrincipalObjectId, String displayName) {
+    synchronized (state) {
+      state.apps.computeIfAbsent(TenantState.key(appId), k -> {
+        TenantState.AppObject a = new TenantState.AppObject();
+        a.appId = appId.toLowerCase();
+        a.objectId = servicePrincipalObjectId.toLowerCase();
+        a.displayName = displayName;
+        return a;
+      });
+    }
+    return this;
+  }
+
   /** Forgets the journal so far (e.g. after seeding through the API), so assertions see only what follows. */
   public FakeTenant clearJournal() {
     synchronized (state) {

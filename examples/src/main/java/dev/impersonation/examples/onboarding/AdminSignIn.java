@@ -138,6 +138,28 @@ final class AdminSignIn {
     }
   }
 
+  /** A fresh unguessable {@code state} value. */
+  static String randomState() {
+    return random();
+  }
+
+  /**
+   * Microsoft's admin consent URL for {@code appId} in {@code tenantId} (already routed): {@code /{tenant}/v2.0/adminconsent}
+   * with {@code scope=https://graph.microsoft.com/.default}, which consents to exactly what the app registration lists and
+   * creates its service principal. The answer comes back to {@code redirectUri} with {@code admin_consent=True} or
+   * {@code error}.
+   */
+  URI adminConsentUrl(String tenantId, String appId, URI redirectUri, String state) {
+    URI base = URI.create(authority).resolve("/" + tenantId + "/v2.0/adminconsent");
+    String query = "client_id=" + enc(appId) + "&scope=" + enc(GRAPH_SCOPE) + "&redirect_uri=" + enc(redirectUri.toString())
+        + "&state=" + enc(state);
+    return route.route(URI.create(base + "?" + query));
+  }
+
+  private static String enc(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
   private static String random() {
     byte[] b = new byte[32];
     RANDOM.nextBytes(b);

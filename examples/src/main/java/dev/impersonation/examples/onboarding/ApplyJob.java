@@ -44,13 +44,23 @@ final class ApplyJob implements ProgressListener {
   private void run(ImpersonationSetup setup, TenantConnection connection) {
     try {
       result = setup.apply(plan, connection, this);
-      result.failure().ifPresent(f -> failure = "Step " + f.step().number() + " (" + f.step().resource() + ") failed: "
-          + f.message());
+      result.failure().ifPresent(f -> failure = explain(f.step().number(), f.step().resource(), f.message()));
     } catch (RuntimeException e) {
       failure = e.getMessage();
     } finally {
       done = true;
     }
+  }
+
+  /** The failure as an admin reads it: the known causes explained first, then what the service answered. */
+  static String explain(int step, String resource, String message) {
+    String answered = "Step " + step + " (" + resource + ") failed: " + message;
+    if (message.contains("InvalidOperationInDehydratedContext") || message.contains("OrganizationNotCustomized")) {
+      return "Exchange Online still refuses RBAC changes because the organization's customization has not finished "
+          + "(it can take hours after Enable-OrganizationCustomization). Wait, then apply again: it continues at step " + step
+          + ". " + answered;
+    }
+    return answered;
   }
 
   @Override

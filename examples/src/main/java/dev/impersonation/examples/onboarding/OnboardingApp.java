@@ -10,18 +10,16 @@ import dev.impersonation.SignIn;
 import dev.impersonation.TenantConnection;
 import dev.impersonation.TenantTarget;
 import dev.impersonation.plan.Plan;
-import dev.impersonation.plan.Step;
 import dev.impersonation.verify.VerificationReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -56,6 +54,8 @@ public final class OnboardingApp implements AutoCloseable {
     return t;
   });
   private final OnboardingSessions sessions;
+  /** The last setup applied per tenant id, so an admin who signs in again can verify it without choosing again. */
+  private final Map<String, ImpersonationSetup> appliedSetups = new ConcurrentHashMap<>();
   private final Optional<String> publicUrl;
 
   private OnboardingApp(Builder b) throws IOException {
@@ -102,7 +102,7 @@ public final class OnboardingApp implements AutoCloseable {
           case "GET /" -> HttpReplies.html(ex, 200, Pages.welcome(vendor, demoAdvanceClock.isPresent(), accountsHint));
           case "GET /signin" -> startSignIn(ex, s);
           case "GET /callback" -> callback(ex, s, FormData.urlEncoded(ex.getRequestURI().getRawQuery()));
-          case "GET /choose" -> whenSignedIn(ex, s, () -> HttpReplies.html(ex, 200, Pages.choose(vendor, s.admin, s.choice, Optional.empty())));
+          case "GET /choose" -> whenSignedIn(ex, s, () -> HttpReplies.html(ex, 200, Pages.choose(vendor, s.admin, s.choice, Optional.empty(), s.plan == null && s.setup != null)));
           case "POST /plan" -> whenSignedIn(ex, s, () -> plan(ex, s, FormData.parse(ex.getRequestHeaders().getFirst("Content-Type"),
               HttpReplies.body(ex))));
           case "GET /plan" -> whenSignedIn(ex, s, () -> showPlan(ex, s));
@@ -113,6 +113,8 @@ public final class OnboardingApp implements AutoCloseable {
               s.job == null ? "{\"total\":0,\"finished\":0,\"done\":true,\"succeeded\":false,\"failure\":\"Nothing is being applied.\",\"lines\":[]}"
                   : s.job.json()));
           case "GET /verify" -> whenSignedIn(ex, s, () -> verify(ex, s));
+          case "GET /consent" -> whenSignedIn(ex, s, () -> askConsent(ex, s));
+          case "GET /consented" -> whenSignedIn(ex, s, () -> consented(ex, s, FormData.urlEncoded(ex.getRequestURI().getRawQuery())));
           case "POST /demo/advance-clock" -> advanceClock(ex);
           default -> HttpReplies.html(ex, 404, Pages.problem("Not found", "There is no page " + ex.getRequestURI().getPath() + ".", "/",
               "Start", s.admin(), 0));
@@ -173,6 +175,9 @@ public final class OnboardingApp implements AutoCloseable {
       return;
     }
     s.admin = admin;
+    if (s.setup == null) {
+      s.setup = appliedSetups.get(admin.tenantId());
+    }
     TenantTarget target = TenantTarget.exchangeOnline(admin.domain());
     s.connection = connect.apply(SignIn.builder(target).tokenSupplier(admin.userPrincipalName(), admin.tokenForScope()).build());
     HttpReplies.redirect(ex, "/choose");
@@ -185,14 +190,19 @@ public final class OnboardingApp implements AutoCloseable {
     try {
       setup = s.choice.setup(vendor, s.admin.domain());
     } catch (InvalidSetupException e) {
-      HttpReplies.html(ex, 200, Pages.choose(vendor, s.admin, s.choice, Optional.of(e.getMessage())));
+      HttpReplies.html(ex, 200, Pages.choose(vendor, s.admin, s.choice, Optional.of(e.getMessage()), false));
       return;
     }
+    planAndShow(ex, s, setup);
+  }
+
+  /** Reads the tenant for {@code setup} (nothing is written) and shows the plan, or a page saying why it could not. */
+  private void planAndShow(HttpExchange ex, OnboardingSession s, ImpersonationSetup setup) throws IOException {
     Plan plan;
     try {
       plan = setup.plan(s.connection);
     } catch (InvalidSetupException e) {
-      HttpReplies.html(ex, 200, Pages.choose(vendor, s.admin, s.choice, Optional.of(e.getMessage())));
+      HttpReplies.html(ex, 200, Pages.choose(vendor, s.admin, s.choice, Optional.of(e.getMessage()), false));
       return;
     } catch (AccessDeniedException e) {
       HttpReplies.html(ex, 200, Pages.problem("Your account may not do this", e.getMessage() + " Nothing was changed.", "/", "Sign in again",
@@ -213,26 +223,7 @@ public final class OnboardingApp implements AutoCloseable {
       HttpReplies.redirect(ex, "/choose");
       return;
     }
-    HttpReplies.html(ex, 200, Pages.plan(vendor, s.admin, s.plan, notices(s.plan)));
-  }
-
-  /** What the admin should know before applying, read off the plan's steps. */
-  private List<String> notices(Plan plan) {
-    List<String> out = new ArrayList<>();
-    for (Step st : plan.steps()) {
-      String text = (st.resource() + " " + st.reason() + " " + st.operation().map(Object::toString).orElse(""));
-      if (st.action() == Step.StepAction.PREREQUISITE && text.contains("OrganizationCustomization")) {
-        out.add("Your organization is dehydrated (it has never been customized), so Exchange Online refuses RBAC changes. "
-            + "The plan first runs Enable-OrganizationCustomization; Exchange can take a while to accept changes after "
-            + "that. If the apply stops on this, nothing else was written: apply again later and it continues.");
-        break;
-      }
-    }
-    if (plan.access().contains("EWS")) {
-      out.add("EWS in Exchange Online is off by default since 2026-10-01 and is retired on 2027-04-01: choose Microsoft Graph "
-          + "unless " + vendor.displayName() + " still needs EWS until then.");
-    }
-    return out;
+    HttpReplies.html(ex, 200, Pages.plan(vendor, s.admin, s.plan, PlanNotices.of(s.plan, vendor)));
   }
 
   private void script(HttpExchange ex, OnboardingSession s) throws IOException {
@@ -256,6 +247,7 @@ public final class OnboardingApp implements AutoCloseable {
     }
     LOG.info("{} applies {} for {}", s.admin.userPrincipalName(), s.plan.setupName(), s.admin.tenantId());
     s.job = ApplyJob.start(s.setup, s.plan, s.connection);
+    appliedSetups.put(s.admin.tenantId(), s.setup);
     HttpReplies.redirect(ex, "/progress");
   }
 
@@ -273,6 +265,29 @@ public final class OnboardingApp implements AutoCloseable {
       return;
     }
     HttpReplies.html(ex, 200, Pages.verification(vendor, s.admin, report, demoAdvanceClock.isPresent()));
+  }
+
+  /** Sends the admin to Microsoft's admin consent page for the vendor's app, so its service principal exists. */
+  private void askConsent(HttpExchange ex, OnboardingSession s) throws IOException {
+    s.consentState = AdminSignIn.randomState();
+    HttpReplies.redirect(ex, signIn.adminConsentUrl(s.admin.tenantId(), vendor.appId(), URI.create(publicUrl.orElse(url())
+        + "/consented"), s.consentState).toString());
+  }
+
+  private void consented(HttpExchange ex, OnboardingSession s, Map<String, String> q) throws IOException {
+    boolean ours = s.consentState != null && s.consentState.equals(q.get("state"));
+    s.consentState = null;
+    if (!ours || s.setup == null) {
+      HttpReplies.html(ex, 400, Pages.problem("Consent answer not expected", "This answer does not belong to a consent "
+          + "started here. Review the plan again.", "/choose", "Back to the choice", s.admin(), 2));
+    } else if (!"True".equalsIgnoreCase(q.get("admin_consent"))) {
+      HttpReplies.html(ex, 200, Pages.problem("Consent not granted", "Microsoft answered: " + q.getOrDefault("error", "no consent")
+          + " — " + q.getOrDefault("error_description", "") + ". Only a Global Administrator, Privileged Role Administrator "
+          + "or (Cloud) Application Administrator can add " + vendor.displayName() + " to your tenant. Nothing was changed.",
+          "/plan", "Back to the plan", s.admin(), 2));
+    } else {
+      planAndShow(ex, s, s.setup);
+    }
   }
 
   private void advanceClock(HttpExchange ex) throws IOException {

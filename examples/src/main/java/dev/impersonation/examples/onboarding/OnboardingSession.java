@@ -19,6 +19,8 @@ final class OnboardingSession {
   ImpersonationSetup setup;
   Plan plan;
   ApplyJob job;
+  /** The {@code state} of the admin consent request in flight, if any. */
+  String consentState;
   /** When the browser last asked for a page; idle sessions are forgotten. */
   volatile Instant lastSeen = Instant.now();
 

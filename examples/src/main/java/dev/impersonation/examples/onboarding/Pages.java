@@ -37,8 +37,10 @@ final class Pages {
         + "<p><a class=\"button\" id=\"next\" href=\"" + html(nextHref) + "\">" + html(nextLabel) + "</a></p>");
   }
 
-  static String choose(VendorApp vendor, SignedInAdmin admin, MailboxChoice c, Optional<String> error) {
+  static String choose(VendorApp vendor, SignedInAdmin admin, MailboxChoice c, Optional<String> error, boolean applied) {
     String body = error.map(e -> "<div class=\"problem\" id=\"problem\">" + html(e) + "</div>").orElse("")
+        + (applied ? "<div class=\"note\" id=\"already-applied\">" + html(vendor.displayName()) + " was set up in this "
+            + "tenant before. <a id=\"verify-existing\" href=\"/verify\">Verify that setup</a>, or choose again below.</div>" : "")
         + "<form method=\"post\" action=\"/plan\" enctype=\"multipart/form-data\">"
         + "<fieldset><legend>Which access does " + html(vendor.displayName()) + " get?</legend>"
         + radio("access", "graph", c.access(), "Microsoft Graph, through RBAC for Applications (" + vendor.graphRole()
@@ -87,11 +89,20 @@ final class Pages {
       body.append("<div class=\"note\">").append(html(w)).append("</div>");
     }
     if (!plan.blockedSteps().isEmpty()) {
-      body.append("<div class=\"problem\" id=\"blocked\"><b>This plan cannot be applied.</b> ");
+      body.append("<div class=\"problem\" id=\"blocked\"><b>This plan cannot be applied:</b><ul>");
       for (Step s : plan.blockedSteps()) {
-        body.append(html(s.resource())).append(": ").append(html(s.reason())).append(" ");
+        if (!s.reason().startsWith("waits for")) {  // steps that only wait for a blocked one add nothing to fix
+          body.append("<li>").append(html(s.resource())).append(": ").append(html(s.reason())).append("</li>");
+        }
       }
-      body.append("Nothing was changed. Fix this in your tenant or in your choice, then review the plan again.</div>");
+      body.append("</ul>Nothing was changed. Fix this in your tenant or in your choice, then review the plan again.</div>");
+      if (PlanNotices.needsConsent(plan)) {
+        body.append("<div class=\"note\" id=\"needs-consent\">").append(html(vendor.displayName())).append(" is not in your "
+            + "tenant yet. A Global Administrator, Privileged Role Administrator or (Cloud) Application Administrator adds it "
+            + "once by consenting; the consent grants only what ").append(html(vendor.displayName())).append(" lists, and "
+            + "its mailbox access still comes from this setup.<p><a class=\"button\" id=\"grant-consent\" href=\"/consent\">"
+            + "Add ").append(html(vendor.displayName())).append(" to your tenant</a></p></div>");
+      }
     }
     body.append("<table id=\"plan-steps\"><tr><th>#</th><th>Action</th><th>Object</th><th>Why</th></tr>").append(rows)
         .append("</table>");
@@ -174,7 +185,7 @@ final class Pages {
         + ".problem{background:#fdd;border:1px solid #c00;padding:.7em;margin:1em 0}.note{background:#eef;border:1px solid #99c;"
         + "padding:.7em;margin:1em 0}.ok{background:#dfd;border:1px solid #2a7;padding:.7em}"
         + "pre{background:#f6f6f6;padding:1em;overflow:auto;max-height:30em;font-size:.8em}fieldset{margin:1em 0}"
-        + ".indent{margin-left:2em}.hint{color:#555;font-size:.9em}a.button,button{background:#0067b8;color:#fff;border:0;"
+        + ".indent{margin-left:2em}.hint{color:#555;font-size:.9em}a.button{display:inline-block}a.button,button{background:#0067b8;color:#fff;border:0;"
         + "padding:.5em 1em;text-decoration:none;font-size:1em;cursor:pointer}progress{width:30em}"
         + "</style></head><body>"
         + admin.map(a -> "<div class=\"who\" id=\"who\">" + html(a.displayName()) + " (" + html(a.userPrincipalName()) + ")</div>")

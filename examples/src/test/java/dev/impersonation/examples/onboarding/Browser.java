@@ -5,6 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -31,6 +34,7 @@ final class Browser implements AutoCloseable {
   private final Path shots;
   private final Path profile;
   private int shot;
+  private final List<String> seen = new ArrayList<>();
 
   private Browser(String testName) throws IOException {
     this.shots = Path.of("target", "screenshots", testName);
@@ -106,12 +110,18 @@ final class Browser implements AutoCloseable {
   /** Saves a full-window screenshot as {@code NN-name.png}. */
   Path screenshot(String name) {
     try {
+      seen.add(driver.getPageSource());
       Path file = shots.resolve(String.format("%02d-%s.png", ++shot, name));
       Files.write(file, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The HTML of every page a screenshot was taken of, in order. */
+  List<String> pagesSeen() {
+    return List.copyOf(seen);
   }
 
   String cookie(String name) {
@@ -122,7 +132,7 @@ final class Browser implements AutoCloseable {
   public void close() {
     driver.quit();
     try (var files = Files.walk(profile)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       // a temp profile left behind is harmless
     }

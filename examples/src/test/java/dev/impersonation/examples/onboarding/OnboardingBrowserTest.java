@@ -28,14 +28,23 @@ class OnboardingBrowserTest {
 
   private static Browser signedIn(OnboardingDemo demo, TestInfo info, String account) {
     Browser b = Browser.open(info.getTestMethod().orElseThrow().getName());
+    signIn(b, demo, account, true);
+    return b;
+  }
+
+  /** From the welcome page through the (simulated) Microsoft sign-in page, as {@code account}. */
+  private static void signIn(Browser b, OnboardingDemo demo, String account, boolean screenshots) {
     b.go(demo.app().url());
-    b.screenshot("welcome");
+    if (screenshots) {
+      b.screenshot("welcome");
+    }
     b.click("signin");
     b.await("i0116");
     b.type("i0116", account);
-    b.screenshot("sign-in");
+    if (screenshots) {
+      b.screenshot("sign-in");
+    }
     b.click("idSIButton9");
-    return b;
   }
 
   private static Path csv(Path dir, String content) throws Exception {
@@ -89,6 +98,16 @@ class OnboardingBrowserTest {
       b.click("reverify");
       b.await("verification");
       assertTrue(b.text("verdict").startsWith("Verified"), "re-verifying later gives the same answer");
+      assertTrue(b.pagesSeen().stream().noneMatch(html -> html.contains("simulated-delegated-")),
+          "the admin's tokens stay on the server");
+
+      b.driver().manage().deleteAllCookies();  // another day, another browser: sign in again and verify without choosing
+      signIn(b, demo, OnboardingDemo.ADMIN, false);
+      b.await("verify-existing");
+      b.screenshot("signed-in-again");
+      b.click("verify-existing");
+      b.await("verification");
+      assertTrue(b.text("verdict").startsWith("Verified"), b.text("verdict"));
     }
   }
 
@@ -181,6 +200,7 @@ class OnboardingBrowserTest {
       b.await("blocked");
       b.screenshot("unknown-mailbox");
       assertTrue(b.text("blocked").contains("ghost@" + T), b.text("blocked"));
+      assertFalse(b.text("blocked").contains("waits for the blocked steps"), b.text("blocked"));
       assertFalse(b.has("apply"), "a blocked plan offers no Apply button");
       assertTrue(demo.tenant().writes().isEmpty());
     }
@@ -204,6 +224,7 @@ class OnboardingBrowserTest {
       b.await("apply-failed");
       b.screenshot("stopped");
       assertTrue(b.text("apply-failed").contains("nothing after it was written"), b.text("apply-failed"));
+      assertTrue(b.text("apply-failed").contains("still refuses RBAC changes"), b.text("apply-failed"));
       assertTrue(demo.tenant().managementScopes().isEmpty() && demo.tenant().roleAssignments().isEmpty(),
           "nothing after the failed step: " + demo.tenant().snapshot());
 
@@ -217,6 +238,45 @@ class OnboardingBrowserTest {
       b.await("to-verify");
       b.screenshot("applied");
       assertEquals(1, demo.tenant().managementScopes().size());
+    }
+  }
+
+  @Test
+  void aNewCustomerAddsTheVendorsAppByConsentAndTheBlockedPlanBecomesApplicable(TestInfo info) {
+    try (OnboardingDemo demo = OnboardingDemo.start(OnboardingDemo.newCustomerTenant(), 0);
+        Browser b = signedIn(demo, info, OnboardingDemo.ADMIN)) {
+      b.await("review");
+      b.type("group", "Sales Team");
+      b.type("outsider", "ceo@" + T);
+      b.click("review");
+      b.await("needs-consent");
+      b.screenshot("needs-consent");
+      assertFalse(b.has("apply"), "no Apply while the app is not in the tenant");
+
+      b.click("grant-consent");
+      b.await("consent-app");
+      assertEquals(OnboardingDemo.SYNC_APP_ID, b.text("consent-app"));
+      b.type("i0116", OnboardingDemo.ADMIN);  // an Exchange Administrator may not consent for the tenant
+      b.click("idSIButton9");
+      b.await("problem");
+      b.screenshot("consent-refused");
+      assertTrue(b.text("problem").contains("AADSTS90094"), b.text("problem"));
+      assertTrue(demo.tenant().writes().isEmpty());
+
+      b.click("next");
+      b.await("grant-consent");
+      b.click("grant-consent");
+      b.await("consent-app");
+      b.type("i0116", OnboardingDemo.GLOBAL_ADMIN);
+      b.screenshot("consent");
+      b.click("idSIButton9");
+      b.await("plan-steps");
+      b.screenshot("plan-after-consent");
+      assertFalse(b.has("needs-consent"), b.text("plan-steps"));
+      b.click("apply");
+      b.await("to-verify");
+      b.screenshot("applied");
+      assertEquals(1, demo.tenant().roleAssignments().size(), demo.tenant().snapshot());
     }
   }
 }

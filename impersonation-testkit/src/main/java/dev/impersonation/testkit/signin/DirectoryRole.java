@@ -11,6 +11,10 @@ public enum DirectoryRole {
   EXCHANGE_ADMINISTRATOR("29232cdf-9323-42fd-ade2-1d097af3e4de", "Exchange Administrator"),
   /** Privileged Role Administrator (grants application permissions with admin consent). */
   PRIVILEGED_ROLE_ADMINISTRATOR("e8611ab8-c189-46e8-94e1-60213ab1f814", "Privileged Role Administrator"),
+  /** Cloud Application Administrator (consents for applications, except Graph application permissions). */
+  CLOUD_APPLICATION_ADMINISTRATOR("158c047a-c907-4556-b7ef-446551a6b5f7", "Cloud Application Administrator"),
+  /** Application Administrator. */
+  APPLICATION_ADMINISTRATOR("9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3", "Application Administrator"),
   /** Global Reader: reads everything, writes nothing. */
   GLOBAL_READER("f2ef992c-3afb-46b9-b7cf-a126ee74c451", "Global Reader"),
   /** User Administrator. */

@@ -57,4 +57,24 @@ final class SignInHttp {
       exchange.getResponseBody().write(bytes);
     }
   }
+
+  /** A 302 to {@code target} with {@code answer} added to its query. */
+  static void redirect(HttpExchange exchange, String target, Map<String, String> answer) throws IOException {
+    String query = answer.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+        .collect(java.util.stream.Collectors.joining("&"));
+    exchange.getResponseHeaders().add("Location", target + (target.contains("?") ? "&" : "?") + query);
+    send(exchange, 302, "text/plain", "");
+  }
+
+  /** The request's fields as hidden inputs of the page's form, except the ones the page itself asks for. */
+  static String hiddenFields(Map<String, String> q) {
+    StringBuilder hidden = new StringBuilder();
+    for (Map.Entry<String, String> e : q.entrySet()) {
+      if (!e.getKey().equals("loginfmt") && !e.getKey().equals("action")) {
+        hidden.append("<input type=\"hidden\" name=\"").append(html(e.getKey())).append("\" value=\"").append(html(e.getValue()))
+            .append("\">");
+      }
+    }
+    return hidden.toString();
+  }
 }

@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -22,7 +21,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
+import java.util.function.Consumer;
 
 /**
  * A local Microsoft Entra ID sign-in endpoint for the delegated authorization code flow with PKCE, so a product's own
@@ -40,6 +39,10 @@ import java.util.stream.Collectors;
  *       asks for Exchange after Graph). Answers carry an access token, a refresh token, {@code client_info} and an ID
  *       token whose {@code wids} claim lists the account's {@link DirectoryRole}s (what an app reads to tell an admin from a
  *       user; the live service puts {@code wids} in ID tokens when the app's manifest sets {@code groupMembershipClaims}).</li>
+ *   <li>{@code GET /{tenant}/v2.0/adminconsent}: the admin consent page for {@code client_id}; accepting it as an account
+ *       holding Global, Privileged Role, Cloud Application or Application Administrator runs
+ *       {@link Builder#onAdminConsent} and redirects with {@code admin_consent=True}, {@code tenant} and {@code state};
+ *       any other account, or "Cancel", redirects with {@code error}.</li>
  * </ul>
  * The tokens are opaque to the Exchange and Graph simulators, which accept any bearer token; {@link #accountFor(String)}
  * tells a test whose token a request carried. Codes, tokens and verifiers are never logged or kept in {@link #requests()}.
@@ -66,7 +69,6 @@ public final class SignInSimulator implements AutoCloseable {
           + "refresh token.";
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final String tenantDomain;
   private final String tenantId;
@@ -77,9 +79,10 @@ public final class SignInSimulator implements AutoCloseable {
   private final Map<String, Account> refreshTokens = new ConcurrentHashMap<>();
   private final Map<String, Account> accessTokens = new ConcurrentHashMap<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
+  private final AdminConsent adminConsent;
 
   /** One account that can sign in. */
-  private record Account(String upn, String displayName, String objectId, Set<DirectoryRole> roles) {}
+  record Account(String upn, String displayName, String objectId, Set<DirectoryRole> roles) {}
 
   /** A code issued and not yet redeemed. */
   private record PendingCode(Account account, String clientId, String redirectUri, Optional<String> challenge,
@@ -90,6 +93,7 @@ public final class SignInSimulator implements AutoCloseable {
     this.tenantId = b.tenantId;
     this.accounts = Map.copyOf(b.accounts);
     this.clock = b.clock;
+    this.adminConsent = new AdminConsent(tenantDomain, tenantId, accounts, b.onAdminConsent, requests);
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
     server.start();
@@ -146,6 +150,10 @@ public final class SignInSimulator implements AutoCloseable {
       } else if (path.endsWith("/oauth2/v2.0/authorize") && method.equals("POST")) {
         Map<String, String> f = SignInHttp.form(SignInHttp.body(exchange));
         signIn(exchange, path, f);
+      } else if (path.endsWith("/v2.0/adminconsent")) {
+        Map<String, String> f = SignInHttp.form(method.equals("POST") ? SignInHttp.body(exchange)
+            : exchange.getRequestURI().getRawQuery());
+        adminConsent.handle(exchange, method + " " + path, f);
       } else if (path.endsWith("/oauth2/v2.0/token") && method.equals("POST")) {
         Map<String, String> f = SignInHttp.form(SignInHttp.body(exchange));
         requests.add("POST " + path + " (" + f.getOrDefault("grant_type", "no grant_type") + ")");
@@ -167,13 +175,7 @@ public final class SignInSimulator implements AutoCloseable {
           "<p id=\"error\">" + SignInHttp.html(problem.get()) + "</p>"));
       return;
     }
-    StringBuilder hidden = new StringBuilder();
-    for (Map.Entry<String, String> e : q.entrySet()) {
-      if (!e.getKey().equals("loginfmt") && !e.getKey().equals("action")) {
-        hidden.append("<input type=\"hidden\" name=\"").append(SignInHttp.html(e.getKey())).append("\" value=\"").append(SignInHttp.html(e.getValue()))
-            .append("\">");
-      }
-    }
+    String hidden = SignInHttp.hiddenFields(q);
     String hint = q.getOrDefault("loginfmt", q.getOrDefault("login_hint", ""));
     String body = "<form method=\"post\">" + hidden
         + "<p>Sign in to <b>" + SignInHttp.html(tenantDomain) + "</b> (simulated Microsoft Entra ID)</p>"
@@ -241,9 +243,7 @@ public final class SignInSimulator implements AutoCloseable {
           + "</form></body></html>");
       return;
     }
-    String query = answer.entrySet().stream().map(e -> SignInHttp.enc(e.getKey()) + "=" + SignInHttp.enc(e.getValue())).collect(Collectors.joining("&"));
-    exchange.getResponseHeaders().add("Location", redirect + (redirect.contains("?") ? "&" : "?") + query);
-    SignInHttp.send(exchange, 302, "text/plain", "");
+    SignInHttp.redirect(exchange, redirect, answer);
   }
 
   private void token(HttpExchange exchange, Map<String, String> f) throws IOException {
@@ -331,6 +331,7 @@ public final class SignInSimulator implements AutoCloseable {
     private String tenantId;
     private final Map<String, Account> accounts = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
+    private Consumer<String> onAdminConsent = appId -> { };
 
     private Builder(String tenantDomain) {
       if (tenantDomain == null || tenantDomain.isBlank()) {
@@ -365,6 +366,15 @@ public final class SignInSimulator implements AutoCloseable {
     /** The clock of the tokens' {@code iat} and {@code exp} (e.g. the FakeTenant's). */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * What an admin's consent at {@code /{tenant}/v2.0/adminconsent} does, given the application id consented to (e.g.
+     * {@code appId -> tenant.adminConsented(appId, spId, name)}: its service principal appears).
+     */
+    public Builder onAdminConsent(Consumer<String> onAdminConsent) {
+      this.onAdminConsent = Objects.requireNonNull(onAdminConsent, "onAdminConsent");
       return this;
     }
 

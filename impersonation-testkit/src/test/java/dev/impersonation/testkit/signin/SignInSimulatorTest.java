@@ -14,7 +14,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,9 +30,12 @@ class SignInSimulatorTest {
   private static final String VERIFIER = "a-verifier-of-at-least-43-characters-0123456789abcdef";
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
+  private final List<String> consented = new CopyOnWriteArrayList<>();
   private final SignInSimulator sim = SignInSimulator.builder("contoso.onmicrosoft.com")
       .account("Admin@Contoso.onmicrosoft.com", "Ada Admin", DirectoryRole.EXCHANGE_ADMINISTRATOR)
       .account("user@contoso.onmicrosoft.com", "Uma User")
+      .account("cloudapps@contoso.onmicrosoft.com", "Cleo Apps", DirectoryRole.CLOUD_APPLICATION_ADMINISTRATOR)
+      .onAdminConsent(consented::add)
       .start();
 
   @AfterEach
@@ -140,5 +145,30 @@ class SignInSimulatorTest {
     cancel.put("action", "cancel");
     String location = post("/organizations/oauth2/v2.0/authorize", cancel).headers().firstValue("Location").orElseThrow();
     assertTrue(location.startsWith(REDIRECT + "?error=access_denied&error_description=AADSTS65004"), location);
+  }
+
+  @Test
+  void adminConsentNeedsARoleThatMayConsentAndAnswersWithTheTenant() throws Exception {
+    Map<String, String> f = new LinkedHashMap<>();
+    f.put("client_id", "sync-app");
+    f.put("scope", "https://graph.microsoft.com/.default");
+    f.put("redirect_uri", REDIRECT);
+    f.put("state", "s-1");
+    HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/" + sim.tenantId()
+        + "/v2.0/adminconsent?" + form(f))).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, page.statusCode());
+    assertTrue(page.body().contains("id=\"consent-app\">sync-app<"), page.body());
+
+    f.put("loginfmt", "admin@contoso.onmicrosoft.com");
+    f.put("action", "accept");
+    String refused = post("/" + sim.tenantId() + "/v2.0/adminconsent", f).headers().firstValue("Location").orElseThrow();
+    assertTrue(refused.startsWith(REDIRECT + "?error=access_denied&error_description=AADSTS90094"), refused);
+    assertTrue(consented.isEmpty(), "an Exchange Administrator may not consent");
+
+    f.put("loginfmt", "cloudapps@contoso.onmicrosoft.com");
+    String granted = post("/" + sim.tenantId() + "/v2.0/adminconsent", f).headers().firstValue("Location").orElseThrow();
+    assertEquals(REDIRECT + "?admin_consent=True&tenant=" + sim.tenantId()
+        + "&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default&state=s-1", granted);
+    assertEquals(List.of("sync-app"), consented);
   }
 }

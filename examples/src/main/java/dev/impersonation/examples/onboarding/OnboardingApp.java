@@ -96,7 +96,7 @@ public final class OnboardingApp implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       String route = ex.getRequestMethod() + " " + ex.getRequestURI().getPath();
-      OnboardingSession s = sessions.of(ex);
+      OnboardingSession s = sessions.of(ex, route.equals("GET /signin"));
       try {
         switch (route) {
           case "GET /" -> HttpReplies.html(ex, 200, Pages.welcome(vendor, demoAdvanceClock.isPresent(), accountsHint));

@@ -25,8 +25,11 @@ final class OnboardingSessions {
     this.secure = secure;
   }
 
-  /** The session of this request's cookie, or a new one (whose cookie the response sets). */
-  OnboardingSession of(HttpExchange ex) {
+  /**
+   * The session of this request's cookie; else, with {@code create}, a new one whose cookie the response sets, or without
+   * it a blank session that is not kept (so pages anyone may fetch keep no state on the server).
+   */
+  OnboardingSession of(HttpExchange ex, boolean create) {
     Instant now = Instant.now();
     sessions.values().removeIf(old -> old.lastSeen.isBefore(now.minus(IDLE)) && (old.job == null || old.job.done()));
     String cookies = Objects.requireNonNullElse(ex.getRequestHeaders().getFirst("Cookie"), "");
@@ -37,6 +40,9 @@ final class OnboardingSessions {
         known.lastSeen = now;
         return known;
       }
+    }
+    if (!create) {
+      return new OnboardingSession();
     }
     byte[] id = new byte[24];
     RANDOM.nextBytes(id);

@@ -78,6 +78,8 @@ class OnboardingBrowserTest {
       b.screenshot("applied");
       assertTrue(b.text("events").contains("step succeeded"), b.text("events"));
       assertEquals(List.of("ann@" + T, "bob@" + T), demo.tenant().members("Calendar Sync Users"));
+      assertTrue(demo.exchange().requests().stream().allMatch(r -> r.anchorMailbox().orElse("").equals("UPN:" + OnboardingDemo.ADMIN)),
+          "Exchange was called as the signed-in admin (delegated): " + demo.exchange().requests().get(0));
       assertFalse(demo.tenant().isDehydrated());
 
       b.click("to-verify");

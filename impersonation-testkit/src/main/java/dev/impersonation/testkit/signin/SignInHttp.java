@@ -77,4 +77,12 @@ final class SignInHttp {
     }
     return hidden.toString();
   }
+
+  /** Entra ID echoes the client's {@code client-request-id} in its answer (MSAL compares the two). */
+  static void echoCorrelationId(HttpExchange exchange) {
+    String correlation = exchange.getRequestHeaders().getFirst("client-request-id");
+    if (correlation != null) {
+      exchange.getResponseHeaders().set("client-request-id", correlation);
+    }
+  }
 }

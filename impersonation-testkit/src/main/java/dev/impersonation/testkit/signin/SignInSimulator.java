@@ -143,6 +143,7 @@ public final class SignInSimulator implements AutoCloseable {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       String method = exchange.getRequestMethod();
+      SignInHttp.echoCorrelationId(exchange);
       if (path.endsWith("/oauth2/v2.0/authorize") && method.equals("GET")) {
         Map<String, String> q = SignInHttp.form(exchange.getRequestURI().getRawQuery());
         requests.add("GET " + path);

@@ -38,6 +38,8 @@ class JShellStartupScriptTest {
           "tenant.members(\"Calendar Sync Users\")",
           "setup.plan(connection).isConverged()",
           "help()",
+          // the real-tenant helper builds its connection without a network call (the device code comes at the first request)
+          "signIn(\"fabrikam.onmicrosoft.com\", \"00000000-0000-0000-0000-0000000000ad\", \"admin@fabrikam.onmicrosoft.com\").target()",
           "/exit", "").getBytes(StandardCharsets.UTF_8));
     }
     String out = readAll(p);
@@ -49,6 +51,7 @@ class JShellStartupScriptTest {
     assertEquals(2, out.split("help\\(\\) shows this again", -1).length - 1, "the help at start and on help():\n" + out);
     assertTrue(out.matches("(?s).*\\$\\d+ ==> true.*"), out);
     assertTrue(out.contains("==> [ann@contoso.com, bob@contoso.com]"), out);
+    assertTrue(out.contains("==> Exchange Online fabrikam.onmicrosoft.com"), "signIn(...) connected to the named tenant:\n" + out);
     long trues = out.lines().filter(l -> l.matches(".*\\$\\d+ ==> true")).count();
     assertEquals(4, trues, "apply succeeded, pending at first, satisfied after two hours, converged:\n" + out);
   }

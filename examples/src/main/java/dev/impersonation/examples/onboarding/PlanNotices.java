@@ -24,10 +24,8 @@ final class PlanNotices {
         break;
       }
     }
-    if (plan.access().contains("EWS")) {
-      out.add("EWS in Exchange Online is off by default since 2026-10-01 and is retired on 2027-04-01: choose Microsoft Graph "
-          + "unless " + vendor.displayName() + " still needs EWS until then.");
-    }
+    // EWS as the planner found it: the organization's EwsEnabled and allow list decide, and the shutdown date.
+    plan.ews().ifPresent(ews -> out.add("EWS for " + vendor.displayName() + ": " + ews.summary()));
     return out;
   }
 

@@ -143,4 +143,14 @@ class OnboardingHttpTest {
     assertTrue(in.callback().body().contains("An administrator must sign in"), in.callback().body());
     return in.cookie();
   }
+
+  @Test
+  void ewsIsOfferedWithItsRetirementAndTheTenantsEwsSettingsDecideThePlan() throws Exception {
+    String cookie = signIn(OnboardingDemo.ADMIN);
+    post("/plan", cookie, Map.of("access", "ews", "source", "group", "group", "Sales Team"));
+    String plan = get("/plan", cookie).body();
+    assertTrue(plan.contains("EWS for Calendar Sync: allowed on 2026-11-23: the organization&#39;s EwsEnabled is True"),
+        "the planner's reading of the tenant's EWS settings is shown:\n" + plan);
+    assertTrue(plan.contains("shuts down on 2027-04-01"), plan);
+  }
 }

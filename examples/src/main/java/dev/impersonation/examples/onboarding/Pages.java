@@ -52,18 +52,20 @@ final class Pages {
         + "<p class=\"hint\">ApplicationImpersonation is not offered: Exchange Online no longer accepts new assignments.</p>"
         + "</fieldset><fieldset><legend>Which mailboxes?</legend>"
         + radio("source", "group", c.source(), "Members of an existing group")
-        + "<p class=\"indent\"><input id=\"group\" name=\"group\" size=\"40\" placeholder=\"Sales Team\" value=\""
+        + "<p class=\"indent\"><input id=\"group\" name=\"group\" size=\"40\" onfocus=\"pick('group')\" placeholder=\"Sales Team\" value=\""
         + html(c.group()) + "\"></p>"
         + radio("source", "csv", c.source(), "A CSV file of addresses (a column named " + String.join(", ",
             MailboxChoice.CSV_COLUMNS) + "); the setup puts them in the group &ldquo;" + vendor.groupName() + "&rdquo;")
-        + "<p class=\"indent\"><input type=\"file\" id=\"csvFile\" name=\"csvFile\" accept=\".csv,text/csv\"></p>"
+        + "<p class=\"indent\"><input type=\"file\" id=\"csvFile\" name=\"csvFile\" accept=\".csv,text/csv\" onchange=\"pick('csv')\"></p>"
         + radio("source", "filter", c.source(), "Every mailbox matching a recipient filter")
-        + "<p class=\"indent\"><input id=\"filter\" name=\"filter\" size=\"50\" placeholder=\"Department -eq 'Sales'\" value=\""
+        + "<p class=\"indent\"><input id=\"filter\" name=\"filter\" size=\"50\" onfocus=\"pick('filter')\" placeholder=\"Department -eq 'Sales'\" value=\""
         + html(c.filter()) + "\"></p></fieldset>"
         + "<fieldset><legend>Proof</legend><label>A mailbox " + html(vendor.displayName()) + " must <b>not</b> reach "
         + "(checked after the setup): <input id=\"outsider\" name=\"outsider\" size=\"40\" placeholder=\"ceo@"
         + html(admin.domain()) + "\" value=\"" + html(c.outsider()) + "\"></label></fieldset>"
-        + "<p><button type=\"submit\" id=\"review\">Review the plan</button> (reads your tenant, changes nothing)</p></form>";
+        + "<p><button type=\"submit\" id=\"review\">Review the plan</button> (reads your tenant, changes nothing)</p></form>"
+        // typing a group, a filter or choosing a file picks its option
+        + "<script>function pick(s){document.getElementById('source-'+s).checked=true;}</script>";
     return layout("Choose the mailboxes", 1, Optional.of(admin), body);
   }
 

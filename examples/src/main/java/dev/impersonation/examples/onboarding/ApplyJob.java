@@ -76,6 +76,11 @@ final class ApplyJob implements ProgressListener {
     }
   }
 
+  /** The plan this job applies. */
+  Plan plan() {
+    return plan;
+  }
+
   boolean done() {
     return done;
   }

@@ -236,18 +236,21 @@ public final class OnboardingApp implements AutoCloseable {
   }
 
   private void apply(HttpExchange ex, OnboardingSession s) throws IOException {
-    if (s.job != null && !s.job.done()) {
-      HttpReplies.redirect(ex, "/progress");
+    boolean applicable;
+    synchronized (s) {  // a reviewed plan is applied once: a double click or a reload joins that apply
+      boolean appliedAlready = s.job != null && s.job.plan() == s.plan;
+      applicable = appliedAlready || s.plan != null && s.plan.blockedSteps().isEmpty();
+      if (applicable && !appliedAlready) {
+        LOG.info("{} applies {} for {}", s.admin.userPrincipalName(), s.plan.setupName(), s.admin.tenantId());
+        s.job = ApplyJob.start(s.setup, s.plan, s.connection);
+        appliedSetups.put(s.admin.tenantId(), s.setup);
+      }
+    }
+    if (!applicable) {
+      HttpReplies.html(ex, 409, Pages.problem("Nothing to apply", "There is no plan that can be applied: review the plan first.",
+          "/choose", "Back to the choice", s.admin(), 2));
       return;
     }
-    if (s.plan == null || !s.plan.blockedSteps().isEmpty()) {
-      HttpReplies.html(ex, 409, Pages.problem("Nothing to apply", "There is no plan that can be applied: review the plan first.", "/choose",
-          "Back to the choice", s.admin(), 2));
-      return;
-    }
-    LOG.info("{} applies {} for {}", s.admin.userPrincipalName(), s.plan.setupName(), s.admin.tenantId());
-    s.job = ApplyJob.start(s.setup, s.plan, s.connection);
-    appliedSetups.put(s.admin.tenantId(), s.setup);
     HttpReplies.redirect(ex, "/progress");
   }
 

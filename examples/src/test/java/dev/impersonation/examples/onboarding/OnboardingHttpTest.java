@@ -132,6 +132,9 @@ class OnboardingHttpTest {
     assertTrue(progress.get("succeeded").asBoolean(), progress.toString());
     assertEquals(progress.get("total").asInt(), progress.get("finished").asInt(), progress.toString());
     assertEquals(1, demo.tenant().managementScopes().size());
+    assertEquals("/progress", location(post("/apply", cookie, Map.of())), "a second click shows that apply's progress");
+    assertEquals(1, demo.tenant().writes().stream().filter(w -> w.toString().contains("NewManagementRoleAssignment")).count(),
+        "one apply ran: " + demo.tenant().writes());
 
     HttpResponse<String> notAdmin = get("/choose", signInCookieOf(OnboardingDemo.HELPDESK));
     assertEquals("/", location(notAdmin), "a user without an admin role never gets a signed-in session");

@@ -8,6 +8,10 @@ import dev.impersonation.powershell.Cmdlet;
 import dev.impersonation.spi.Operation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -25,6 +29,12 @@ import org.slf4j.LoggerFactory;
 final class ParallelCmdlets {
   private static final Logger LOG = LoggerFactory.getLogger(ParallelCmdlets.class);
   private static final AtomicInteger THREADS = new AtomicInteger();
+  /** The helpers of every parallel call in this JVM: created on demand, reused, gone after a minute idle. */
+  private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "exchange-cmdlets-" + THREADS.incrementAndGet());
+    t.setDaemon(true);
+    return t;
+  });
 
   private final AdaptiveConcurrency concurrency;
 
@@ -133,26 +143,37 @@ final class ParallelCmdlets {
     return results;
   }
 
-  /** Runs {@code worker} on this thread alone, or on {@code workers} threads and waits for them. */
+  /**
+   * Runs {@code worker} on this thread alone, or on this thread and {@code workers - 1} threads of a shared pool (daemon
+   * threads, kept for a minute when idle, so a 10,000-member group reuses a handful instead of starting one set per
+   * chunk), and waits for them. An error a helper raised is rethrown here rather than lost on its thread.
+   */
   private static void run(Runnable worker, int workers, AtomicBoolean stop) {
     if (workers <= 1) {
       worker.run();
       return;
     }
-    List<Thread> threads = new ArrayList<>();
-    for (int w = 0; w < workers; w++) {
-      Thread t = new Thread(worker, "exchange-cmdlets-" + THREADS.incrementAndGet());
-      t.setDaemon(true);
-      threads.add(t);
-      t.start();
+    List<Future<?>> helpers = new ArrayList<>();
+    for (int w = 1; w < workers; w++) {
+      helpers.add(POOL.submit(worker));
     }
-    for (Thread t : threads) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        stop.set(true);
-        Thread.currentThread().interrupt();
-        throw new TenantException("Interrupted while Exchange requests were in flight; run again to finish.");
+    try {
+      worker.run();
+    } finally {
+      for (Future<?> f : helpers) {
+        try {
+          f.get();
+        } catch (InterruptedException e) {
+          stop.set(true);
+          Thread.currentThread().interrupt();
+          throw new TenantException("Interrupted while Exchange requests were in flight; run again to finish.");
+        } catch (ExecutionException e) {
+          stop.set(true);
+          if (e.getCause() instanceof Error err) {
+            throw err;
+          }
+          throw e.getCause() instanceof RuntimeException re ? re : new TenantException(String.valueOf(e.getCause()));
+        }
       }
     }
   }

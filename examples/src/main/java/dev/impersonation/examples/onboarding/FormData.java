@@ -1,6 +1,10 @@
 package dev.impersonation.examples.onboarding;
 
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -10,28 +14,25 @@ import java.util.regex.Pattern;
 
 /**
  * The fields of a submitted form: {@code application/x-www-form-urlencoded} or {@code multipart/form-data} (a CSV file
- * upload arrives as the text of its field). Values are strings; a file's bytes are read as UTF-8 (a BOM is kept for the
- * CSV reader to drop).
+ * upload arrives as the text of its field, decoded by {@link #fileText(byte[])}; a UTF-8 BOM is kept for the CSV reader
+ * to drop). Text fields are UTF-8.
  */
 final class FormData {
   private static final Pattern BOUNDARY = Pattern.compile("boundary=(\"?)([^\";]+)\\1");
   private static final Pattern NAME = Pattern.compile("(?<![A-Za-z])name=\"([^\"]*)\"");
-  private static final int MAX_BYTES = 5 * 1024 * 1024;
 
   private FormData() {}
 
   /** The fields of a request body of {@code contentType}. */
   static Map<String, String> parse(String contentType, byte[] body) {
-    if (body.length > MAX_BYTES) {
-      throw new IllegalArgumentException("The form is larger than 5 MB; upload a CSV of addresses only.");
-    }
     String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
     if (type.startsWith("multipart/form-data")) {
       Matcher m = BOUNDARY.matcher(contentType);
       if (!m.find()) {
         throw new IllegalArgumentException("A multipart form without a boundary.");
       }
-      return multipart(new String(body, StandardCharsets.UTF_8), m.group(2));
+      // ISO-8859-1 maps every byte to one char, so a file part's bytes survive the split and are decoded on their own
+      return multipart(new String(body, StandardCharsets.ISO_8859_1), m.group(2));
     }
     return urlEncoded(new String(body, StandardCharsets.UTF_8));
   }
@@ -69,9 +70,30 @@ final class FormData {
       }
       Matcher name = NAME.matcher(headers);
       if (name.find()) {
-        out.put(name.group(1), value);
+        byte[] bytes = value.getBytes(StandardCharsets.ISO_8859_1);
+        out.put(name.group(1), headers.contains("filename=") ? fileText(bytes) : new String(bytes, StandardCharsets.UTF_8));
       }
     }
     return out;
+  }
+
+  /**
+   * An uploaded text file as admins' tools save it: UTF-8 (with or without a BOM), UTF-16 with a BOM (Excel's "Unicode
+   * text"), else Windows-1252 (Excel's "CSV" on Windows), where every byte is a character, so no row is lost to an
+   * accent in a display name.
+   */
+  static String fileText(byte[] bytes) {
+    if (bytes.length >= 2 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xFE) {
+      return new String(bytes, 2, bytes.length - 2, StandardCharsets.UTF_16LE);
+    }
+    if (bytes.length >= 2 && (bytes[0] & 0xFF) == 0xFE && (bytes[1] & 0xFF) == 0xFF) {
+      return new String(bytes, 2, bytes.length - 2, StandardCharsets.UTF_16BE);
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      return new String(bytes, Charset.forName("windows-1252"));
+    }
   }
 }

@@ -7,11 +7,18 @@ import java.nio.charset.StandardCharsets;
 
 /** The app's answers: pages, redirects and bodies, never cached, never framed. */
 final class HttpReplies {
+  /** The largest form the app reads: a CSV of about 100,000 addresses. */
+  static final int MAX_BODY = 5 * 1024 * 1024;
+
   private HttpReplies() {}
 
   static byte[] body(HttpExchange ex) throws IOException {
     try (InputStream in = ex.getRequestBody()) {
-      return in.readAllBytes();
+      byte[] bytes = in.readNBytes(MAX_BODY + 1);  // never more than the limit in memory
+      if (bytes.length > MAX_BODY) {
+        throw new IllegalArgumentException("The form is larger than 5 MB; upload a CSV of mailbox addresses only.");
+      }
+      return bytes;
     }
   }
 
@@ -34,5 +41,4 @@ final class HttpReplies {
       ex.getResponseBody().write(bytes);
     }
   }
-
 }

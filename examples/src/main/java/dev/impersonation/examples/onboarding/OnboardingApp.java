@@ -103,8 +103,7 @@ public final class OnboardingApp implements AutoCloseable {
           case "GET /signin" -> startSignIn(ex, s);
           case "GET /callback" -> callback(ex, s, FormData.urlEncoded(ex.getRequestURI().getRawQuery()));
           case "GET /choose" -> whenSignedIn(ex, s, () -> HttpReplies.html(ex, 200, Pages.choose(vendor, s.admin, s.choice, Optional.empty(), s.plan == null && s.setup != null)));
-          case "POST /plan" -> whenSignedIn(ex, s, () -> plan(ex, s, FormData.parse(ex.getRequestHeaders().getFirst("Content-Type"),
-              HttpReplies.body(ex))));
+          case "POST /plan" -> whenSignedIn(ex, s, () -> plan(ex, s));
           case "GET /plan" -> whenSignedIn(ex, s, () -> showPlan(ex, s));
           case "GET /script.ps1" -> whenSignedIn(ex, s, () -> script(ex, s));
           case "POST /apply" -> whenSignedIn(ex, s, () -> apply(ex, s));
@@ -183,9 +182,14 @@ public final class OnboardingApp implements AutoCloseable {
     HttpReplies.redirect(ex, "/choose");
   }
 
-  private void plan(HttpExchange ex, OnboardingSession s, Map<String, String> form) throws IOException {
+  private void plan(HttpExchange ex, OnboardingSession s) throws IOException {
     s.forgetPlan();
-    s.choice = MailboxChoice.from(form);
+    try {
+      s.choice = MailboxChoice.from(FormData.parse(ex.getRequestHeaders().getFirst("Content-Type"), HttpReplies.body(ex)));
+    } catch (IllegalArgumentException e) {
+      HttpReplies.html(ex, 413, Pages.choose(vendor, s.admin, s.choice, Optional.of(e.getMessage()), false));
+      return;
+    }
     ImpersonationSetup setup;
     try {
       setup = s.choice.setup(vendor, s.admin.domain());

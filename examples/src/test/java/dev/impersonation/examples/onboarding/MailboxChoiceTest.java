@@ -3,13 +3,16 @@ package dev.impersonation.examples.onboarding;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.impersonation.ImpersonationSetup;
 import dev.impersonation.InvalidSetupException;
 import dev.impersonation.UnsupportedOnTargetException;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+
 
 /** The onboarding form, read and turned into a setup without a browser: every mistake is refused before any read. */
 class MailboxChoiceTest {
@@ -66,5 +69,32 @@ class MailboxChoiceTest {
     RuntimeException e = assertThrows(RuntimeException.class,
         () -> choice("policy", "filter", "Department -eq 'Sales'").setup(VENDOR, DOMAIN));
     assertTrue(e instanceof InvalidSetupException || e instanceof UnsupportedOnTargetException, e.toString());
+  }
+
+  private static byte[] multipart(String boundary, byte[] file) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"source\"\r\n\r\ncsv\r\n--" + boundary
+        + "\r\nContent-Disposition: form-data; name=\"outsider\"\r\n\r\nZoë@contoso.com\r\n--" + boundary
+        + "\r\nContent-Disposition: form-data; name=\"csvFile\"; filename=\"m.csv\"\r\nContent-Type: text/csv\r\n\r\n")
+        .getBytes(StandardCharsets.UTF_8));
+    out.writeBytes(file);
+    out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    return out.toByteArray();
+  }
+
+  @Test
+  void uploadsAreReadInTheEncodingsAdminsToolsSave() {
+    String csv = "Name\tEmail\r\nZoë Zimmer\tzoe@contoso.com\r\nÅsa Öberg\tasa@contoso.com\r\n";
+    ByteArrayOutputStream utf16 = new ByteArrayOutputStream();
+    utf16.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xFE});
+    utf16.writeBytes(csv.getBytes(StandardCharsets.UTF_16LE));   // Excel's "Unicode text"
+    byte[] bom8 = ("\uFEFF" + csv).getBytes(StandardCharsets.UTF_8);
+    byte[] ansi = csv.replace('\t', ',').getBytes(Charset.forName("windows-1252"));  // Excel's "CSV" on Windows
+    for (byte[] file : List.of(utf16.toByteArray(), bom8, ansi)) {
+      Map<String, String> form = FormData.parse("multipart/form-data; boundary=b0und", multipart("b0und", file));
+      assertEquals("Zoë@contoso.com", form.get("outsider"), "text fields stay UTF-8");
+      assertEquals(List.of("zoe@contoso.com", "asa@contoso.com"), MailboxChoice.from(form).csvMailboxes());
+      assertTrue(form.get("csvFile").contains("Zoë Zimmer") && form.get("csvFile").contains("Åsa Öberg"), form.get("csvFile"));
+    }
   }
 }

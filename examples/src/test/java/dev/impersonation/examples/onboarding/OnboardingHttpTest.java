@@ -156,4 +156,16 @@ class OnboardingHttpTest {
         "the planner's reading of the tenant's EWS settings is shown:\n" + plan);
     assertTrue(plan.contains("shuts down on 2027-04-01"), plan);
   }
+
+  @Test
+  void aFormLargerThanTheLimitIsRefusedOnTheChoicePage() throws Exception {
+    String cookie = signIn(OnboardingDemo.ADMIN);
+    HttpResponse<String> tooLarge = http.send(HttpRequest.newBuilder(URI.create(demo.app().url() + "/plan"))
+        .header("Cookie", cookie).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("csvText=" + "a".repeat(HttpReplies.MAX_BODY + 10))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(413, tooLarge.statusCode());
+    assertTrue(tooLarge.body().contains("larger than 5 MB"), tooLarge.body());
+    assertTrue(demo.tenant().journal().isEmpty());
+  }
 }

@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class OnboardingApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OnboardingApp.class);
+  private static final String NOTHING_APPLIED =
+      "{\"total\":0,\"finished\":0,\"done\":true,\"succeeded\":false,\"failure\":\"Nothing is being applied.\",\"lines\":[]}";
 
   private final VendorApp vendor;
   private final AdminSignIn signIn;
@@ -102,26 +104,27 @@ public final class OnboardingApp implements AutoCloseable {
           case "GET /" -> HttpReplies.html(ex, 200, Pages.welcome(vendor, demoAdvanceClock.isPresent(), accountsHint));
           case "GET /signin" -> startSignIn(ex, s);
           case "GET /callback" -> callback(ex, s, FormData.urlEncoded(ex.getRequestURI().getRawQuery()));
-          case "GET /choose" -> whenSignedIn(ex, s, () -> HttpReplies.html(ex, 200, Pages.choose(vendor, s.admin, s.choice, Optional.empty(), s.plan == null && s.setup != null)));
+          case "GET /choose" -> whenSignedIn(ex, s, () -> HttpReplies.html(ex, 200,
+              Pages.choose(vendor, s.admin, s.choice, Optional.empty(), s.plan == null && s.setup != null)));
           case "POST /plan" -> whenSignedIn(ex, s, () -> plan(ex, s));
           case "GET /plan" -> whenSignedIn(ex, s, () -> showPlan(ex, s));
           case "GET /script.ps1" -> whenSignedIn(ex, s, () -> script(ex, s));
           case "POST /apply" -> whenSignedIn(ex, s, () -> apply(ex, s));
           case "GET /progress" -> whenSignedIn(ex, s, () -> HttpReplies.html(ex, 200, Pages.progress(s.admin)));
           case "GET /progress.json" -> whenSignedIn(ex, s, () -> HttpReplies.send(ex, 200, "application/json",
-              s.job == null ? "{\"total\":0,\"finished\":0,\"done\":true,\"succeeded\":false,\"failure\":\"Nothing is being applied.\",\"lines\":[]}"
-                  : s.job.json()));
+              s.job == null ? NOTHING_APPLIED : s.job.json()));
           case "GET /verify" -> whenSignedIn(ex, s, () -> verify(ex, s));
           case "GET /consent" -> whenSignedIn(ex, s, () -> askConsent(ex, s));
-          case "GET /consented" -> whenSignedIn(ex, s, () -> consented(ex, s, FormData.urlEncoded(ex.getRequestURI().getRawQuery())));
+          case "GET /consented" -> whenSignedIn(ex, s,
+              () -> consented(ex, s, FormData.urlEncoded(ex.getRequestURI().getRawQuery())));
           case "POST /demo/advance-clock" -> advanceClock(ex);
-          default -> HttpReplies.html(ex, 404, Pages.problem("Not found", "There is no page " + ex.getRequestURI().getPath() + ".", "/",
-              "Start", s.admin(), 0));
+          default -> HttpReplies.html(ex, 404, Pages.problem("Not found", "There is no page " + ex.getRequestURI().getPath()
+              + ".", "/", "Start", s.admin(), 0));
         }
       } catch (RuntimeException e) {
         LOG.warn("{} failed: {}", route, e.toString());
-        HttpReplies.html(ex, 500, Pages.problem("Something went wrong", e.getMessage() == null ? e.toString() : e.getMessage(), "/choose",
-            "Back to the choice", s.admin(), 1));
+        HttpReplies.html(ex, 500, Pages.problem("Something went wrong", e.getMessage() == null ? e.toString() : e.getMessage(),
+            "/choose", "Back to the choice", s.admin(), 1));
       }
     }
   }

@@ -23,7 +23,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * Headless Chromium through chromedriver (Debian's {@code chromium} and {@code chromium-driver}, installed by
  * {@code .ci/setup-browser}), for tests that use the onboarding app as a person would. Without Chromium the test is skipped
- * with the command that installs it, unless {@code -Dbrowser.required=true} ({@code .ci/run}) makes that a failure.
+ * with the command that installs it, unless {@code -Dbrowser.required=true} or the environment variable
+ * {@code IMPERSONATION_BROWSER_REQUIRED=true} ({@code .ci/run}) makes that a failure.
  * Screenshots go to {@code examples/target/screenshots/<test>/}.
  */
 final class Browser implements AutoCloseable {
@@ -52,12 +53,14 @@ final class Browser implements AutoCloseable {
     driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
   }
 
-  /** Opens a browser, or skips the test (fails it with -Dbrowser.required=true) when Chromium is not installed. */
+  /** Opens a browser, or skips the test (fails it when required, as in CI) when Chromium is not installed. */
   static Browser open(String testName) {
     boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     String missing = "Chromium and chromedriver are not installed (" + CHROMIUM + ", " + CHROMEDRIVER + "); run "
         + "'bash .ci/setup-browser' (Debian: apt-get install chromium chromium-driver) to run the browser tests.";
-    if (!present && Boolean.getBoolean("browser.required")) {
+    boolean required = Boolean.getBoolean("browser.required")
+        || "true".equalsIgnoreCase(System.getenv("IMPERSONATION_BROWSER_REQUIRED"));
+    if (!present && required) {
       throw new AssertionError(missing);
     }
     Assumptions.assumeTrue(present, missing);

@@ -90,18 +90,18 @@ public final class OnboardingDemo implements AutoCloseable {
     return new OnboardingDemo(tenant, port);
   }
 
+  /** The simulated customer tenant (inspect its end state in tests). */
   public FakeTenant tenant() {
     return tenant;
   }
 
+  /** The running onboarding app. */
   public OnboardingApp app() {
     return app;
   }
 
-  public SignInSimulator signIn() {
-    return signIn;
-  }
 
+  /** The Exchange admin endpoint's simulator (its request journal). */
   public ExchangeAdminSimulator exchange() {
     return exchange;
   }

@@ -114,10 +114,6 @@ public final class SignInSimulator implements AutoCloseable {
     return tenantId;
   }
 
-  /** The tenant's primary domain. */
-  public String tenantDomain() {
-    return tenantDomain;
-  }
 
   /** The account an access token issued here belongs to, if it was issued here. */
   public Optional<String> accountFor(String accessToken) {
@@ -389,8 +385,4 @@ public final class SignInSimulator implements AutoCloseable {
     }
   }
 
-  /** The URI of the authorize endpoint for a tenant segment ({@code organizations}, a domain or an id). */
-  public URI authorizeUri(String tenantSegment) {
-    return URI.create(baseUrl() + "/" + tenantSegment + "/oauth2/v2.0/authorize");
-  }
 }

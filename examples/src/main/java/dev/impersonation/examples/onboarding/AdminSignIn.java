@@ -15,7 +15,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -33,7 +32,6 @@ final class AdminSignIn {
   /** The first token is for Graph; Exchange's comes silently from the same refresh token. */
   static final String GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String clientId;
@@ -62,7 +60,7 @@ final class AdminSignIn {
     } catch (MalformedURLException e) {
       throw new IllegalStateException("The sign-in authority '" + authority + "' is not a URL.", e);
     }
-    Pending pending = new Pending(random(), random() + random(), random(), app);
+    Pending pending = new Pending(Unguessable.value(), Unguessable.value() + Unguessable.value(), Unguessable.value(), app);
     AuthorizationRequestUrlParameters params = AuthorizationRequestUrlParameters.builder(redirectUri.toString(), Set.of(GRAPH_SCOPE))
         .codeChallenge(challenge(pending.codeVerifier())).codeChallengeMethod("S256").state(pending.state())
         .nonce(pending.nonce()).responseMode(ResponseMode.QUERY).prompt(Prompt.SELECT_ACCOUNT).build();
@@ -138,11 +136,6 @@ final class AdminSignIn {
     }
   }
 
-  /** A fresh unguessable {@code state} value. */
-  static String randomState() {
-    return random();
-  }
-
   /**
    * Microsoft's admin consent URL for {@code appId} in {@code tenantId} (already routed): {@code /{tenant}/v2.0/adminconsent}
    * with {@code scope=https://graph.microsoft.com/.default}, which consents to exactly what the app registration lists and
@@ -158,12 +151,6 @@ final class AdminSignIn {
 
   private static String enc(String s) {
     return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  private static String random() {
-    byte[] b = new byte[32];
-    RANDOM.nextBytes(b);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
   private static String firstLine(String s) {

@@ -279,7 +279,7 @@ public final class OnboardingApp implements AutoCloseable {
 
   /** Sends the admin to Microsoft's admin consent page for the vendor's app, so its service principal exists. */
   private void askConsent(HttpExchange ex, OnboardingSession s) throws IOException {
-    s.consentState = AdminSignIn.randomState();
+    s.consentState = Unguessable.value();
     HttpReplies.redirect(ex, signIn.adminConsentUrl(s.admin.tenantId(), vendor.appId(), URI.create(publicUrl.orElse(url())
         + "/consented"), s.consentState).toString());
   }

@@ -1,10 +1,8 @@
 package dev.impersonation.examples.onboarding;
 
 import com.sun.net.httpserver.HttpExchange;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 final class OnboardingSessions {
   private static final String COOKIE = "onboarding";
   private static final Duration IDLE = Duration.ofHours(2);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Map<String, OnboardingSession> sessions = new ConcurrentHashMap<>();
   private final boolean secure;
@@ -44,9 +41,7 @@ final class OnboardingSessions {
     if (!create) {
       return new OnboardingSession();
     }
-    byte[] id = new byte[24];
-    RANDOM.nextBytes(id);
-    String key = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+    String key = Unguessable.value();
     OnboardingSession s = new OnboardingSession();
     sessions.put(key, s);
     ex.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + key + "; Path=/; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : ""));

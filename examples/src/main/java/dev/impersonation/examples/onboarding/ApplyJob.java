@@ -20,6 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ApplyJob implements ProgressListener {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The progress answer when no apply was started in this session. */
+  static final String NOTHING_APPLIED =
+      "{\"total\":0,\"finished\":0,\"done\":true,\"succeeded\":false,\"failure\":\"Nothing is being applied.\",\"lines\":[]}";
 
   private final Plan plan;
   private final List<String> lines = new ArrayList<>();

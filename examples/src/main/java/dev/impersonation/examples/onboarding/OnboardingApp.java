@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,8 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class OnboardingApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OnboardingApp.class);
-  private static final String NOTHING_APPLIED =
-      "{\"total\":0,\"finished\":0,\"done\":true,\"succeeded\":false,\"failure\":\"Nothing is being applied.\",\"lines\":[]}";
 
   private final VendorApp vendor;
   private final AdminSignIn signIn;
@@ -105,14 +104,14 @@ public final class OnboardingApp implements AutoCloseable {
           case "GET /signin" -> startSignIn(ex, s);
           case "GET /callback" -> callback(ex, s, FormData.urlEncoded(ex.getRequestURI().getRawQuery()));
           case "GET /choose" -> whenSignedIn(ex, s, () -> HttpReplies.html(ex, 200,
-              Pages.choose(vendor, s.admin, s.choice, Optional.empty(), s.plan == null && s.setup != null)));
+              Pages.choose(vendor, s.admin, s.csrf, s.choice, Optional.empty(), s.plan == null && s.setup != null)));
           case "POST /plan" -> whenSignedIn(ex, s, () -> plan(ex, s));
           case "GET /plan" -> whenSignedIn(ex, s, () -> showPlan(ex, s));
           case "GET /script.ps1" -> whenSignedIn(ex, s, () -> script(ex, s));
           case "POST /apply" -> whenSignedIn(ex, s, () -> apply(ex, s));
           case "GET /progress" -> whenSignedIn(ex, s, () -> HttpReplies.html(ex, 200, Pages.progress(s.admin)));
           case "GET /progress.json" -> whenSignedIn(ex, s, () -> HttpReplies.send(ex, 200, "application/json",
-              s.job == null ? NOTHING_APPLIED : s.job.json()));
+              s.job == null ? ApplyJob.NOTHING_APPLIED : s.job.json()));
           case "GET /verify" -> whenSignedIn(ex, s, () -> verify(ex, s));
           case "GET /consent" -> whenSignedIn(ex, s, () -> askConsent(ex, s));
           case "GET /consented" -> whenSignedIn(ex, s,
@@ -169,11 +168,7 @@ public final class OnboardingApp implements AutoCloseable {
     }
     if (admin.rolesKnown() && !admin.canRunSetup()) {
       LOG.info("Sign-in of {} refused: no Exchange or Global Administrator role", admin.userPrincipalName());
-      HttpReplies.html(ex, 200, Pages.problem("An administrator must sign in", admin.userPrincipalName() + " signed in, but holds neither "
-          + "the Exchange Administrator nor the Global Administrator role in this tenant, so the setup cannot read or change "
-          + "Exchange for you. Nothing was read or changed. Ask an Exchange Administrator to open this page, or have one of "
-          + "them assign you the role in the Microsoft Entra admin center (Roles and administrators), then sign in again.",
-          "/", "Sign in with another account", Optional.empty(), 0));
+      HttpReplies.html(ex, 200, Pages.notAnAdmin(admin));
       return;
     }
     s.admin = admin;
@@ -187,17 +182,22 @@ public final class OnboardingApp implements AutoCloseable {
 
   private void plan(HttpExchange ex, OnboardingSession s) throws IOException {
     s.forgetPlan();
+    Map<String, String> form;
     try {
-      s.choice = MailboxChoice.from(FormData.parse(ex.getRequestHeaders().getFirst("Content-Type"), HttpReplies.body(ex)));
+      form = FormData.parse(ex.getRequestHeaders().getFirst("Content-Type"), HttpReplies.body(ex));
     } catch (IllegalArgumentException e) {
-      HttpReplies.html(ex, 413, Pages.choose(vendor, s.admin, s.choice, Optional.of(e.getMessage()), false));
+      HttpReplies.html(ex, 413, Pages.choose(vendor, s.admin, s.csrf, s.choice, Optional.of(e.getMessage()), false));
       return;
     }
+    if (forged(ex, s, form)) {
+      return;
+    }
+    s.choice = MailboxChoice.from(form);
     ImpersonationSetup setup;
     try {
       setup = s.choice.setup(vendor, s.admin.domain());
     } catch (InvalidSetupException e) {
-      HttpReplies.html(ex, 200, Pages.choose(vendor, s.admin, s.choice, Optional.of(e.getMessage()), false));
+      HttpReplies.html(ex, 200, Pages.choose(vendor, s.admin, s.csrf, s.choice, Optional.of(e.getMessage()), false));
       return;
     }
     planAndShow(ex, s, setup);
@@ -209,7 +209,7 @@ public final class OnboardingApp implements AutoCloseable {
     try {
       plan = setup.plan(s.connection);
     } catch (InvalidSetupException e) {
-      HttpReplies.html(ex, 200, Pages.choose(vendor, s.admin, s.choice, Optional.of(e.getMessage()), false));
+      HttpReplies.html(ex, 200, Pages.choose(vendor, s.admin, s.csrf, s.choice, Optional.of(e.getMessage()), false));
       return;
     } catch (AccessDeniedException e) {
       HttpReplies.html(ex, 200, Pages.problem("Your account may not do this", e.getMessage() + " Nothing was changed.", "/", "Sign in again",
@@ -230,7 +230,7 @@ public final class OnboardingApp implements AutoCloseable {
       HttpReplies.redirect(ex, "/choose");
       return;
     }
-    HttpReplies.html(ex, 200, Pages.plan(vendor, s.admin, s.plan, PlanNotices.of(s.plan, vendor)));
+    HttpReplies.html(ex, 200, Pages.plan(vendor, s.admin, s.csrf, s.plan, PlanNotices.of(s.plan, vendor)));
   }
 
   private void script(HttpExchange ex, OnboardingSession s) throws IOException {
@@ -242,7 +242,20 @@ public final class OnboardingApp implements AutoCloseable {
     HttpReplies.send(ex, 200, "text/plain; charset=utf-8", s.plan.toPowerShell());
   }
 
+  /** Whether a POST lacks this session's anti-forgery token; if so it is answered with a 403 page, nothing done. */
+  private static boolean forged(HttpExchange ex, OnboardingSession s, Map<String, String> form) throws IOException {
+    if (s.csrf.equals(form.get("csrf"))) {
+      return false;
+    }
+    LOG.warn("A POST to {} without this session's form token was refused", ex.getRequestURI().getPath());
+    HttpReplies.html(ex, 403, Pages.formExpired(s.admin()));
+    return true;
+  }
+
   private void apply(HttpExchange ex, OnboardingSession s) throws IOException {
+    if (forged(ex, s, FormData.urlEncoded(new String(HttpReplies.body(ex), StandardCharsets.UTF_8)))) {
+      return;
+    }
     boolean applicable;
     synchronized (s) {  // a reviewed plan is applied once: a double click or a reload joins that apply
       boolean appliedAlready = s.job != null && s.job.plan() == s.plan;
@@ -291,10 +304,8 @@ public final class OnboardingApp implements AutoCloseable {
       HttpReplies.html(ex, 400, Pages.problem("Consent answer not expected", "This answer does not belong to a consent "
           + "started here. Review the plan again.", "/choose", "Back to the choice", s.admin(), 2));
     } else if (!"True".equalsIgnoreCase(q.get("admin_consent"))) {
-      HttpReplies.html(ex, 200, Pages.problem("Consent not granted", "Microsoft answered: " + q.getOrDefault("error", "no consent")
-          + " — " + q.getOrDefault("error_description", "") + ". Only a Global Administrator, Privileged Role Administrator "
-          + "or (Cloud) Application Administrator can add " + vendor.displayName() + " to your tenant. Nothing was changed.",
-          "/plan", "Back to the plan", s.admin(), 2));
+      HttpReplies.html(ex, 200, Pages.consentRefused(vendor, s.admin, q.getOrDefault("error", "no consent"),
+          q.getOrDefault("error_description", "")));
     } else {
       planAndShow(ex, s, s.setup);
     }

@@ -22,6 +22,8 @@ final class OnboardingSession {
   volatile ApplyJob job;
   /** The {@code state} of the admin consent request in flight, if any. */
   volatile String consentState;
+  /** The anti-forgery token every form of this session carries. */
+  final String csrf = Unguessable.value();
   /** When the browser last asked for a page; idle sessions are forgotten. */
   volatile Instant lastSeen = Instant.now();
 

@@ -37,11 +37,31 @@ final class Pages {
         + "<p><a class=\"button\" id=\"next\" href=\"" + html(nextHref) + "\">" + html(nextLabel) + "</a></p>");
   }
 
-  static String choose(VendorApp vendor, SignedInAdmin admin, MailboxChoice c, Optional<String> error, boolean applied) {
+  static String notAnAdmin(SignedInAdmin admin) {
+    return problem("An administrator must sign in", admin.userPrincipalName() + " signed in, but holds neither the Exchange "
+        + "Administrator nor the Global Administrator role in this tenant, so the setup cannot read or change Exchange for "
+        + "you. Nothing was read or changed. Ask an Exchange Administrator to open this page, or have one of them assign you "
+        + "the role in the Microsoft Entra admin center (Roles and administrators), then sign in again.", "/",
+        "Sign in with another account", Optional.empty(), 0);
+  }
+
+  static String formExpired(Optional<SignedInAdmin> admin) {
+    return problem("Form expired", "This form did not come from this session's page (or the page is stale). Nothing was "
+        + "changed; open the page again.", "/choose", "Back to the choice", admin, 1);
+  }
+
+  static String consentRefused(VendorApp vendor, SignedInAdmin admin, String error, String description) {
+    return problem("Consent not granted", "Microsoft answered: " + error + " — " + description + ". Only a Global "
+        + "Administrator, Privileged Role Administrator or (Cloud) Application Administrator can add " + vendor.displayName()
+        + " to your tenant. Nothing was changed.", "/plan", "Back to the plan", Optional.of(admin), 2);
+  }
+
+  static String choose(VendorApp vendor, SignedInAdmin admin, String csrf, MailboxChoice c, Optional<String> error,
+      boolean applied) {
     String body = error.map(e -> "<div class=\"problem\" id=\"problem\">" + html(e) + "</div>").orElse("")
         + (applied ? "<div class=\"note\" id=\"already-applied\">" + html(vendor.displayName()) + " was set up in this "
             + "tenant before. <a id=\"verify-existing\" href=\"/verify\">Verify that setup</a>, or choose again below.</div>" : "")
-        + "<form method=\"post\" action=\"/plan\" enctype=\"multipart/form-data\">"
+        + "<form method=\"post\" action=\"/plan\" enctype=\"multipart/form-data\">" + csrfField(csrf)
         + "<fieldset><legend>Which access does " + html(vendor.displayName()) + " get?</legend>"
         + radio("access", "graph", c.access(), "Microsoft Graph, through RBAC for Applications (" + vendor.graphRole()
             + ") &mdash; recommended")
@@ -74,7 +94,7 @@ final class Pages {
         + (value.equals(chosen) ? " checked" : "") + "> " + labelHtml + "</label></p>";
   }
 
-  static String plan(VendorApp vendor, SignedInAdmin admin, Plan plan, List<String> notices) {
+  static String plan(VendorApp vendor, SignedInAdmin admin, String csrf, Plan plan, List<String> notices) {
     StringBuilder rows = new StringBuilder();
     for (Step s : plan.steps()) {
       rows.append("<tr class=\"").append(s.action().name().toLowerCase()).append("\"><td>").append(s.number())
@@ -112,7 +132,8 @@ final class Pages {
       body.append("<p id=\"converged\">Your tenant already matches: there is nothing to change.</p>"
           + "<p><a class=\"button\" id=\"to-verify\" href=\"/verify\">Verify the access</a></p>");
     } else if (plan.blockedSteps().isEmpty()) {
-      body.append("<div class=\"choices\"><form method=\"post\" action=\"/apply\"><button type=\"submit\" id=\"apply\">Apply "
+      body.append("<div class=\"choices\"><form method=\"post\" action=\"/apply\">").append(csrfField(csrf))
+          .append("<button type=\"submit\" id=\"apply\">Apply "
           + "these changes now</button> as ").append(html(admin.userPrincipalName())).append("</form>"
           + "<p>or <a id=\"download-script\" href=\"/script.ps1\" download>download the PowerShell script</a> and run it "
           + "yourself in Exchange Online PowerShell; then <a href=\"/verify\">verify the access</a> here.</p></div>");
@@ -193,6 +214,11 @@ final class Pages {
         + admin.map(a -> "<div class=\"who\" id=\"who\">" + html(a.displayName()) + " (" + html(a.userPrincipalName()) + ")</div>")
             .orElse("")
         + steps + "<h1>" + html(title) + "</h1>" + body + "</body></html>";
+  }
+
+  /** The session's anti-forgery token as a hidden field: a POST without it is refused (besides the SameSite cookie). */
+  private static String csrfField(String csrf) {
+    return "<input type=\"hidden\" name=\"csrf\" value=\"" + html(csrf) + "\">";
   }
 
   /** Escapes text for HTML content and attribute values. */

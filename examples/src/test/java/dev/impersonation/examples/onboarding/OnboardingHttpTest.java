@@ -14,6 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +73,14 @@ class OnboardingHttpTest {
     return new SignedIn(cookie, get(callback, cookie));
   }
 
+  /** The anti-forgery token the session's pages carry in their forms. */
+  private String csrf(String cookie) throws Exception {
+    Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"")
+        .matcher(get("/choose", cookie).body());
+    assertTrue(m.find(), "the choice page carries the form token");
+    return m.group(1);
+  }
+
   /** Signs in as an admin by plain requests; returns the session cookie. */
   private String signIn(String account) throws Exception {
     SignedIn in = signInAs(account);
@@ -115,7 +125,11 @@ class OnboardingHttpTest {
   @Test
   void theWholeFlowByPlainRequests() throws Exception {
     String cookie = signIn(OnboardingDemo.ADMIN);
-    HttpResponse<String> planned = post("/plan", cookie, Map.of("access", "graph", "source", "filter",
+    String token = csrf(cookie);
+    assertEquals(403, post("/plan", cookie, Map.of("access", "graph", "source", "filter", "filter", "Department -eq 'Sales'"))
+        .statusCode(), "a POST without the form token (another site's form) is refused");
+    assertEquals(403, post("/plan", cookie, Map.of("csrf", "guessed", "source", "filter", "filter", "x")).statusCode());
+    HttpResponse<String> planned = post("/plan", cookie, Map.of("csrf", token, "access", "graph", "source", "filter",
         "filter", "Department -eq 'Sales'", "outsider", "ceo@" + OnboardingDemo.TENANT));
     assertEquals("/plan", location(planned));
     HttpResponse<String> plan = get("/plan", cookie);
@@ -123,7 +137,9 @@ class OnboardingHttpTest {
     HttpResponse<String> script = get("/script.ps1", cookie);
     assertTrue(script.body().contains("New-ManagementScope"), script.body());
 
-    assertEquals("/progress", location(post("/apply", cookie, Map.of())));
+    assertEquals(403, post("/apply", cookie, Map.of()).statusCode(), "no apply without the form token");
+    assertTrue(demo.tenant().writes().isEmpty(), "a forged POST wrote nothing");
+    assertEquals("/progress", location(post("/apply", cookie, Map.of("csrf", token))));
     JsonNode progress = JSON.readTree(get("/progress.json", cookie).body());
     long deadline = System.nanoTime() + 60_000_000_000L;  // the apply runs on its own thread: poll as the page does
     while (!progress.get("done").asBoolean() && System.nanoTime() < deadline) {
@@ -132,7 +148,7 @@ class OnboardingHttpTest {
     assertTrue(progress.get("succeeded").asBoolean(), progress.toString());
     assertEquals(progress.get("total").asInt(), progress.get("finished").asInt(), progress.toString());
     assertEquals(1, demo.tenant().managementScopes().size());
-    assertEquals("/progress", location(post("/apply", cookie, Map.of())), "a second click shows that apply's progress");
+    assertEquals("/progress", location(post("/apply", cookie, Map.of("csrf", token))), "a second click shows that apply's progress");
     assertEquals(1, demo.tenant().writes().stream().filter(w -> w.toString().contains("NewManagementRoleAssignment")).count(),
         "one apply ran: " + demo.tenant().writes());
 
@@ -150,7 +166,7 @@ class OnboardingHttpTest {
   @Test
   void ewsIsOfferedWithItsRetirementAndTheTenantsEwsSettingsDecideThePlan() throws Exception {
     String cookie = signIn(OnboardingDemo.ADMIN);
-    post("/plan", cookie, Map.of("access", "ews", "source", "group", "group", "Sales Team"));
+    post("/plan", cookie, Map.of("csrf", csrf(cookie), "access", "ews", "source", "group", "group", "Sales Team"));
     String plan = get("/plan", cookie).body();
     assertTrue(plan.contains("EWS for Calendar Sync: allowed on 2026-11-23: the organization&#39;s EwsEnabled is True"),
         "the planner's reading of the tenant's EWS settings is shown:\n" + plan);

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * The vendor onboarding web app: a customer's admin signs in with Microsoft (authorization code + PKCE through MSAL4J),
  * chooses mailboxes, reviews the plan and its script, applies it with live progress or downloads the script, and verifies.
  * Built on the JDK's HTTP server; one {@link OnboardingSession} per browser (an {@code HttpOnly}, {@code SameSite=Lax}
- * cookie, so another site cannot post to it). See {@link OnboardingDemo} for the runnable demo against the simulators.
+ * cookie, and an anti-forgery token in every form, so another site cannot post to it). See {@link OnboardingDemo} for
+ * the runnable demo against the simulators.
  *
  * <pre>{@code
  * OnboardingApp app = OnboardingApp.builder(VendorApp.calendarSync(syncAppId))

@@ -2,6 +2,7 @@ package dev.impersonation.examples.onboarding;
 
 import dev.impersonation.plan.Plan;
 import dev.impersonation.plan.Step;
+import dev.impersonation.spi.Operation;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,8 +17,7 @@ final class PlanNotices {
   static List<String> of(Plan plan, VendorApp vendor) {
     List<String> out = new ArrayList<>();
     for (Step st : plan.steps()) {
-      String text = (st.resource() + " " + st.reason() + " " + st.operation().map(Object::toString).orElse(""));
-      if (st.action() == Step.StepAction.PREREQUISITE && text.contains("OrganizationCustomization")) {
+      if (st.operation().filter(Operation.EnableOrganizationCustomization.class::isInstance).isPresent()) {
         out.add("Your organization is dehydrated (it has never been customized), so Exchange Online refuses RBAC changes. "
             + "The plan first runs Enable-OrganizationCustomization; Exchange can take a while to accept changes after "
             + "that. If the apply stops on this, nothing else was written: apply again later and it continues.");

@@ -42,9 +42,8 @@ final class AdminConsent {
     String redirect = f.getOrDefault("redirect_uri", "");
     if (f.getOrDefault("client_id", "").isBlank() || !(redirect.startsWith("http://") || redirect.startsWith("https://"))) {
       requests.add(route + " (malformed)");
-      SignInHttp.send(exchange, 400, "text/html; charset=utf-8", SignInHttp.page("Sorry, but we're having trouble signing you in.",
-          "<p id=\"error\">AADSTS900144: The request body must contain the following parameters: 'client_id' and "
-              + "'redirect_uri'.</p>"));
+      SignInHttp.errorPage(exchange, "AADSTS900144: The request body must contain the following parameters: 'client_id' "
+          + "and 'redirect_uri'.");
       return;
     }
     if (route.startsWith("GET ")) {

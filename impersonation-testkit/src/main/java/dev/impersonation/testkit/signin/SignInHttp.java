@@ -85,4 +85,10 @@ final class SignInHttp {
       exchange.getResponseHeaders().set("client-request-id", correlation);
     }
   }
+
+  /** The live service's error page for a request it cannot even show a sign-in for (HTTP 400). */
+  static void errorPage(HttpExchange exchange, String text) throws IOException {
+    send(exchange, 400, "text/html; charset=utf-8", page("Sorry, but we're having trouble signing you in.",
+        "<p id=\"error\">" + html(text) + "</p>"));
+  }
 }

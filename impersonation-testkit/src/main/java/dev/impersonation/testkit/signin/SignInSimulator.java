@@ -168,8 +168,7 @@ public final class SignInSimulator implements AutoCloseable {
     Optional<String> problem = authorizeProblem(q);
     if (problem.isPresent()) {
       // The live service shows an error page rather than redirecting when the request itself is malformed.
-      SignInHttp.send(exchange, 400, "text/html; charset=utf-8", SignInHttp.page("Sorry, but we're having trouble signing you in.",
-          "<p id=\"error\">" + SignInHttp.html(problem.get()) + "</p>"));
+      SignInHttp.errorPage(exchange, problem.get());
       return;
     }
     String hidden = SignInHttp.hiddenFields(q);
